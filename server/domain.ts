@@ -1,0 +1,87 @@
+// Domain vocabulary shared by services, routers and pages: zod schemas (Z...) and their types (T...).
+// Not database access: nothing here imports Prisma.
+import { z } from "zod";
+
+export const ROLES = ["admin", "labeller"] as const;
+export const ZRole = z.enum(ROLES);
+export type TRole = z.infer<typeof ZRole>;
+
+export const PROJECT_STATUSES = ["active", "paused", "archived"] as const;
+export const ZProjectStatus = z.enum(PROJECT_STATUSES);
+export type TProjectStatus = z.infer<typeof ZProjectStatus>;
+
+export const MESSAGE_ROLES = ["system", "user", "assistant"] as const;
+export const ZMessage = z.object({
+  role: z.enum(MESSAGE_ROLES),
+  content: z.string(),
+});
+export type TMessage = z.infer<typeof ZMessage>;
+/** A prompt is a conversation whose last turn is the user's; a plain prompt is one user turn. */
+export const ZConversation = z
+  .array(ZMessage)
+  .min(1, "a conversation needs at least one turn")
+  .refine((m) => m[m.length - 1]?.role === "user", "the last turn of a prompt must be the user's");
+
+export const CANDIDATE_SOURCES = ["model", "imported", "human"] as const;
+export type TCandidateSource = (typeof CANDIDATE_SOURCES)[number];
+
+/** A ranking: tiers of candidate ids, best first; several ids in one tier are tied. */
+export const ZTiers = z.array(z.array(z.string().min(1)).min(1, "a tier cannot be empty")).min(1);
+export type TTiers = z.infer<typeof ZTiers>;
+
+export const FLAG_KINDS = ["harmful", "factually_wrong", "off_task", "low_quality", "other"] as const;
+export const ZFlagKind = z.enum(FLAG_KINDS);
+export type TFlagKind = z.infer<typeof ZFlagKind>;
+export const FLAG_LABELS: Record<TFlagKind, string> = {
+  harmful: "Harmful",
+  factually_wrong: "Factually wrong",
+  off_task: "Off task",
+  low_quality: "Low quality",
+  other: "Other",
+};
+export const ZCandidateFlag = z.object({
+  kinds: z.array(ZFlagKind).min(1),
+  note: z.string().max(2000).default(""),
+});
+/** Flags per candidate id. */
+export const ZCandidateFlags = z.record(z.string(), ZCandidateFlag);
+export type TCandidateFlags = z.infer<typeof ZCandidateFlags>;
+
+export const SKIP_REASONS = ["unclear_prompt", "needs_expertise", "harmful_content", "broken_candidates", "other"] as const;
+export const ZSkipReason = z.enum(SKIP_REASONS);
+export type TSkipReason = z.infer<typeof ZSkipReason>;
+export const SKIP_REASON_LABELS: Record<TSkipReason, string> = {
+  unclear_prompt: "The prompt is unclear",
+  needs_expertise: "Needs expertise I don't have",
+  harmful_content: "I'd rather not read this content",
+  broken_candidates: "The answers are broken or empty",
+  other: "Other",
+};
+
+export const IMPORT_FORMATS = ["auto", "jsonl", "csv", "hh", "trl"] as const;
+export const ZImportFormat = z.enum(IMPORT_FORMATS);
+export type TImportFormat = z.infer<typeof ZImportFormat>;
+
+export const EXPORT_FORMATS = ["trl", "judgments", "hh"] as const;
+export const ZExportFormat = z.enum(EXPORT_FORMATS);
+export type TExportFormat = z.infer<typeof ZExportFormat>;
+
+/** TRL pair shape: "auto" = standard for single-turn prompts, conversational for multi-turn ones. */
+export const TRL_SHAPES = ["auto", "standard", "conversational"] as const;
+export const ZTrlShape = z.enum(TRL_SHAPES);
+export type TTrlShape = z.infer<typeof ZTrlShape>;
+
+export const ZSlug = z
+  .string()
+  .min(2)
+  .max(48)
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "use lower-case letters, digits and single hyphens");
+
+export const ZProjectSettings = z.object({
+  name: z.string().trim().min(1, "a name is required").max(120),
+  description: z.string().max(2000).default(""),
+  candidatesPerPrompt: z.number().int().min(2, "at least 2 candidates to rank").max(16),
+  overlap: z.number().int().min(1).max(50),
+  leaseMinutes: z.number().int().min(1).max(24 * 60),
+});
+export type TProjectSettings = z.infer<typeof ZProjectSettings>;
