@@ -1,0 +1,30 @@
+// A labeller's own numbers: judgments today and in total, per project and overall.
+import { getDb } from "../../db";
+
+export async function getLabellerProgress(opts: { userId: string; projectId?: string; now?: Date }) {
+  const db = getDb();
+  const now = opts.now ?? new Date();
+  const startOfDay = new Date(now.getFullYear(), now.getMonth(), now.getDate());
+  const where = { userId: opts.userId, ...(opts.projectId ? { projectId: opts.projectId } : {}) };
+  const [total, today, skips] = await Promise.all([
+    db.judgment.count({ where }),
+    db.judgment.count({ where: { ...where, createdAt: { gte: startOfDay } } }),
+    db.skip.count({ where }),
+  ]);
+  return { total, today, skips };
+}
+
+/** Active projects with how much this labeller can still do in each. */
+export async function findLabellerProjects(opts: { userId: string }) {
+  const db = getDb();
+  const projects = await db.project.findMany({ where: { status: "active" }, orderBy: { createdAt: "desc" } });
+  return Promise.all(
+    projects.map(async (p) => ({
+      slug: p.slug, name: p.name, description: p.description,
+      available: await db.prompt.count({
+        where: { projectId: p.id, isComplete: false, assignments: { none: { userId: opts.userId } }, skips: { none: { userId: opts.userId } } },
+      }),
+      ...(await getLabellerProgress({ userId: opts.userId, projectId: p.id })),
+    })),
+  );
+}

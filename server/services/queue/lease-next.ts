@@ -1,0 +1,87 @@
+// Hands a labeller the next prompt of a project under a lease. The database enforces the two
+// invariants: unique (promptId, slot) with slot < overlap caps the leases per prompt, and unique
+// (promptId, userId) forbids a second lease to the same labeller; racing requests lose on a
+// unique violation and try the next slot or prompt.
+import { getDb } from "../../db";
+import { AppError } from "../../errors";
+import { isUniqueViolation } from "./is-unique-violation";
+import { releaseExpiredLeases } from "./release-expired-leases";
+import { shuffled } from "./shuffle";
+import { getTask, type TTask } from "./get-task";
+
+const PAGE = 50;
+
+export async function leaseNext(opts: { userId: string; projectSlug: string; now?: Date }): Promise<TTask | null> {
+  const db = getDb();
+  const now = opts.now ?? new Date();
+  const project = await db.project.findUnique({ where: { slug: opts.projectSlug } });
+  if (!project) throw new AppError("NOT_FOUND", `No project "${opts.projectSlug}".`);
+  if (project.status !== "active") throw new AppError("CONFLICT", `The project "${project.name}" is ${project.status}; there is nothing to label.`);
+
+  // An open lease of this labeller comes first: reloading the page returns the same task.
+  const open = await db.assignment.findFirst({
+    where: { userId: opts.userId, projectId: project.id, status: "active", expiresAt: { gt: now } },
+    orderBy: { leasedAt: "asc" },
+  });
+  if (open) return renewAndGet(open.id, project.leaseMinutes, now);
+
+  await releaseExpiredLeases({ projectId: project.id, now });
+  const expiresAt = new Date(now.getTime() + project.leaseMinutes * 60_000);
+  let skipPast = 0;
+  for (;;) {
+    // Prompts closest to completion first, then oldest: finished prompts sooner, fewer half-done ones.
+    const page = await db.prompt.findMany({
+      where: {
+        projectId: project.id,
+        isComplete: false,
+        assignments: { none: { userId: opts.userId } },
+        skips: { none: { userId: opts.userId } },
+      },
+      orderBy: { seq: "asc" },
+      skip: skipPast,
+      take: PAGE,
+      select: { id: true, _count: { select: { assignments: true, candidates: true } } },
+    });
+    if (page.length === 0) return null;
+    skipPast += page.length;
+    const open = page
+      .filter((p) => p._count.assignments < project.overlap && p._count.candidates >= 2)
+      .sort((a, b) => b._count.assignments - a._count.assignments);
+    for (const prompt of open) {
+      const assignmentId = await tryLease({ promptId: prompt.id, projectId: project.id, userId: opts.userId, overlap: project.overlap, expiresAt, guidelineVersion: project.guidelineVersion });
+      if (assignmentId) return getTask({ assignmentId, userId: opts.userId });
+    }
+  }
+}
+
+async function tryLease(opts: { promptId: string; projectId: string; userId: string; overlap: number; expiresAt: Date; guidelineVersion: number }): Promise<string | null> {
+  const db = getDb();
+  const taken = new Set(
+    (await db.assignment.findMany({ where: { promptId: opts.promptId }, select: { slot: true } })).map((a) => a.slot),
+  );
+  const candidates = await db.candidate.findMany({ where: { promptId: opts.promptId }, select: { id: true }, orderBy: { position: "asc" } });
+  for (let slot = 0; slot < opts.overlap; slot++) {
+    if (taken.has(slot)) continue;
+    try {
+      const created = await db.assignment.create({
+        data: {
+          projectId: opts.projectId, promptId: opts.promptId, userId: opts.userId, slot,
+          shownOrder: shuffled(candidates.map((c) => c.id)), expiresAt: opts.expiresAt, guidelineVersion: opts.guidelineVersion,
+        },
+      });
+      return created.id;
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      // Someone took this slot, or this labeller got the prompt in a parallel request.
+      const mine = await db.assignment.findUnique({ where: { promptId_userId: { promptId: opts.promptId, userId: opts.userId } } });
+      if (mine) return mine.status === "active" ? mine.id : null;
+    }
+  }
+  return null;
+}
+
+async function renewAndGet(assignmentId: string, leaseMinutes: number, now: Date): Promise<TTask> {
+  const db = getDb();
+  const a = await db.assignment.update({ where: { id: assignmentId }, data: { expiresAt: new Date(now.getTime() + leaseMinutes * 60_000) } });
+  return getTask({ assignmentId: a.id, userId: a.userId });
+}

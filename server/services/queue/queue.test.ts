@@ -1,0 +1,97 @@
+// Leases against the real database: overlap caps, no double lease, expiry, skips, submissions.
+import { describe, expect, it } from "vitest";
+import { useTestDb } from "../../test/test-db";
+import { makeProject, makeUser } from "../../test/factories";
+import { leaseNext } from "./lease-next";
+import { submitJudgment } from "./submit-judgment";
+import { skipTask } from "./skip-task";
+import { renewLease } from "./renew-lease";
+
+const t = useTestDb();
+
+describe("lease queue", () => {
+  it("never leases a prompt beyond its overlap, even to many labellers asking at once", async () => {
+    const project = await makeProject({ prompts: 3, overlap: 2 });
+    const users = await Promise.all(Array.from({ length: 8 }, () => makeUser()));
+    const tasks = await Promise.all(users.map((u) => leaseNext({ userId: u.id, projectSlug: project.slug })));
+    const leased = tasks.filter((x) => x !== null);
+    expect(leased).toHaveLength(6); // 3 prompts x overlap 2
+    const perPrompt = new Map<string, number>();
+    for (const task of leased) perPrompt.set(task.promptId, (perPrompt.get(task.promptId) ?? 0) + 1);
+    expect([...perPrompt.values()].sort()).toEqual([2, 2, 2]);
+    const rows = await t.db().assignment.findMany({ where: { projectId: project.id } });
+    expect(new Set(rows.map((r) => `${r.promptId}:${r.userId}`)).size).toBe(rows.length);
+  });
+
+  it("gives one labeller the same open task again, never a second lease of the same prompt", async () => {
+    const project = await makeProject({ prompts: 2, overlap: 3 });
+    const u = await makeUser();
+    const [a, b] = await Promise.all([leaseNext({ userId: u.id, projectSlug: project.slug }), leaseNext({ userId: u.id, projectSlug: project.slug })]);
+    const first = await leaseNext({ userId: u.id, projectSlug: project.slug });
+    expect(first?.assignmentId).toBeDefined();
+    const mine = await t.db().assignment.findMany({ where: { userId: u.id, projectId: project.id } });
+    // Racing requests may each lease a different prompt, but never the same prompt twice.
+    expect(new Set(mine.map((m) => m.promptId)).size).toBe(mine.length);
+    expect([a?.assignmentId, b?.assignmentId]).toContain(first?.assignmentId);
+  });
+
+  it("returns an expired lease's prompt to the queue", async () => {
+    const project = await makeProject({ prompts: 1, overlap: 1, leaseMinutes: 5 });
+    const [u1, u2] = [await makeUser(), await makeUser()];
+    const start = new Date("2026-01-01T10:00:00Z");
+    const first = await leaseNext({ userId: u1.id, projectSlug: project.slug, now: start });
+    expect(first).not.toBeNull();
+    expect(await leaseNext({ userId: u2.id, projectSlug: project.slug, now: new Date(start.getTime() + 4 * 60_000) })).toBeNull();
+    const later = await leaseNext({ userId: u2.id, projectSlug: project.slug, now: new Date(start.getTime() + 6 * 60_000) });
+    expect(later?.promptId).toBe(first?.promptId);
+    await expect(renewLease({ userId: u1.id, assignmentId: first!.assignmentId })).rejects.toThrow(/lease on this prompt ended/);
+  });
+
+  it("renewing keeps the lease alive past its first expiry", async () => {
+    const project = await makeProject({ prompts: 1, overlap: 1, leaseMinutes: 5 });
+    const [u1, u2] = [await makeUser(), await makeUser()];
+    const task = await leaseNext({ userId: u1.id, projectSlug: project.slug });
+    await renewLease({ userId: u1.id, assignmentId: task!.assignmentId, now: new Date(Date.now() + 4 * 60_000) });
+    expect(await leaseNext({ userId: u2.id, projectSlug: project.slug, now: new Date(Date.now() + 6 * 60_000) })).toBeNull();
+  });
+
+  it("shuffles candidates per assignment and records the shown order", async () => {
+    const project = await makeProject({ prompts: 1, candidates: 4, overlap: 30 });
+    const orders = new Set<string>();
+    for (let i = 0; i < 12; i++) {
+      const u = await makeUser();
+      const task = await leaseNext({ userId: u.id, projectSlug: project.slug });
+      orders.add(task!.candidates.map((c) => c.id).join(","));
+      const row = await t.db().assignment.findUniqueOrThrow({ where: { id: task!.assignmentId } });
+      expect(row.shownOrder).toEqual(task!.candidates.map((c) => c.id));
+    }
+    expect(orders.size).toBeGreaterThan(1); // 12 draws of 24 orders all equal: p < 1e-15
+  });
+
+  it("submits once, completes the prompt at its overlap, and refuses a second submission", async () => {
+    const project = await makeProject({ prompts: 1, candidates: 3, overlap: 1 });
+    const u = await makeUser();
+    const task = (await leaseNext({ userId: u.id, projectSlug: project.slug }))!;
+    const [a, b, c] = task.candidates.map((x) => x.id) as [string, string, string];
+    const base = { userId: u.id, assignmentId: task.assignmentId, noneAcceptable: false, flags: {}, rationale: "", totalMs: 1000, activeMs: 900 };
+    await expect(submitJudgment({ ...base, tiers: [[a], [b]] })).rejects.toThrow(/leaves out 1 candidate/);
+    await expect(submitJudgment({ ...base, tiers: [[a], [b, a], [c]] })).rejects.toThrow(/appears twice/);
+    await expect(submitJudgment({ ...base, tiers: [[a], [b], [c]], flags: { [a]: { kinds: ["other"], note: "" } } })).rejects.toThrow(/needs a note/);
+    await submitJudgment({ ...base, tiers: [[a, b], [c]], flags: { [c]: { kinds: ["harmful"], note: "" } } });
+    await expect(submitJudgment({ ...base, tiers: [[a], [b], [c]] })).rejects.toThrow(/already submitted/);
+    const j = await t.db().judgment.findFirstOrThrow({ where: { promptId: task.promptId } });
+    expect(j.tiers).toEqual([[a, b], [c]]);
+    expect(j.guidelineVersion).toBe(1);
+    expect((await t.db().prompt.findUniqueOrThrow({ where: { id: task.promptId } })).isComplete).toBe(true);
+    expect(await leaseNext({ userId: (await makeUser()).id, projectSlug: project.slug })).toBeNull();
+  });
+
+  it("a skipped prompt is freed for others and never offered to the skipper again", async () => {
+    const project = await makeProject({ prompts: 1, overlap: 1 });
+    const [u1, u2] = [await makeUser(), await makeUser()];
+    const task = (await leaseNext({ userId: u1.id, projectSlug: project.slug }))!;
+    await skipTask({ userId: u1.id, assignmentId: task.assignmentId, reason: "unclear_prompt", note: "", totalMs: 10 });
+    expect(await leaseNext({ userId: u1.id, projectSlug: project.slug })).toBeNull();
+    expect((await leaseNext({ userId: u2.id, projectSlug: project.slug }))?.promptId).toBe(task.promptId);
+  });
+});
