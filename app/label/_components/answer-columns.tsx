@@ -1,0 +1,61 @@
+"use client";
+// Wide screens only: every answer in its own scrollable column, in shown order, for side-by-side reading.
+import { Markdown } from "@/app/_components/markdown";
+import type { TCandidateFlags } from "@/server/domain";
+import { focusRing, letterChip } from "./board-styles";
+import { FlagBadges } from "./flag-badges";
+
+type TProps = {
+  candidates: { id: string; text: string }[];
+  letters: ReadonlyMap<string, string>;
+  rankOf: ReadonlyMap<string, { rank: number; isTied: boolean }>;
+  flags: TCandidateFlags;
+  selectedId: string | null;
+  onSelect: (id: string) => void;
+};
+
+export function AnswerColumns({ candidates, letters, rankOf, flags, selectedId, onSelect }: TProps) {
+  return (
+    // Columns share the width evenly and scroll sideways only when there are too many to fit.
+    <div className="hidden auto-cols-[minmax(18rem,1fr)] grid-flow-col gap-3 overflow-x-auto pb-2 lg:grid">
+      {candidates.map((candidate) => {
+        const letter = letters.get(candidate.id) ?? "?";
+        const place = rankOf.get(candidate.id);
+        const isSelected = selectedId === candidate.id;
+        return (
+          <section
+            key={candidate.id}
+            data-testid={`answer-column-${letter}`}
+            data-column-for={candidate.id}
+            aria-labelledby={`answer-column-title-${letter}`}
+            onClick={() => onSelect(candidate.id)}
+            className={`flex min-w-0 flex-col rounded-lg border bg-white shadow-sm ${
+              isSelected ? "border-indigo-600 ring-2 ring-indigo-600" : "border-slate-200"
+            }`}
+          >
+            <header className="flex flex-wrap items-center gap-2 border-b border-slate-200 px-3 py-2">
+              <span className={letterChip} id={`answer-column-title-${letter}`} aria-label={`Answer ${letter}`}>
+                {letter}
+              </span>
+              {place && (
+                <span className="text-sm font-semibold tabular-nums text-slate-600">
+                  Rank {place.rank}
+                  {place.isTied ? " (tie)" : ""}
+                </span>
+              )}
+              <FlagBadges flag={flags[candidate.id]} />
+            </header>
+            {/* Focusable so keyboard users can scroll a long answer. */}
+            <div
+              tabIndex={0}
+              aria-label={`Answer ${letter} text`}
+              className={`max-h-[60vh] overflow-y-auto px-3 py-2 ${focusRing}`}
+            >
+              <Markdown text={candidate.text} />
+            </div>
+          </section>
+        );
+      })}
+    </div>
+  );
+}

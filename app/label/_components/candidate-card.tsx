@@ -1,0 +1,123 @@
+"use client";
+// One draggable candidate of the rank list: letter, rank, controls, and its answer (a one-line excerpt on wide screens).
+import { useRef } from "react";
+import { useSortable } from "@dnd-kit/sortable";
+import { CSS } from "@dnd-kit/utilities";
+import type { TCandidateFlags, TFlagKind } from "@/server/domain";
+import { focusRing, letterChip } from "./board-styles";
+import { CardControls } from "./card-controls";
+import { CollapsibleAnswer } from "./collapsible-answer";
+import { FlagBadges } from "./flag-badges";
+import { FlagMenu } from "./flag-menu";
+
+export type TCardActions = {
+  select: (id: string) => void;
+  moveUp: (id: string) => void;
+  moveDown: (id: string) => void;
+  toggleTie: (id: string) => void;
+  toggleFlagMenu: (id: string) => void;
+  closeFlagMenu: () => void;
+  toggleFlag: (id: string, kind: TFlagKind) => void;
+  setFlagNote: (id: string, note: string) => void;
+};
+
+type TProps = {
+  candidate: { id: string; text: string };
+  letter: string;
+  /** 0-based index of the card's tier. */
+  tierIndex: number;
+  tierCount: number;
+  tierSize: number;
+  isSelected: boolean;
+  isFlagMenuOpen: boolean;
+  flag: TCandidateFlags[string] | undefined;
+  actions: TCardActions;
+};
+
+/** First meaningful line of markdown, without its leading syntax, for the compact list. */
+export function excerptOf(text: string): string {
+  const line = text
+    .split("\n")
+    .map((l) => l.replace(/^\s*(?:#{1,6}\s|>\s?|[-*+]\s|\d+[.)]\s|```\w*)/, "").trim())
+    .find((l) => l.length > 0);
+  return line ?? "(empty answer)";
+}
+
+export function CandidateCard({ candidate, letter, tierIndex, tierCount, tierSize, isSelected, isFlagMenuOpen, flag, actions }: TProps) {
+  const { id } = candidate;
+  const flagButtonRef = useRef<HTMLButtonElement>(null);
+  const sortable = useSortable({ id });
+  const isTied = tierSize > 1;
+
+  return (
+    <div
+      ref={sortable.setNodeRef}
+      role="row"
+      aria-selected={isSelected}
+      aria-label={`Answer ${letter}, rank ${tierIndex + 1}${isTied ? " (tie)" : ""}`}
+      data-testid={`candidate-card-${letter}`}
+      data-candidate-id={id}
+      data-tier-index={tierIndex + 1}
+      onClick={() => actions.select(id)}
+      style={{ transform: CSS.Translate.toString(sortable.transform), transition: sortable.transition }}
+      className={`relative rounded-lg border bg-white p-2 shadow-sm ${
+        isSelected ? "border-indigo-600 ring-2 ring-indigo-600" : "border-slate-200"
+      } ${sortable.isDragging ? "z-20 opacity-80 shadow-lg" : ""}`}
+    >
+      <div role="gridcell" className="flex flex-col gap-2">
+        <div className="flex flex-wrap items-center gap-2">
+          <button
+            type="button"
+            ref={sortable.setActivatorNodeRef}
+            {...sortable.attributes}
+            {...sortable.listeners}
+            aria-label={`Drag answer ${letter}`}
+            className={`inline-flex min-h-10 min-w-8 cursor-grab touch-none items-center justify-center rounded-md text-slate-400 hover:bg-slate-100 active:cursor-grabbing ${focusRing}`}
+          >
+            <span aria-hidden="true">⠿</span>
+          </button>
+          <span className={letterChip}>{letter}</span>
+          <span className="text-sm font-semibold tabular-nums text-slate-600" title="Current rank">
+            #{tierIndex + 1}
+          </span>
+          <span className="hidden min-w-0 flex-1 truncate text-sm text-slate-700 lg:block">{excerptOf(candidate.text)}</span>
+          <FlagBadges flag={flag} />
+          <span className="flex-1 lg:hidden" />
+          <div className="relative">
+            <CardControls
+              candidateId={id}
+              letter={letter}
+              canMoveUp={tierIndex > 0 || isTied}
+              canMoveDown={tierIndex < tierCount - 1 || isTied}
+              isTied={isTied}
+              canTie={tierIndex > 0}
+              isFlagged={(flag?.kinds.length ?? 0) > 0}
+              isFlagMenuOpen={isFlagMenuOpen}
+              flagButtonRef={flagButtonRef}
+              onMoveUp={() => actions.moveUp(id)}
+              onMoveDown={() => actions.moveDown(id)}
+              onTieToggle={() => actions.toggleTie(id)}
+              onFlagMenuToggle={() => actions.toggleFlagMenu(id)}
+            />
+            {isFlagMenuOpen && (
+              <FlagMenu
+                candidateId={id}
+                letter={letter}
+                flag={flag}
+                onToggle={(kind) => actions.toggleFlag(id, kind)}
+                onNote={(note) => actions.setFlagNote(id, note)}
+                onClose={(restoreFocus) => {
+                  actions.closeFlagMenu();
+                  if (restoreFocus) flagButtonRef.current?.focus();
+                }}
+              />
+            )}
+          </div>
+        </div>
+        <div className="px-1 lg:hidden">
+          <CollapsibleAnswer text={candidate.text} label={letter} id={`answer-body-${letter}`} />
+        </div>
+      </div>
+    </div>
+  );
+}

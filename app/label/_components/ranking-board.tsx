@@ -1,0 +1,92 @@
+"use client";
+// The labeller's ranking board (controlled): answers side by side, the rank list with ties and flags, the verdict.
+import { useEffect, useRef } from "react";
+import type { RefObject } from "react";
+import { AnswerColumns } from "./answer-columns";
+import { KeyboardHelp } from "./keyboard-help";
+import { RankList } from "./rank-list";
+import { SubmitPanel } from "./submit-panel";
+import { useBoardController } from "./use-board-controller";
+import type { TBoardProps } from "./use-board-controller";
+import { useBoardKeys } from "./use-board-keys";
+
+export type { TBoardState } from "./board-state";
+export { initialBoardState } from "./board-state";
+
+/** Keeps the selected card (and its column, sideways) in view after selecting or moving it. */
+function useKeepInView(rootRef: RefObject<HTMLElement | null>, selectedId: string | null, layoutKey: unknown) {
+  useEffect(() => {
+    const root = rootRef.current;
+    if (!root || !selectedId) return;
+    const esc = CSS.escape(selectedId);
+    root.querySelector(`[data-candidate-id="${esc}"]`)?.scrollIntoView({ block: "nearest" });
+    const column = root.querySelector<HTMLElement>(`[data-column-for="${esc}"]`);
+    const strip = column?.parentElement;
+    if (!column || !strip || strip.scrollWidth <= strip.clientWidth) return;
+    if (column.offsetLeft < strip.scrollLeft || column.offsetLeft + column.offsetWidth > strip.scrollLeft + strip.clientWidth) {
+      strip.scrollTo({ left: column.offsetLeft - strip.offsetLeft });
+    }
+  }, [rootRef, selectedId, layoutKey]);
+}
+
+export function RankingBoard(props: TBoardProps) {
+  const { candidates, state, isBusy = false } = props;
+  const board = useBoardController(props);
+  const rootRef = useRef<HTMLDivElement>(null);
+  useBoardKeys(rootRef, board.keyHandlers);
+  useKeepInView(rootRef, board.selectedId, board.tiers);
+
+  return (
+    <div ref={rootRef} className="flex flex-col gap-4 text-slate-900">
+      <AnswerColumns
+        candidates={candidates}
+        letters={board.letters}
+        rankOf={board.rankOf}
+        flags={state.flags}
+        selectedId={board.selectedId}
+        onSelect={board.cardActions.select}
+      />
+      <div className="grid items-start gap-4 lg:grid-cols-[minmax(0,1fr)_22rem]">
+        <section aria-labelledby="ranking-heading" className="min-w-0">
+          <h2 id="ranking-heading" className="mb-2 flex flex-wrap items-baseline gap-x-2 text-sm font-semibold text-slate-800">
+            Your ranking, best first
+            <span className="font-normal text-slate-500">
+              Drag, use the buttons, or press 1–9 then ↑/↓. Tie answers that are equally good.
+            </span>
+          </h2>
+          <RankList
+            tiers={board.tiers}
+            candidates={board.byId}
+            letters={board.letters}
+            flags={state.flags}
+            selectedId={board.selectedId}
+            flagMenuFor={board.flagMenuFor}
+            actions={board.cardActions}
+            onReorder={board.reorder}
+            onDraggingChange={board.setDragging}
+          />
+        </section>
+        <div className="lg:sticky lg:top-4">
+          <SubmitPanel
+            noneAcceptable={state.noneAcceptable}
+            rationale={state.rationale}
+            isBusy={isBusy}
+            isConfirming={board.isConfirming}
+            problem={board.problem}
+            onNoneAcceptableChange={(noneAcceptable) => board.update({ noneAcceptable })}
+            onRationaleChange={(rationale) => board.update({ rationale })}
+            onSubmit={board.requestSubmit}
+            onConfirm={board.confirmSubmit}
+            onCancelConfirm={() => board.setConfirming(false)}
+            onSkip={props.onSkip}
+            onShowHelp={() => board.setHelpOpen(true)}
+          />
+        </div>
+      </div>
+      <KeyboardHelp isOpen={board.isHelpOpen} onClose={() => board.setHelpOpen(false)} />
+      <p aria-live="polite" className="sr-only">
+        {board.announcement}
+      </p>
+    </div>
+  );
+}

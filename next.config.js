@@ -1,0 +1,23 @@
+// Next.js configuration. The environment is validated by instrumentation.ts when the server starts
+// (and by `npm start` before anything else), so a bad value fails at start-up, not mid-request.
+
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  poweredByHeader: false,
+  // Native and server-only packages stay outside the bundle.
+  serverExternalPackages: ["better-sqlite3", "pg", "@prisma/client", "onnxruntime-node"],
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "Referrer-Policy", value: "same-origin" },
+        ],
+      },
+    ];
+  },
+};
+
+export default nextConfig;

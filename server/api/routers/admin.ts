@@ -1,0 +1,57 @@
+// The admin's procedures: projects, guidelines, prompts, imports, people, dashboard and audit log.
+import { z } from "zod";
+import { adminProcedure, router } from "../trpc";
+import { ZProjectSettings, ZProjectStatus, ZRole, ZSlug } from "../../domain";
+import { findProjects, getGuidelines, getProjectBySlug } from "../../services/projects/project-queries";
+import { createProject, setProjectStatus, updateGuidelines, updateProject } from "../../services/projects/mutate-project";
+import { findPrompts } from "../../services/projects/find-prompts";
+import { findUsers } from "../../services/users/find-users";
+import { createInvite } from "../../services/users/create-invite";
+import { revokeInvite } from "../../services/users/revoke-invite";
+import { setUserDisabled, setUserRole } from "../../services/users/update-user";
+import { getProjectDashboard } from "../../services/stats/project-dashboard";
+import { findAuditEntries } from "../../services/audit/find-audit-entries";
+import { findImports, getImport } from "../../services/import/import-queries";
+
+const ZId = z.string().min(1).max(64);
+const ZGuidelines = z.string().max(100_000);
+
+export const adminRouter = router({
+  projects: router({
+    list: adminProcedure.input(z.object({ includeArchived: z.boolean().default(false) })).query(({ input }) => findProjects(input)),
+    get: adminProcedure.input(z.object({ slug: ZSlug })).query(({ input }) => getProjectBySlug(input)),
+    create: adminProcedure
+      .input(z.object({ slug: ZSlug, settings: ZProjectSettings, guidelines: ZGuidelines.default("") }))
+      .mutation(({ ctx, input }) => createProject({ actorId: ctx.viewer.userId, ...input })),
+    update: adminProcedure
+      .input(z.object({ projectId: ZId, settings: ZProjectSettings }))
+      .mutation(({ ctx, input }) => updateProject({ actorId: ctx.viewer.userId, ...input })),
+    setStatus: adminProcedure
+      .input(z.object({ projectId: ZId, status: ZProjectStatus }))
+      .mutation(({ ctx, input }) => setProjectStatus({ actorId: ctx.viewer.userId, ...input })),
+    guidelines: adminProcedure.input(z.object({ projectId: ZId, version: z.number().int().min(1).optional() })).query(({ input }) => getGuidelines(input)),
+    updateGuidelines: adminProcedure
+      .input(z.object({ projectId: ZId, body: ZGuidelines }))
+      .mutation(({ ctx, input }) => updateGuidelines({ actorId: ctx.viewer.userId, ...input })),
+    dashboard: adminProcedure.input(z.object({ projectId: ZId })).query(({ input }) => getProjectDashboard(input)),
+    prompts: adminProcedure
+      .input(z.object({ projectId: ZId, page: z.number().int().min(0).default(0), pageSize: z.number().int().min(1).max(100).default(20) }))
+      .query(({ input }) => findPrompts(input)),
+    imports: adminProcedure.input(z.object({ projectId: ZId })).query(({ input }) => findImports(input)),
+    importStatus: adminProcedure.input(z.object({ importId: ZId })).query(({ input }) => getImport(input)),
+  }),
+  users: router({
+    list: adminProcedure.query(() => findUsers()),
+    invite: adminProcedure
+      .input(z.object({ email: z.string().trim().toLowerCase().email("enter a valid email address"), role: ZRole }))
+      .mutation(({ ctx, input }) => createInvite({ actorId: ctx.viewer.userId, ...input })),
+    revokeInvite: adminProcedure.input(z.object({ inviteId: ZId })).mutation(({ ctx, input }) => revokeInvite({ actorId: ctx.viewer.userId, ...input })),
+    setDisabled: adminProcedure
+      .input(z.object({ userId: ZId, isDisabled: z.boolean() }))
+      .mutation(({ ctx, input }) => setUserDisabled({ actorId: ctx.viewer.userId, ...input })),
+    setRole: adminProcedure.input(z.object({ userId: ZId, role: ZRole })).mutation(({ ctx, input }) => setUserRole({ actorId: ctx.viewer.userId, ...input })),
+  }),
+  audit: adminProcedure
+    .input(z.object({ cursor: ZId.optional(), limit: z.number().int().min(1).max(200).default(50) }))
+    .query(({ input }) => findAuditEntries(input)),
+});

@@ -1,0 +1,81 @@
+// One full-judgment JSONL row (everything a labeller decided about one prompt) from plain inputs; no database.
+import type { TCandidateFlags, TCandidateSource, TMessage, TTiers } from "../../domain";
+import { pseudonymize } from "./pseudonym";
+
+export type TJudgmentCandidate = {
+  id: string;
+  text: string;
+  source: TCandidateSource;
+  modelVersion: string | null;
+  generationParams: Record<string, unknown> | null;
+};
+
+export type TJudgmentInput = {
+  promptId: string;
+  externalId: string | null;
+  messages: TMessage[];
+  candidates: TJudgmentCandidate[];
+  tiers: TTiers;
+  noneAcceptable: boolean;
+  flags: TCandidateFlags;
+  rationale: string | null;
+  shownOrder: string[];
+  totalMs: number;
+  activeMs: number;
+  guidelineVersion: number;
+  /** The real user id; only its pseudonym leaves this function. */
+  labellerId: string;
+  pseudonymSalt: string;
+  createdAt: Date;
+};
+
+export type TJudgmentRow = {
+  prompt_id: string;
+  external_id: string | null;
+  messages: TMessage[];
+  candidates: { id: string; text: string; source: TCandidateSource; model_version: string | null; generation_params: Record<string, unknown> | null }[];
+  tiers: string[][];
+  none_acceptable: boolean;
+  flags: TCandidateFlags;
+  rationale: string | null;
+  shown_order: string[];
+  total_ms: number;
+  active_ms: number;
+  guideline_version: number;
+  labeller: string;
+  created_at: string;
+};
+
+/** Tiers, flags and shown order refer to candidates by id; an unknown id would make the row unreadable later. */
+function checkIds(input: TJudgmentInput): void {
+  const known = new Set(input.candidates.map((c) => c.id));
+  const used = [...input.tiers.flat(), ...Object.keys(input.flags), ...input.shownOrder];
+  const unknown = used.find((id) => !known.has(id));
+  if (unknown !== undefined) throw new Error(`judgment of prompt ${input.promptId} refers to unknown candidate "${unknown}"`);
+}
+
+export function judgmentRow(input: TJudgmentInput): TJudgmentRow {
+  checkIds(input);
+  return {
+    prompt_id: input.promptId,
+    external_id: input.externalId,
+    messages: input.messages.map((m) => ({ role: m.role, content: m.content })),
+    candidates: input.candidates.map((c) => ({
+      id: c.id,
+      text: c.text,
+      source: c.source,
+      model_version: c.modelVersion,
+      generation_params: c.generationParams,
+    })),
+    tiers: input.tiers.map((tier) => [...tier]),
+    none_acceptable: input.noneAcceptable,
+    flags: input.flags,
+    rationale: input.rationale,
+    shown_order: [...input.shownOrder],
+    total_ms: input.totalMs,
+    active_ms: input.activeMs,
+    guideline_version: input.guidelineVersion,
+    labeller: pseudonymize(input.pseudonymSalt, input.labellerId),
+    created_at: input.createdAt.toISOString(),
+  };
+}
