@@ -16,7 +16,8 @@ export type TCardActions = {
   moveDown: (id: string) => void;
   toggleTie: (id: string) => void;
   toggleFlagMenu: (id: string) => void;
-  closeFlagMenu: () => void;
+  /** Closes the flag menu; true when focus belongs back on the card's flag button. */
+  closeFlagMenu: () => boolean;
   toggleFlag: (id: string, kind: TFlagKind) => void;
   setFlagNote: (id: string, note: string) => void;
 };
@@ -107,8 +108,10 @@ export function CandidateCard({ candidate, letter, tierIndex, tierCount, tierSiz
                 onToggle={(kind) => actions.toggleFlag(id, kind)}
                 onNote={(note) => actions.setFlagNote(id, note)}
                 onClose={(restoreFocus) => {
-                  actions.closeFlagMenu();
-                  if (restoreFocus) flagButtonRef.current?.focus();
+                  const isToButton = actions.closeFlagMenu();
+                  if (!restoreFocus) return;
+                  if (isToButton) flagButtonRef.current?.focus();
+                  else if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
                 }}
               />
             )}

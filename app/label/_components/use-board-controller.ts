@@ -36,6 +36,9 @@ export function useBoardController({ candidates, state, onChange, onSubmit, onSk
   const [problem, setProblem] = useState<string | null>(null);
   const [announcement, setAnnouncement] = useState("");
   const isDraggingRef = useRef(false);
+  // A menu opened with the `f` key gives focus back to the page when it closes, so Enter submits;
+  // one opened with its button gives focus back to the button, as menus do.
+  const isFlagMenuFromKeyRef = useRef(false);
 
   // A new task (other candidates) starts with a clean slate of UI state.
   const taskKey = ids.join("\n");
@@ -109,8 +112,14 @@ export function useBoardController({ candidates, state, onChange, onSubmit, onSk
     moveUp: (id) => move(board.moveUp, id),
     moveDown: (id) => move(board.moveDown, id),
     toggleTie,
-    toggleFlagMenu: (id) => setFlagMenuFor((open) => (open === id ? null : id)),
-    closeFlagMenu: () => setFlagMenuFor(null),
+    toggleFlagMenu: (id) => {
+      isFlagMenuFromKeyRef.current = false;
+      setFlagMenuFor((open) => (open === id ? null : id));
+    },
+    closeFlagMenu: () => {
+      setFlagMenuFor(null);
+      return !isFlagMenuFromKeyRef.current;
+    },
     toggleFlag: (id, kind) => update({ flags: board.toggleFlag(state.flags, id, kind) }),
     setFlagNote: (id, note) => update({ flags: board.setFlagNote(state.flags, id, note) }),
   };
@@ -128,6 +137,7 @@ export function useBoardController({ candidates, state, onChange, onSubmit, onSk
     moveToRank: (rank) => move((t, id) => board.moveToTier(t, id, rank), selectedId),
     openFlags: () => {
       if (!selectedId) return false;
+      isFlagMenuFromKeyRef.current = true;
       setFlagMenuFor((open) => (open === selectedId ? null : selectedId));
     },
     toggleNoneAcceptable: () => update({ noneAcceptable: !state.noneAcceptable }),
