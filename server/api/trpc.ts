@@ -61,6 +61,8 @@ const mapErrors = t.middleware(async ({ next }) => {
   if (!result.ok) {
     const cause = result.error.cause;
     if (isAppError(cause)) throw new TRPCError({ code: CODE_MAP[cause.code], message: cause.message, cause });
+    // Prisma's "record to update/delete not found": an id that does not exist.
+    if ((cause as { code?: unknown } | undefined)?.code === "P2025") throw new TRPCError({ code: "NOT_FOUND", message: "No such record: it may have been deleted.", cause });
   }
   return result;
 });

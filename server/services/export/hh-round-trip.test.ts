@@ -1,6 +1,7 @@
 // The real-data round trip: the HH-RLHF harmless-base test split imported through importPrompts, every prompt
-// judged through the lease queue (leaseNext + submitJudgment) preferring the file's "chosen" reply, then exported:
-// "hh" gives back the original file, "trl" and "judgments" have the right rows, shapes and pseudonyms.
+// judged preferring the file's "chosen" reply (the first ones through leaseNext + submitJudgment, the rest written
+// with createMany), then exported: "hh" gives back the original file, "trl" and "judgments" have the right rows,
+// shapes and pseudonyms.
 import fs from "node:fs";
 import { randomUUID } from "node:crypto";
 import { gunzipSync } from "node:zlib";
@@ -81,12 +82,22 @@ describe("HH-RLHF harmless-base test split: import, label, export", () => {
 
   it("judges every prompt, preferring the file's chosen reply: the first ones through the lease queue", async () => {
     const db = t.db();
-    const prompts = await db.prompt.findMany({
-      where: { projectId: state.projectId }, orderBy: { seq: "asc" },
-      select: { id: true, seq: true, candidates: { select: { id: true, position: true }, orderBy: { position: "asc" } } },
-    });
+    const prompts = await db.prompt.findMany({ where: { projectId: state.projectId }, orderBy: { seq: "asc" }, select: { id: true } });
     expect(prompts).toHaveLength(LINES);
-    const ids = (i: number) => prompts[i]!.candidates.map((c) => c.id) as [string, string];
+    // Candidates in a query of their own: a nested relation select over 2,312 prompts exceeds the 999 bind values
+    // Prisma allows on SQLite (P2029).
+    const cands = await db.candidate.findMany({ where: { prompt: { projectId: state.projectId } }, select: { id: true, promptId: true, position: true } });
+    const byPrompt = new Map<string, string[]>();
+    for (const c of cands) {
+      const list = byPrompt.get(c.promptId) ?? [];
+      list[c.position] = c.id;
+      byPrompt.set(c.promptId, list);
+    }
+    const ids = (i: number): [string, string] => {
+      const [chosen, rejected, ...more] = byPrompt.get(prompts[i]!.id) ?? [];
+      if (!chosen || !rejected || more.length) throw new Error(`prompt ${i + 1} does not have exactly 2 candidates`);
+      return [chosen, rejected];
+    };
     const labellerOf = (i: number) => state.labellers[i % 2]!.id;
 
     // Through the real services: two labellers take turns (so the judgments export has two pseudonyms), and the

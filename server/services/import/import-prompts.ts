@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { getDb, type DbTx } from "../../db";
 import type { Prisma } from "../../../generated/sqlite/client";
-import { AppError } from "../../errors";
+import { AppError, isAppError } from "../../errors";
 import type { TImportFormat } from "../../domain";
 import { parseImportFile, type TImportItem, type TImportIssue } from "./parse-import-file";
 import { contentHash } from "./content-hash";
@@ -70,12 +70,15 @@ export async function importPrompts(opts: TImportOptions): Promise<TImportReport
 
     // Pass 2: write, in one transaction, skipping invalid lines (partial mode) and duplicates.
     const { added, duplicates } = await db.$transaction(
-      (tx) => writeItems(tx, { ...opts, projectId: project.id, importId: batch.id, k: project.candidatesPerPrompt, linesRead }),
+      (tx) => writeItems(tx, { ...opts, projectId: project.id, importId: batch.id, k: project.candidatesPerPrompt, linesRead, errorCount }),
       { timeout: 30 * 60_000, maxWait: 60_000 },
     );
     return await finish("done", added, duplicates);
   } catch (e) {
-    await db.importBatch.update({ where: { id: batch.id }, data: { status: "failed", finishedAt: new Date(), errors: [{ line: 0, message: (e as Error).message }] } });
+    // Driver messages can carry server paths: the admin sees a plain reason, the log the details.
+    const message = isAppError(e) ? e.message : "the import failed on the server; nothing was written (details are in the server log)";
+    if (!isAppError(e)) console.error(`import ${batch.id} failed:`, e);
+    await db.importBatch.update({ where: { id: batch.id }, data: { status: "failed", finishedAt: new Date(), errorCount: errorCount + 1, errors: [...errors, { line: 0, message }] } });
     clearImportProgress(batch.id);
     throw e;
   }
@@ -91,7 +94,10 @@ export async function importPrompts(opts: TImportOptions): Promise<TImportReport
   }
 }
 
-async function writeItems(tx: DbTx, o: TImportOptions & { importId: string; k: number; linesRead: number }) {
+async function writeItems(tx: DbTx, o: TImportOptions & { importId: string; k: number; linesRead: number; errorCount: number }) {
+  // Touching the project row locks it until commit: concurrent imports into one project take turns
+  // (PostgreSQL), so both cannot start numbering from the same `seq`.
+  await tx.project.update({ where: { id: o.projectId }, data: { updatedAt: new Date() } });
   let seq = (await tx.prompt.aggregate({ where: { projectId: o.projectId }, _max: { seq: true } }))._max.seq ?? 0;
   const seen = new Set<string>();
   let added = 0;
@@ -127,8 +133,14 @@ async function writeItems(tx: DbTx, o: TImportOptions & { importId: string; k: n
     setImportProgress(o.importId, { phase: "writing", linesRead: o.linesRead, promptsAdded: added });
   };
 
+  let issues = 0;
+  let lastLine = 0;
   for await (const parsed of parseImportFile(o.open(), { format: o.format, filename: o.filename })) {
-    if (parsed.kind === "issue" || checkItem(parsed.item, o.k)) continue;
+    lastLine = parsed.kind === "item" ? parsed.item.line : parsed.issue.line;
+    if (parsed.kind === "issue" || checkItem(parsed.item, o.k)) {
+      issues++;
+      continue;
+    }
     const hash = contentHash(parsed.item);
     const key = keyOf(parsed.item, hash);
     if (seen.has(key) || seen.has(`h:${hash}`)) {
@@ -141,5 +153,10 @@ async function writeItems(tx: DbTx, o: TImportOptions & { importId: string; k: n
     if (pending.length >= BATCH) await flush();
   }
   if (pending.length) await flush();
+  // The second read must see exactly what the first one validated; anything else (a read error,
+  // a file changed in between) rolls the whole transaction back.
+  if (issues !== o.errorCount || lastLine !== o.linesRead) {
+    throw new AppError("CONFLICT", `The file read differently the second time (${issues} problems and ${lastLine} lines, against ${o.errorCount} and ${o.linesRead}); nothing was imported. Was it changed during the import?`);
+  }
   return { added, duplicates };
 }
