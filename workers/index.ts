@@ -4,7 +4,7 @@ import { hostname } from "node:os";
 import { env } from "../server/env";
 import { getDb } from "../server/db";
 import { JOBS, scheduledJobId, type TJobKind } from "../server/jobs/contracts";
-import { claimJob, enqueueJob, failJob, finishJob } from "../server/jobs/job-queue";
+import { claimJob, enqueueJob, failJob, finishJob, pruneFinishedJobs } from "../server/jobs/job-queue";
 import { releaseExpiredLeases } from "../server/services/queue/release-expired-leases";
 
 const POLL_MS = 2_000;
@@ -17,9 +17,13 @@ const handlers: { [K in TJobKind]: (payload: unknown) => Promise<unknown> } = {
   },
 };
 
+const KEEP_FINISHED_MS = 7 * 86_400_000;
+
 async function scheduleMaintenance(now: Date) {
   const minute = now.toISOString().slice(0, 16);
-  await enqueueJob({ id: scheduledJobId("queue.release-expired-leases", minute), kind: "queue.release-expired-leases", payload: {} });
+  const isNew = await enqueueJob({ id: scheduledJobId("queue.release-expired-leases", minute), kind: "queue.release-expired-leases", payload: {} });
+  // Once a minute (by whichever worker enqueued this minute's job): forget old finished jobs.
+  if (isNew) await pruneFinishedJobs(new Date(now.getTime() - KEEP_FINISHED_MS));
 }
 
 async function runOnce(): Promise<boolean> {

@@ -20,7 +20,7 @@ export function TopBar({ email, role }: { email: string; role: string }) {
           {role === "admin" && <Link href="/admin/audit" className="hover:underline">Audit log</Link>}
         </nav>
         <div className="ml-auto flex items-center gap-3 text-sm text-slate-600">
-          <span className="hidden sm:inline" data-testid="viewer-email">{email}</span>
+          <Link href="/account" className="hidden hover:underline sm:inline" data-testid="viewer-email">{email}</Link>
           <button className="underline" onClick={() => signOut.mutate()}>Sign out</button>
         </div>
       </div>

@@ -44,3 +44,9 @@ export async function failJob(id: string, attempts: number, error: unknown) {
       : { status: "queued", error: message, runAt: new Date(Date.now() + 2 ** attempts * 1000) }, // back off
   });
 }
+
+/** Deletes finished (done) jobs older than `before`; failed ones stay for inspection. */
+export async function pruneFinishedJobs(before: Date): Promise<number> {
+  const { count } = await getDb().job.deleteMany({ where: { status: "done", finishedAt: { lt: before } } });
+  return count;
+}
