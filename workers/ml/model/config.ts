@@ -1,0 +1,152 @@
+// A Hugging Face `config.json` of the Llama family parsed into a validated TModelConfig; not the model itself.
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+export const MODEL_TYPES = ["llama", "mistral", "qwen2", "qwen3"] as const;
+export type TModelType = (typeof MODEL_TYPES)[number];
+export type TTorchDtype = "float32" | "float16" | "bfloat16";
+
+/** The architecture as config fields: the model definition reads these, never `modelType`, to vary. */
+export interface TModelConfig {
+  modelType: TModelType;
+  vocabSize: number;
+  hiddenSize: number;
+  intermediateSize: number;
+  numHiddenLayers: number;
+  numAttentionHeads: number;
+  numKeyValueHeads: number;
+  headDim: number;
+  rmsNormEps: number;
+  ropeTheta: number;
+  maxPositionEmbeddings: number;
+  tieWordEmbeddings: boolean;
+  /** Biases on q_proj, k_proj and v_proj. */
+  hasQkvBias: boolean;
+  /** Bias on o_proj. */
+  hasOBias: boolean;
+  /** RMSNorm over head_dim on q and k, per head, before RoPE (`q_norm`, `k_norm`). */
+  hasQkNorm: boolean;
+  bosTokenId: number | null;
+  eosTokenIds: number[];
+  padTokenId: number | null;
+  torchDtype: TTorchDtype | null;
+}
+
+const int = z.number().int();
+const positive = int.positive();
+const tokenId = int.nonnegative().nullish();
+const ropeParams = z.looseObject({ rope_type: z.string().optional(), type: z.string().optional() });
+
+const ZHfConfig = z.looseObject({
+  model_type: z.enum(MODEL_TYPES),
+  vocab_size: positive,
+  hidden_size: positive,
+  intermediate_size: positive,
+  num_hidden_layers: positive,
+  num_attention_heads: positive,
+  num_key_value_heads: positive.nullish(),
+  head_dim: positive.nullish(),
+  rms_norm_eps: z.number().positive(),
+  rope_theta: z.number().positive().nullish(),
+  rope_scaling: ropeParams.nullish(),
+  // transformers >= 5 writes rope_theta and the scaling type together here.
+  rope_parameters: ropeParams.extend({ rope_theta: z.number().positive().optional() }).nullish(),
+  rope_interleaved: z.boolean().nullish(),
+  max_position_embeddings: positive,
+  tie_word_embeddings: z.boolean().nullish(),
+  attention_bias: z.boolean().nullish(),
+  mlp_bias: z.boolean().nullish(),
+  hidden_act: z.string().nullish(),
+  sliding_window: int.nullish(),
+  use_sliding_window: z.boolean().nullish(),
+  layer_types: z.array(z.string()).nullish(),
+  bos_token_id: tokenId,
+  eos_token_id: z.union([int.nonnegative(), z.array(int.nonnegative())]).nullish(),
+  pad_token_id: tokenId,
+  torch_dtype: z.enum(["float32", "float16", "bfloat16"]).nullish(),
+  dtype: z.enum(["float32", "float16", "bfloat16"]).nullish(),
+});
+type THfConfig = z.infer<typeof ZHfConfig>;
+
+// HF's attention modules: Llama and Qwen3 put `attention_bias` on all four projections; Qwen2
+// hard-codes biases on q/k/v and none on o_proj; Mistral has none.
+const ATTENTION: Record<TModelType, (c: THfConfig) => { qkv: boolean; o: boolean; qkNorm: boolean }> = {
+  llama: (c) => ({ qkv: c.attention_bias ?? false, o: c.attention_bias ?? false, qkNorm: false }),
+  mistral: () => ({ qkv: false, o: false, qkNorm: false }),
+  qwen2: () => ({ qkv: true, o: false, qkNorm: false }),
+  qwen3: (c) => ({ qkv: c.attention_bias ?? false, o: c.attention_bias ?? false, qkNorm: true }),
+};
+
+function fail(message: string): never {
+  throw new Error(`config.json: ${message}`);
+}
+
+function isModelType(s: string): s is TModelType {
+  return (MODEL_TYPES as readonly string[]).includes(s);
+}
+
+/** Guards for features the engine does not implement: each names the field and its value. */
+function rejectUnsupported(c: THfConfig, modelType: TModelType): void {
+  for (const [field, params] of [["rope_scaling", c.rope_scaling], ["rope_parameters", c.rope_parameters]] as const) {
+    const type = params?.rope_type ?? params?.type ?? "default";
+    if (type !== "default") fail(`${field} type '${type}' is not supported yet (only unscaled RoPE)`);
+  }
+  if (c.rope_interleaved) fail("rope_interleaved: true is not supported (RoPE here is the half-split rotate_half form)");
+  if (c.hidden_act != null && c.hidden_act !== "silu") fail(`hidden_act '${c.hidden_act}' is not supported (only silu)`);
+  if (c.mlp_bias) fail("mlp_bias: true is not supported yet");
+  const slidingUsed =
+    modelType === "mistral" ? c.sliding_window != null : modelType !== "llama" && c.use_sliding_window === true;
+  if (slidingUsed || c.layer_types?.includes("sliding_attention")) {
+    fail(`sliding-window attention (sliding_window ${c.sliding_window ?? "?"}) is not supported`);
+  }
+}
+
+/** Validates a parsed config.json; throws one error naming the field for anything unsupported. */
+export function parseModelConfig(json: unknown): TModelConfig {
+  // model_type first: a config of another family would otherwise fail on its missing fields.
+  const modelType = typeof json === "object" && json !== null ? (json as Record<string, unknown>).model_type : undefined;
+  if (typeof modelType !== "string") fail("model_type is missing");
+  if (!isModelType(modelType)) fail(`model_type '${modelType}' is not supported (supported: ${MODEL_TYPES.join(", ")})`);
+  const parsed = ZHfConfig.safeParse(json);
+  if (!parsed.success) fail(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  const c = parsed.data;
+  rejectUnsupported(c, c.model_type);
+  const numKeyValueHeads = c.num_key_value_heads ?? c.num_attention_heads;
+  if (c.num_attention_heads % numKeyValueHeads !== 0) {
+    fail(`num_attention_heads ${c.num_attention_heads} is not a multiple of num_key_value_heads ${numKeyValueHeads}`);
+  }
+  if (c.head_dim == null && c.hidden_size % c.num_attention_heads !== 0) {
+    fail(`hidden_size ${c.hidden_size} is not divisible by num_attention_heads ${c.num_attention_heads} and head_dim is absent`);
+  }
+  const attention = ATTENTION[c.model_type](c);
+  const eos = c.eos_token_id;
+  return {
+    modelType: c.model_type,
+    vocabSize: c.vocab_size,
+    hiddenSize: c.hidden_size,
+    intermediateSize: c.intermediate_size,
+    numHiddenLayers: c.num_hidden_layers,
+    numAttentionHeads: c.num_attention_heads,
+    numKeyValueHeads,
+    headDim: c.head_dim ?? c.hidden_size / c.num_attention_heads,
+    rmsNormEps: c.rms_norm_eps,
+    ropeTheta: c.rope_parameters?.rope_theta ?? c.rope_theta ?? 10000,
+    maxPositionEmbeddings: c.max_position_embeddings,
+    tieWordEmbeddings: c.tie_word_embeddings ?? false,
+    hasQkvBias: attention.qkv,
+    hasOBias: attention.o,
+    hasQkNorm: attention.qkNorm,
+    bosTokenId: c.bos_token_id ?? null,
+    eosTokenIds: eos == null ? [] : Array.isArray(eos) ? eos : [eos],
+    padTokenId: c.pad_token_id ?? null,
+    torchDtype: c.torch_dtype ?? c.dtype ?? null,
+  };
+}
+
+/** Reads and validates `<dir>/config.json`. */
+export function loadModelConfig(dir: string): TModelConfig {
+  const file = path.join(dir, "config.json");
+  if (!fs.existsSync(file)) throw new Error(`no config.json in ${dir}`);
+  return parseModelConfig(JSON.parse(fs.readFileSync(file, "utf8")));
+}
