@@ -29,6 +29,13 @@ module.exports = {
       from: { pathNot: "^workers/ml/runtime/" },
       to: { path: "onnxruntime-node" },
     },
+    {
+      name: "one-protobuf-importer",
+      severity: "error",
+      comment: "Only workers/ml/onnx touches protobuf.",
+      from: { pathNot: "^workers/ml/onnx/" },
+      to: { path: "protobufjs" },
+    },
     { name: "e2e-is-black-box", severity: "error", comment: "Browser tests drive the product from outside.", from: { path: "^e2e/" }, to: { path: "^(app|server|workers)/" } },
     { name: "services-not-routers", severity: "error", comment: "Services never depend on the transport layer.", from: { path: "^server/services/" }, to: { path: "^server/api/" } },
   ],

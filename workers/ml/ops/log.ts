@@ -1,0 +1,11 @@
+// Log: elementwise natural logarithm (ONNX Log-13); the gradient rule joins here in the next issue.
+import type { GraphBuilder, Value } from "../ir";
+import { FLOATS } from "./infer-util";
+import { applyOp1, type NodeOptions } from "./op";
+import { unaryOp } from "./unary";
+
+export const Log = unaryOp("Log", FLOATS);
+
+export function log(b: GraphBuilder, x: Value, opts?: NodeOptions): Value {
+  return applyOp1(b, Log, [x], {}, opts);
+}
