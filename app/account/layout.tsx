@@ -1,17 +1,8 @@
 // Account settings: any signed-in person.
-import { redirect } from "next/navigation";
-import { getPageViewer } from "@/server/auth/page-viewer";
-import { TopBar } from "../_components/top-bar";
+import { SignedInShell } from "../_components/signed-in-shell";
 
 export const dynamic = "force-dynamic";
 
-export default async function AccountLayout({ children }: { children: React.ReactNode }) {
-  const viewer = await getPageViewer();
-  if (!viewer) redirect("/login");
-  return (
-    <>
-      <TopBar email={viewer.email} role={viewer.role} />
-      {children}
-    </>
-  );
+export default function AccountLayout({ children }: { children: React.ReactNode }) {
+  return <SignedInShell>{() => children}</SignedInShell>;
 }
