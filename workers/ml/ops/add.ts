@@ -1,4 +1,4 @@
-// Add: numpy-broadcast elementwise sum (ONNX Add-14); the gradient rule joins here in the next issue.
+// Add: numpy-broadcast elementwise sum (ONNX Add-14); gradient in add.grad.ts.
 import { dimAdd, type GraphBuilder, type Value } from "../ir";
 import { applyBinary, binaryOp } from "./binary";
 import { NUMERIC } from "./infer-util";

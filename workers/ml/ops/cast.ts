@@ -1,5 +1,5 @@
 // Cast: converts element type (ONNX Cast-13: float->int truncates toward zero, to bool is x != 0); no saturate
-// attribute before opset 19. Gradient next issue.
+// attribute before opset 19. Gradient in cast.grad.ts.
 import type { DType, GraphBuilder, Value } from "../ir";
 import { attr } from "./attrs";
 import { ALL, checkDType, INTS } from "./infer-util";

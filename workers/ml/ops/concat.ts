@@ -1,4 +1,4 @@
-// Concat: joins tensors along one axis (ONNX Concat-13); concatenates known shape contents. Gradient next issue.
+// Concat: joins tensors along one axis (ONNX Concat-13); concatenates known shape contents. Gradient in concat.grad.ts.
 import { dimAdd, dimsToString, type Dim, type GraphBuilder, type Value } from "../ir";
 import { attr } from "./attrs";
 import { ALL, mergeDim, normAxis, sameDType } from "./infer-util";

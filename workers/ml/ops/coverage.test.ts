@@ -10,7 +10,7 @@ import { gradRuleOf, OPS } from "./registry";
 
 const REQUIRED = `MatMul Gemm Add Sub Mul Div Neg Pow Sqrt Reciprocal Exp Log Tanh Sigmoid Softmax LogSoftmax ReduceMean
   ReduceSum ReduceMax Cast Gather GatherElements Reshape Transpose Concat Slice Split Unsqueeze Squeeze Expand Where
-  Equal Less Greater Not And CumSum Shape Range Trilu Max Min ConstantOfShape Identity`.split(/\s+/);
+  Equal Less Greater Not And CumSum Shape Range Trilu Max Min ConstantOfShape Identity ScatterElements`.split(/\s+/);
 
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
 

@@ -1,4 +1,4 @@
-// CumSum: running sum along an axis given as a scalar input (ONNX CumSum-14); gradient next issue.
+// CumSum: running sum along an axis given as a scalar input (ONNX CumSum-14); gradient in cum-sum.grad.ts.
 import type { GraphBuilder, Value } from "../ir";
 import { attr } from "./attrs";
 import { checkDType, INDEX, knownInts, normAxis } from "./infer-util";

@@ -1,4 +1,4 @@
-// Div: numpy-broadcast elementwise quotient (ONNX Div-14; integers truncate toward zero); gradient next issue.
+// Div: numpy-broadcast elementwise quotient (ONNX Div-14; integers truncate toward zero); gradient in div.grad.ts.
 import { dimDivExact, type GraphBuilder, type Value } from "../ir";
 import { applyBinary, binaryOp } from "./binary";
 import { NUMERIC } from "./infer-util";

@@ -1,4 +1,4 @@
-// Exp: elementwise e ** x (ONNX Exp-13); the gradient rule joins here in the next issue.
+// Exp: elementwise e ** x (ONNX Exp-13); gradient in exp.grad.ts.
 import type { GraphBuilder, Value } from "../ir";
 import { FLOATS } from "./infer-util";
 import { applyOp1, type NodeOptions } from "./op";

@@ -1,4 +1,4 @@
-// Expand: numpy-broadcasts a tensor to a shape (ONNX Expand-13); gradient next issue.
+// Expand: numpy-broadcasts a tensor to a shape (ONNX Expand-13); gradient in expand.grad.ts.
 import type { GraphBuilder, Value } from "../ir";
 import { ALL, broadcastShapes, checkDType, staticLength } from "./infer-util";
 import { asInt64s, type IntsLike } from "./int-inputs";

@@ -1,4 +1,4 @@
-// GatherElements: out[i][j] = data[index[i][j]][j] along one axis (ONNX GatherElements-13); gradient next issue.
+// GatherElements: out[i][j] = data[index[i][j]][j] along one axis (ONNX GatherElements-13); gradient in gather-elements.grad.ts.
 // Shapes: data and indices share rank; the output has the indices' shape.
 import { dimsToString, type GraphBuilder, type Value } from "../ir";
 import { attr } from "./attrs";

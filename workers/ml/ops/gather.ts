@@ -1,4 +1,4 @@
-// Gather: takes slices of data along an axis at the given indices (ONNX Gather-13); gradient next issue.
+// Gather: takes slices of data along an axis at the given indices (ONNX Gather-13); gradient in gather.grad.ts.
 // Shapes: data [..a, D, ..b], indices [..i] -> [..a, ..i, ..b].
 import type { Dim, GraphBuilder, Value } from "../ir";
 import { attr } from "./attrs";

@@ -1,4 +1,4 @@
-// Gemm: alpha * op(A) @ op(B) + beta * C for 2-D A, B (ONNX Gemm-13); gradient next issue.
+// Gemm: alpha * op(A) @ op(B) + beta * C for 2-D A, B (ONNX Gemm-13); gradient in gemm.grad.ts.
 // Shapes: op(A) [M, K], op(B) [K, N], C broadcastable to [M, N].
 import { dimEq, dimsToString, type GraphBuilder, type Value } from "../ir";
 import { attr } from "./attrs";

@@ -1,4 +1,4 @@
-// Identity: elementwise copy (passes known contents through) (ONNX Identity-16); the gradient rule joins here in the next issue.
+// Identity: elementwise copy (passes known contents through) (ONNX Identity-16); gradient in identity.grad.ts.
 import type { GraphBuilder, Value } from "../ir";
 import { ALL } from "./infer-util";
 import { applyOp1, type NodeOptions } from "./op";

@@ -30,6 +30,7 @@ export { ReduceMax, reduceMax } from "./reduce-max";
 export { ReduceMean, reduceMean } from "./reduce-mean";
 export { ReduceSum, reduceSum } from "./reduce-sum";
 export { Reshape, reshape, type ReshapeAttrs } from "./reshape";
+export { ScatterElements, scatterElements, type ScatterElementsAttrs } from "./scatter-elements";
 export { Shape, shape, type ShapeAttrs } from "./shape";
 export { Sigmoid, sigmoid } from "./sigmoid";
 export { Slice, sliceLength, slice, type SliceParams } from "./slice";
@@ -47,5 +48,7 @@ export { attr, checkAttrs, resolveAttrs, type AttrSchema, type AttrSpec } from "
 export { asInt64s, int64Scalar, int64s, type IntsLike } from "./int-inputs";
 export { applyOp, applyOp1, defineOp, type AnyOpSpec, type GradRule, type InferArgs, type InferredOutput, type InputSpec, type NodeOptions, type OpSpec } from "./op";
 export { applyOpByName, getOp, gradRuleOf, nodeAttrs, OPS } from "./registry";
+export { GRAD_RULES } from "./grads";
+export { reshapeLike, sameShape, shapeOf, zerosLike } from "./grad-util";
 export type { ReduceAttrs } from "./reduce-family";
 export type { SoftmaxAttrs } from "./softmax-family";

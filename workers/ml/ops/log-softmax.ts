@@ -1,4 +1,4 @@
-// LogSoftmax: x - max - log(sum(exp(x - max))) along one axis (ONNX LogSoftmax-13); gradient next issue.
+// LogSoftmax: x - max - log(sum(exp(x - max))) along one axis (ONNX LogSoftmax-13); gradient in log-softmax.grad.ts.
 import type { GraphBuilder, Value } from "../ir";
 import { applyOp1, type NodeOptions } from "./op";
 import { softmaxOp, type SoftmaxAttrs } from "./softmax-family";

@@ -1,4 +1,4 @@
-// Log: elementwise natural logarithm (ONNX Log-13); the gradient rule joins here in the next issue.
+// Log: elementwise natural logarithm (ONNX Log-13); gradient in log.grad.ts.
 import type { GraphBuilder, Value } from "../ir";
 import { FLOATS } from "./infer-util";
 import { applyOp1, type NodeOptions } from "./op";

@@ -1,4 +1,4 @@
-// MatMul: numpy matmul with batch broadcasting and 1-D promotion (ONNX MatMul-13); gradient next issue.
+// MatMul: numpy matmul with batch broadcasting and 1-D promotion (ONNX MatMul-13); gradient in matmul.grad.ts.
 // Shapes: A [..., M, K] @ B [..., K, N] -> [..., M, N].
 import { dimsToString, type Dim, type GraphBuilder, type Value } from "../ir";
 import { broadcastShapes, mergeDim, sameDType } from "./infer-util";

@@ -1,4 +1,4 @@
-// Max: numpy-broadcast elementwise maximum of one or more tensors (ONNX Max-13); gradient next issue.
+// Max: numpy-broadcast elementwise maximum of one or more tensors (ONNX Max-13); gradient in variadic.grad.ts.
 import type { GraphBuilder, Value } from "../ir";
 import { NUMERIC } from "./infer-util";
 import { applyOp1, type NodeOptions } from "./op";

@@ -1,4 +1,4 @@
-// Min: numpy-broadcast elementwise minimum of one or more tensors (ONNX Min-13); gradient next issue.
+// Min: numpy-broadcast elementwise minimum of one or more tensors (ONNX Min-13); gradient in variadic.grad.ts.
 import type { GraphBuilder, Value } from "../ir";
 import { NUMERIC } from "./infer-util";
 import { applyOp1, type NodeOptions } from "./op";

@@ -1,4 +1,4 @@
-// Mul: numpy-broadcast elementwise product (ONNX Mul-14); the gradient rule joins here in the next issue.
+// Mul: numpy-broadcast elementwise product (ONNX Mul-14); gradient in mul.grad.ts.
 import { dimMul, type GraphBuilder, type Value } from "../ir";
 import { applyBinary, binaryOp } from "./binary";
 import { NUMERIC } from "./infer-util";

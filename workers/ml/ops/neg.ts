@@ -1,4 +1,4 @@
-// Neg: elementwise -x (ONNX Neg-13); the gradient rule joins here in the next issue.
+// Neg: elementwise -x (ONNX Neg-13); gradient in neg.grad.ts.
 import type { GraphBuilder, Value } from "../ir";
 import { SIGNED } from "./infer-util";
 import { applyOp1, type NodeOptions } from "./op";

@@ -24,10 +24,11 @@ export interface InferArgs<A> {
   readonly fail: (msg: string) => never;
 }
 
-/** The reverse-mode rule of an op (added by the next engine issue, beside each builder): given the node
- *  and the gradients of its outputs (null where an output does not reach the loss), build the gradients of
- *  its inputs (null where an input needs none). */
-export type GradRule = (b: GraphBuilder, node: Node, gradOutputs: readonly (Value | null)[]) => readonly (Value | null)[];
+/** The reverse-mode rule of an op (in `<op>.grad.ts`, attached by the registry): given the node, the
+ *  gradients of its outputs (null where an output does not reach the loss) and which inputs need a gradient,
+ *  build the gradients of those inputs (null elsewhere; never build what `needs` does not ask for). A gradient
+ *  may have the broadcast (output) shape of its input; autodiff sums it back to the input's shape. */
+export type GradRule = (b: GraphBuilder, node: Node, gradOutputs: readonly (Value | null)[], needs: readonly boolean[]) => readonly (Value | null)[];
 
 export interface OpSpec<A = Record<string, never>> {
   readonly opType: string;
@@ -35,7 +36,8 @@ export interface OpSpec<A = Record<string, never>> {
   readonly inputs: readonly InputSpec[];
   readonly attrs: AttrSchema<A>;
   infer(args: InferArgs<A>): readonly InferredOutput[];
-  /** Unset until the gradient issue; autodiff fails naming the op when it is missing. */
+  /** Set by the registry from `<op>.grad.ts` (so rules may build other ops without import cycles); unset for
+   *  ops with nothing to differentiate, where autodiff fails naming the op and node. */
   readonly grad?: GradRule;
 }
 

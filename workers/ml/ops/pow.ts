@@ -1,4 +1,4 @@
-// Pow: numpy-broadcast X ** Y, Y may have another numeric type (ONNX Pow-15); gradient next issue.
+// Pow: numpy-broadcast X ** Y, Y may have another numeric type (ONNX Pow-15); gradient in pow.grad.ts.
 import type { GraphBuilder, Value } from "../ir";
 import { broadcastShapes, checkDType, NUMERIC } from "./infer-util";
 import { applyOp1, defineOp, inputAt, type NodeOptions } from "./op";

@@ -1,4 +1,4 @@
-// Reciprocal: elementwise 1 / x (ONNX Reciprocal-13); the gradient rule joins here in the next issue.
+// Reciprocal: elementwise 1 / x (ONNX Reciprocal-13); gradient in reciprocal.grad.ts.
 import type { GraphBuilder, Value } from "../ir";
 import { FLOATS } from "./infer-util";
 import { applyOp1, type NodeOptions } from "./op";

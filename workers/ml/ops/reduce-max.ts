@@ -1,4 +1,4 @@
-// ReduceMax: maximum over axes (ONNX ReduceMax-18, axes as input; all axes when absent); gradient next issue.
+// ReduceMax: maximum over axes (ONNX ReduceMax-18, axes as input; all axes when absent); gradient in reduce-max.grad.ts.
 import type { GraphBuilder, Value } from "../ir";
 import type { IntsLike } from "./int-inputs";
 import type { NodeOptions } from "./op";

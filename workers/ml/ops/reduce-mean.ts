@@ -1,4 +1,4 @@
-// ReduceMean: mean over axes (ONNX ReduceMean-18, axes as input; all axes when absent); gradient next issue.
+// ReduceMean: mean over axes (ONNX ReduceMean-18, axes as input; all axes when absent); gradient in reduce-mean.grad.ts.
 import type { GraphBuilder, Value } from "../ir";
 import type { IntsLike } from "./int-inputs";
 import type { NodeOptions } from "./op";

@@ -1,4 +1,4 @@
-// ReduceSum: sum over axes (ONNX ReduceSum-13, axes as input; all axes when absent); gradient next issue.
+// ReduceSum: sum over axes (ONNX ReduceSum-13, axes as input; all axes when absent); gradient in reduce-sum.grad.ts.
 import type { GraphBuilder, Value } from "../ir";
 import type { IntsLike } from "./int-inputs";
 import type { NodeOptions } from "./op";

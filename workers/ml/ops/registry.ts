@@ -14,6 +14,7 @@ import { Expand } from "./expand";
 import { GatherElements } from "./gather-elements";
 import { Gather } from "./gather";
 import { Gemm } from "./gemm";
+import { GRAD_RULES } from "./grads";
 import { Greater } from "./greater";
 import { Identity } from "./identity";
 import { Less } from "./less";
@@ -32,6 +33,7 @@ import { ReduceMax } from "./reduce-max";
 import { ReduceMean } from "./reduce-mean";
 import { ReduceSum } from "./reduce-sum";
 import { Reshape } from "./reshape";
+import { ScatterElements } from "./scatter-elements";
 import { Shape } from "./shape";
 import { Sigmoid } from "./sigmoid";
 import { Slice } from "./slice";
@@ -79,6 +81,7 @@ const ALL_OPS: readonly OpSpec<never>[] = [
   ReduceMean as unknown as AnyOpSpec,
   ReduceSum as unknown as AnyOpSpec,
   Reshape as unknown as AnyOpSpec,
+  ScatterElements as unknown as AnyOpSpec,
   Shape as unknown as AnyOpSpec,
   Sigmoid as unknown as AnyOpSpec,
   Slice as unknown as AnyOpSpec,
@@ -94,8 +97,13 @@ const ALL_OPS: readonly OpSpec<never>[] = [
   Where as unknown as AnyOpSpec,
 ];
 
-/** Every supported op, keyed by ONNX op type (default domain). */
-export const OPS: ReadonlyMap<string, AnyOpSpec> = new Map(ALL_OPS.map((s) => [s.opType, s]));
+/** Every supported op, keyed by ONNX op type (default domain), with its gradient rule attached. */
+export const OPS: ReadonlyMap<string, AnyOpSpec> = new Map(
+  ALL_OPS.map((s) => {
+    const grad = GRAD_RULES[s.opType];
+    return [s.opType, grad === undefined ? s : { ...s, grad }];
+  }),
+);
 
 export function getOp(opType: string): AnyOpSpec {
   const spec = OPS.get(opType);
@@ -115,7 +123,7 @@ export function nodeAttrs<A = Record<string, unknown>>(node: Node): A {
   return resolveAttrs(node.opType, spec.attrs, node.attributes);
 }
 
-/** The reverse-mode rule of an op; throws naming the op while it has none (rules arrive with autodiff). */
+/** The reverse-mode rule of an op; throws naming the op when it has none. */
 export function gradRuleOf(opType: string): GradRule {
   const rule = getOp(opType).grad;
   if (rule === undefined) throw new Error(`${opType}: no gradient rule; autodiff cannot differentiate through this op`);

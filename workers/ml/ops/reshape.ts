@@ -1,5 +1,5 @@
 // Reshape: same data, new shape; 0 copies the input dim (unless allowzero=1), -1 is inferred (ONNX Reshape-14).
-// Gradient next issue.
+// Gradient in reshape.grad.ts.
 import { dimDivExact, dimMul, dimsToString, type Dim, type GraphBuilder, type Value } from "../ir";
 import { attr } from "./attrs";
 import { ALL, checkDType, staticLength } from "./infer-util";

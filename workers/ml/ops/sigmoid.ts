@@ -1,4 +1,4 @@
-// Sigmoid: elementwise 1 / (1 + exp(-x)) (ONNX Sigmoid-13); the gradient rule joins here in the next issue.
+// Sigmoid: elementwise 1 / (1 + exp(-x)) (ONNX Sigmoid-13); gradient in sigmoid.grad.ts.
 import type { GraphBuilder, Value } from "../ir";
 import { FLOATS } from "./infer-util";
 import { applyOp1, type NodeOptions } from "./op";

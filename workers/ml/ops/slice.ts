@@ -1,4 +1,4 @@
-// Slice: start:end:step windows along chosen axes (ONNX Slice-13, parameters as inputs); gradient next issue.
+// Slice: start:end:step windows along chosen axes (ONNX Slice-13, parameters as inputs); gradient in slice.grad.ts.
 // With symbolic dims and step 1, in-range bounds are assumed (x[:, -1:] -> 1, x[:, past:] -> d - past).
 import { dimSub, type Dim, type GraphBuilder, type Value } from "../ir";
 import { ALL, checkDType, INDEX, normAxis } from "./infer-util";

@@ -1,4 +1,4 @@
-// Softmax: exp(x - max) / sum along one axis (ONNX Softmax-13); the gradient rule joins here next issue.
+// Softmax: exp(x - max) / sum along one axis (ONNX Softmax-13); gradient in softmax.grad.ts.
 import type { GraphBuilder, Value } from "../ir";
 import { applyOp1, type NodeOptions } from "./op";
 import { softmaxOp, type SoftmaxAttrs } from "./softmax-family";

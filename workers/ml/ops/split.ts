@@ -1,5 +1,5 @@
 // Split: cuts a tensor into parts along an axis, by sizes or into num_outputs parts (ONNX Split-18).
-// Gradient next issue. Opset 18 rule: num_outputs parts of ceil(d / n), the last one smaller.
+// Gradient in split.grad.ts. Opset 18 rule: num_outputs parts of ceil(d / n), the last one smaller.
 import { dimDivExact, type Dim, type GraphBuilder, type Value } from "../ir";
 import { attr } from "./attrs";
 import { ALL, checkDType, knownInts, normAxis } from "./infer-util";

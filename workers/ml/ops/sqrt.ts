@@ -1,4 +1,4 @@
-// Sqrt: elementwise square root (ONNX Sqrt-13); the gradient rule joins here in the next issue.
+// Sqrt: elementwise square root (ONNX Sqrt-13); gradient in sqrt.grad.ts.
 import type { GraphBuilder, Value } from "../ir";
 import { FLOATS } from "./infer-util";
 import { applyOp1, type NodeOptions } from "./op";

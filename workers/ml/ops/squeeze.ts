@@ -1,4 +1,4 @@
-// Squeeze: removes size-1 axes, all of them when axes is absent (ONNX Squeeze-13, axes as input); gradient next issue.
+// Squeeze: removes size-1 axes, all of them when axes is absent (ONNX Squeeze-13, axes as input); gradient in squeeze.grad.ts.
 import { dimsToString, type GraphBuilder, type Value } from "../ir";
 import { ALL, checkDType, knownInts, normAxis } from "./infer-util";
 import { asOptionalInt64s, type IntsLike } from "./int-inputs";

@@ -1,4 +1,4 @@
-// Sub: numpy-broadcast elementwise difference (ONNX Sub-14); the gradient rule joins here in the next issue.
+// Sub: numpy-broadcast elementwise difference (ONNX Sub-14); gradient in sub.grad.ts.
 import { dimSub, type GraphBuilder, type Value } from "../ir";
 import { applyBinary, binaryOp } from "./binary";
 import { NUMERIC } from "./infer-util";

@@ -1,4 +1,4 @@
-// Tanh: elementwise hyperbolic tangent (ONNX Tanh-13); the gradient rule joins here in the next issue.
+// Tanh: elementwise hyperbolic tangent (ONNX Tanh-13); gradient in tanh.grad.ts.
 import type { GraphBuilder, Value } from "../ir";
 import { FLOATS } from "./infer-util";
 import { applyOp1, type NodeOptions } from "./op";

@@ -1,4 +1,4 @@
-// Transpose: permutes axes, reversing them when perm is absent (ONNX Transpose-13); gradient next issue.
+// Transpose: permutes axes, reversing them when perm is absent (ONNX Transpose-13); gradient in transpose.grad.ts.
 import type { GraphBuilder, Value } from "../ir";
 import { attr } from "./attrs";
 import { ALL, checkDType } from "./infer-util";

@@ -1,5 +1,5 @@
 // Trilu: keeps the upper (default) or lower triangle of the last two axes, shifted by diagonal k (ONNX Trilu-14).
-// Gradient next issue.
+// Gradient in trilu.grad.ts.
 import type { GraphBuilder, Value } from "../ir";
 import { attr } from "./attrs";
 import { ALL, checkDType } from "./infer-util";

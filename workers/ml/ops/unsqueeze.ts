@@ -1,4 +1,4 @@
-// Unsqueeze: inserts size-1 axes at output positions `axes` (ONNX Unsqueeze-13, axes as input); gradient next issue.
+// Unsqueeze: inserts size-1 axes at output positions `axes` (ONNX Unsqueeze-13, axes as input); gradient in unsqueeze.grad.ts.
 import type { Dim, GraphBuilder, Value } from "../ir";
 import { ALL, checkDType, knownInts, normAxis } from "./infer-util";
 import { asInt64s, type IntsLike } from "./int-inputs";

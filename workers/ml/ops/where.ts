@@ -1,4 +1,4 @@
-// Where: numpy-broadcast select, condition ? X : Y (ONNX Where-16); gradient next issue.
+// Where: numpy-broadcast select, condition ? X : Y (ONNX Where-16); gradient in where.grad.ts.
 import type { GraphBuilder, Value } from "../ir";
 import { ALL, broadcastShapes, checkDType, sameDType } from "./infer-util";
 import { applyOp1, defineOp, inputAt, type NodeOptions } from "./op";

@@ -8,10 +8,11 @@ import { MATMUL } from "./matmul";
 import { fromTensor, type NdArray } from "./ndarray";
 import { REDUCE } from "./reduce";
 import type { RefOp } from "./ref-op";
+import { SCATTER } from "./scatter";
 import { SHAPE_OPS } from "./shape-ops";
 import { SOFTMAX } from "./softmax";
 
-export const REFERENCE_OPS: ReadonlyMap<string, RefOp> = new Map(Object.entries({ ...ELEMENTWISE, ...MATMUL, ...SOFTMAX, ...REDUCE, ...CAST, ...INDEXING, ...LAYOUT, ...SHAPE_OPS }));
+export const REFERENCE_OPS: ReadonlyMap<string, RefOp> = new Map(Object.entries({ ...ELEMENTWISE, ...MATMUL, ...SOFTMAX, ...REDUCE, ...CAST, ...INDEXING, ...LAYOUT, ...SHAPE_OPS, ...SCATTER }));
 
 /** Runs `graph` in float64 on `feeds` (by input name); returns every graph output by name. */
 export function evaluate(graph: Graph, feeds: Readonly<Record<string, Tensor | NdArray>>): Record<string, NdArray> {

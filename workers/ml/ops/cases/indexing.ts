@@ -1,4 +1,5 @@
-// Op cases for Gather, GatherElements, CumSum, Trilu and Cast: negative indices, axes, rounding and casts.
+// Op cases for Gather, GatherElements, ScatterElements, CumSum, Trilu and Cast: negative and repeated indices,
+// axes, rounding and casts.
 import { feed, konst, Rng } from "../../testing";
 import { bool, cases, f16, f32, f64, i32, i64, type NamedCase } from "./case";
 
@@ -19,6 +20,13 @@ export const INDEXING_CASES: NamedCase[] = [
     { name: "axis 1", inputs: [feed(n([3, 4])), feed(i64([3, 2], [0, 3, 1, 1, 2, 0]))], attrs: { axis: 1 } },
     { name: "axis 0", inputs: [feed(n([3, 4])), feed(i64([1, 4], [2, 0, 1, 2]))] },
     { name: "negative, token log-probs", inputs: [feed(n([2, 3, 5])), feed(i64([2, 3, 1], [-1, 0, 4, 2, 2, -5]))], attrs: { axis: 2 } },
+  ]),
+  ...cases("ScatterElements", [
+    { name: "none, axis 0", inputs: [feed(n([3, 4])), feed(i64([1, 4], [2, 0, 1, 2])), feed(n([1, 4]))] },
+    { name: "none, axis 1, negative", inputs: [feed(n([2, 5])), feed(i64([2, 2], [4, -5, 1, 3])), feed(n([2, 2]))], attrs: { axis: 1 } },
+    { name: "add, repeated indices", inputs: [feed(n([3, 4])), feed(i64([2, 4], [0, 2, 1, 0, 0, 1, 1, 2])), feed(n([2, 4]))], attrs: { reduction: "add" } },
+    { name: "add, narrower indices, int32", inputs: [feed(n([3, 5])), feed(i32([2, 1], [4, 4])), feed(n([2, 1]))], attrs: { axis: 1, reduction: "add" } },
+    { name: "add into zeros (an embedding gradient)", inputs: [feed(f32([4, 2], [0, 0, 0, 0, 0, 0, 0, 0])), feed(i64([3, 2], [1, 1, 3, 3, 1, 1])), feed(n([3, 2]))], attrs: { reduction: "add" } },
   ]),
   ...cases("CumSum", [
     { name: "axis 1", inputs: [feed(n([2, 4])), konst(i64([], [1]))] },
