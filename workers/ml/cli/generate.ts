@@ -1,0 +1,66 @@
+// `npm run generate`: loads a model directory, generates candidates for the prompts, prints them with their
+// log-probabilities. Entry point of the CLI; the options are in args.ts, the printing in format.ts.
+import fs from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { generate } from "../generate/generate";
+import { loadModel } from "../model/causal-lm";
+import { formatResult } from "./format";
+import { parseCliArgs, USAGE, UsageError, type TCliOptions } from "./args";
+
+export interface TCliOutput {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+/** Checks what the options need from the directory, so a mistake gets one clear sentence. */
+function checkModelDir(o: TCliOptions): void {
+  if (!fs.existsSync(o.model) || !fs.statSync(o.model).isDirectory()) throw new Error(`model directory ${o.model} does not exist`);
+  if (!fs.existsSync(path.join(o.model, "config.json"))) throw new Error(`${o.model} has no config.json (is it a Hugging Face model directory?)`);
+  if (o.prompts.length > 0 && !fs.existsSync(path.join(o.model, "tokenizer.json"))) {
+    throw new Error(`${o.model} has no tokenizer.json, which text prompts need; pass token ids with --prompt-ids 1,2,3 instead`);
+  }
+}
+
+/** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage). */
+export async function runCli(argv: readonly string[], io: TCliOutput): Promise<number> {
+  let o: TCliOptions;
+  try {
+    o = parseCliArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.err(`error: ${e.message}\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    checkModelDir(o);
+    const model = loadModel(o.model, { session: { provider: o.provider, intraOpThreads: o.threads }, tokenizer: o.prompts.length > 0 ? true : "auto" });
+    try {
+      const tok = model.tokenizer;
+      const prompts = o.chat && tok ? o.prompts.map((text) => tok.encodeChat([{ role: "user", content: text }], { addGenerationPrompt: true })) : o.prompts.length > 0 ? o.prompts : o.promptIds;
+      const result = await generate(model, {
+        prompts,
+        n: o.n,
+        maxNewTokens: o.maxNewTokens,
+        params: o.params,
+        seed: o.seed,
+        stopStrings: o.stopStrings,
+        ignoreEos: o.ignoreEos,
+        truncatePrompt: o.truncatePrompt,
+      });
+      io.out(o.json ? JSON.stringify(result, null, 2) : formatResult(result, tok));
+    } finally {
+      await model.dispose();
+    }
+    return 0;
+  } catch (e) {
+    io.err(`error: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
+if (isMain) {
+  const code = await runCli(process.argv.slice(2), { out: (t) => console.log(t), err: (t) => console.error(t) });
+  process.exitCode = code;
+}
