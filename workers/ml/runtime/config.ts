@@ -15,6 +15,10 @@ export interface SessionConfig {
   /** Threads across independent ops (0: default). */
   readonly interOpThreads?: number;
   readonly optimizationLevel?: OptimizationLevel;
+  /** Whether idle intra-op threads spin waiting for work. Off by default: measured on a 2-core
+   *  machine, spinning threads competed with the working ones and made 2 threads slower than 1
+   *  (docs/benchmarks.md). Turn it on where cores are plentiful and latency matters. */
+  readonly allowSpinning?: boolean;
 }
 
 export type ResolvedSessionConfig = Required<SessionConfig>;
@@ -25,12 +29,14 @@ export const DEFAULT_SESSION_CONFIG: ResolvedSessionConfig = {
   intraOpThreads: 0,
   interOpThreads: 0,
   optimizationLevel: "all",
+  allowSpinning: false,
 };
 
 export function resolveSessionConfig(c: SessionConfig = {}): ResolvedSessionConfig {
   const r = { ...DEFAULT_SESSION_CONFIG, ...Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) } as ResolvedSessionConfig;
   if (!PROVIDERS.includes(r.provider)) throw new Error(`unknown execution provider "${String(r.provider)}" (supported: ${PROVIDERS.join(", ")})`);
   if (!OPTIMIZATION_LEVELS.includes(r.optimizationLevel)) throw new Error(`unknown graph optimization level "${String(r.optimizationLevel)}" (supported: ${OPTIMIZATION_LEVELS.join(", ")})`);
+  if (typeof r.allowSpinning !== "boolean") throw new Error(`session config allowSpinning must be a boolean, got ${String(r.allowSpinning)}`);
   for (const k of ["deviceId", "intraOpThreads", "interOpThreads"] as const)
     if (!Number.isInteger(r[k]) || r[k] < 0) throw new Error(`session config ${k} must be a non-negative integer, got ${String(r[k])}`);
   return r;

@@ -53,8 +53,9 @@ describe("Session", () => {
   });
 
   it("validates its configuration", () => {
-    expect(resolveSessionConfig()).toEqual({ provider: "cpu", deviceId: 0, intraOpThreads: 0, interOpThreads: 0, optimizationLevel: "all" });
+    expect(resolveSessionConfig()).toEqual({ provider: "cpu", deviceId: 0, intraOpThreads: 0, interOpThreads: 0, optimizationLevel: "all", allowSpinning: false });
     expect(() => resolveSessionConfig({ provider: "tpu" as never })).toThrow(/unknown execution provider "tpu"/);
+    expect(() => resolveSessionConfig({ allowSpinning: "yes" as never })).toThrow(/allowSpinning must be a boolean/);
     expect(() => resolveSessionConfig({ intraOpThreads: -1 })).toThrow(/intraOpThreads must be a non-negative integer/);
     expect(() => resolveSessionConfig({ optimizationLevel: "max" as never })).toThrow(/unknown graph optimization level/);
   });
