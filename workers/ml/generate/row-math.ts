@@ -74,3 +74,31 @@ export function scratch(slot: number, n: number): Float64Array {
   scratchBuffers[slot] = made;
   return made;
 }
+
+/**
+ * Greedy's whole job in two passes and no buffer: checks the row (as `checkLogits`), finds the argmax
+ * (first on ties) and log_softmax at it. NOTE: the exp sum is float64 after subtracting the max, as in
+ * `rowWeights`, so the result equals `logSoftmaxAt(row, argmax(row))` bit for bit.
+ */
+export function greedyPick(row: Float32Array, stage: string): { token: number; logprob: number } {
+  if (row.length === 0) throw new RangeError(`${stage}: empty logits row`);
+  let best = 0;
+  let max = -Infinity;
+  for (let i = 0; i < row.length; i++) {
+    const x = row[i]!;
+    if (Number.isNaN(x) || x === Infinity) {
+      throw new RangeError(`${stage}: logits[${i}] is ${String(x)}; only finite values and -Infinity are allowed`);
+    }
+    if (x > max) {
+      max = x;
+      best = i;
+    }
+  }
+  if (max === -Infinity) throw new RangeError(`${stage}: every logit is -Infinity, no token can be drawn`);
+  let total = 0;
+  for (let i = 0; i < row.length; i++) {
+    const x = row[i]!;
+    if (x !== -Infinity) total += Math.exp(x - max);
+  }
+  return { token: best, logprob: row[best]! - max - Math.log(total) };
+}

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { applyProcessors } from "./processors";
 import { createRng, type TRng } from "./rng";
-import { logSoftmaxAt } from "./row-math";
+import { argmax, logSoftmaxAt } from "./row-math";
 import { sampleNext } from "./sample";
 import { parseSamplingParams, type TSamplingParams } from "./sampling-params";
 import { logitsOf, softmax } from "./test-helpers";
@@ -144,5 +144,27 @@ describe("input checks", () => {
     expect(parseSamplingParams()).toEqual({ temperature: 1, topK: 0, topP: 1, minP: 0, repetitionPenalty: 1 });
     const unchecked = { ...parseSamplingParams(), topP: 2 };
     expect(() => sampleNext(Float32Array.from([0]), unchecked, noContext, createRng(1))).toThrow(/top_p/);
+  });
+});
+
+describe("greedy fast path", () => {
+  it("equals the general path (argmax, first on ties; log_softmax at it) on random and tied rows", () => {
+    const rng = createRng(7);
+    for (let trial = 0; trial < 50; trial++) {
+      const row = new Float32Array(1000).map(() => (rng.nextFloat() - 0.5) * 40);
+      if (trial % 5 === 0) row[10] = row[900] = 50; // a tie: the first index wins
+      if (trial % 7 === 0) row[3] = -Infinity;
+      const fast = sampleNext(row, parseSamplingParams({ temperature: 0 }), { previousTokens: [] }, rng);
+      const best = argmax(row);
+      expect(fast.token).toBe(best);
+      expect(fast.rawLogprob).toBe(logSoftmaxAt(row, best));
+      expect(fast.logprob).toBe(fast.rawLogprob);
+    }
+  });
+
+  it("still rejects NaN and all -Infinity rows", () => {
+    const params = parseSamplingParams({ temperature: 0 });
+    expect(() => sampleNext(new Float32Array([0, NaN]), params, { previousTokens: [] }, createRng(1))).toThrow(/logits\[1\] is NaN/);
+    expect(() => sampleNext(new Float32Array([-Infinity, -Infinity]), params, { previousTokens: [] }, createRng(1))).toThrow(/every logit is -Infinity/);
   });
 });

@@ -2,7 +2,7 @@
 // Not the decoding loop, batching or stopping (stop.ts).
 import { applyProcessors } from "./processors";
 import type { TRng } from "./rng";
-import { argmax, checkLogits, rowWeights, scratch, type TRowWeights } from "./row-math";
+import { argmax, checkLogits, greedyPick, rowWeights, scratch, type TRowWeights } from "./row-math";
 import { assertSamplingParams, type TSamplingParams } from "./sampling-params";
 
 export type TSampleContext = {
@@ -57,6 +57,12 @@ export function sampleNext(
   rng: TRng,
 ): TSampleResult {
   assertSamplingParams(params);
+  if (params.temperature === 0 && params.repetitionPenalty === 1) {
+    // Plain greedy: no processor changes the row, so skip the copy and the weights buffer (a decode
+    // step of a batch calls this once per row over the whole vocabulary).
+    const { token, logprob } = greedyPick(logits, "sampleNext (model logits)");
+    return { token, logprob, rawLogprob: logprob };
+  }
   checkLogits(logits, "sampleNext (model logits)");
   const raw = rowWeights(logits, scratch(0, logits.length));
   const rawLogNorm = raw.max + Math.log(raw.total); // logsumexp of the model's logits
