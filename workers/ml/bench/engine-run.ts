@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { CandidateState } from "../generate/candidate";
 import { generate } from "../generate/generate";
+import { at } from "../ir/at";
 import { loadModel } from "../model";
 import { Session } from "../runtime";
 import { median } from "./child-json";
@@ -95,7 +96,9 @@ async function main(): Promise<void> {
   // NOTE: decodeMs covers the decodeSteps (= newTokens - 1) step calls plus choosing every token; each
   // step call yields one token per row.
   const decodeRuns = timed.map((x) => (B * x.stats.decodeSteps) / (x.stats.decodeMs / 1000));
-  const mid = profiles[Math.floor(profiles.length / 2)];
+  // The profile shown is that of the run with the median decode speed.
+  const midIndex = [...decodeRuns.keys()].sort((a, b) => at(decodeRuns, a) - at(decodeRuns, b))[Math.floor(runs / 2)] ?? 0;
+  const mid = profiles[midIndex];
   await model.dispose();
   console.log(
     JSON.stringify({
@@ -110,7 +113,7 @@ async function main(): Promise<void> {
       peakRssBytes: peakRssBytes(),
       cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6, // every thread, onnxruntime's included
       tokens: [...last.candidates].sort((a, b) => a.prompt - b.prompt).map((c) => c.tokenIds),
-      profile: mid && { ...mid, prefillMs: timed[Math.floor(profiles.length / 2)]?.stats.prefillMs ?? NaN },
+      profile: mid && { ...mid, prefillMs: timed[midIndex]?.stats.prefillMs ?? NaN },
       memoryAfterLoad,
     }),
   );
