@@ -41,6 +41,9 @@ export const Slice = defineOp({
     checkDType(a, x, ALL, "data");
     const shape = x.type.shape;
     const [starts, ends, axes, steps] = [param(a, 1, "starts"), param(a, 2, "ends"), param(a, 3, "axes"), param(a, 4, "steps")];
+    // The spec binds starts, ends, axes and steps to one index type; onnxruntime rejects a mix.
+    const indexTypes = new Set(a.inputs.slice(1).flatMap((v) => (v ? [v.type.dtype] : [])));
+    if (indexTypes.size > 1) a.fail(`starts, ends, axes and steps must share one index type, got ${[...indexTypes].join(" and ")}`);
     const unknown = () => [{ type: { dtype: x.type.dtype, shape: shape.map(() => a.fresh()) } }];
     if (!starts || !ends || axes === undefined || steps === undefined) return unknown();
     if (starts.length !== ends.length) a.fail(`starts and ends differ in length (${starts.length} and ${ends.length})`);

@@ -49,6 +49,14 @@ describe("input validation", () => {
     expect(() => op.applyOpByName(b, "Nope", [x])).toThrow(/op "Nope" is not supported/);
   });
 
+  it("refuses Slice index inputs of mixed types", () => {
+    const { b, x } = setup();
+    const i32 = (v: number) => b.constant(fromNumbers("int32", [1], [v]));
+    const i64 = (v: number) => b.constant(fromNumbers("int64", [1], [v]));
+    expect(() => op.applyOpByName(b, "Slice", [x, i32(0), i32(1), i64(0)])).toThrow(/must share one index type, got int32 and int64/);
+    expect(() => op.applyOpByName(b, "Slice", [x, i32(0), i32(1), i32(0)])).not.toThrow();
+  });
+
   it("checks dtypes", () => {
     const { b, x, ids } = setup();
     expect(() => op.sqrt(b, ids)).toThrow(/Sqrt: X has type int64; expected one of float32/);
