@@ -12,7 +12,7 @@ import type { TModelConfig } from "./config";
 import { fusedLinear } from "./linear";
 import { rmsNorm } from "./rms-norm";
 import { applyRope, type TRopeFactors } from "./rope";
-import { param, type TModelWeights } from "./weights";
+import { param, type TParams } from "./weights";
 
 /** One layer's keys and values, [B, KV, S, D] (Optimum's past_key_values / present layout). */
 export interface TKeyValue {
@@ -27,9 +27,9 @@ export interface TAttentionContext {
 }
 
 /** q_norm and k_norm (Qwen3) as one [NH + KV, D] weight, so q and k are normalised by one node. */
-function qkNormWeight(b: GraphBuilder, c: TModelConfig, weights: TModelWeights): Value {
-  const q = op.expand(b, param(b, weights, "q_norm.weight"), [c.numAttentionHeads, 1]); // [NH, D]
-  const k = op.expand(b, param(b, weights, "k_norm.weight"), [c.numKeyValueHeads, 1]); // [KV, D]
+function qkNormWeight(b: GraphBuilder, c: TModelConfig, params: TParams): Value {
+  const q = op.expand(b, param(b, params, "q_norm.weight"), [c.numAttentionHeads, 1]); // [NH, D]
+  const k = op.expand(b, param(b, params, "k_norm.weight"), [c.numKeyValueHeads, 1]); // [KV, D]
   return op.concat(b, [q, k], { axis: 0 }, { name: "qk_norm.weight" }); // [NH + KV, D]
 }
 
@@ -37,17 +37,17 @@ function qkNormWeight(b: GraphBuilder, c: TModelConfig, weights: TModelWeights):
 export function selfAttention(
   b: GraphBuilder,
   c: TModelConfig,
-  weights: TModelWeights,
+  params: TParams,
   x: Value,
   ctx: TAttentionContext,
   past: TKeyValue | null,
 ): { out: Value; present: TKeyValue } {
   const [NH, KV, D] = [c.numAttentionHeads, c.numKeyValueHeads, c.headDim];
   const G = NH / KV;
-  const qkv = fusedLinear(b, weights, x, ["q_proj", "k_proj", "v_proj"], c.hasQkvBias, "qkv_proj"); // [B, T, (NH+2KV)*D]
+  const qkv = fusedLinear(b, params, x, ["q_proj", "k_proj", "v_proj"], c.hasQkvBias, "qkv_proj"); // [B, T, (NH+2KV)*D]
   const heads = op.reshape(b, qkv, [0, 0, NH + 2 * KV, D]); // [B, T, NH+2KV, D]
   const [qkRaw, v] = op.split(b, heads, [NH + KV, KV], { axis: 2 }) as [Value, Value]; // [B, T, NH+KV, D], [B, T, KV, D]
-  const qkNormed = c.hasQkNorm ? rmsNorm(b, qkRaw, qkNormWeight(b, c, weights), c.rmsNormEps, "qk_norm") : qkRaw; // over D, before RoPE
+  const qkNormed = c.hasQkNorm ? rmsNorm(b, qkRaw, qkNormWeight(b, c, params), c.rmsNormEps, "qk_norm") : qkRaw; // over D, before RoPE
   const qk = applyRope(b, qkNormed, ctx.rope, D); // [B, T, NH+KV, D]
   const [q, k] = op.split(b, qk, [NH, KV], { axis: 2 }) as [Value, Value]; // [B, T, NH, D], [B, T, KV, D]
 
@@ -62,6 +62,6 @@ export function selfAttention(
   const probs = op.softmax(b, op.add(b, scores, ctx.bias), { axis: -1 }); // [B, KV, T*G, S]
   const mixed = op.matMul(b, probs, value); // [B, KV, T*G, D]
   const merged = op.reshape(b, op.transpose(b, op.reshape(b, mixed, [0, KV, -1, G, D]), { perm: [0, 2, 1, 3, 4] }), [0, 0, NH * D]); // [B, T, NH*D]
-  const out = fusedLinear(b, weights, merged, ["o_proj"], c.hasOBias, "o_proj"); // [B, T, H]
+  const out = fusedLinear(b, params, merged, ["o_proj"], c.hasOBias, "o_proj"); // [B, T, H]
   return { out, present: { key, value } };
 }

@@ -9,7 +9,7 @@ import { fusedLinear } from "./linear";
 import { attentionBias, dimOf } from "./mask";
 import { rmsNorm } from "./rms-norm";
 import { ropeFactors, type TRopeTables } from "./rope";
-import { param, type TModelWeights } from "./weights";
+import { param, type TParams } from "./weights";
 
 export interface TDecoderInputs {
   readonly inputIds: Value; // int64 [B, T]
@@ -28,18 +28,18 @@ export interface TDecoderOutputs {
 }
 
 /** silu(gate_proj(x)) * up_proj(x) through down_proj, gate and up as one MatMul. */
-function swiGlu(b: GraphBuilder, c: TModelConfig, weights: TModelWeights, x: Value): Value {
+function swiGlu(b: GraphBuilder, c: TModelConfig, params: TParams, x: Value): Value {
   return b.scope("mlp", () => {
-    const gateUp = fusedLinear(b, weights, x, ["gate_proj", "up_proj"], false, "gate_up_proj"); // [B, T, 2I]
+    const gateUp = fusedLinear(b, params, x, ["gate_proj", "up_proj"], false, "gate_up_proj"); // [B, T, 2I]
     const [gate, up] = op.split(b, gateUp, [c.intermediateSize, c.intermediateSize], { axis: -1 }) as [Value, Value]; // [B, T, I]
     const act = op.mul(b, gate, op.sigmoid(b, gate), { name: "silu" }); // [B, T, I]
-    return fusedLinear(b, weights, op.mul(b, act, up), ["down_proj"], false, "down_proj"); // [B, T, H]
+    return fusedLinear(b, params, op.mul(b, act, up), ["down_proj"], false, "down_proj"); // [B, T, H]
   });
 }
 
-export function decoder(b: GraphBuilder, c: TModelConfig, weights: TModelWeights, rope: TRopeTables, inputs: TDecoderInputs): TDecoderOutputs {
+export function decoder(b: GraphBuilder, c: TModelConfig, params: TParams, rope: TRopeTables, inputs: TDecoderInputs): TDecoderOutputs {
   return b.scope("model", () => {
-    const embedTokens = param(b, weights, "embed_tokens.weight"); // [V, H]
+    const embedTokens = param(b, params, "embed_tokens.weight"); // [V, H]
     let h = op.gather(b, embedTokens, inputs.inputIds, {}, { name: "embed_tokens" }); // [B, T, H]
     const newTokens = dimOf(b, inputs.inputIds, 1, "new_tokens"); // T
     const ctx = {
@@ -49,22 +49,22 @@ export function decoder(b: GraphBuilder, c: TModelConfig, weights: TModelWeights
     const present: TKeyValue[] = [];
     for (let l = 0; l < c.numHiddenLayers; l++) {
       h = b.scope(`layers.${l}`, () => {
-        const x = rmsNorm(b, h, param(b, weights, "input_layernorm.weight"), c.rmsNormEps, "input_layernorm"); // [B, T, H]
-        const attn = b.scope("self_attn", () => selfAttention(b, c, weights, x, ctx, inputs.past?.[l] ?? null));
+        const x = rmsNorm(b, h, param(b, params, "input_layernorm.weight"), c.rmsNormEps, "input_layernorm"); // [B, T, H]
+        const attn = b.scope("self_attn", () => selfAttention(b, c, params, x, ctx, inputs.past?.[l] ?? null));
         present.push(attn.present);
         const h1 = op.add(b, h, attn.out, { name: "residual_attn" }); // [B, T, H]
-        const y = rmsNorm(b, h1, param(b, weights, "post_attention_layernorm.weight"), c.rmsNormEps, "post_attention_layernorm"); // [B, T, H]
-        return op.add(b, h1, swiGlu(b, c, weights, y), { name: "residual_mlp" }); // [B, T, H]
+        const y = rmsNorm(b, h1, param(b, params, "post_attention_layernorm.weight"), c.rmsNormEps, "post_attention_layernorm"); // [B, T, H]
+        return op.add(b, h1, swiGlu(b, c, params, y), { name: "residual_mlp" }); // [B, T, H]
       });
     }
-    const hidden = rmsNorm(b, h, param(b, weights, "norm.weight"), c.rmsNormEps, "norm"); // [B, T, H]
+    const hidden = rmsNorm(b, h, param(b, params, "norm.weight"), c.rmsNormEps, "norm"); // [B, T, H]
     return { hidden, present, embedTokens };
   });
 }
 
 /** hidden [B, T', H] -> logits [B, T', V] through lm_head.weight, or the embeddings when tied. */
-export function lmHead(b: GraphBuilder, c: TModelConfig, weights: TModelWeights, hidden: Value, embedTokens: Value): Value {
-  const w = c.tieWordEmbeddings ? embedTokens : param(b, weights, "lm_head.weight"); // [V, H]
+export function lmHead(b: GraphBuilder, c: TModelConfig, params: TParams, hidden: Value, embedTokens: Value): Value {
+  const w = c.tieWordEmbeddings ? embedTokens : param(b, params, "lm_head.weight"); // [V, H]
   // NOTE: Transpose of an initializer: folded into a [H, V] matrix when the session is created.
   return op.matMul(b, hidden, op.transpose(b, w, { perm: [1, 0] }, { name: "lm_head.weight_t" }), { name: "lm_head" }); // [B, T', V]
 }

@@ -7,15 +7,15 @@ import type { TKeyValue } from "./attention";
 import type { TModelConfig } from "./config";
 import { decoder, lmHead } from "./decoder";
 import type { TRopeTables } from "./rope";
-import { param, SCORE_WEIGHT, type TModelWeights } from "./weights";
+import { param, SCORE_WEIGHT, type TParams } from "./weights";
 
 export const GRAPH_KINDS = ["decode", "decode-last", "score", "reward"] as const;
 /** decode: logits [B, T, V]; decode-last: logits [B, 1, V] at the last position (what generation reads). */
 export type TGraphKind = (typeof GRAPH_KINDS)[number];
 
-export interface TGraphSource {
+/** A model's config, RoPE tables and parameters (frozen weights, optional LoRA, optional trainable names). */
+export interface TGraphSource extends TParams {
   readonly config: TModelConfig;
-  readonly weights: TModelWeights;
   readonly rope: TRopeTables;
 }
 
@@ -42,9 +42,9 @@ function decodeGraph(s: TGraphSource, isLastOnly: boolean): Graph {
     const kv = (what: string) => b.input(`past_key_values.${l}.${what}`, "float32", ["batch", c.numKeyValueHeads, "past", c.headDim]);
     past.push({ key: kv("key"), value: kv("value") });
   }
-  const out = decoder(b, c, s.weights, s.rope, { ...inputs, past });
+  const out = decoder(b, c, s, s.rope, { ...inputs, past });
   const hidden = isLastOnly ? op.slice(b, out.hidden, { starts: [-1], ends: [TO_END], axes: [1] }, { name: "last_hidden" }) : out.hidden; // [B, T', H]
-  b.output(lmHead(b, c, s.weights, hidden, out.embedTokens), "logits");
+  b.output(lmHead(b, c, s, hidden, out.embedTokens), "logits");
   out.present.forEach((kv, l) => {
     b.output(kv.key, `present.${l}.key`);
     b.output(kv.value, `present.${l}.value`);
@@ -64,8 +64,8 @@ function scoreGraph(s: TGraphSource): Graph {
   const inputs = textInputs(b, "seq");
   const completionMask = b.input("completion_mask", "int64", ["batch", "seq"]);
   const temperature = b.input("temperature", "float32", []);
-  const out = decoder(b, c, s.weights, s.rope, { ...inputs, past: null });
-  const logits = lmHead(b, c, s.weights, out.hidden, out.embedTokens); // [B, T, V]
+  const out = decoder(b, c, s, s.rope, { ...inputs, past: null });
+  const logits = lmHead(b, c, s, out.hidden, out.embedTokens); // [B, T, V]
   const logprobs = op.logSoftmax(b, op.div(b, logits, temperature), { axis: -1 }); // [B, T, V]
   b.scope("score", () => {
     const ids = inputs.inputIds;
@@ -91,14 +91,18 @@ function rewardGraph(s: TGraphSource): Graph {
   const c = s.config;
   const b = new GraphBuilder("reward");
   const inputs = textInputs(b, "seq");
-  const out = decoder(b, c, s.weights, s.rope, { ...inputs, past: null });
-  const head = op.transpose(b, param(b, s.weights, SCORE_WEIGHT), { perm: [1, 0] }); // [H, 1]
-  const perToken = op.squeeze(b, op.matMul(b, out.hidden, head), [2], { name: "token_scores" }); // [B, T]
-  const mask = inputs.attentionMask;
+  const out = decoder(b, c, s, s.rope, { ...inputs, past: null });
+  b.output(rewardHead(b, s, out.hidden, inputs.attentionMask), "rewards"); // [B]
+  return b.build();
+}
+
+/** hidden [B, T, H], attention_mask [B, T] -> rewards [B]: `score.weight` at the last position whose mask is 1. */
+export function rewardHead(b: GraphBuilder, params: TParams, hidden: Value, mask: Value): Value {
+  const head = op.transpose(b, param(b, params, SCORE_WEIGHT), { perm: [1, 0] }); // [H, 1]
+  const perToken = op.squeeze(b, op.matMul(b, hidden, head), [2], { name: "token_scores" }); // [B, T]
   const position = op.range(b, 0, op.gather(b, op.shape(b, mask), op.int64Scalar(b, 1)), 1); // [T]
   const last = op.reduceMax(b, op.mul(b, mask, op.unsqueeze(b, position, [0])), [1], { keepdims: 1 }, { name: "last_index" }); // [B, 1]
-  b.output(op.squeeze(b, op.gatherElements(b, perToken, last, { axis: 1 }), [1]), "rewards"); // [B]
-  return b.build();
+  return op.squeeze(b, op.gatherElements(b, perToken, last, { axis: 1 }), [1]); // [B]
 }
 
 export function buildGraph(kind: TGraphKind, source: TGraphSource): Graph {

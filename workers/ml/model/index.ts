@@ -2,7 +2,7 @@
 export { MODEL_TYPES, loadModelConfig, parseModelConfig, type TModelConfig, type TModelType, type TTorchDtype } from "./config";
 export { CausalLM, loadModel, type TDecodeResult, type TLoadModelOptions, type TScoreResult } from "./causal-lm";
 export { decoder, lmHead, type TDecoderInputs, type TDecoderOutputs } from "./decoder";
-export { buildGraph, GRAPH_KINDS, type TGraphKind, type TGraphSource } from "./graphs";
+export { buildGraph, GRAPH_KINDS, rewardHead, type TGraphKind, type TGraphSource } from "./graphs";
 export { ropeTables, type TRopeTables } from "./rope";
 export { completionBatch, leftPadBatch, PAD_POSITION, textFeeds, type TTextBatch } from "./text-batch";
-export { initScoreHead, loadModelWeights, SCORE_WEIGHT, type TLoadedWeights, type TModelWeights } from "./weights";
+export { initScoreHead, loadModelWeights, SCORE_WEIGHT, type TLoadedWeights, type TLoraParams, type TModelWeights, type TParams } from "./weights";

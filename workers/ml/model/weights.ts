@@ -68,10 +68,33 @@ export function loadModelWeights(dir: string, config: TModelConfig): TLoadedWeig
   return { weights, sourceDtypes, hasScoreHead };
 }
 
+/** LoRA adapters riding on linear layers: `<module>.lora_A.weight` [r, in] and `.lora_B.weight` [out, r] by
+ *  engine name (the module's state-dict path), applied as `y += scaling * B (A x)`. */
+export interface TLoraParams {
+  readonly scaling: number;
+  readonly tensors: TModelWeights;
+}
+
+/**
+ * Where a graph's parameters come from. Frozen tensors become initializers (onnxruntime folds their
+ * transposes and concatenations once); names in `trainable` become graph inputs of the same name, fed on
+ * every run, so one session serves every optimiser step and gradients can be taken with respect to them.
+ */
+export interface TParams {
+  readonly weights: TModelWeights;
+  readonly lora?: TLoraParams | null;
+  readonly trainable?: ReadonlySet<string>;
+  /** Told each trainable input as it is created (the training graph differentiates with respect to them). */
+  readonly onTrainable?: (name: string, value: Value) => void;
+}
+
 /** The parameter `name` of the current scope (its full name is the state-dict name), added once per graph. */
-export function param(b: GraphBuilder, weights: TModelWeights, name: string): Value {
+export function param(b: GraphBuilder, params: TParams, name: string): Value {
   const full = b.scoped(name);
-  const t = weights.get(full);
+  const t = params.weights.get(full) ?? params.lora?.tensors.get(full);
   if (!t) throw new Error(`model weights have no '${full}'`);
-  return b.parameter(name, t);
+  if (params.trainable?.has(full) !== true) return b.parameter(name, t);
+  const v = b.input(full, "float32", t.shape);
+  params.onTrainable?.(full, v);
+  return v;
 }

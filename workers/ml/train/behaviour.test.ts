@@ -1,0 +1,148 @@
+// Behaviour of whole training runs on a tiny real checkpoint (the golden llama-tied model): a reward model
+// learns an obvious rule, DPO raises the held-out chosen-over-rejected margin, a fresh LoRA adapter changes
+// nothing, and a run resumed from a checkpoint continues the uninterrupted run's loss curve exactly.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { leftPadBatch, loadModel, buildGraph, type CausalLM } from "../model";
+import { serializeModel } from "../onnx";
+import { createSession } from "../runtime";
+import { Rng } from "../testing";
+import { splitEval } from "./data/batch";
+import type { TPreferenceExample } from "./data/tokenize";
+import { dpoFeeds, rewardFeeds, type TRewardExample } from "./feeds";
+import { DEFAULT_LORA_CONFIG } from "./lora";
+import { StepRunner } from "./step-runner";
+import { TrainableModel } from "./trainable";
+import { DEFAULT_TRAINING_ARGS, train, type TTrainingArgs } from "./trainer";
+
+const DIR = path.join(import.meta.dirname, "../fixtures/golden/llama-tied");
+const PAD = 0;
+const SESSION = { intraOpThreads: 1 };
+const models: CausalLM[] = [];
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "prefloop-train-test-"));
+afterAll(async () => {
+  await Promise.all(models.map((m) => m.dispose()));
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+function base(): CausalLM {
+  const m = loadModel(DIR, { session: SESSION, tokenizer: false });
+  models.push(m);
+  return m;
+}
+
+const randomIds = (rng: Rng, n: number) => Array.from({ length: n }, () => 3 + Math.floor(rng.next() * 120));
+
+/** The rule: a completion that ends in one of 8 "good" tokens (4..11) beats one that ends in one of 8 "bad" ones (100..107). */
+function rulePairs(n: number, seed: number): TPreferenceExample[] {
+  const rng = new Rng(seed);
+  return Array.from({ length: n }, (_, i) => {
+    const tail = (first: number) => [...randomIds(rng, 2 + Math.floor(rng.next() * 4)), first + Math.floor(rng.next() * 8)];
+    return { line: i + 1, promptIds: [1, ...randomIds(rng, 3)], chosenIds: tail(4), rejectedIds: tail(100) };
+  });
+}
+
+const asRanking = (e: TPreferenceExample): TRewardExample => ({ line: e.line, promptIds: e.promptIds, completions: [e.chosenIds, e.rejectedIds], tiers: [0, 1] });
+
+const args = (over: Partial<TTrainingArgs>): TTrainingArgs => ({ ...DEFAULT_TRAINING_ARGS, loggingSteps: 1, ...over });
+
+describe("reward model", () => {
+  it("learns an obvious rule: held-out accuracy above 95%", async () => {
+    const m = base();
+    const model = new TrainableModel(m.config, m.weights, { body: "lora", lora: { ...DEFAULT_LORA_CONFIG, r: 8, alpha: 16 }, head: true, seed: 1 });
+    const runner = await StepRunner.create(model, { kind: "rm", loss: "bradley_terry", centerCoefficient: 0 }, SESSION);
+    const { train: tr, eval: ev } = splitEval(rulePairs(400, 7).map(asRanking), 100, 3);
+    const result = await train({
+      runner,
+      train: tr,
+      eval: ev,
+      args: args({ learningRate: 2e-2, numTrainEpochs: 4, perDeviceTrainBatchSize: 16, warmupRatio: 0.1, weightDecay: 0.01 }),
+      hooks: { toBatch: (x) => rewardFeeds(x, PAD, "bradley_terry") },
+      outputDir: null,
+    });
+    await runner.dispose();
+    const first = result.log[0];
+    expect(first?.accuracy).toBeLessThan(0.8);
+    expect(result.lastEval?.eval_accuracy, JSON.stringify(result.lastEval)).toBeGreaterThan(0.95);
+  });
+});
+
+/** Sequence log-probs of each pair's chosen minus rejected completion under the model's score graph. */
+async function pairMargins(m: CausalLM, pairs: readonly TPreferenceExample[]): Promise<number[]> {
+  const scorer = (batch: Parameters<CausalLM["score"]>[0], mask: Parameters<CausalLM["score"]>[1]) => m.score(batch, mask);
+  const { feeds } = await dpoFeeds(pairs, PAD, scorer, false);
+  const ref = feeds.ref_logps?.data as Float32Array;
+  return pairs.map((_, p) => (ref[p] ?? 0) - (ref[pairs.length + p] ?? 0));
+}
+
+describe("DPO", () => {
+  it("raises the chosen-over-rejected log-probability margin on held-out pairs", async () => {
+    const m = base();
+    const model = new TrainableModel(m.config, m.weights, { body: "lora", lora: { ...DEFAULT_LORA_CONFIG, r: 8, alpha: 16 }, head: false, seed: 2 });
+    const runner = await StepRunner.create(model, { kind: "dpo", lossType: "sigmoid", beta: 0.1, labelSmoothing: 0 }, SESSION);
+    const { train: tr, eval: ev } = splitEval(rulePairs(240, 11), 60, 5);
+    const reference = (batch: Parameters<CausalLM["score"]>[0], mask: Parameters<CausalLM["score"]>[1]) => m.score(batch, mask);
+    const before = await pairMargins(m, ev);
+    const result = await train({
+      runner,
+      train: tr,
+      eval: ev,
+      args: args({ learningRate: 2e-2, numTrainEpochs: 3, perDeviceTrainBatchSize: 12 }),
+      hooks: { toBatch: (x) => dpoFeeds(x, PAD, reference, false) },
+      outputDir: null,
+    });
+    await runner.dispose();
+    const trained = base();
+    const merged = new (trained.constructor as typeof CausalLM)(DIR, m.config, model.mergedWeights(), null, SESSION);
+    models.push(merged);
+    const after = await pairMargins(merged, ev);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(after), `held-out margin ${mean(before)} -> ${mean(after)}`).toBeGreaterThan(mean(before) + 1);
+    expect(result.lastEval?.["eval_rewards/accuracies"], JSON.stringify(result.lastEval)).toBeGreaterThan(0.6); // chance is 0.5; the random prefixes add noise
+    expect(result.lastEval?.["eval_rewards/margins"]).toBeGreaterThan(0);
+  });
+});
+
+describe("LoRA", () => {
+  it("a fresh adapter (B = 0) leaves every logit unchanged", async () => {
+    const m = base();
+    const model = new TrainableModel(m.config, m.weights, { body: "lora", lora: DEFAULT_LORA_CONFIG, head: false, seed: 3 });
+    const withAdapter = buildGraph("decode", { ...model.graphSource(), trainable: new Set() });
+    expect(withAdapter.nodes.some((n) => n.name.includes("_lora"))).toBe(true);
+    const session = await createSession(serializeModel(withAdapter).model, SESSION);
+    const batch = leftPadBatch([[1, 5, 9, 14, 20], [1, 7, 3]], PAD);
+    const feeds = { input_ids: batch.inputIds, attention_mask: batch.attentionMask, position_ids: batch.positionIds, ...m.emptyPast(2) };
+    const got = (await session.run(feeds)).logits?.data as Float32Array;
+    await session.dispose();
+    const want = (await m.decode(batch, null, "all")).logits.data;
+    expect(got.length).toBe(want.length);
+    let worst = 0;
+    for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs((got[i] ?? NaN) - (want[i] ?? NaN)));
+    expect(worst).toBe(0);
+  });
+});
+
+describe("resume", () => {
+  it("a run resumed from a checkpoint continues the uninterrupted run's loss curve", async () => {
+    const m = base();
+    const data = rulePairs(48, 21).map(asRanking);
+    const a = args({ learningRate: 5e-3, maxSteps: 8, perDeviceTrainBatchSize: 4, gradientAccumulationSteps: 2, warmupSteps: 2, weightDecay: 0.1, saveSteps: 4, seed: 9 });
+    const run = async (outputDir: string, options: { stopAfterSteps?: number; resumeFrom?: string }) => {
+      const model = new TrainableModel(m.config, m.weights, { body: "lora", lora: { ...DEFAULT_LORA_CONFIG, r: 4, alpha: 8 }, head: true, seed: 4 });
+      const runner = await StepRunner.create(model, { kind: "rm", loss: "bradley_terry", centerCoefficient: 0.01 }, SESSION);
+      const result = await train({ runner, train: data, args: a, hooks: { toBatch: (x) => rewardFeeds(x, PAD, "bradley_terry") }, outputDir, ...options });
+      await runner.dispose();
+      return { result, tensors: model.tensors };
+    };
+    const whole = await run(path.join(tmp, "whole"), {});
+    const first = await run(path.join(tmp, "parts"), { stopAfterSteps: 4 });
+    const second = await run(path.join(tmp, "parts"), { resumeFrom: path.join(tmp, "parts", "checkpoint-4") });
+    expect(whole.result.log.map((e) => e.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect([...first.result.log, ...second.result.log].map((e) => [e.step, e.loss, e.grad_norm, e.learning_rate])).toEqual(whole.result.log.map((e) => [e.step, e.loss, e.grad_norm, e.learning_rate]));
+    for (const [name, t] of whole.tensors) expect(Array.from(second.tensors.get(name)?.data ?? []), name).toEqual(Array.from(t.data));
+    const lines = fs.readFileSync(path.join(tmp, "parts", "metrics.jsonl"), "utf8").trim().split("\n");
+    expect(lines.map((l) => (JSON.parse(l) as { step: number }).step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+});

@@ -1,0 +1,229 @@
+// `npm run train`: trains a reward model, an SFT / DPO / RLOO / GRPO adapter or model, or pre-trains, from a
+// TRL-format JSONL file; prints a progress bar and the held-out metrics; saves PEFT adapters or Hugging Face
+// checkpoints. Entry point of the CLI; the options are in args.ts, the loop in ../trainer.ts.
+import fs from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { loadModel, SCORE_WEIGHT, type CausalLM } from "../../model";
+import { CausalLM as CausalLMClass } from "../../model/causal-lm";
+import { loadDataset, preferencePairs, splitEval, tokenizeDataset, type TDataset, type TPreferenceExample, type TTokenizedDataset } from "../data";
+import { dpoFeeds, pretrainFeeds, rewardFeeds, sftFeeds, type TFeedBatch, type TRewardExample } from "../feeds";
+import { parseLoraConfig } from "../lora";
+import { rlBatches } from "../rl";
+import { loadAdapter, mergeAdapter, saveAdapter, saveHfCheckpoint } from "../save";
+import type { TObjective } from "../step-graph";
+import { StepRunner } from "../step-runner";
+import { TrainableModel } from "../trainable";
+import { train, type TLogEntry } from "../trainer";
+import { parseTrainArgs, USAGE, UsageError, type TTrainCliOptions } from "./args";
+
+export interface TCliOutput {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  /** Progress lines (a terminal rewrites them in place). */
+  readonly progress?: (text: string, isFinal: boolean) => void;
+}
+
+const NEEDS: Record<TTrainCliOptions["kind"], readonly TTokenizedDataset["kind"][]> = {
+  pretrain: ["language-modeling"],
+  sft: ["prompt-completion", "language-modeling"],
+  rm: ["preference", "ranking"],
+  dpo: ["preference", "ranking"],
+  rloo: ["prompt-only"],
+  grpo: ["prompt-only"],
+};
+
+function objectiveOf(o: TTrainCliOptions): TObjective {
+  switch (o.kind) {
+    case "pretrain":
+    case "sft":
+      return { kind: o.kind };
+    case "rm":
+      return { kind: "rm", loss: o.rmLoss, centerCoefficient: o.centerRewards };
+    case "dpo":
+      return { kind: "dpo", lossType: o.lossType, beta: o.beta ?? 0.1, labelSmoothing: o.labelSmoothing };
+    case "rloo":
+      return { kind: "rloo", temperature: o.temperature };
+    case "grpo":
+      return { kind: "grpo", temperature: o.temperature, epsilon: o.epsilon, beta: o.beta ?? 0 };
+  }
+}
+
+/** DPO reads rankings as every pair of different tiers (ties give none). */
+function forDpo(ds: TDataset): TDataset {
+  if (ds.rows[0]?.kind !== "ranking") return ds;
+  return { ...ds, format: "preference", rows: ds.rows.flatMap((r) => (r.kind === "ranking" ? preferencePairs(r) : [r])) } as TDataset;
+}
+
+function formatDuration(s: number): string {
+  if (!Number.isFinite(s)) return "?";
+  const m = Math.floor(s / 60);
+  return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, "0")}s` : `${s.toFixed(1)}s`;
+}
+
+const SHOWN = ["loss", "accuracy", "rewards/accuracies", "rewards/margins", "reward", "kl", "grad_norm"];
+
+function progressLine(e: TLogEntry, total: number, started: number): string {
+  const width = 24;
+  const done = Math.round((e.step / total) * width);
+  const elapsed = (Date.now() - started) / 1000;
+  const perStep = elapsed / Math.max(e.step, 1);
+  const parts = SHOWN.filter((k) => e[k] !== undefined).map((k) => `${k} ${(e[k] ?? NaN).toFixed(4)}`);
+  return `step ${e.step}/${total} [${"=".repeat(done)}${" ".repeat(width - done)}] ${parts.join("  ")}  lr ${(e.learning_rate ?? 0).toExponential(2)}  ${perStep.toFixed(2)} s/step  ETA ${formatDuration(perStep * (total - e.step))}`;
+}
+
+/** The reward model RL scores with: a checkpoint with a trained score head, or a SEQ_CLS adapter of the base. */
+function loadRewardModel(dir: string, base: CausalLM, session: { intraOpThreads?: number }): CausalLM {
+  if (fs.existsSync(path.join(dir, "adapter_config.json"))) {
+    const adapter = loadAdapter(dir, base.config);
+    if (!adapter.scoreHead) throw new Error(`${dir} is an adapter without a reward head (score.weight); train one with --kind rm`);
+    return new CausalLMClass(dir, base.config, mergeAdapter(base.weights, adapter), null, session, undefined, true);
+  }
+  const rm = loadModel(dir, { session, tokenizer: false });
+  if (!rm.hasScoreHead) throw new Error(`${dir} has no ${SCORE_WEIGHT}: it is not a reward model`);
+  return rm;
+}
+
+export async function runTrainCli(argv: readonly string[], io: TCliOutput): Promise<number> {
+  let o: TTrainCliOptions;
+  try {
+    o = parseTrainArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.err(`error: ${e.message}\n\n${USAGE}`);
+    return 2;
+  }
+  const toClose: CausalLM[] = [];
+  let runner: StepRunner | null = null;
+  try {
+    if (!fs.existsSync(path.join(o.model, "config.json"))) throw new Error(`${o.model} has no config.json (is it a Hugging Face model directory?)`);
+    if (!fs.existsSync(path.join(o.model, "tokenizer.json"))) throw new Error(`${o.model} has no tokenizer.json, which the dataset's text needs`);
+    if (!fs.existsSync(o.data)) throw new Error(`dataset ${o.data} does not exist`);
+    const session = { intraOpThreads: o.threads };
+    const base = loadModel(o.model, { session, tokenizer: true });
+    toClose.push(base);
+    const tok = base.tokenizer;
+    if (!tok) throw new Error(`${o.model}: the tokenizer did not load`);
+    const padId = tok.padTokenId ?? base.config.padTokenId ?? tok.eosTokenIds[0] ?? 0;
+
+    let dataset = await loadDataset(o.data);
+    if (o.kind === "dpo") dataset = forDpo(dataset);
+    const tokenized = tokenizeDataset(dataset, tok, { maxLength: o.maxLength });
+    if (!NEEDS[o.kind].includes(tokenized.kind)) throw new Error(`${o.data} holds ${tokenized.kind} rows; --kind ${o.kind} trains on ${NEEDS[o.kind].join(" or ")} rows`);
+    const t = tokenized.truncation;
+    io.out(`${o.data}: ${tokenized.examples.length} ${tokenized.kind} examples (${dataset.conversational ? "conversational" : "standard"})${dataset.dropped.length ? `, ${dataset.dropped.length} rows with nothing to learn skipped` : ""}${t.examples ? `, ${t.examples} truncated to ${o.maxLength} tokens` : ""}`);
+
+    const objective = objectiveOf(o);
+    const isRm = o.kind === "rm";
+    const model = new TrainableModel(base.config, base.weights, {
+      body: o.full ? "full" : "lora",
+      lora: o.full ? undefined : parseLoraConfig({ r: o.lora.r, alpha: o.lora.alpha, dropout: o.lora.dropout, targetModules: o.lora.targetModules }),
+      head: isRm,
+      seed: o.args.seed,
+    });
+    runner = await StepRunner.create(model, objective, session);
+
+    const reference = (batch: Parameters<CausalLM["score"]>[0], mask: Parameters<CausalLM["score"]>[1]) => base.score(batch, mask);
+    let examples: readonly unknown[];
+    let toBatch: (xs: readonly never[], at: { step: number; micro: number }) => Promise<TFeedBatch> | TFeedBatch;
+    switch (tokenized.kind) {
+      case "language-modeling":
+        examples = tokenized.examples;
+        toBatch = (xs) => pretrainFeeds(xs, padId);
+        break;
+      case "prompt-completion":
+        examples = tokenized.examples;
+        toBatch = (xs) => sftFeeds(xs, padId);
+        break;
+      case "preference":
+        if (isRm) {
+          examples = tokenized.examples.map((e: TPreferenceExample): TRewardExample => ({ line: e.line, promptIds: e.promptIds, completions: [e.chosenIds, e.rejectedIds], tiers: [0, 1], ...(e.margin === undefined ? {} : { margin: e.margin }) }));
+          toBatch = (xs) => rewardFeeds(xs, padId, o.rmLoss);
+        } else {
+          examples = tokenized.examples;
+          toBatch = (xs) => dpoFeeds(xs, padId, reference, o.lossType === "ipo");
+        }
+        break;
+      case "ranking":
+        examples = tokenized.examples;
+        toBatch = (xs) => rewardFeeds(xs, padId, o.rmLoss);
+        break;
+      case "prompt-only": {
+        const rewardModel = loadRewardModel(o.rewardModel as string, base, session);
+        toClose.push(rewardModel);
+        examples = tokenized.examples;
+        const kind = o.kind === "grpo" ? "grpo" : "rloo";
+        toBatch = rlBatches({ kind, policy: model, reference: base, reward: rewardModel, numGenerations: o.numGenerations, maxNewTokens: o.maxNewTokens, temperature: o.temperature, klCoefficient: o.beta ?? 0.05, padId, seed: o.args.seed, session, tokenizerDir: o.model });
+        break;
+      }
+    }
+
+    const evalSize = o.evalSplit ?? (examples.length >= 20 ? 0.1 : 0);
+    const split = evalSize > 0 ? splitEval(examples, evalSize, o.args.seed) : { train: [...examples], eval: [] };
+    io.out(`training ${o.kind} (${o.full ? "every weight" : `LoRA r=${o.lora.r} alpha=${o.lora.alpha} on ${o.lora.targetModules.join(",")}`}${isRm ? " + reward head" : ""}) on ${split.train.length} examples, ${split.eval.length} held out`);
+
+    const saveModel = (dir: string) => {
+      if (o.full) {
+        const configJson = JSON.parse(fs.readFileSync(path.join(o.model, "config.json"), "utf8")) as Record<string, unknown>;
+        if (isRm) configJson.architectures = [String((configJson.architectures as string[] | undefined)?.[0] ?? "LlamaForCausalLM").replace(/ForCausalLM$/, "ForSequenceClassification")];
+        saveHfCheckpoint(path.join(dir, "model"), { configJson: isRm ? { ...configJson, num_labels: 1 } : configJson, weights: model.mergedWeights(), tokenizerDir: o.model, includeScoreHead: isRm, overwrite: true });
+      } else {
+        const lora = model.lora;
+        if (!lora) throw new Error("unreachable: a LoRA run without a LoRA config");
+        saveAdapter(dir, { lora, taskType: isRm ? "SEQ_CLS" : "CAUSAL_LM", baseModel: path.resolve(o.model), tensors: model.loraTensors(), ...(isRm ? { scoreHead: model.tensors.get(SCORE_WEIGHT) } : {}) });
+      }
+    };
+
+    const started = Date.now();
+    let total = 1;
+    const result = await train({
+      runner,
+      train: split.train as never[],
+      eval: split.eval as never[],
+      args: o.args,
+      outputDir: o.out,
+      ...(o.resumeFrom ? { resumeFrom: o.resumeFrom } : {}),
+      hooks: {
+        toBatch,
+        saveModel,
+        onStart: (info) => (total = info.totalSteps),
+        onLog: (e) => {
+          if (o.quiet) return;
+          const evals = Object.entries(e).filter(([k]) => k.startsWith("eval_"));
+          if (evals.length > 0) io.out(`eval at step ${e.step}: ${evals.map(([k, v]) => `${k} ${v.toFixed(4)}`).join("  ")}`);
+          else (io.progress ?? ((text: string) => io.err(text)))(progressLine(e, total, started), e.step === total);
+        },
+      },
+    });
+    saveModel(o.out);
+    const last = result.log.filter((e) => e.loss !== undefined).at(-1);
+    io.out(`done: ${result.steps} steps in ${formatDuration((Date.now() - started) / 1000)}; final loss ${last?.loss?.toFixed(4) ?? "?"}`);
+    const ev = result.lastEval;
+    if (ev) {
+      const headline = isRm ? `held-out accuracy ${(ev.eval_accuracy ?? NaN).toFixed(4)}` : o.kind === "dpo" ? `held-out reward accuracy ${(ev["eval_rewards/accuracies"] ?? NaN).toFixed(4)}, margin ${(ev["eval_rewards/margins"] ?? NaN).toFixed(4)}` : `held-out loss ${(ev.eval_loss ?? NaN).toFixed(4)}`;
+      io.out(`${headline} on ${split.eval.length} examples`);
+    }
+    io.out(`saved ${o.full ? `a Hugging Face checkpoint in ${path.join(o.out, "model")}` : `a PEFT adapter in ${o.out}`}; metrics in ${path.join(o.out, "metrics.jsonl")}`);
+    return 0;
+  } catch (e) {
+    io.err(`error: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  } finally {
+    await runner?.dispose();
+    await Promise.all(toClose.map((m) => m.dispose()));
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const isTty = process.stderr.isTTY === true;
+  const code = await runTrainCli(process.argv.slice(2), {
+    out: (text) => {
+      if (isTty) process.stderr.write("\n");
+      process.stdout.write(`${text}\n`);
+    },
+    err: (text) => process.stderr.write(`${text}\n`),
+    progress: (text) => process.stderr.write(isTty ? `\r${text}\u001b[K` : `${text}\n`),
+  });
+  if (isTty) process.stderr.write("\n");
+  process.exitCode = code;
+}

@@ -1,0 +1,73 @@
+// One objective's training session: builds the step graph of a TrainableModel, creates its onnxruntime
+// session once, and runs a micro-batch (feeds the trained tensors' current values). Not the optimiser.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Tensor } from "../ir";
+import { serializeModel, writeModel } from "../onnx";
+import { createSession, type Session, type SessionConfig } from "../runtime";
+import { buildStepGraph, type TObjective } from "./step-graph";
+import type { TrainableModel } from "./trainable";
+
+export interface TStepResult {
+  readonly lossSum: number;
+  readonly metrics: Readonly<Record<string, number>>;
+  /** d(loss_sum)/d(tensor) by trained tensor name (empty for an evaluation run). */
+  readonly grads: ReadonlyMap<string, Float32Array>;
+}
+
+function scalarOf(t: Tensor | undefined, name: string): number {
+  if (!t || t.dtype !== "float32") throw new Error(`training graph output ${name} is missing`);
+  return (t.data as Float32Array)[0] ?? NaN;
+}
+
+async function sessionOf(model: TrainableModel, objective: TObjective, config: SessionConfig): Promise<{ session: Session; metrics: readonly string[] }> {
+  const step = buildStepGraph(model.graphSource(), objective);
+  const serialized = serializeModel(step.graph);
+  if (!serialized.external) return { session: await createSession(serialized.model, config), metrics: step.metrics };
+  // Past protobuf's 2 GB limit the frozen weights go to a side file, which onnxruntime reads while loading.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "prefloop-train-"));
+  try {
+    const written = await writeModel(step.graph, path.join(tmp, "train.onnx"));
+    return { session: await createSession({ path: written.modelPath }, config), metrics: step.metrics };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+export class StepRunner {
+  private constructor(
+    readonly model: TrainableModel,
+    readonly objective: TObjective,
+    readonly metricNames: readonly string[],
+    readonly session: Session,
+  ) {}
+
+  static async create(model: TrainableModel, objective: TObjective, config: SessionConfig = {}): Promise<StepRunner> {
+    const { session, metrics } = await sessionOf(model, objective, config);
+    return new StepRunner(model, objective, metrics, session);
+  }
+
+  /** Runs one micro-batch; `withGrads` false fetches only the loss and metrics (evaluation). */
+  async run(feeds: Readonly<Record<string, Tensor>>, withGrads = true): Promise<TStepResult> {
+    const all: Record<string, Tensor> = { ...feeds };
+    for (const [name, t] of this.model.tensors) all[name] = t;
+    const names = this.model.trainableNames;
+    const outputs = ["loss_sum", ...this.metricNames.map((m) => `metric.${m}`), ...(withGrads ? names.map((n) => `grad.${n}`) : [])];
+    const out = await this.session.run(all, outputs);
+    const metrics: Record<string, number> = {};
+    for (const m of this.metricNames) metrics[m] = scalarOf(out[`metric.${m}`], `metric.${m}`);
+    const grads = new Map<string, Float32Array>();
+    if (withGrads)
+      for (const n of names) {
+        const g = out[`grad.${n}`];
+        if (!g || g.dtype !== "float32") throw new Error(`training graph output grad.${n} is missing`);
+        grads.set(n, g.data as Float32Array);
+      }
+    return { lossSum: scalarOf(out.loss_sum, "loss_sum"), metrics, grads };
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.dispose();
+  }
+}
