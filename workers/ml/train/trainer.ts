@@ -175,6 +175,14 @@ function loadTrained(dir: string, tensors: Map<string, Tensor<"float32">>): void
   }
 }
 
+/** A fresh run starts an empty log; a resumed one keeps the entries up to its checkpoint's step (a crashed run may
+ *  have logged past it), so the file reads as one uninterrupted run. */
+function keepLogUpTo(file: string, step: number): void {
+  if (!fs.existsSync(file)) return;
+  const kept = step === 0 ? [] : fs.readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "" && (JSON.parse(l) as { step: number }).step <= step);
+  fs.writeFileSync(file, kept.map((l) => `${l}\n`).join(""));
+}
+
 export async function evaluate<E>(runner: StepRunner, examples: readonly E[], args: TTrainingArgs, toBatch: TTrainerHooks<E>["toBatch"]): Promise<Record<string, number>> {
   let lossSum = 0;
   const sums: TSums = {};
@@ -210,6 +218,7 @@ export async function train<E>(o: TTrainOptions<E>): Promise<TTrainResult> {
   }
   const logFile = o.outputDir ? path.join(o.outputDir, "metrics.jsonl") : null;
   if (o.outputDir) fs.mkdirSync(o.outputDir, { recursive: true });
+  if (logFile) keepLogUpTo(logFile, start);
   const log: TLogEntry[] = [];
   let lastEval: TLogEntry | null = null;
   const emit = (entry: TLogEntry) => {

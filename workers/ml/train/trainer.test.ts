@@ -1,0 +1,113 @@
+// The loop's own rules: how many steps a run has (epochs, accumulation, max steps), that accumulated
+// micro-batches equal one large batch, the early stop on a non-finite loss or gradient (step and tensor named,
+// update not applied), and the refusal to resume a different run.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadModel, type CausalLM } from "../model";
+import type { TLmExample } from "./data/tokenize";
+import { pretrainFeeds } from "./feeds";
+import { StepRunner } from "./step-runner";
+import { TrainableModel } from "./trainable";
+import { DEFAULT_TRAINING_ARGS, NonFiniteError, train, type TTrainingArgs } from "./trainer";
+
+const DIR = path.join(import.meta.dirname, "../fixtures/golden/llama-tied");
+const SESSION = { intraOpThreads: 1 };
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "prefloop-trainer-test-"));
+const models: CausalLM[] = [];
+afterAll(async () => {
+  await Promise.all(models.map((m) => m.dispose()));
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+function base(): CausalLM {
+  const m = loadModel(DIR, { session: SESSION, tokenizer: false });
+  models.push(m);
+  return m;
+}
+
+const texts: TLmExample[] = Array.from({ length: 10 }, (_, i) => ({ line: i + 1, ids: Array.from({ length: 4 + (i % 5) }, (_, t) => 3 + ((i * 7 + t * 13) % 120)) }));
+const args = (over: Partial<TTrainingArgs>): TTrainingArgs => ({ ...DEFAULT_TRAINING_ARGS, learningRate: 1e-3, ...over });
+
+async function runWith(over: Partial<TTrainingArgs>, mutate?: (m: TrainableModel) => void) {
+  const m = base();
+  const model = new TrainableModel(m.config, m.weights, { body: "full", head: false, seed: 0 });
+  mutate?.(model);
+  const runner = await StepRunner.create(model, { kind: "pretrain" }, SESSION);
+  try {
+    return { result: await train({ runner, train: texts, args: args(over), hooks: { toBatch: (x) => pretrainFeeds(x, 0) }, outputDir: null }), model };
+  } finally {
+    await runner.dispose();
+  }
+}
+
+describe("trainer", () => {
+  it("counts steps from epochs, batch size and accumulation (a short last step per epoch), or from max steps", async () => {
+    expect((await runWith({ numTrainEpochs: 2, perDeviceTrainBatchSize: 3, gradientAccumulationSteps: 2 })).result.totalSteps).toBe(4); // 4 micro-batches -> 2 steps per epoch
+    expect((await runWith({ maxSteps: 3, perDeviceTrainBatchSize: 4 })).result.log.map((e) => e.step)).toEqual([1, 2, 3]);
+  });
+
+  it("accumulating micro-batches gives the same update as one batch of all of them", async () => {
+    const one = await runWith({ maxSteps: 1, perDeviceTrainBatchSize: 10, gradientAccumulationSteps: 1 });
+    const acc = await runWith({ maxSteps: 1, perDeviceTrainBatchSize: 2, gradientAccumulationSteps: 5 });
+    expect(acc.result.log[0]?.loss).toBeCloseTo(one.result.log[0]?.loss ?? NaN, 5);
+    expect(acc.result.log[0]?.grad_norm).toBeCloseTo(one.result.log[0]?.grad_norm ?? NaN, 5);
+    let worst = 0;
+    for (const [name, t] of one.model.tensors) {
+      const other = acc.model.tensors.get(name)?.data ?? new Float32Array();
+      for (let i = 0; i < t.data.length; i++) worst = Math.max(worst, Math.abs((t.data[i] ?? 0) - (other[i] ?? NaN)));
+    }
+    expect(worst).toBeLessThan(1e-6);
+  });
+
+  it("stops at a non-finite loss, naming the step, without applying the update", async () => {
+    let before: Float32Array | null = null;
+    let model: TrainableModel | null = null;
+    const run = runWith({ maxSteps: 2, perDeviceTrainBatchSize: 10 }, (m) => {
+      const norm = m.tensors.get("model.norm.weight");
+      if (!norm) throw new Error("no norm");
+      norm.data[0] = Number.POSITIVE_INFINITY;
+      before = Float32Array.from(m.tensors.get("model.layers.0.mlp.up_proj.weight")?.data ?? []);
+      model = m;
+    });
+    await expect(run).rejects.toThrow(new NonFiniteError(1, "the loss"));
+    expect(Array.from((model as TrainableModel | null)?.tensors.get("model.layers.0.mlp.up_proj.weight")?.data ?? [])).toEqual(Array.from(before ?? []));
+  });
+
+  it("stops at a non-finite gradient, naming the tensor and element", async () => {
+    const m = base();
+    const model = new TrainableModel(m.config, m.weights, { body: "full", head: false, seed: 0 });
+    const real = await StepRunner.create(model, { kind: "pretrain" }, SESSION);
+    // The real session, with one gradient element poisoned on its way out: what a NaN inside the graph gives.
+    const poisoned = Object.create(real) as StepRunner;
+    poisoned.run = async (feeds, withGrads) => {
+      const r = await real.run(feeds, withGrads);
+      const g = r.grads.get("model.layers.1.self_attn.o_proj.weight");
+      if (g) g[5] = Number.NaN;
+      return r;
+    };
+    try {
+      await expect(train({ runner: poisoned, train: texts, args: args({ maxSteps: 1 }), hooks: { toBatch: (x) => pretrainFeeds(x, 0) }, outputDir: null })).rejects.toThrow(
+        "training stopped at step 1: the gradient of 'model.layers.1.self_attn.o_proj.weight' (element 5) is not finite (the update was not applied)",
+      );
+    } finally {
+      await real.dispose();
+    }
+  });
+
+  it("refuses to resume a checkpoint of a different run", async () => {
+    const m = base();
+    const model = new TrainableModel(m.config, m.weights, { body: "full", head: false, seed: 0 });
+    const runner = await StepRunner.create(model, { kind: "pretrain" }, SESSION);
+    const out = path.join(tmp, "run");
+    try {
+      await train({ runner, train: texts, args: args({ maxSteps: 2, saveSteps: 1, perDeviceTrainBatchSize: 5 }), hooks: { toBatch: (x) => pretrainFeeds(x, 0) }, outputDir: out });
+      await expect(
+        train({ runner, train: texts.slice(0, 8), args: args({ maxSteps: 2, perDeviceTrainBatchSize: 5 }), hooks: { toBatch: (x) => pretrainFeeds(x, 0) }, outputDir: out, resumeFrom: path.join(out, "checkpoint-1") }),
+      ).rejects.toThrow("it was a run of 2 steps over 10 examples with seed 42; this one has 2, 8, 42");
+    } finally {
+      await runner.dispose();
+    }
+  });
+});
