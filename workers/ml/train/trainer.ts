@@ -236,7 +236,9 @@ export async function train<E>(o: TTrainOptions<E>): Promise<TTrainResult> {
   const end = o.stopAfterSteps === undefined ? totalSteps : Math.min(totalSteps, start + o.stopAfterSteps);
   const names = model.trainableNames;
   for (let step = start; step < end; step++) {
-    const grads = new Map(names.map((n) => [n, new Float64Array((model.tensors.get(n) as Tensor<"float32">).data.length)]));
+    // The first micro-batch's gradient buffers (fresh arrays from onnxruntime) become the accumulators: float32
+    // sums as PyTorch accumulates .grad, and no second copy of every gradient.
+    let grads: Map<string, Float32Array> | null = null;
     let lossSum = 0;
     const sums: TSums = {};
     let c: TCounts = { tokens: 0, sequences: 0, pairs: 0, prompts: 0 };
@@ -245,22 +247,25 @@ export async function train<E>(o: TTrainOptions<E>): Promise<TTrainResult> {
       const r = await runner.run(batch.feeds);
       lossSum += r.lossSum;
       addSums(sums, r.metrics, batch.extra);
-      for (const [n, g] of r.grads) {
-        const acc = grads.get(n) as Float64Array;
-        for (let i = 0; i < g.length; i++) acc[i] = (acc[i] ?? 0) + (g[i] ?? 0);
-      }
+      if (grads === null) grads = new Map(r.grads);
+      else
+        for (const [n, g] of r.grads) {
+          const acc = grads.get(n) as Float32Array;
+          for (let k = 0; k < g.length; k++) acc[k] = (acc[k] ?? 0) + (g[k] ?? 0);
+        }
       c = addCounts(c, batch.counts);
     }
+    if (!grads) throw new Error(`step ${step + 1} has no micro-batches`);
     if (!Number.isFinite(lossSum)) throw new NonFiniteError(step + 1, "the loss");
-    const denominator = Math.max(c[LOSS_UNIT[runner.objective.kind]], 1);
-    const grads32 = new Map<string, Float32Array>();
-    for (const [n, g] of grads) {
-      const out = new Float32Array(g.length);
-      for (let i = 0; i < g.length; i++) out[i] = (g[i] ?? 0) / denominator;
-      const bad = firstNonFinite(out);
+    const scale = 1 / Math.max(c[LOSS_UNIT[runner.objective.kind]], 1);
+    for (const n of names) {
+      const g = grads.get(n);
+      if (!g) throw new Error(`the training graph gave no gradient for '${n}'`);
+      for (let k = 0; k < g.length; k++) g[k] = (g[k] ?? 0) * scale;
+      const bad = firstNonFinite(g);
       if (bad >= 0) throw new NonFiniteError(step + 1, `the gradient of '${n}' (element ${bad})`);
-      grads32.set(n, out);
     }
+    const grads32 = grads;
     const gradNorm = clipGradNorm(grads32.values(), args.maxGradNorm);
     const lr = schedule.lrAt(step);
     optimizer.step(grads32, lr);
