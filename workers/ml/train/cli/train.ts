@@ -85,6 +85,10 @@ function loadRewardModel(dir: string, base: CausalLM, session: { intraOpThreads?
 }
 
 export async function runTrainCli(argv: readonly string[], io: TCliOutput): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    io.out(USAGE);
+    return 0;
+  }
   let o: TTrainCliOptions;
   try {
     o = parseTrainArgs(argv);
