@@ -8,25 +8,30 @@ import { fromNumbers, type GraphBuilder, type Value } from "../ir";
 import * as op from "../ops";
 import { param, type TParams } from "./weights";
 
-/** The LoRA update of the projections `names` (all adapted, or null): scaling * concat_i(B_i (A_i x)), with the
- *  A_i stacked so that x is read once: [..., in] -> [..., n*r] -> n slices of r -> [..., sum(out)]. */
-function loraDelta(b: GraphBuilder, params: TParams, x: Value, names: readonly string[], name: string): Value | null {
+/**
+ * The LoRA updates of the adapted projections among `names`: scaling * B_i (A_i x) for each adapted i, with the
+ * A_i stacked so that x is read once: [..., in] -> [..., n*r] -> n slices of r -> [..., out_i]. Null entries
+ * are projections without an adapter; null overall when none has one.
+ */
+function loraDeltas(b: GraphBuilder, params: TParams, x: Value, names: readonly string[], name: string): (Value | null)[] | null {
   const lora = params.lora;
   if (!lora) return null;
   const adapted = names.filter((n) => lora.tensors.has(b.scoped(`${n}.lora_A.weight`)));
   if (adapted.length === 0) return null;
-  if (adapted.length !== names.length) throw new Error(`LoRA adapts ${adapted.join(", ")} but not all of the fused projections ${names.join(", ")} in ${b.scoped("")}`);
-  const as = names.map((n) => param(b, params, `${n}.lora_A.weight`)); // [r, in]
-  const bs = names.map((n) => param(b, params, `${n}.lora_B.weight`)); // [out_i, r]
+  const as = adapted.map((n) => param(b, params, `${n}.lora_A.weight`)); // [r, in]
+  const bs = adapted.map((n) => param(b, params, `${n}.lora_B.weight`)); // [out_i, r]
   return b.scope(`${name}_lora`, () => {
     const a = as.length === 1 ? (as[0] as Value) : op.concat(b, as, { axis: 0 }); // [n*r, in]
     const u = op.matMul(b, x, op.transpose(b, a, { perm: [1, 0] }), { name: "down" }); // [..., n*r]
     const rank = (as[0] as Value).type.shape[0];
     if (typeof rank !== "number") throw new Error("LoRA rank must be static");
     const parts = as.length === 1 ? [u] : op.split(b, u, as.map(() => rank), { axis: -1 }); // [..., r] each
-    const ups = parts.map((p, i) => op.matMul(b, p, op.transpose(b, bs[i] as Value, { perm: [1, 0] }), { name: `up_${i}` })); // [..., out_i]
-    const delta = ups.length === 1 ? (ups[0] as Value) : op.concat(b, ups, { axis: -1 }); // [..., sum(out)]
-    return op.mul(b, delta, b.constant(fromNumbers("float32", [], [lora.scaling]), "scaling"));
+    const scaling = b.constant(fromNumbers("float32", [], [lora.scaling]), "scaling");
+    const ups = parts.map((p, i) => op.mul(b, op.matMul(b, p, op.transpose(b, bs[i] as Value, { perm: [1, 0] }), { name: `up_${i}` }), scaling)); // [..., out_i]
+    return names.map((n) => {
+      const i = adapted.indexOf(n);
+      return i < 0 ? null : (ups[i] as Value);
+    });
   });
 }
 
@@ -34,12 +39,20 @@ function loraDelta(b: GraphBuilder, params: TParams, x: Value, names: readonly s
 export function fusedLinear(b: GraphBuilder, params: TParams, x: Value, names: readonly string[], hasBias: boolean, name: string): Value {
   const ws = names.map((n) => param(b, params, `${n}.weight`)); // [out_i, in]
   const bs = hasBias ? names.map((n) => param(b, params, `${n}.bias`)) : []; // [out_i]
-  const delta = loraDelta(b, params, x, names, name); // [..., out] or null
+  const deltas = loraDeltas(b, params, x, names, name); // per projection [..., out_i] or null
   return b.scope(name, () => {
     const w = ws.length === 1 ? (ws[0] as Value) : op.concat(b, ws, { axis: 0 }, { name: "weight" }); // [out, in]
     const wT = op.transpose(b, w, { perm: [1, 0] }, { name: "weight_t" }); // [in, out]
     const y = op.matMul(b, x, wT); // [..., out]
     const biased = hasBias ? op.add(b, y, bs.length === 1 ? (bs[0] as Value) : op.concat(b, bs, { axis: 0 }, { name: "bias" })) : y;
-    return delta ? op.add(b, biased, delta, { name: "plus_lora" }) : biased;
+    if (!deltas) return biased;
+    if (deltas.every((d) => d !== null)) {
+      const delta = deltas.length === 1 ? (deltas[0] as Value) : op.concat(b, deltas as Value[], { axis: -1 }); // [..., out]
+      return op.add(b, biased, delta, { name: "plus_lora" });
+    }
+    // Some projections of the group are not adapted (e.g. q and v only): add to the adapted slices alone.
+    const sizes = ws.map((v) => v.type.shape[0] as number);
+    const parts = op.split(b, biased, sizes, { axis: -1 }); // [..., out_i]
+    return op.concat(b, parts.map((p, i) => (deltas[i] ? op.add(b, p, deltas[i] as Value) : p)), { axis: -1 }, { name: "plus_lora" });
   });
 }

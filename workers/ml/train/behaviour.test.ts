@@ -124,6 +124,59 @@ describe("LoRA", () => {
   });
 });
 
+describe("LoRA on some projections of a fused group (q_proj and v_proj only)", () => {
+  it("gives the merged model's logits, and gradients dB = s G A^T, dA = s B^T G from the merged weight's gradient G", async () => {
+    const m = base();
+    const lora = { ...DEFAULT_LORA_CONFIG, r: 4, alpha: 8, targetModules: ["q_proj", "v_proj"] };
+    const model = new TrainableModel(m.config, m.weights, { body: "lora", lora, head: false, seed: 5 });
+    const rng = new Rng(17);
+    for (const [n, t] of model.tensors) if (n.includes("lora_B")) for (let i = 0; i < t.data.length; i++) t.data[i] = 0.05 * (rng.next() - 0.5);
+    const batch = leftPadBatch([[1, 5, 9, 14, 20], [1, 7, 3, 11, 4]], PAD);
+    const text = { input_ids: batch.inputIds, attention_mask: batch.attentionMask, position_ids: batch.positionIds };
+    const session = await createSession(serializeModel(buildGraph("decode", { ...model.graphSource(), trainable: new Set() })).model, SESSION);
+    const got = (await session.run({ ...text, ...m.emptyPast(2) })).logits?.data as Float32Array;
+    await session.dispose();
+    const merged = new TrainableModel(m.config, model.mergedWeights(), { body: "full", head: false, seed: 0 });
+    const fullRunner = await StepRunner.create(merged, { kind: "pretrain" }, SESSION);
+    const mergedModel = new (m.constructor as typeof CausalLM)(DIR, m.config, model.mergedWeights(), null, SESSION);
+    models.push(mergedModel);
+    const want = (await mergedModel.decode(batch, null, "all")).logits.data;
+    let worst = 0;
+    for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs((got[i] ?? NaN) - (want[i] ?? NaN)));
+    expect(worst).toBeLessThan(1e-5);
+    const loraRunner = await StepRunner.create(model, { kind: "pretrain" }, SESSION);
+    const g = await fullRunner.run(text);
+    const l = await loraRunner.run(text);
+    await Promise.all([fullRunner.dispose(), loraRunner.dispose()]);
+    expect([...l.grads.keys()].filter((n) => n.includes("k_proj"))).toEqual([]);
+    const s = 8 / 4;
+    for (const module of ["model.layers.0.self_attn.q_proj", "model.layers.1.self_attn.v_proj"]) {
+      const G = g.grads.get(`${module}.weight`) as Float32Array; // [out, in]
+      const A = model.tensors.get(`${module}.lora_A.weight`);
+      const B = model.tensors.get(`${module}.lora_B.weight`);
+      if (!A || !B) throw new Error(`no adapter on ${module}`);
+      const [r, inF] = A.shape as [number, number];
+      const outF = B.shape[0] as number;
+      const dB = l.grads.get(`${module}.lora_B.weight`) as Float32Array;
+      const dA = l.grads.get(`${module}.lora_A.weight`) as Float32Array;
+      let scale = 0;
+      for (const v of G) scale = Math.max(scale, Math.abs(v));
+      for (let o = 0; o < outF; o++)
+        for (let k = 0; k < r; k++) {
+          let want = 0;
+          for (let i = 0; i < inF; i++) want += s * (G[o * inF + i] ?? 0) * (A.data[k * inF + i] ?? 0);
+          expect(Math.abs((dB[o * r + k] ?? NaN) - want), `${module} dB[${o}, ${k}]`).toBeLessThan(1e-4 * scale);
+        }
+      for (let k = 0; k < r; k++)
+        for (let i = 0; i < inF; i++) {
+          let want = 0;
+          for (let o = 0; o < outF; o++) want += s * (B.data[o * r + k] ?? 0) * (G[o * inF + i] ?? 0);
+          expect(Math.abs((dA[k * inF + i] ?? NaN) - want), `${module} dA[${k}, ${i}]`).toBeLessThan(1e-4 * scale);
+        }
+    }
+  });
+});
+
 describe("resume", () => {
   it("a run resumed from a checkpoint continues the uninterrupted run's loss curve", async () => {
     const m = base();
