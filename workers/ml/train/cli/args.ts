@@ -16,6 +16,7 @@ export const USAGE = `usage: npm run train -- --kind sft|rm|dpo|rloo|grpo|pretra
 
   what trains (default: a LoRA adapter; pretrain: every weight)
   --full                      train every weight instead of a LoRA adapter
+  --merge                     also save the LoRA run merged into the base as a Hugging Face checkpoint (<out>/model)
   --lora-r <r>                default 16          --lora-alpha <a>   default 32
   --lora-dropout <p>          default 0 (only 0 is supported)
   --lora-targets <list>       comma-separated, default ${LORA_TARGETS.join(",")}
@@ -58,6 +59,7 @@ export interface TTrainCliOptions {
   readonly data: string;
   readonly out: string;
   readonly full: boolean;
+  readonly merge: boolean;
   readonly lora: { readonly r: number; readonly alpha: number; readonly dropout: number; readonly targetModules: readonly string[] };
   readonly args: TTrainingArgs;
   readonly maxLength: number;
@@ -101,7 +103,7 @@ function oneOf<T extends string>(name: string, text: string | undefined, allowed
 export function parseTrainArgs(argv: readonly string[]): TTrainCliOptions {
   let v: Record<string, string | boolean | undefined>;
   try {
-    const options = Object.fromEntries([...STRING_OPTIONS.map((n) => [n, { type: "string" as const }]), ["full", { type: "boolean" as const }], ["quiet", { type: "boolean" as const }]]);
+    const options = Object.fromEntries([...STRING_OPTIONS.map((n) => [n, { type: "string" as const }]), ["full", { type: "boolean" as const }], ["merge", { type: "boolean" as const }], ["quiet", { type: "boolean" as const }]]);
     v = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
@@ -143,6 +145,7 @@ export function parseTrainArgs(argv: readonly string[]): TTrainCliOptions {
     data: s("data") as string,
     out: s("out") as string,
     full,
+    merge: v.merge === true && !full,
     lora: { r: num("lora-r", s("lora-r"), { integer: true, min: 1 }) ?? 16, alpha: num("lora-alpha", s("lora-alpha"), { min: 0, exclusiveMin: true }) ?? 32, dropout, targetModules: targets },
     args,
     maxLength: num("max-length", s("max-length"), { integer: true, min: 2 }) ?? 1024,

@@ -94,7 +94,7 @@ describe("npm run train", () => {
   it("trains a DPO adapter and reports the held-out reward accuracy and margin", async () => {
     const out = root.fresh("dpo");
     const data = preferenceFile("prefs-dpo.jsonl", 200, 2);
-    const r = await cli(["--kind", "dpo", "--data", data, "--out", out, ...COMMON, "--lr", "2e-2", "--epochs", "2", "--batch-size", "10"]);
+    const r = await cli(["--kind", "dpo", "--data", data, "--out", out, ...COMMON, "--lr", "2e-2", "--epochs", "2", "--batch-size", "10", "--merge"]);
     expect(r.code, r.err).toBe(0);
     const m = /held-out reward accuracy ([\d.]+), margin (-?[\d.]+) on 20 examples/.exec(r.out);
     expect(m, r.out).not.toBeNull();
@@ -102,6 +102,18 @@ describe("npm run train", () => {
     expect(Number(m?.[2])).toBeGreaterThan(0);
     const keys = headerKeys(path.join(out, "adapter_model.safetensors"));
     expect([...keys.keys()].sort()).toEqual([...(peft?.causalLm.keys ?? [])].sort());
+    expect(r.out).toContain(`and the merged model in ${path.join(out, "model")}`);
+    const merged = loadModel(path.join(out, "model"), { tokenizer: true });
+    try {
+      const q = merged.weights.get("model.layers.0.self_attn.q_proj.weight")?.data ?? new Float32Array();
+      const original = loadModel(modelDir, { tokenizer: false });
+      const q0 = original.weights.get("model.layers.0.self_attn.q_proj.weight")?.data ?? new Float32Array();
+      await original.dispose();
+      expect(q.length).toBe(q0.length);
+      expect(q.some((v, i) => v !== q0[i])).toBe(true); // the trained update is in the merged weights
+    } finally {
+      await merged.dispose();
+    }
   });
 
   it("runs GRPO on prompt-only rows, scoring samples with the trained reward adapter", async () => {

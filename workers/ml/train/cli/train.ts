@@ -166,12 +166,13 @@ export async function runTrainCli(argv: readonly string[], io: TCliOutput): Prom
     const split = evalSize > 0 ? splitEval(examples, evalSize, o.args.seed) : { train: [...examples], eval: [] };
     io.out(`training ${o.kind} (${o.full ? "every weight" : `LoRA r=${o.lora.r} alpha=${o.lora.alpha} on ${o.lora.targetModules.join(",")}`}${isRm ? " + reward head" : ""}) on ${split.train.length} examples, ${split.eval.length} held out`);
 
-    const saveModel = (dir: string) => {
-      if (o.full) {
+    const saveModel = (dir: string, isFinal = false) => {
+      if (o.full || (isFinal && o.merge)) {
         const configJson = JSON.parse(fs.readFileSync(path.join(o.model, "config.json"), "utf8")) as Record<string, unknown>;
         if (isRm) configJson.architectures = [String((configJson.architectures as string[] | undefined)?.[0] ?? "LlamaForCausalLM").replace(/ForCausalLM$/, "ForSequenceClassification")];
         saveHfCheckpoint(path.join(dir, "model"), { configJson: isRm ? { ...configJson, num_labels: 1 } : configJson, weights: model.mergedWeights(), tokenizerDir: o.model, includeScoreHead: isRm, overwrite: true });
-      } else {
+      }
+      if (!o.full) {
         const lora = model.lora;
         if (!lora) throw new Error("unreachable: a LoRA run without a LoRA config");
         saveAdapter(dir, { lora, taskType: isRm ? "SEQ_CLS" : "CAUSAL_LM", baseModel: path.resolve(o.model), tensors: model.loraTensors(), ...(isRm ? { scoreHead: model.tensors.get(SCORE_WEIGHT) } : {}) });
@@ -199,7 +200,7 @@ export async function runTrainCli(argv: readonly string[], io: TCliOutput): Prom
         },
       },
     });
-    saveModel(o.out);
+    saveModel(o.out, true);
     const last = result.log.filter((e) => e.loss !== undefined).at(-1);
     io.out(`done: ${result.steps} steps in ${formatDuration((Date.now() - started) / 1000)}; final loss ${last?.loss?.toFixed(4) ?? "?"}`);
     const ev = result.lastEval;
@@ -207,7 +208,7 @@ export async function runTrainCli(argv: readonly string[], io: TCliOutput): Prom
       const headline = isRm ? `held-out accuracy ${(ev.eval_accuracy ?? NaN).toFixed(4)}` : o.kind === "dpo" ? `held-out reward accuracy ${(ev["eval_rewards/accuracies"] ?? NaN).toFixed(4)}, margin ${(ev["eval_rewards/margins"] ?? NaN).toFixed(4)}` : `held-out loss ${(ev.eval_loss ?? NaN).toFixed(4)}`;
       io.out(`${headline} on ${split.eval.length} examples`);
     }
-    io.out(`saved ${o.full ? `a Hugging Face checkpoint in ${path.join(o.out, "model")}` : `a PEFT adapter in ${o.out}`}; metrics in ${path.join(o.out, "metrics.jsonl")}`);
+    io.out(`saved ${o.full ? `a Hugging Face checkpoint in ${path.join(o.out, "model")}` : `a PEFT adapter in ${o.out}${o.merge ? ` and the merged model in ${path.join(o.out, "model")}` : ""}`}; metrics in ${path.join(o.out, "metrics.jsonl")}`);
     return 0;
   } catch (e) {
     io.err(`error: ${e instanceof Error ? e.message : String(e)}`);
