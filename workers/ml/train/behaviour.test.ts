@@ -11,7 +11,7 @@ import { createSession } from "../runtime";
 import { Rng } from "../testing";
 import { splitEval } from "./data/batch";
 import type { TPreferenceExample } from "./data/tokenize";
-import { dpoFeeds, rewardFeeds, type TRewardExample } from "./feeds";
+import { dpoFeeds, precomputeReference, rewardFeeds, type TRewardExample } from "./feeds";
 import { DEFAULT_LORA_CONFIG } from "./lora";
 import { StepRunner } from "./step-runner";
 import { TrainableModel } from "./trainable";
@@ -102,6 +102,22 @@ describe("DPO", () => {
     expect(mean(after), `held-out margin ${mean(before)} -> ${mean(after)}`).toBeGreaterThan(mean(before) + 1);
     expect(result.lastEval?.["eval_rewards/accuracies"], JSON.stringify(result.lastEval)).toBeGreaterThan(0.6); // chance is 0.5; the random prefixes add noise
     expect(result.lastEval?.["eval_rewards/margins"]).toBeGreaterThan(0);
+  });
+});
+
+describe("DPO reference", () => {
+  it("precomputed once (TRL's precompute_ref_log_probs) equals scoring it in every batch", async () => {
+    const m = base();
+    const pairs = rulePairs(10, 31);
+    const reference = (batch: Parameters<CausalLM["score"]>[0], mask: Parameters<CausalLM["score"]>[1]) => m.score(batch, mask);
+    for (const isIpo of [false, true]) {
+      const pre = await precomputeReference(pairs, PAD, reference, isIpo, 3);
+      const batch = pre.slice(2, 8);
+      const fromCache = (await dpoFeeds(batch, PAD, () => Promise.reject(new Error("the reference must not be scored again")), isIpo)).feeds.ref_logps?.data as Float32Array;
+      const scored = (await dpoFeeds(pairs.slice(2, 8), PAD, reference, isIpo)).feeds.ref_logps?.data as Float32Array;
+      expect(fromCache.length).toBe(12);
+      fromCache.forEach((v, i) => expect(v).toBeCloseTo(scored[i] ?? NaN, 4));
+    }
   });
 });
 

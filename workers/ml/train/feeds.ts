@@ -138,17 +138,41 @@ export function rewardFeeds(examples: readonly TRewardExample[], padId: number, 
   };
 }
 
-/** Preference pairs -> chosen rows then rejected rows, with the reference's sequence log-probs (token means
- *  for IPO) scored by `reference`. */
-export async function dpoFeeds(examples: readonly TPreferenceExample[], padId: number, reference: TReferenceScorer, isIpo: boolean): Promise<TFeedBatch> {
-  const pb = preferenceBatch(examples, padId);
-  const feeds = textFeeds(pb.batch, true);
+/** A preference pair, optionally with its reference sequence log-probs already computed (token means for IPO). */
+export type TDpoExample = TPreferenceExample & { readonly refChosen?: number; readonly refRejected?: number };
+
+/** The reference's sequence log-probs of a batch's rows (token means for IPO), scored by `reference`. */
+async function scoreReference(pb: ReturnType<typeof preferenceBatch>, reference: TReferenceScorer, isIpo: boolean): Promise<Float32Array> {
   const { batch, completionMask } = batchTensors(pb.batch);
   const ref = Float32Array.from((await reference(batch, completionMask)).sumLogprobs);
   if (isIpo) {
     const n = rowTokenCounts(pb.batch);
     for (let r = 0; r < ref.length; r++) ref[r] = (ref[r] ?? 0) / Math.max(n[r] ?? 0, 1);
   }
+  return ref;
+}
+
+/**
+ * Preference pairs -> chosen rows then rejected rows, with the reference's sequence log-probs: the examples'
+ * own when every one has them (`precomputeReference`), else scored now by `reference`.
+ */
+export async function dpoFeeds(examples: readonly TDpoExample[], padId: number, reference: TReferenceScorer, isIpo: boolean): Promise<TFeedBatch> {
+  const pb = preferenceBatch(examples, padId);
+  const feeds = textFeeds(pb.batch, true);
+  const known = examples.every((e) => e.refChosen !== undefined && e.refRejected !== undefined);
+  const ref = known ? Float32Array.from([...examples.map((e) => e.refChosen ?? 0), ...examples.map((e) => e.refRejected ?? 0)]) : await scoreReference(pb, reference, isIpo);
   feeds.ref_logps = tensor("float32", [ref.length], ref);
   return { feeds, counts: counts({ pairs: pb.pairs, sequences: 2 * pb.pairs, tokens: scoredTokenCount(pb.batch) }) };
+}
+
+/** TRL's `precompute_ref_log_probs`: scores every pair's reference log-probs once, before training, so each step
+ *  runs the policy only. */
+export async function precomputeReference(examples: readonly TPreferenceExample[], padId: number, reference: TReferenceScorer, isIpo: boolean, batchSize: number): Promise<TDpoExample[]> {
+  const out: TDpoExample[] = [];
+  for (let i = 0; i < examples.length; i += batchSize) {
+    const chunk = examples.slice(i, i + batchSize);
+    const ref = await scoreReference(preferenceBatch(chunk, padId), reference, isIpo);
+    chunk.forEach((e, p) => out.push({ ...e, refChosen: ref[p] ?? NaN, refRejected: ref[chunk.length + p] ?? NaN }));
+  }
+  return out;
 }

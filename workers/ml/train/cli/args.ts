@@ -39,6 +39,7 @@ export const USAGE = `usage: npm run train -- --kind sft|rm|dpo|rloo|grpo|pretra
   --loss-type <t>             dpo: ${DPO_LOSS_TYPES.join(", ")} (default sigmoid)
   --beta <x>                  dpo 0.1; rloo KL coefficient 0.05; grpo k3 coefficient 0 (default)
   --label-smoothing <x>       dpo, default 0
+  --precompute-ref            dpo: score the reference once before training (faster steps; TRL's precompute_ref_log_probs)
   --rm-loss bradley_terry|plackett_luce (default bradley_terry)
   --center-rewards <x>        rm centering coefficient (default 0)
   --reward-model <dir>        rloo / grpo: a reward model (checkpoint with score.weight, or a PEFT adapter of --model)
@@ -68,6 +69,7 @@ export interface TTrainCliOptions {
   readonly lossType: TDpoLossType;
   readonly beta: number | null;
   readonly labelSmoothing: number;
+  readonly precomputeRef: boolean;
   readonly rmLoss: "bradley_terry" | "plackett_luce";
   readonly centerRewards: number;
   readonly rewardModel: string | null;
@@ -103,7 +105,7 @@ function oneOf<T extends string>(name: string, text: string | undefined, allowed
 export function parseTrainArgs(argv: readonly string[]): TTrainCliOptions {
   let v: Record<string, string | boolean | undefined>;
   try {
-    const options = Object.fromEntries([...STRING_OPTIONS.map((n) => [n, { type: "string" as const }]), ["full", { type: "boolean" as const }], ["merge", { type: "boolean" as const }], ["quiet", { type: "boolean" as const }]]);
+    const options = Object.fromEntries([...STRING_OPTIONS.map((n) => [n, { type: "string" as const }]), ["full", { type: "boolean" as const }], ["merge", { type: "boolean" as const }], ["precompute-ref", { type: "boolean" as const }], ["quiet", { type: "boolean" as const }]]);
     v = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
@@ -154,6 +156,7 @@ export function parseTrainArgs(argv: readonly string[]): TTrainCliOptions {
     lossType: oneOf("loss-type", s("loss-type"), DPO_LOSS_TYPES, "sigmoid"),
     beta: num("beta", s("beta"), { min: 0 }) ?? null,
     labelSmoothing: num("label-smoothing", s("label-smoothing"), { min: 0 }) ?? 0,
+    precomputeRef: v["precompute-ref"] === true,
     rmLoss: oneOf("rm-loss", s("rm-loss"), ["bradley_terry", "plackett_luce"] as const, "bradley_terry"),
     centerRewards: num("center-rewards", s("center-rewards"), { min: 0 }) ?? 0,
     rewardModel: s("reward-model") ?? null,

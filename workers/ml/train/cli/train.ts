@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url";
 import { loadModel, SCORE_WEIGHT, type CausalLM } from "../../model";
 import { CausalLM as CausalLMClass } from "../../model/causal-lm";
 import { loadDataset, preferencePairs, splitEval, tokenizeDataset, type TDataset, type TPreferenceExample, type TTokenizedDataset } from "../data";
-import { dpoFeeds, pretrainFeeds, rewardFeeds, sftFeeds, type TFeedBatch, type TRewardExample } from "../feeds";
+import { dpoFeeds, precomputeReference, pretrainFeeds, rewardFeeds, sftFeeds, type TFeedBatch, type TRewardExample } from "../feeds";
 import { parseLoraConfig } from "../lora";
 import { rlBatches } from "../rl";
 import { loadAdapter, mergeAdapter, saveAdapter, saveHfCheckpoint } from "../save";
@@ -144,8 +144,9 @@ export async function runTrainCli(argv: readonly string[], io: TCliOutput): Prom
           examples = tokenized.examples.map((e: TPreferenceExample): TRewardExample => ({ line: e.line, promptIds: e.promptIds, completions: [e.chosenIds, e.rejectedIds], tiers: [0, 1], ...(e.margin === undefined ? {} : { margin: e.margin }) }));
           toBatch = (xs) => rewardFeeds(xs, padId, o.rmLoss);
         } else {
-          examples = tokenized.examples;
-          toBatch = (xs) => dpoFeeds(xs, padId, reference, o.lossType === "ipo");
+          const isIpo = o.lossType === "ipo";
+          examples = o.precomputeRef ? await precomputeReference(tokenized.examples, padId, reference, isIpo, o.args.perDeviceTrainBatchSize) : tokenized.examples;
+          toBatch = (xs) => dpoFeeds(xs, padId, reference, isIpo);
         }
         break;
       case "ranking":
