@@ -11,7 +11,7 @@ import { loadModelConfig, type TModelConfig } from "./config";
 import { buildGraph, type TGraphKind } from "./graphs";
 import { ropeTables, type TRopeTables } from "./rope";
 import { textFeeds, type TTextBatch } from "./text-batch";
-import { loadModelWeights, type TModelWeights } from "./weights";
+import { loadModelWeights, type TLoraParams, type TModelWeights } from "./weights";
 
 export interface TLoadModelOptions {
   /** Provider (cpu | cuda), threads, graph optimisation level ("all" by default). */
@@ -56,6 +56,11 @@ export class CausalLM {
     cache?: SessionCache,
     /** Whether score.weight came from the checkpoint (else a deterministic initialisation). */
     readonly hasScoreHead = false,
+    /**
+     * A LoRA adapter read live: its tensors are graph inputs fed from `lora.tensors` on every run, so a model
+     * being trained generates with its current adapter without new sessions.
+     */
+    readonly liveLora: TLoraParams | null = null,
   ) {
     this.#rope = ropeTables(config);
     this.#cache = cache ?? new SessionCache();
@@ -64,7 +69,8 @@ export class CausalLM {
 
   /** The graph of `kind` over this model's weights (built on each call; sessions cache the result). */
   graph(kind: TGraphKind): Graph {
-    return buildGraph(kind, { config: this.config, weights: this.weights, rope: this.#rope });
+    const lora = this.liveLora;
+    return buildGraph(kind, { config: this.config, weights: this.weights, rope: this.#rope, ...(lora ? { lora, trainable: new Set(lora.tensors.keys()) } : {}) });
   }
 
   session(kind: TGraphKind): Promise<Session> {
@@ -88,7 +94,8 @@ export class CausalLM {
 
   async run(kind: TGraphKind, feeds: Readonly<Record<string, Tensor>>, outputs?: readonly string[]): Promise<Record<string, Tensor>> {
     this.#checkPositions(feeds.position_ids);
-    return (await this.session(kind)).run(feeds, outputs);
+    const lora = this.liveLora;
+    return (await this.session(kind)).run(lora ? { ...feeds, ...Object.fromEntries(lora.tensors) } : feeds, outputs);
   }
 
   /** Empty past_key_values for a prefill of `batch` rows (P = 0). */

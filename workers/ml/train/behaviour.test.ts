@@ -5,6 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { generate } from "../generate/generate";
 import { leftPadBatch, loadModel, buildGraph, type CausalLM } from "../model";
 import { serializeModel } from "../onnx";
 import { createSession } from "../runtime";
@@ -189,6 +190,29 @@ describe("LoRA on some projections of a fused group (q_proj and v_proj only)", (
           for (let o = 0; o < outF; o++) want += s * (B.data[o * r + k] ?? 0) * (G[o * inF + i] ?? 0);
           expect(Math.abs((dA[k * inF + i] ?? NaN) - want), `${module} dA[${k}, ${i}]`).toBeLessThan(1e-4 * scale);
         }
+    }
+  });
+});
+
+describe("a LoRA policy generating through live adapter inputs", () => {
+  it("gives the merged model's greedy tokens and log-probs, and follows updates without new sessions", async () => {
+    const m = base();
+    const model = new TrainableModel(m.config, m.weights, { body: "lora", lora: { ...DEFAULT_LORA_CONFIG, r: 4, alpha: 8 }, head: false, seed: 6 });
+    const rng = new Rng(23);
+    const perturb = () => {
+      for (const [n, t] of model.tensors) if (n.includes("lora_B")) for (let i = 0; i < t.data.length; i++) t.data[i] = 0.2 * (rng.next() - 0.5);
+    };
+    const live = new (m.constructor as typeof CausalLM)(DIR, m.config, m.weights, null, SESSION, undefined, false, model.graphSource().lora ?? null);
+    models.push(live);
+    const prompts = [[1, 5, 9], [1, 22, 7, 40]];
+    for (let round = 0; round < 2; round++) {
+      perturb(); // what an optimiser step does to the buffers
+      const merged = new (m.constructor as typeof CausalLM)(DIR, m.config, model.mergedWeights(), null, SESSION);
+      models.push(merged);
+      const a = await generate(live, { prompts, n: 1, maxNewTokens: 6, params: { temperature: 0 } });
+      const b = await generate(merged, { prompts, n: 1, maxNewTokens: 6, params: { temperature: 0 } });
+      expect(a.candidates.map((c) => c.tokenIds)).toEqual(b.candidates.map((c) => c.tokenIds));
+      a.candidates.forEach((c, i) => c.tokenLogprobs.forEach((lp, t) => expect(lp).toBeCloseTo(b.candidates[i]?.tokenLogprobs[t] ?? NaN, 4)));
     }
   });
 });

@@ -54,11 +54,22 @@ export function grpoAdvantages(scores: readonly number[], K: number): Float32Arr
   return out;
 }
 
-/** A `toBatch` for the trainer: prompts -> sampled completions -> feeds, counts and reward metrics. */
-export function rlBatches(o: TRlOptions): (prompts: readonly TPromptExample[], at: { step: number; micro: number }) => Promise<TFeedBatch> {
-  return async (prompts, at) => {
+export interface TRlBatches {
+  /** The trainer's `toBatch`: prompts -> sampled completions -> feeds, counts and reward metrics. */
+  readonly toBatch: (prompts: readonly TPromptExample[], at: { step: number; micro: number }) => Promise<TFeedBatch>;
+  /** Releases the policy's generation sessions. */
+  readonly dispose: () => Promise<void>;
+}
+
+export function rlBatches(o: TRlOptions): TRlBatches {
+  // A LoRA policy generates through one model whose adapter tensors are graph inputs fed from the trained
+  // buffers (sessions built once); a fully trained policy is re-merged into a fresh model per micro-batch.
+  const policy = o.policy;
+  const isLora = policy.spec.body === "lora" && [...policy.tensors.keys()].every((n) => n.includes(".lora_"));
+  const live = isLora ? new CausalLM(o.tokenizerDir, policy.config, policy.base, null, o.session ?? {}, undefined, false, policy.graphSource().lora ?? null) : null;
+  const toBatch = async (prompts: readonly TPromptExample[], at: { step: number; micro: number }): Promise<TFeedBatch> => {
     const K = o.numGenerations;
-    const current = new CausalLM(o.tokenizerDir, o.policy.config, o.policy.mergedWeights(), null, o.session ?? {});
+    const current = live ?? new CausalLM(o.tokenizerDir, policy.config, policy.mergedWeights(), null, o.session ?? {});
     try {
       const gen = await generate(current, {
         prompts: prompts.map((p) => p.promptIds),
@@ -100,7 +111,8 @@ export function rlBatches(o: TRlOptions): (prompts: readonly TPromptExample[], a
         },
       };
     } finally {
-      await current.dispose();
+      if (current !== live) await current.dispose();
     }
   };
+  return { toBatch, dispose: async () => live?.dispose() };
 }

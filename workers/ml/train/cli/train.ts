@@ -98,6 +98,7 @@ export async function runTrainCli(argv: readonly string[], io: TCliOutput): Prom
     return 2;
   }
   const toClose: CausalLM[] = [];
+  const cleanups: (() => Promise<void>)[] = [];
   let runner: StepRunner | null = null;
   try {
     if (!fs.existsSync(path.join(o.model, "config.json"))) throw new Error(`${o.model} has no config.json (is it a Hugging Face model directory?)`);
@@ -158,7 +159,9 @@ export async function runTrainCli(argv: readonly string[], io: TCliOutput): Prom
         toClose.push(rewardModel);
         examples = tokenized.examples;
         const kind = o.kind === "grpo" ? "grpo" : "rloo";
-        toBatch = rlBatches({ kind, policy: model, reference: base, reward: rewardModel, numGenerations: o.numGenerations, maxNewTokens: o.maxNewTokens, temperature: o.temperature, klCoefficient: o.beta ?? 0.05, padId, seed: o.args.seed, session, tokenizerDir: o.model });
+        const rl = rlBatches({ kind, policy: model, reference: base, reward: rewardModel, numGenerations: o.numGenerations, maxNewTokens: o.maxNewTokens, temperature: o.temperature, klCoefficient: o.beta ?? 0.05, padId, seed: o.args.seed, session, tokenizerDir: o.model });
+        cleanups.push(rl.dispose);
+        toBatch = rl.toBatch;
         break;
       }
     }
@@ -216,6 +219,7 @@ export async function runTrainCli(argv: readonly string[], io: TCliOutput): Prom
     return 1;
   } finally {
     await runner?.dispose();
+    for (const c of cleanups) await c();
     await Promise.all(toClose.map((m) => m.dispose()));
   }
 }
