@@ -17,6 +17,7 @@ import { loadModelConfig } from "../model/config";
 import { loadModelWeights } from "../model/weights";
 import { loadTrainFixture, trainCase, type TrainCase, type TrainConfig, type TrainTensor } from "../reference/golden/train-fixture";
 import { pretrainFeeds, rankingTerms } from "./feeds";
+import { grpoAdvantages, rlooAdvantages } from "./rl";
 import { parseLoraConfig } from "./lora";
 import { StepRunner } from "./step-runner";
 import { LOSS_UNIT, METRIC_UNITS, type TObjective } from "./step-graph";
@@ -151,6 +152,15 @@ describe.each(fixture.configs)("golden training $name", (g) => {
       }
     }
     report.push(`  ${g.name}/${c.name}: ${worst.ratio.toExponential(2)} (PyTorch float32 ${Object.entries(c.fp32).map(([k, v]) => `${k} ${v.toExponential(1)}`).join(", ")})`);
+  });
+
+  it("RLOO and GRPO advantages computed from the scores (and the sequence KL) equal the reference's", () => {
+    const rl = trainCase(g, "rloo");
+    const kl = rl.inputs.oldLogps.map((row, b) => row.reduce((a, v, t) => a + v - (rl.inputs.refLogps[b]?.[t] ?? 0), 0));
+    const K = rl.inputs.scores.length;
+    Array.from(rlooAdvantages(rl.inputs.scores, kl, K, rl.settings.beta)).forEach((a, i) => expect(a).toBeCloseTo(rl.inputs.advantages[i] ?? NaN, 5));
+    const gr = trainCase(g, "grpo");
+    Array.from(grpoAdvantages(gr.inputs.scores, gr.inputs.scores.length)).forEach((a, i) => expect(a).toBeCloseTo(gr.inputs.advantages[i] ?? NaN, 5));
   });
 
   it("adamw: 10 steps of pre-training (clipping, warm-up + cosine, no decay on norms) follow the reference", async () => {
