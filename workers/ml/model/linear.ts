@@ -8,6 +8,26 @@ import { fromNumbers, type GraphBuilder, type Value } from "../ir";
 import * as op from "../ops";
 import { param, type TParams } from "./weights";
 
+/** The graph input `training_mode` (bool []): LoRA dropout is active when it is true (training) and off in
+ *  evaluation. One per graph. */
+export const TRAINING_MODE_INPUT = "training_mode";
+const trainingModes = new WeakMap<GraphBuilder, Value>();
+function trainingModeInput(b: GraphBuilder): Value {
+  let v = trainingModes.get(b);
+  if (!v) {
+    v = b.input(TRAINING_MODE_INPUT, "bool", []);
+    trainingModes.set(b, v);
+  }
+  return v;
+}
+
+/** A per-module seed for onnxruntime's Dropout generator (FNV-1a of the module path, mixed with the run's seed). */
+function dropoutSeed(seed: number, modulePath: string): number {
+  let h = 0x811c9dc5 ^ (seed >>> 0);
+  for (let i = 0; i < modulePath.length; i++) h = Math.imul(h ^ modulePath.charCodeAt(i), 0x01000193) >>> 0;
+  return h & 0x7fffffff;
+}
+
 /**
  * The LoRA updates of the adapted projections among `names`: scaling * B_i (A_i x) for each adapted i, with the
  * A_i stacked so that x is read once: [..., in] -> [..., n*r] -> n slices of r -> [..., out_i]. Null entries
@@ -20,6 +40,23 @@ function loraDeltas(b: GraphBuilder, params: TParams, x: Value, names: readonly 
   if (adapted.length === 0) return null;
   const as = adapted.map((n) => param(b, params, `${n}.lora_A.weight`)); // [r, in]
   const bs = adapted.map((n) => param(b, params, `${n}.lora_B.weight`)); // [out_i, r]
+  const p = lora.dropout ?? 0;
+  if (p > 0) {
+    // PEFT drops each module's input independently, so the A_i cannot share one product with x.
+    return b.scope(`${name}_lora`, () => {
+      const scaling = b.constant(fromNumbers("float32", [], [lora.scaling]), "scaling");
+      const ups = adapted.map((n, i) => {
+        const seed = dropoutSeed(lora.dropoutSeed ?? 0, b.scoped(n));
+        const dropped = op.dropout(b, x, { ratio: p, trainingMode: trainingModeInput(b) }, { seed }, { name: `${n}_dropout` }).output;
+        const down = op.matMul(b, dropped, op.transpose(b, as[i] as Value, { perm: [1, 0] }), { name: `${n}_down` }); // [..., r]
+        return op.mul(b, op.matMul(b, down, op.transpose(b, bs[i] as Value, { perm: [1, 0] }), { name: `${n}_up` }), scaling); // [..., out_i]
+      });
+      return names.map((n) => {
+        const i = adapted.indexOf(n);
+        return i < 0 ? null : (ups[i] as Value);
+      });
+    });
+  }
   return b.scope(`${name}_lora`, () => {
     const a = as.length === 1 ? (as[0] as Value) : op.concat(b, as, { axis: 0 }); // [n*r, in]
     const u = op.matMul(b, x, op.transpose(b, a, { perm: [1, 0] }), { name: "down" }); // [..., n*r]

@@ -73,6 +73,10 @@ export function loadModelWeights(dir: string, config: TModelConfig): TLoadedWeig
 export interface TLoraParams {
   readonly scaling: number;
   readonly tensors: TModelWeights;
+  /** PEFT's `lora_dropout` on each adapter's input, active when the graph input `training_mode` is true. */
+  readonly dropout?: number;
+  /** Seeds the per-module dropout generators (onnxruntime's, advancing on every run of a session). */
+  readonly dropoutSeed?: number;
 }
 
 /**

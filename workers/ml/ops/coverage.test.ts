@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { REFERENCE_OPS } from "../reference";
+import { DROPOUT_CASES } from "./cases/dropout";
 import { ELEMENTWISE_CASES } from "./cases/elementwise";
 import { INDEXING_CASES } from "./cases/indexing";
 import { LAYOUT_CASES } from "./cases/layout";
@@ -10,7 +11,7 @@ import { gradRuleOf, OPS } from "./registry";
 
 const REQUIRED = `MatMul Gemm Add Sub Mul Div Neg Pow Sqrt Reciprocal Exp Log Tanh Sigmoid Softmax LogSoftmax ReduceMean
   ReduceSum ReduceMax Cast Gather GatherElements Reshape Transpose Concat Slice Split Unsqueeze Squeeze Expand Where
-  Equal Less Greater Not And CumSum Shape Range Trilu Max Min ConstantOfShape Identity ScatterElements`.split(/\s+/);
+  Equal Less Greater Not And CumSum Shape Range Trilu Max Min ConstantOfShape Identity ScatterElements Dropout`.split(/\s+/);
 
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
 
@@ -24,7 +25,7 @@ describe("op coverage", () => {
   });
 
   it("runs every op through onnxruntime in some case", () => {
-    const tested = [...ELEMENTWISE_CASES, ...NN_CASES, ...LAYOUT_CASES, ...INDEXING_CASES].map((c) => c.op);
+    const tested = [...ELEMENTWISE_CASES, ...NN_CASES, ...LAYOUT_CASES, ...INDEXING_CASES, ...DROPOUT_CASES].map((c) => c.op);
     expect(sorted(tested)).toEqual(sorted(OPS.keys()));
   });
 

@@ -5,6 +5,7 @@ import { castGrad } from "./cast.grad";
 import { concatGrad } from "./concat.grad";
 import { cumSumGrad } from "./cum-sum.grad";
 import { divGrad } from "./div.grad";
+import { dropoutGrad } from "./dropout.grad";
 import { expGrad } from "./exp.grad";
 import { expandGrad } from "./expand.grad";
 import { gatherElementsGrad } from "./gather-elements.grad";
@@ -46,5 +47,5 @@ export const GRAD_RULES: Readonly<Record<string, GradRule>> = {
   ReduceSum: reduceSumGrad, ReduceMean: reduceMeanGrad, ReduceMax: reduceMaxGrad, CumSum: cumSumGrad,
   Gather: gatherGrad, GatherElements: gatherElementsGrad, ScatterElements: scatterElementsGrad, Trilu: triluGrad,
   Reshape: reshapeGrad, Transpose: transposeGrad, Concat: concatGrad, Slice: sliceGrad, Split: splitGrad,
-  Unsqueeze: unsqueezeGrad, Squeeze: squeezeGrad, Expand: expandGrad,
+  Unsqueeze: unsqueezeGrad, Squeeze: squeezeGrad, Expand: expandGrad, Dropout: dropoutGrad,
 };

@@ -6,6 +6,7 @@ export { Concat, concat, type ConcatAttrs } from "./concat";
 export { ConstantOfShape, constantOfShape, type ConstantOfShapeAttrs } from "./constant-of-shape";
 export { CumSum, cumSum, type CumSumAttrs } from "./cum-sum";
 export { Div, div } from "./div";
+export { DEFAULT_DROPOUT_RATIO, Dropout, dropout, type DropoutAttrs, type DropoutInputs, type DropoutOutputs } from "./dropout";
 export { Equal, equal } from "./equal";
 export { Exp, exp } from "./exp";
 export { Expand, expand } from "./expand";

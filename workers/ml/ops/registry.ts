@@ -8,6 +8,7 @@ import { Concat } from "./concat";
 import { ConstantOfShape } from "./constant-of-shape";
 import { CumSum } from "./cum-sum";
 import { Div } from "./div";
+import { Dropout } from "./dropout";
 import { Equal } from "./equal";
 import { Exp } from "./exp";
 import { Expand } from "./expand";
@@ -57,6 +58,7 @@ const ALL_OPS: readonly OpSpec<never>[] = [
   ConstantOfShape as unknown as AnyOpSpec,
   CumSum as unknown as AnyOpSpec,
   Div as unknown as AnyOpSpec,
+  Dropout as unknown as AnyOpSpec,
   Equal as unknown as AnyOpSpec,
   Exp as unknown as AnyOpSpec,
   Expand as unknown as AnyOpSpec,

@@ -1,6 +1,7 @@
 // Every reference op by ONNX op type, and a float64 interpreter of whole graphs; tests only.
 import { at, type Graph, type Tensor, type Value } from "../ir";
 import { CAST } from "./cast";
+import { DROPOUT } from "./dropout";
 import { ELEMENTWISE } from "./elementwise";
 import { INDEXING } from "./indexing";
 import { LAYOUT } from "./layout";
@@ -12,7 +13,7 @@ import { SCATTER } from "./scatter";
 import { SHAPE_OPS } from "./shape-ops";
 import { SOFTMAX } from "./softmax";
 
-export const REFERENCE_OPS: ReadonlyMap<string, RefOp> = new Map(Object.entries({ ...ELEMENTWISE, ...MATMUL, ...SOFTMAX, ...REDUCE, ...CAST, ...INDEXING, ...LAYOUT, ...SHAPE_OPS, ...SCATTER }));
+export const REFERENCE_OPS: ReadonlyMap<string, RefOp> = new Map(Object.entries({ ...ELEMENTWISE, ...MATMUL, ...SOFTMAX, ...REDUCE, ...CAST, ...INDEXING, ...LAYOUT, ...SHAPE_OPS, ...SCATTER, ...DROPOUT }));
 
 /** Runs `graph` in float64 on `feeds` (by input name); returns every graph output by name. */
 export function evaluate(graph: Graph, feeds: Readonly<Record<string, Tensor | NdArray>>): Record<string, NdArray> {

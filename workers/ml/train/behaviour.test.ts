@@ -122,6 +122,36 @@ describe("DPO reference", () => {
   });
 });
 
+describe("LoRA dropout", () => {
+  it("is off in evaluation (the loss of the no-dropout graph), draws new masks on every training run, and still learns", async () => {
+    const m = base();
+    const make = (dropout: number) => new TrainableModel(m.config, m.weights, { body: "lora", lora: { ...DEFAULT_LORA_CONFIG, r: 4, alpha: 8, dropout }, head: true, seed: 8 });
+    const withDropout = make(0.3);
+    const without = make(0);
+    const rng = new Rng(29);
+    for (const [n, t] of withDropout.tensors) {
+      if (n.includes("lora_B")) for (let i = 0; i < t.data.length; i++) t.data[i] = 0.1 * (rng.next() - 0.5);
+      without.tensors.get(n)?.data.set(t.data);
+    }
+    const objective = { kind: "rm", loss: "bradley_terry", centerCoefficient: 0 } as const;
+    const [a, b] = [await StepRunner.create(withDropout, objective, SESSION), await StepRunner.create(without, objective, SESSION)];
+    expect([a.hasDropout, b.hasDropout]).toEqual([true, false]);
+    const { feeds } = rewardFeeds(rulePairs(6, 41).map(asRanking), PAD, "bradley_terry");
+    expect((await a.run(feeds, false)).lossSum).toBe((await b.run(feeds, false)).lossSum);
+    const [t1, t2] = [await a.run(feeds), await a.run(feeds)];
+    expect(t1.lossSum).not.toBe(t2.lossSum);
+    expect(t1.lossSum).not.toBe((await b.run(feeds)).lossSum);
+    await Promise.all([a.dispose(), b.dispose()]);
+
+    const model = make(0.1);
+    const runner = await StepRunner.create(model, objective, SESSION);
+    const { train: tr, eval: ev } = splitEval(rulePairs(300, 43).map(asRanking), 60, 3);
+    const result = await train({ runner, train: tr, eval: ev, args: args({ learningRate: 2e-2, numTrainEpochs: 4, perDeviceTrainBatchSize: 16, warmupRatio: 0.1 }), hooks: { toBatch: (x) => rewardFeeds(x, PAD, "bradley_terry") }, outputDir: null });
+    await runner.dispose();
+    expect(result.lastEval?.eval_accuracy).toBeGreaterThan(0.95);
+  });
+});
+
 describe("LoRA", () => {
   it("a fresh adapter (B = 0) leaves every logit unchanged", async () => {
     const m = base();

@@ -3,7 +3,7 @@
 // advantages, and return the step graph's feeds. Not the update (trainer.ts) nor the loss (losses/).
 import { tensor } from "../ir";
 import { generate } from "../generate/generate";
-import { CausalLM } from "../model";
+import { CausalLM, type TLoraParams } from "../model";
 import type { SessionConfig } from "../runtime";
 import { batchTensors, rightPadBatch } from "./data/batch";
 import type { TPromptExample } from "./data/tokenize";
@@ -54,6 +54,11 @@ export function grpoAdvantages(scores: readonly number[], K: number): Float32Arr
   return out;
 }
 
+/** Generation samples from the model itself: no LoRA dropout (it belongs to the training step). */
+function withoutDropout(lora: TLoraParams | null): TLoraParams | null {
+  return lora ? { scaling: lora.scaling, tensors: lora.tensors } : null;
+}
+
 export interface TRlBatches {
   /** The trainer's `toBatch`: prompts -> sampled completions -> feeds, counts and reward metrics. */
   readonly toBatch: (prompts: readonly TPromptExample[], at: { step: number; micro: number }) => Promise<TFeedBatch>;
@@ -66,7 +71,7 @@ export function rlBatches(o: TRlOptions): TRlBatches {
   // buffers (sessions built once); a fully trained policy is re-merged into a fresh model per micro-batch.
   const policy = o.policy;
   const isLora = policy.spec.body === "lora" && [...policy.tensors.keys()].every((n) => n.includes(".lora_"));
-  const live = isLora ? new CausalLM(o.tokenizerDir, policy.config, policy.base, null, o.session ?? {}, undefined, false, policy.graphSource().lora ?? null) : null;
+  const live = isLora ? new CausalLM(o.tokenizerDir, policy.config, policy.base, null, o.session ?? {}, undefined, false, withoutDropout(policy.graphSource().lora ?? null)) : null;
   const toBatch = async (prompts: readonly TPromptExample[], at: { step: number; micro: number }): Promise<TFeedBatch> => {
     const K = o.numGenerations;
     const current = live ?? new CausalLM(o.tokenizerDir, policy.config, policy.mergedWeights(), null, o.session ?? {});

@@ -3,7 +3,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Tensor } from "../ir";
+import { tensor, type Tensor } from "../ir";
+import { TRAINING_MODE_INPUT } from "../model/linear";
 import { serializeModel, writeModel } from "../onnx";
 import { createSession, type Session, type SessionConfig } from "../runtime";
 import { buildStepGraph, type TObjective } from "./step-graph";
@@ -48,9 +49,15 @@ export class StepRunner {
     return new StepRunner(model, objective, metrics, session);
   }
 
+  /** Whether the graph has LoRA dropout (a `training_mode` input: on for training runs, off for evaluation). */
+  get hasDropout(): boolean {
+    return this.session.inputNames.includes(TRAINING_MODE_INPUT);
+  }
+
   /** Runs one micro-batch; `withGrads` false fetches only the loss and metrics (evaluation). */
   async run(feeds: Readonly<Record<string, Tensor>>, withGrads = true): Promise<TStepResult> {
     const all: Record<string, Tensor> = { ...feeds };
+    if (this.hasDropout) all[TRAINING_MODE_INPUT] = tensor("bool", [], Uint8Array.of(withGrads ? 1 : 0));
     for (const [name, t] of this.model.tensors) all[name] = t;
     const names = this.model.trainableNames;
     const outputs = ["loss_sum", ...this.metricNames.map((m) => `metric.${m}`), ...(withGrads ? names.map((n) => `grad.${n}`) : [])];

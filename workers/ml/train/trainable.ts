@@ -67,7 +67,7 @@ export class TrainableModel {
       config: this.config,
       rope: this.rope,
       weights: this.base,
-      lora: this.lora ? { scaling: loraScaling(this.lora), tensors: loraTensors } : null,
+      lora: this.lora ? { scaling: loraScaling(this.lora), tensors: loraTensors, dropout: this.lora.dropout, dropoutSeed: this.spec.seed } : null,
       trainable: new Set(this.tensors.keys()),
     };
   }

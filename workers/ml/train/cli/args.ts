@@ -18,7 +18,7 @@ export const USAGE = `usage: npm run train -- --kind sft|rm|dpo|rloo|grpo|pretra
   --full                      train every weight instead of a LoRA adapter
   --merge                     also save the LoRA run merged into the base as a Hugging Face checkpoint (<out>/model)
   --lora-r <r>                default 16          --lora-alpha <a>   default 32
-  --lora-dropout <p>          default 0 (only 0 is supported)
+  --lora-dropout <p>          default 0 (PEFT's lora_dropout; off during evaluation)
   --lora-targets <list>       comma-separated, default ${LORA_TARGETS.join(",")}
 
   optimisation (Hugging Face TrainingArguments names)
@@ -118,7 +118,7 @@ export function parseTrainArgs(argv: readonly string[]): TTrainCliOptions {
   const bad = targets.filter((t) => !(LORA_TARGETS as readonly string[]).includes(t));
   if (bad.length > 0) throw new UsageError(`--lora-targets: ${bad.join(", ")} ${bad.length === 1 ? "is" : "are"} not one of ${LORA_TARGETS.join(", ")}`);
   const dropout = num("lora-dropout", s("lora-dropout"), { min: 0 }) ?? 0;
-  if (dropout !== 0) throw new UsageError("--lora-dropout: only 0 is supported (the training graphs draw no dropout masks)");
+  if (dropout >= 1) throw new UsageError(`--lora-dropout must be below 1, got ${dropout}`);
   const evalText = s("eval-split");
   const args: TTrainingArgs = {
     ...DEFAULT_TRAINING_ARGS,
