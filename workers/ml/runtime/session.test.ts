@@ -53,7 +53,7 @@ describe("Session", () => {
   });
 
   it("validates its configuration", () => {
-    expect(resolveSessionConfig()).toEqual({ provider: "cpu", deviceId: 0, intraOpThreads: 0, interOpThreads: 0, optimizationLevel: "all", allowSpinning: false });
+    expect(resolveSessionConfig()).toEqual({ provider: "cpu", deviceId: 0, intraOpThreads: 0, interOpThreads: 0, optimizationLevel: "all", allowSpinning: false, memoryArena: true, memoryPattern: true });
     expect(() => resolveSessionConfig({ provider: "tpu" as never })).toThrow(/unknown execution provider "tpu"/);
     expect(() => resolveSessionConfig({ allowSpinning: "yes" as never })).toThrow(/allowSpinning must be a boolean/);
     expect(() => resolveSessionConfig({ intraOpThreads: -1 })).toThrow(/intraOpThreads must be a non-negative integer/);

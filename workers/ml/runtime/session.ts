@@ -22,6 +22,8 @@ export class Session {
       intraOpNumThreads: c.intraOpThreads,
       interOpNumThreads: c.interOpThreads,
       graphOptimizationLevel: c.optimizationLevel,
+      enableCpuMemArena: c.memoryArena,
+      enableMemPattern: c.memoryPattern,
       extra: { session: { intra_op: { allow_spinning: c.allowSpinning ? "1" : "0" } } },
       logSeverityLevel: 3, // errors only: onnxruntime's warnings would flood test output
     };
