@@ -113,8 +113,10 @@ function objectiveLoss(b: GraphBuilder, s: TGraphSource, o: TObjective, ids: Val
   }
 }
 
-/** Builds the training graph; `source.trainable` names the tensors to train (weights, LoRA, score head). */
-export function buildStepGraph(source: TGraphSource, objective: TObjective): TStepGraph {
+/** Builds the training graph; `source.trainable` names the tensors to train (weights, LoRA, score head). With
+ *  `gradients` false it is the evaluation graph: the same inputs, the loss and metrics only (onnxruntime runs
+ *  every node of a graph whatever outputs are fetched, so evaluation needs a graph without the backward pass). */
+export function buildStepGraph(source: TGraphSource, objective: TObjective, options: { gradients?: boolean } = {}): TStepGraph {
   const wanted = source.trainable ?? new Set<string>();
   if (wanted.size === 0) throw new Error("a training graph needs at least one trainable tensor");
   const b = new GraphBuilder(`train_${objective.kind}`);
@@ -127,10 +129,12 @@ export function buildStepGraph(source: TGraphSource, objective: TObjective): TSt
   const missing = [...wanted].filter((n) => !created.has(n));
   if (missing.length > 0) throw new Error(`the ${objective.kind} graph never reads the trainable tensor(s) ${missing.join(", ")}`);
   const trainable = [...created.keys()];
-  const grads = grad(b, loss.lossSum, trainable.map((n) => created.get(n) as Value));
   b.output(loss.lossSum, "loss_sum");
   const metrics = Object.keys(loss.metrics);
   for (const m of metrics) b.output(loss.metrics[m] as Value, `metric.${m}`);
-  trainable.forEach((n) => b.output(grads.get(created.get(n) as Value) as Value, `grad.${n}`));
+  if (options.gradients !== false) {
+    const grads = grad(b, loss.lossSum, trainable.map((n) => created.get(n) as Value));
+    trainable.forEach((n) => b.output(grads.get(created.get(n) as Value) as Value, `grad.${n}`));
+  }
   return { graph: b.build(), trainable, metrics };
 }

@@ -22,8 +22,8 @@ function scalarOf(t: Tensor | undefined, name: string): number {
   return (t.data as Float32Array)[0] ?? NaN;
 }
 
-async function sessionOf(model: TrainableModel, objective: TObjective, config: SessionConfig): Promise<{ session: Session; metrics: readonly string[] }> {
-  const step = buildStepGraph(model.graphSource(), objective);
+async function sessionOf(model: TrainableModel, objective: TObjective, config: SessionConfig, gradients: boolean): Promise<{ session: Session; metrics: readonly string[] }> {
+  const step = buildStepGraph(model.graphSource(), objective, { gradients });
   const serialized = serializeModel(step.graph);
   if (!serialized.external) return { session: await createSession(serialized.model, config), metrics: step.metrics };
   // Past protobuf's 2 GB limit the frozen weights go to a side file, which onnxruntime reads while loading.
@@ -37,16 +37,25 @@ async function sessionOf(model: TrainableModel, objective: TObjective, config: S
 }
 
 export class StepRunner {
+  #evalSession: Promise<Session> | null = null;
+
   private constructor(
     readonly model: TrainableModel,
     readonly objective: TObjective,
     readonly metricNames: readonly string[],
     readonly session: Session,
+    readonly config: SessionConfig,
   ) {}
 
   static async create(model: TrainableModel, objective: TObjective, config: SessionConfig = {}): Promise<StepRunner> {
-    const { session, metrics } = await sessionOf(model, objective, config);
-    return new StepRunner(model, objective, metrics, session);
+    const { session, metrics } = await sessionOf(model, objective, config, true);
+    return new StepRunner(model, objective, metrics, session, config);
+  }
+
+  /** The evaluation graph's session (no backward pass), created on first use. */
+  #evaluation(): Promise<Session> {
+    this.#evalSession ??= sessionOf(this.model, this.objective, this.config, false).then((s) => s.session);
+    return this.#evalSession;
   }
 
   /** Whether the graph has LoRA dropout (a `training_mode` input: on for training runs, off for evaluation). */
@@ -54,14 +63,14 @@ export class StepRunner {
     return this.session.inputNames.includes(TRAINING_MODE_INPUT);
   }
 
-  /** Runs one micro-batch; `withGrads` false fetches only the loss and metrics (evaluation). */
+  /** Runs one micro-batch; `withGrads` false runs the evaluation graph (loss and metrics; LoRA dropout off). */
   async run(feeds: Readonly<Record<string, Tensor>>, withGrads = true): Promise<TStepResult> {
     const all: Record<string, Tensor> = { ...feeds };
     if (this.hasDropout) all[TRAINING_MODE_INPUT] = tensor("bool", [], Uint8Array.of(withGrads ? 1 : 0));
     for (const [name, t] of this.model.tensors) all[name] = t;
     const names = this.model.trainableNames;
     const outputs = ["loss_sum", ...this.metricNames.map((m) => `metric.${m}`), ...(withGrads ? names.map((n) => `grad.${n}`) : [])];
-    const out = await this.session.run(all, outputs);
+    const out = await (withGrads ? this.session : await this.#evaluation()).run(all, outputs);
     const metrics: Record<string, number> = {};
     for (const m of this.metricNames) metrics[m] = scalarOf(out[`metric.${m}`], `metric.${m}`);
     const grads = new Map<string, Float32Array>();
@@ -76,5 +85,6 @@ export class StepRunner {
 
   async dispose(): Promise<void> {
     await this.session.dispose();
+    if (this.#evalSession) await (await this.#evalSession).dispose();
   }
 }
