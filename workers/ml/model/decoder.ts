@@ -5,7 +5,7 @@ import type { GraphBuilder, Value } from "../ir";
 import * as op from "../ops";
 import { selfAttention, type TKeyValue } from "./attention";
 import type { TModelConfig } from "./config";
-import { fusedLinear } from "./linear";
+import { fusedLinear, trainedLinear } from "./linear";
 import { attentionBias, dimOf } from "./mask";
 import { rmsNorm } from "./rms-norm";
 import { ropeFactors, type TRopeTables } from "./rope";
@@ -65,6 +65,7 @@ export function decoder(b: GraphBuilder, c: TModelConfig, params: TParams, rope:
 /** hidden [B, T', H] -> logits [B, T', V] through lm_head.weight, or the embeddings when tied. */
 export function lmHead(b: GraphBuilder, c: TModelConfig, params: TParams, hidden: Value, embedTokens: Value): Value {
   const w = c.tieWordEmbeddings ? embedTokens : param(b, params, "lm_head.weight"); // [V, H]
+  if (w.kind === "input") return b.scope("lm_head", () => trainedLinear(b, hidden, [w], [])); // trained: no [H, V] copy
   // NOTE: Transpose of an initializer: folded into a [H, V] matrix when the session is created.
   return op.matMul(b, hidden, op.transpose(b, w, { perm: [1, 0] }, { name: "lm_head.weight_t" }), { name: "lm_head" }); // [B, T', V]
 }

@@ -72,16 +72,37 @@ function loraDeltas(b: GraphBuilder, params: TParams, x: Value, names: readonly 
   });
 }
 
+/**
+ * x [..., in] @ W^T for weights that are graph inputs (trained): one Gemm per weight with transB = 1 on x
+ * flattened to [N, in], so neither the forward nor the backward pass transposes or concatenates a weight at
+ * run time (Gemm's gradient gives dW in W's [out, in] layout). Frozen weights take the folded path instead.
+ */
+export function trainedLinear(b: GraphBuilder, x: Value, ws: readonly Value[], bs: readonly Value[]): Value {
+  const inF = (ws[0] as Value).type.shape[1];
+  if (typeof inF !== "number") throw new Error("a linear layer's input size must be static");
+  const outs = ws.map((w) => w.type.shape[0] as number);
+  const lead = op.shape(b, x, { end: -1 }); // [rank - 1]: the leading dims
+  const x2 = op.reshape(b, x, [-1, inF]); // [N, in]
+  const ys = ws.map((w, i) => op.gemm(b, x2, w, bs[i] ?? null, { transB: 1 })); // [N, out_i]
+  const y2 = ys.length === 1 ? (ys[0] as Value) : op.concat(b, ys, { axis: 1 }); // [N, out]
+  return op.reshape(b, y2, op.concat(b, [lead, op.int64s(b, [outs.reduce((a, o) => a + o, 0)])], { axis: 0 })); // [..., out]
+}
+
 /** x [..., in] through the projections `names` (state-dict module names in the current scope) -> [..., sum(out)]. */
 export function fusedLinear(b: GraphBuilder, params: TParams, x: Value, names: readonly string[], hasBias: boolean, name: string): Value {
   const ws = names.map((n) => param(b, params, `${n}.weight`)); // [out_i, in]
   const bs = hasBias ? names.map((n) => param(b, params, `${n}.bias`)) : []; // [out_i]
   const deltas = loraDeltas(b, params, x, names, name); // per projection [..., out_i] or null
+  const isTrained = ws.some((w) => w.kind === "input");
   return b.scope(name, () => {
-    const w = ws.length === 1 ? (ws[0] as Value) : op.concat(b, ws, { axis: 0 }, { name: "weight" }); // [out, in]
-    const wT = op.transpose(b, w, { perm: [1, 0] }, { name: "weight_t" }); // [in, out]
-    const y = op.matMul(b, x, wT); // [..., out]
-    const biased = hasBias ? op.add(b, y, bs.length === 1 ? (bs[0] as Value) : op.concat(b, bs, { axis: 0 }, { name: "bias" })) : y;
+    let biased: Value;
+    if (isTrained) biased = trainedLinear(b, x, ws, bs);
+    else {
+      const w = ws.length === 1 ? (ws[0] as Value) : op.concat(b, ws, { axis: 0 }, { name: "weight" }); // [out, in]
+      const wT = op.transpose(b, w, { perm: [1, 0] }, { name: "weight_t" }); // [in, out]
+      const y = op.matMul(b, x, wT); // [..., out]
+      biased = hasBias ? op.add(b, y, bs.length === 1 ? (bs[0] as Value) : op.concat(b, bs, { axis: 0 }, { name: "bias" })) : y;
+    }
     if (!deltas) return biased;
     if (deltas.every((d) => d !== null)) {
       const delta = deltas.length === 1 ? (deltas[0] as Value) : op.concat(b, deltas as Value[], { axis: -1 }); // [..., out]

@@ -36,6 +36,14 @@ async function sessionOf(model: TrainableModel, objective: TObjective, config: S
   }
 }
 
+/**
+ * onnxruntime's CPU arena keeps every block it ever allocated; a training step allocates activations and
+ * gradients of every size once per step, so with the arena a process keeps the step's peak for good (measured
+ * on the SmolLM2-135M full pre-training step: 10.5 GB peak with it, 8.0 GB without, same step time;
+ * docs/benchmarks.md). Without it, freed tensors go back to the system between steps.
+ */
+export const TRAINING_SESSION_DEFAULTS: SessionConfig = { memoryArena: false };
+
 export class StepRunner {
   #evalSession: Promise<Session> | null = null;
 
@@ -48,8 +56,9 @@ export class StepRunner {
   ) {}
 
   static async create(model: TrainableModel, objective: TObjective, config: SessionConfig = {}): Promise<StepRunner> {
-    const { session, metrics } = await sessionOf(model, objective, config, true);
-    return new StepRunner(model, objective, metrics, session, config);
+    const c = { ...TRAINING_SESSION_DEFAULTS, ...config };
+    const { session, metrics } = await sessionOf(model, objective, c, true);
+    return new StepRunner(model, objective, metrics, session, c);
   }
 
   /** The evaluation graph's session (no backward pass), created on first use. */
