@@ -37,12 +37,15 @@ async function sessionOf(model: TrainableModel, objective: TObjective, config: S
 }
 
 /**
- * onnxruntime's CPU arena keeps every block it ever allocated; a training step allocates activations and
- * gradients of every size once per step, so with the arena a process keeps the step's peak for good (measured
- * on the SmolLM2-135M full pre-training step: 10.5 GB peak with it, 8.0 GB without, same step time;
- * docs/benchmarks.md). Without it, freed tensors go back to the system between steps.
+ * Session defaults for a training step. onnxruntime's CPU arena keeps every block it ever allocated, so a
+ * process holds its step's peak for good. Full training is where that matters: on the SmolLM2-135M
+ * pre-training step the arena took the peak from 8.0 GB to 10.5 GB (PyTorch: 7.0 GB) at the same step time,
+ * so full training runs without it. LoRA and reward-head steps keep it (their peaks were within PyTorch's
+ * with it, and reusing blocks saves the page faults of fresh allocations every step). docs/benchmarks.md.
  */
-export const TRAINING_SESSION_DEFAULTS: SessionConfig = { memoryArena: false };
+export function trainingSessionDefaults(model: TrainableModel): SessionConfig {
+  return { memoryArena: model.spec.body !== "full" };
+}
 
 export class StepRunner {
   #evalSession: Promise<Session> | null = null;
@@ -56,7 +59,7 @@ export class StepRunner {
   ) {}
 
   static async create(model: TrainableModel, objective: TObjective, config: SessionConfig = {}): Promise<StepRunner> {
-    const c = { ...TRAINING_SESSION_DEFAULTS, ...config };
+    const c = { ...trainingSessionDefaults(model), ...config };
     const { session, metrics } = await sessionOf(model, objective, c, true);
     return new StepRunner(model, objective, metrics, session, c);
   }
