@@ -12,7 +12,7 @@ import { bandwidthBoundTokPerS, measureCopyBandwidth, type TBandwidth } from "./
 import { writeGenerationSection } from "./benchmarks-doc";
 import { runChildJson } from "./child-json";
 import { machineInfo } from "./machine-info";
-import { startLoadWindow, waitForQuiet } from "./cpu-load";
+import { MAX_OTHER_LOAD, measureQuietly, waitForQuiet } from "./cpu-load";
 import { ensureBenchCheckpoint } from "./make-bench-checkpoints";
 import { boundTable, generationTable, judgeTargets, machineLines, profileTable, targetLines, type TProfileRow, type TReport, type TRow } from "./report";
 import { runTorch, torchVersion, ZRunResult } from "./torch-runner";
@@ -44,27 +44,9 @@ function agreement(a: readonly (readonly number[])[], b: readonly (readonly numb
 
 const log = (msg: string): void => void process.stderr.write(`${msg}\n`);
 
-const MAX_OTHER_LOAD = 0.1;
-const ATTEMPTS = 3;
-
-/**
- * Runs one benchmark process on a quiet machine: waits until other processes leave the CPUs mostly idle,
- * measures their share during the run, and repeats a run they disturbed (up to ATTEMPTS), keeping the
- * least disturbed one.
- */
-async function measure<R extends { cpuSeconds: number; decodeTokPerS: number }>(label: string, run: () => Promise<R>): Promise<{ result: R; otherLoad: number | null }> {
-  let best: { result: R; otherLoad: number | null } | null = null;
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    await waitForQuiet(MAX_OTHER_LOAD, 120_000, (busy) => log(`${label}: waiting for a quiet machine (${(100 * busy).toFixed(0)}% busy)`));
-    const window = startLoadWindow();
-    const result = await run();
-    const otherLoad = window.end(result.cpuSeconds);
-    log(`${label}: decode ${result.decodeTokPerS.toFixed(1)} tok/s${otherLoad === null ? "" : `, other processes used ${(100 * otherLoad).toFixed(0)}% of the CPUs`}`);
-    if (!best || (otherLoad ?? 0) < (best.otherLoad ?? 0)) best = { result, otherLoad };
-    if (otherLoad === null || otherLoad <= MAX_OTHER_LOAD) break;
-  }
-  if (!best) throw new Error(`${label}: no attempt ran`);
-  return best;
+/** One benchmark process on a quiet machine (cpu-load.ts), logged by its decode speed. */
+function measure<R extends { cpuSeconds: number; decodeTokPerS: number }>(label: string, run: () => Promise<R>): Promise<{ result: R; otherLoad: number | null }> {
+  return measureQuietly(label, run, (r) => `decode ${r.decodeTokPerS.toFixed(1)} tok/s`, log);
 }
 
 async function main(): Promise<void> {

@@ -4,9 +4,12 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BENCH_CONFIGS, benchModelConfig, parameterCount, weightBytesPerToken } from "./bench-configs";
-import { writeGenerationSection } from "./benchmarks-doc";
+import { writeGenerationSection, writeTrainingSection } from "./benchmarks-doc";
 import { median } from "./child-json";
 import { judgeTargets, type TReport, type TRow } from "./report";
+import type { TTrainRun } from "./train-result";
+import { judgeTrainTargets, worstLossAgreement, type TTrainReport, type TTrainRow } from "./train-report";
+import { microBatchItems, rowsOf, tokensPerStep, WORKLOADS } from "./train-workloads";
 
 describe("bench configs", () => {
   it("are the sizes the issue asks for", () => {
@@ -76,5 +79,72 @@ describe("writeGenerationSection", () => {
     expect(text).not.toContain("first table");
     expect(text).toContain("hand-written");
     expect(text.match(/## Generation/g)).toHaveLength(1);
+  });
+});
+
+describe("writeTrainingSection", () => {
+  it("adds its own block after the generation section and rewrites only that block", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-doc-"));
+    const file = path.join(dir, "benchmarks.md");
+    let text: string;
+    try {
+      writeGenerationSection("generation table", file);
+      fs.appendFileSync(file, "\n### Notes on the generation run\nhand-written\n");
+      writeTrainingSection("first training table", file);
+      fs.appendFileSync(file, "\n### Notes on the training run\nalso hand-written\n");
+      writeTrainingSection("second training table", file);
+      text = fs.readFileSync(file, "utf8");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(text).toContain("generation table");
+    expect(text).toContain("second training table");
+    expect(text).not.toContain("first training table");
+    expect(text).toContain("also hand-written");
+    expect(text.indexOf("## Generation")).toBeLessThan(text.indexOf("## Training"));
+    expect(text.indexOf("hand-written")).toBeLessThan(text.indexOf("## Training"));
+    expect(text.match(/## Training/g)).toHaveLength(1);
+  });
+});
+
+describe("training workloads", () => {
+  it("are the shapes the issue asks for", () => {
+    expect(tokensPerStep(WORKLOADS["lora-dpo"])).toBe(16 * 256);
+    expect(tokensPerStep(WORKLOADS["reward-model"])).toBe(16 * 256);
+    expect(tokensPerStep(WORKLOADS["full-pretrain"])).toBe(8 * 256);
+    expect(rowsOf(WORKLOADS["lora-dpo"])).toBe(16);
+    // Micro-batches split a batch evenly.
+    for (const w of Object.values(WORKLOADS)) for (const c of ["small-5m", "smollm2-135m"] as const) expect(w.items % microBatchItems(c, w)).toBe(0);
+  });
+});
+
+function trainRun(stepSeconds: number, peakMB: number, loss: number): TTrainRun {
+  return { stepSeconds, stepRuns: [stepSeconds], loadSeconds: 1, first: { loss, gradNorm: 1, metrics: {} }, secondLoss: loss, peakRssBytes: peakMB * 2 ** 20, rss: [], cpuSeconds: 1, phases: {} };
+}
+
+function trainRow(engine: TTrainRun | null, torch: TTrainRun | null, engineFailure: TTrainRow["failures"]["engine"] = null): TTrainRow {
+  return { config: "smollm2-135m", workload: "lora-dpo", tokensPerStep: 4096, micro: { count: 2, rows: 8 }, timedSteps: 3, engine, torch, failures: { engine: engineFailure, torch: null }, otherLoad: { engine: 0, torch: 0 } };
+}
+
+const trainReport = (rows: TTrainRow[]): TTrainReport => ({ rows, threads: 2, isQuick: false, memoryCapBytes: 2 ** 34, revision: "abc1234" });
+
+describe("judgeTrainTargets", () => {
+  it("meets speed at parity and memory up to 1.5x PyTorch's", () => {
+    const [speed, memory] = judgeTrainTargets(trainReport([trainRow(trainRun(10, 1500, 1), trainRun(10, 1000, 1))]));
+    expect(speed?.isMet).toBe(true);
+    expect(memory?.isMet).toBe(true);
+    const missed = judgeTrainTargets(trainReport([trainRow(trainRun(10.5, 1501, 1), trainRun(10, 1000, 1))]));
+    expect(missed.map((t) => t.isMet)).toEqual([false, false]);
+  });
+
+  it("counts an engine stopped by the memory cap as missing both, and does not judge without PyTorch", () => {
+    const stopped = judgeTrainTargets(trainReport([trainRow(null, trainRun(10, 1000, 1), { peakBytes: 2 ** 34, reason: "cap", lastLog: "step 1/3" })]));
+    expect(stopped.map((t) => t.isMet)).toEqual([false, false]);
+    expect(stopped[0]?.detail).toContain("step 1/3");
+    expect(judgeTrainTargets(trainReport([trainRow(trainRun(1, 1, 1), null)]))[0]?.isMet).toBeNull();
+  });
+
+  it("reports the largest first-step loss difference", () => {
+    expect(worstLossAgreement(trainReport([trainRow(trainRun(1, 1, 1.0001), trainRun(1, 1, 1)), trainRow(trainRun(1, 1, 2), trainRun(1, 1, 2))]))).toBeCloseTo(1e-4, 8);
   });
 });

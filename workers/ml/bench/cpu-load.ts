@@ -49,3 +49,27 @@ export async function waitForQuiet(maxBusy = 0.15, timeoutMs = 120_000, onWait?:
     onWait?.(busy);
   }
 }
+
+/** A measurement counts as undisturbed when other processes used at most this share of the CPUs. */
+export const MAX_OTHER_LOAD = 0.1;
+const ATTEMPTS = 3;
+
+/**
+ * Runs one benchmark process on a quiet machine: waits until other processes leave the CPUs mostly idle,
+ * measures their share during the run, and repeats a run they disturbed (up to ATTEMPTS), keeping the
+ * least disturbed one. `summary` describes a result for the progress log.
+ */
+export async function measureQuietly<R extends { cpuSeconds: number }>(label: string, run: () => Promise<R>, summary: (r: R) => string, log: (msg: string) => void): Promise<{ result: R; otherLoad: number | null }> {
+  let best: { result: R; otherLoad: number | null } | null = null;
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    await waitForQuiet(MAX_OTHER_LOAD, 120_000, (busy) => log(`${label}: waiting for a quiet machine (${(100 * busy).toFixed(0)}% busy)`));
+    const window = startLoadWindow();
+    const result = await run();
+    const otherLoad = window.end(result.cpuSeconds);
+    log(`${label}: ${summary(result)}${otherLoad === null ? "" : `, other processes used ${(100 * otherLoad).toFixed(0)}% of the CPUs`}`);
+    if (!best || (otherLoad ?? 0) < (best.otherLoad ?? 0)) best = { result, otherLoad };
+    if (otherLoad === null || otherLoad <= MAX_OTHER_LOAD) break;
+  }
+  if (!best) throw new Error(`${label}: no attempt ran`);
+  return best;
+}

@@ -10,6 +10,7 @@ import { at } from "../ir/at";
 import { loadModel } from "../model";
 import { Session } from "../runtime";
 import { median } from "./child-json";
+import { peakRssBytes } from "./proc-memory";
 
 /** Milliseconds spent inside the engine's onnxruntime calls and in token choice, accumulated while enabled. */
 interface TProfile {
@@ -44,21 +45,6 @@ function instrument(): TProfile {
     }
   };
   return profile;
-}
-
-/**
- * VmHWM of this process, as torch_generate.py reads it. NOTE: not resourceUsage().maxRSS, which on Linux keeps
- * the high-water mark of the forked parent's image from before exec.
- */
-function peakRssBytes(): number {
-  try {
-    const line = fs.readFileSync("/proc/self/status", "utf8").split("\n").find((l) => l.startsWith("VmHWM:"));
-    const kb = Number(line?.split(/\s+/)[1]);
-    if (Number.isFinite(kb)) return kb * 1024;
-  } catch {
-    // not Linux: fall through
-  }
-  return process.resourceUsage().maxRSS * 1024;
 }
 
 const ZPrompts = z.array(z.array(z.number().int().nonnegative()).min(1)).min(1);

@@ -1,13 +1,17 @@
-// Runs torch_generate.py under Debian's PyTorch with the benchmark's threads; parses its result.
+// Runs the PyTorch baselines (torch_generate.py, torch_train.py) under Debian's PyTorch with the benchmark's
+// threads; parses their results.
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { runChildJson } from "./child-json";
+import { ZTrainRun } from "./train-result";
 
 /** Debian's interpreter: the `python3` first on PATH (pyenv) has no torch. */
 export const TORCH_PYTHON = "/usr/bin/python3";
-const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), "torch_generate.py");
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const SCRIPT = path.join(HERE, "torch_generate.py");
+const TRAIN_SCRIPT = path.join(HERE, "torch_train.py");
 
 export const ZRunResult = z.object({
   batch: z.number().int(),
@@ -57,6 +61,21 @@ export async function runTorch(r: TTorchRun): Promise<TTorchResult> {
   const args = [SCRIPT, "--model", r.modelDir, "--prompts", r.promptsFile, "--threads", String(r.threads), "--new-tokens", String(r.newTokens), "--runs", String(r.runs)];
   const json = await runChildJson({ file: TORCH_PYTHON, args, env: torchEnv(r.threads), label: "PyTorch baseline" });
   return ZTorchResult.parse(json);
+}
+
+export interface TTorchTrainRun {
+  readonly modelDir: string;
+  readonly inputsFile: string;
+  readonly threads: number;
+  readonly memoryCapBytes?: number;
+}
+
+export const ZTorchTrainResult = ZTrainRun.extend({ torch: z.string(), threads: z.number().int() });
+
+/** One training-step measurement (torch_train.py) in the same environment as the generation baseline. */
+export async function runTorchTrain(r: TTorchTrainRun): Promise<z.infer<typeof ZTorchTrainResult>> {
+  const args = [TRAIN_SCRIPT, "--model", r.modelDir, "--inputs", r.inputsFile, "--threads", String(r.threads)];
+  return ZTorchTrainResult.parse(await runChildJson({ file: TORCH_PYTHON, args, env: torchEnv(r.threads), label: "PyTorch training baseline", ...(r.memoryCapBytes === undefined ? {} : { memoryCapBytes: r.memoryCapBytes }) }));
 }
 
 /** The torch version, or null when Debian's PyTorch is not installed (the benchmark then runs the engine only). */
