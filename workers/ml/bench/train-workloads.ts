@@ -55,8 +55,9 @@ export function tokensPerStep(w: TWorkload): number {
  * sides). NOTE: the SmolLM2 shape cannot take its batches whole on this 23.5 GB machine: in float32, 16 rows
  * of 256 tokens need ~21-23 GB of activations on either side (measured: reward model, engine 21.2 GB and
  * PyTorch 22.3 GB peak; DPO, the engine was killed at 23 GB), and the engine's pre-training step on 8 rows
- * passed 16.5 GB at its second step. So it runs 8 rows per micro-batch for DPO and the reward model (2
- * micro-batches of 4 pairs) and 4 rows for pre-training (2 micro-batches).
+ * passed 16.5 GB at its second step (at a97ac17, with onnxruntime's arena and memory pattern on). So it runs
+ * 8 rows per micro-batch for DPO and the reward model (2 micro-batches of 4 pairs) and 4 rows for
+ * pre-training (2 micro-batches).
  */
 export function microBatchItems(config: TBenchConfigName, w: TWorkload): number {
   if (config === "small-5m") return w.items;

@@ -37,15 +37,13 @@ async function sessionOf(model: TrainableModel, objective: TObjective, config: S
 }
 
 /**
- * Session defaults for a training step. onnxruntime's CPU arena keeps every block it ever allocated, so a
- * process holds its step's peak for good. Full training is where that matters: on the SmolLM2-135M
- * pre-training step the arena took the peak from 8.0 GB to 10.5 GB (PyTorch: 7.0 GB) at the same step time,
- * so full training runs without it. LoRA and reward-head steps keep it (their peaks were within PyTorch's
- * with it, and reusing blocks saves the page faults of fresh allocations every step). docs/benchmarks.md.
+ * Session defaults for a training step: onnxruntime's memory pattern off. With the pattern on, the second run
+ * of a session plans a fresh block beside what the CPU arena already holds, which nearly doubled the peak of a
+ * SmolLM2-135M reward-model micro-batch (12.1 GB; 7.9 GB without the pattern, and 5.6 GB instead of 7.1 GB for
+ * a pre-training one). Turning the arena off instead gave similar peaks but slower steps (every step takes its
+ * buffers fresh from the system): 12.3-16.4 s against 10.1-12.9 s. Paired measurements in docs/benchmarks.md.
  */
-export function trainingSessionDefaults(model: TrainableModel): SessionConfig {
-  return { memoryArena: model.spec.body !== "full" };
-}
+export const TRAINING_SESSION_DEFAULTS: SessionConfig = { memoryPattern: false };
 
 export class StepRunner {
   #evalSession: Promise<Session> | null = null;
@@ -59,7 +57,7 @@ export class StepRunner {
   ) {}
 
   static async create(model: TrainableModel, objective: TObjective, config: SessionConfig = {}): Promise<StepRunner> {
-    const c = { ...trainingSessionDefaults(model), ...config };
+    const c = { ...TRAINING_SESSION_DEFAULTS, ...config };
     const { session, metrics } = await sessionOf(model, objective, c, true);
     return new StepRunner(model, objective, metrics, session, c);
   }
