@@ -2,7 +2,7 @@
 // log-probabilities (DPO) come from a frozen scorer passed in. Not the batching itself (data/batch.ts).
 import { tensor, type Tensor } from "../ir";
 import type { TTextBatch } from "../model";
-import { batchTensors, preferenceBatch, rankingBatch, rightPadBatch, scoredTokenCount, type TTokenBatch } from "./data/batch";
+import { batchTensors, lmBatch, preferenceBatch, promptCompletionBatch, rankingBatch, scoredTokenCount, type TTokenBatch } from "./data/batch";
 import type { TCompletionExample, TLmExample, TPreferenceExample, TRankingExample } from "./data/tokenize";
 import type { TUnit } from "./step-graph";
 
@@ -44,15 +44,12 @@ export function rowTokenCounts(b: TTokenBatch): Float64Array {
 }
 
 export function pretrainFeeds(examples: readonly TLmExample[], padId: number): TFeedBatch {
-  const b = rightPadBatch(
-    examples.map((e) => ({ line: e.line, promptIds: [], completionIds: e.ids })),
-    padId,
-  );
+  const b = lmBatch(examples, padId);
   return { feeds: textFeeds(b, false), counts: counts({ tokens: scoredTokenCount(b), sequences: examples.length }) };
 }
 
 export function sftFeeds(examples: readonly TCompletionExample[], padId: number): TFeedBatch {
-  const b = rightPadBatch(examples, padId);
+  const b = promptCompletionBatch(examples, padId);
   return { feeds: textFeeds(b, true), counts: counts({ tokens: scoredTokenCount(b), sequences: examples.length }) };
 }
 
