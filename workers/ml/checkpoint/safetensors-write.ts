@@ -1,5 +1,6 @@
 // Writes one .safetensors file (F32, F16, BF16, I32, I64) tensor by tensor; not a checkpoint-directory layout.
 import fs from "node:fs";
+import { writeFileAtomic } from "./atomic-write";
 import { DTYPE_BYTES, f32ToBf16, f32ToF16 } from "./dtype";
 import { numel } from "./safetensors-read";
 
@@ -51,17 +52,8 @@ export function writeSafetensors(file: string, tensors: readonly TTensorToWrite[
   const head = new Uint8Array(8 + headerLen).fill(0x20);
   new DataView(head.buffer).setBigUint64(0, BigInt(headerLen), true);
   head.set(json, 8);
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = fs.openSync(tmp, "w");
-  try {
+  writeFileAtomic(file, (fd) => {
     writeAll(fd, head);
     for (const t of ordered) writeTensorData(fd, t);
-    fs.fsyncSync(fd);
-  } catch (e) {
-    fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
-  fs.closeSync(fd);
-  fs.renameSync(tmp, file);
+  });
 }

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { writeFileAtomic } from "../../checkpoint/atomic-write";
 import { numel, SafetensorsFile } from "../../checkpoint/safetensors-read";
 import { writeSafetensors, type TTensorToWrite } from "../../checkpoint/safetensors-write";
 import type { AdamW, AdamWMoments } from "./adamw";
@@ -53,7 +54,7 @@ export function saveOptimizerState(dir: string, optimizer: AdamW): void {
     config: { ...state.config, betas: [state.config.betas[0], state.config.betas[1]] },
     parameters,
   };
-  writeFileAtomic(path.join(dir, OPTIMIZER_META_FILE), `${JSON.stringify(meta, null, 2)}\n`);
+  writeTextAtomic(path.join(dir, OPTIMIZER_META_FILE), `${JSON.stringify(meta, null, 2)}\n`);
 }
 
 /** Reads and checks `optimizer.json` alone (format, schema version, fields). */
@@ -123,17 +124,6 @@ function checkParameters(meta: TOptimizerMeta, optimizer: AdamW): void {
   if (problems.length > 0) throw new Error(`loadOptimizerState: parameters do not match: ${problems.join("; ")}`);
 }
 
-function writeFileAtomic(file: string, text: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = fs.openSync(tmp, "w");
-  try {
-    fs.writeFileSync(fd, text);
-    fs.fsyncSync(fd);
-  } catch (e) {
-    fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
-  fs.closeSync(fd);
-  fs.renameSync(tmp, file);
+function writeTextAtomic(file: string, text: string): void {
+  writeFileAtomic(file, (fd) => fs.writeFileSync(fd, text));
 }
