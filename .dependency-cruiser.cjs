@@ -2,11 +2,18 @@
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
-    { name: "no-circular", severity: "error", comment: "Import cycles make layers meaningless.", from: {}, to: { circular: true } },
+    {
+      name: "no-circular",
+      severity: "error",
+      comment: "Import cycles make layers meaningless.",
+      from: {},
+      to: { circular: true },
+    },
     {
       name: "pages-use-server-through-trpc",
       severity: "error",
-      comment: "Pages and components reach the server through the tRPC client; they may import server types, the zod-only domain module, and (server components) the page viewer.",
+      comment:
+        "Pages and components reach the server through the tRPC client; they may import server types, the zod-only domain module, and (server components) the page viewer.",
       from: { path: "^app/", pathNot: "^app/api/" },
       to: {
         path: "^server/",
@@ -14,7 +21,13 @@ module.exports = {
         dependencyTypesNot: ["type-only"],
       },
     },
-    { name: "web-never-imports-workers", severity: "error", comment: "onnxruntime-node and model code must never reach the Next bundle.", from: { path: "^(app|server)/" }, to: { path: "^workers/" } },
+    {
+      name: "web-never-imports-workers",
+      severity: "error",
+      comment: "onnxruntime-node and model code must never reach the Next bundle.",
+      from: { path: "^(app|server)/" },
+      to: { path: "^workers/" },
+    },
     {
       name: "ml-is-a-pure-library",
       severity: "error",
@@ -36,14 +49,30 @@ module.exports = {
       from: { pathNot: "^workers/ml/onnx/" },
       to: { path: "protobufjs" },
     },
-    { name: "e2e-is-black-box", severity: "error", comment: "Browser tests drive the product from outside.", from: { path: "^e2e/" }, to: { path: "^(app|server|workers)/" } },
-    { name: "services-not-routers", severity: "error", comment: "Services never depend on the transport layer.", from: { path: "^server/services/" }, to: { path: "^server/api/" } },
+    {
+      name: "e2e-is-black-box",
+      severity: "error",
+      comment: "Browser tests drive the product from outside.",
+      from: { path: "^e2e/" },
+      to: { path: "^(app|server|workers)/" },
+    },
+    {
+      name: "services-not-routers",
+      severity: "error",
+      comment: "Services never depend on the transport layer.",
+      from: { path: "^server/services/" },
+      to: { path: "^server/api/" },
+    },
   ],
   options: {
     doNotFollow: { path: "node_modules" },
     exclude: { path: ["^generated/", "^\\.next/", "^node_modules/"] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default", "types"], extensions: [".ts", ".tsx", ".js", ".mjs", ".cjs", ".json"] },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+      extensions: [".ts", ".tsx", ".js", ".mjs", ".cjs", ".json"],
+    },
   },
 };

@@ -1,7 +1,10 @@
 // Shared steps of the browser tests: signing in, and reading the candidates a labeller is shown.
 import { expect, type Page } from "@playwright/test";
 
-export const ADMIN = { email: process.env.E2E_ADMIN_EMAIL ?? "admin@e2e.test", password: process.env.E2E_ADMIN_PASSWORD ?? "e2e-admin-password" };
+export const ADMIN = {
+  email: process.env.E2E_ADMIN_EMAIL ?? "admin@e2e.test",
+  password: process.env.E2E_ADMIN_PASSWORD ?? "e2e-admin-password",
+};
 export const PROVIDER = process.env.E2E_DB_PROVIDER ?? "sqlite";
 
 export async function signIn(page: Page, email: string, password: string) {

@@ -34,7 +34,9 @@ test.describe.serial("labelling flow", () => {
     await expect(page.getByTestId("project-name")).toHaveText(`E2E ${PROVIDER}`);
 
     await page.getByTestId("tab-import").click();
-    await page.getByTestId("import-file").setInputFiles({ name: "prompts.jsonl", mimeType: "application/jsonl", buffer: Buffer.from(badFile) });
+    await page
+      .getByTestId("import-file")
+      .setInputFiles({ name: "prompts.jsonl", mimeType: "application/jsonl", buffer: Buffer.from(badFile) });
     await page.getByTestId("start-import").click();
     await expect(page.getByTestId("import-report")).toContainText("Nothing was imported");
     await expect(page.getByTestId("import-errors")).toContainText("line 3");
@@ -43,7 +45,9 @@ test.describe.serial("labelling flow", () => {
     await expect(page.getByText("Prompts (0)")).toBeVisible();
 
     await page.getByTestId("tab-import").click();
-    await page.getByTestId("import-file").setInputFiles({ name: "prompts.jsonl", mimeType: "application/jsonl", buffer: Buffer.from(goodFile) });
+    await page
+      .getByTestId("import-file")
+      .setInputFiles({ name: "prompts.jsonl", mimeType: "application/jsonl", buffer: Buffer.from(goodFile) });
     await page.getByTestId("start-import").click();
     await expect(page.getByTestId("import-report")).toContainText("Imported 4 prompts");
     await page.getByTestId("tab-prompts").click();
@@ -62,7 +66,9 @@ test.describe.serial("labelling flow", () => {
     expect(inviteUrl).toContain("/invite/");
   });
 
-  test("the labeller joins, ranks one prompt by keyboard (tie + flag), one by drag, and skips one", async ({ browser }) => {
+  test("the labeller joins, ranks one prompt by keyboard (tie + flag), one by drag, and skips one", async ({
+    browser,
+  }) => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(new URL(inviteUrl).pathname);
@@ -95,7 +101,11 @@ test.describe.serial("labelling flow", () => {
     await drag(page, "C", "A");
     expect(await tiersOnScreen(page, LETTERS)).toEqual([["C"], ["A"], ["B"]]);
     await page.getByTestId("submit-button").click();
-    expectedPairs.push({ chosen: second.C!, rejected: second.A! }, { chosen: second.C!, rejected: second.B! }, { chosen: second.A!, rejected: second.B! });
+    expectedPairs.push(
+      { chosen: second.C!, rejected: second.A! },
+      { chosen: second.C!, rejected: second.B! },
+      { chosen: second.A!, rejected: second.B! },
+    );
 
     // 3. Skip with a reason.
     await expect(page.getByTestId("progress")).toContainText("2 today");
@@ -115,10 +125,15 @@ test.describe.serial("labelling flow", () => {
     await page.getByTestId("tab-export").click();
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-trl").click()]);
     const text = fs.readFileSync((await download.path())!, "utf8");
-    const rows = text.trim().split("\n").map((l) => JSON.parse(l) as { prompt: string; chosen: string; rejected: string });
+    const rows = text
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { prompt: string; chosen: string; rejected: string });
     expect(rows).toHaveLength(5);
     for (const r of rows) expect(Object.keys(r).sort()).toEqual(["chosen", "prompt", "rejected"]);
-    expect(rows.map((r) => ({ chosen: r.chosen, rejected: r.rejected })).sort(byPair)).toEqual([...expectedPairs].sort(byPair));
+    expect(rows.map((r) => ({ chosen: r.chosen, rejected: r.rejected })).sort(byPair)).toEqual(
+      [...expectedPairs].sort(byPair),
+    );
     expect(new Set(rows.map((r) => r.prompt))).toEqual(new Set([prompts[0]!.prompt, prompts[1]!.prompt]));
   });
 
@@ -133,20 +148,35 @@ test.describe.serial("labelling flow", () => {
     }
     const input = (v: unknown) => encodeURIComponent(JSON.stringify({ json: v }));
     const queries: [string, unknown][] = [
-      ["admin.projects.list", { includeArchived: true }], ["admin.projects.get", { slug }], ["admin.projects.guidelines", { projectId }],
-      ["admin.projects.dashboard", { projectId }], ["admin.projects.prompts", { projectId }], ["admin.projects.imports", { projectId }],
-      ["admin.projects.importStatus", { importId: "x" }], ["admin.users.list", undefined], ["admin.audit", {}],
+      ["admin.projects.list", { includeArchived: true }],
+      ["admin.projects.get", { slug }],
+      ["admin.projects.guidelines", { projectId }],
+      ["admin.projects.dashboard", { projectId }],
+      ["admin.projects.prompts", { projectId }],
+      ["admin.projects.imports", { projectId }],
+      ["admin.projects.importStatus", { importId: "x" }],
+      ["admin.users.list", undefined],
+      ["admin.audit", {}],
     ];
     for (const [name, v] of queries) {
       const res = await page.request.get(`/api/trpc/${name}${v === undefined ? "" : `?input=${input(v)}`}`);
       expect(res.status(), name).toBe(403);
     }
     const mutations: [string, unknown][] = [
-      ["admin.projects.create", { slug: "nope", settings: { name: "x", candidatesPerPrompt: 2, overlap: 1, leaseMinutes: 5 } }],
-      ["admin.projects.update", { projectId, settings: { name: "x", candidatesPerPrompt: 3, overlap: 1, leaseMinutes: 5 } }],
-      ["admin.projects.setStatus", { projectId, status: "archived" }], ["admin.projects.updateGuidelines", { projectId, body: "x" }],
-      ["admin.users.invite", { email: "x@y.z", role: "admin" }], ["admin.users.revokeInvite", { inviteId: "x" }],
-      ["admin.users.setDisabled", { userId: "x", isDisabled: true }], ["admin.users.setRole", { userId: "x", role: "admin" }],
+      [
+        "admin.projects.create",
+        { slug: "nope", settings: { name: "x", candidatesPerPrompt: 2, overlap: 1, leaseMinutes: 5 } },
+      ],
+      [
+        "admin.projects.update",
+        { projectId, settings: { name: "x", candidatesPerPrompt: 3, overlap: 1, leaseMinutes: 5 } },
+      ],
+      ["admin.projects.setStatus", { projectId, status: "archived" }],
+      ["admin.projects.updateGuidelines", { projectId, body: "x" }],
+      ["admin.users.invite", { email: "x@y.z", role: "admin" }],
+      ["admin.users.revokeInvite", { inviteId: "x" }],
+      ["admin.users.setDisabled", { userId: "x", isDisabled: true }],
+      ["admin.users.setRole", { userId: "x", role: "admin" }],
     ];
     for (const [name, v] of mutations) {
       const res = await page.request.post(`/api/trpc/${name}`, { data: { json: v } });

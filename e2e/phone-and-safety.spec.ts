@@ -11,7 +11,9 @@ const HOSTILE = [
 const file = [
   { id: "hostile", prompt: "Render this safely, please.", candidates: HOSTILE },
   { id: "plain", prompt: "Second question", candidates: ["First plain answer", "Second plain answer"] },
-].map((r) => JSON.stringify(r)).join("\n");
+]
+  .map((r) => JSON.stringify(r))
+  .join("\n");
 
 test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
 
@@ -22,7 +24,9 @@ test("phone: inert hostile markdown, button ranking, confirmation for the shown 
   await page.getByLabel("Name").fill("Phone check");
   await page.getByRole("button", { name: "Create project" }).click();
   await page.getByTestId("tab-import").click();
-  await page.getByTestId("import-file").setInputFiles({ name: "hostile.jsonl", mimeType: "application/jsonl", buffer: Buffer.from(file) });
+  await page
+    .getByTestId("import-file")
+    .setInputFiles({ name: "hostile.jsonl", mimeType: "application/jsonl", buffer: Buffer.from(file) });
   await page.getByTestId("start-import").click();
   await expect(page.getByTestId("import-report")).toContainText("Imported 2 prompts");
 

@@ -85,12 +85,30 @@ async function waitForServer(url: string, server: ChildProcess): Promise<void> {
 
 /** Starts the product as `npm start` does (migrations, admin, demo project, web + worker), runs Playwright. */
 async function e2e(provider: "sqlite" | "postgres", databaseUrl: string, port: number): Promise<number> {
-  const env = { ...baseEnv, DB_PROVIDER: provider, DATABASE_URL: databaseUrl, PORT: String(port), ADMIN_EMAIL: E2E_ADMIN.email, ADMIN_PASSWORD: E2E_ADMIN.password };
-  const server = spawn(path.join(BIN, "tsx"), ["server/cli/start.ts"], { cwd: ROOT, env, stdio: "inherit", detached: true });
+  const env = {
+    ...baseEnv,
+    DB_PROVIDER: provider,
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    ADMIN_EMAIL: E2E_ADMIN.email,
+    ADMIN_PASSWORD: E2E_ADMIN.password,
+  };
+  const server = spawn(path.join(BIN, "tsx"), ["server/cli/start.ts"], {
+    cwd: ROOT,
+    env,
+    stdio: "inherit",
+    detached: true,
+  });
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitForServer(url, server);
-    return await run(path.join(BIN, "playwright"), ["test"], { ...env, BASE_URL: url, E2E_ADMIN_EMAIL: E2E_ADMIN.email, E2E_ADMIN_PASSWORD: E2E_ADMIN.password, E2E_DB_PROVIDER: provider });
+    return await run(path.join(BIN, "playwright"), ["test"], {
+      ...env,
+      BASE_URL: url,
+      E2E_ADMIN_EMAIL: E2E_ADMIN.email,
+      E2E_ADMIN_PASSWORD: E2E_ADMIN.password,
+      E2E_DB_PROVIDER: provider,
+    });
   } finally {
     if (server.pid && server.exitCode === null) process.kill(-server.pid, "SIGTERM");
     await new Promise((r) => (server.exitCode !== null ? r(null) : server.once("exit", r)));
@@ -102,19 +120,48 @@ async function main() {
   const pgProblem = await postgresAnswers();
   if (pgProblem && !skipPg) {
     console.error(`\n!!! PostgreSQL does not answer at ${PG_URL}: ${pgProblem}`);
-    console.error("!!! The tests run on SQLite AND PostgreSQL. Start PostgreSQL (README: Tests), point TEST_PG_URL at one,");
+    console.error(
+      "!!! The tests run on SQLite AND PostgreSQL. Start PostgreSQL (README: Tests), point TEST_PG_URL at one,",
+    );
     console.error("!!! or skip those steps explicitly with PREFLOOP_SKIP_POSTGRES=1.\n");
     process.exit(1);
   }
-  if (skipPg) console.warn("\n!!! PREFLOOP_SKIP_POSTGRES=1: the PostgreSQL steps are SKIPPED. This run does not prove PostgreSQL works.\n");
+  if (skipPg)
+    console.warn(
+      "\n!!! PREFLOOP_SKIP_POSTGRES=1: the PostgreSQL steps are SKIPPED. This run does not prove PostgreSQL works.\n",
+    );
 
-  await step("schema: PostgreSQL schema derived from SQLite's", () => run("node", ["prisma/tools/sync-schemas.mjs", "--check"]));
+  await step("schema: PostgreSQL schema derived from SQLite's", () =>
+    run("node", ["prisma/tools/sync-schemas.mjs", "--check"]),
+  );
   await step("types: tsc --noEmit", () => run(path.join(BIN, "tsc"), ["--noEmit", "-p", "."]));
-  await step("boundaries: dependency-cruiser", () => run(path.join(BIN, "depcruise"), ["app", "server", "workers", "prisma", "e2e", "scripts", "--config", ".dependency-cruiser.cjs"]));
-  await step("unit + integration tests, model engine (SQLite)", () => run(path.join(BIN, "vitest"), ["run"], { ...baseEnv, TEST_DB_PROVIDER: "sqlite" }));
+  await step("boundaries: dependency-cruiser", () =>
+    run(path.join(BIN, "depcruise"), [
+      "app",
+      "server",
+      "workers",
+      "prisma",
+      "e2e",
+      "scripts",
+      "--config",
+      ".dependency-cruiser.cjs",
+    ]),
+  );
+  await step("unit + integration tests, model engine (SQLite)", () =>
+    run(path.join(BIN, "vitest"), ["run"], { ...baseEnv, TEST_DB_PROVIDER: "sqlite" }),
+  );
   // The model engine touches no database: its tests ran above, once is enough.
-  if (!skipPg) await step("unit + integration tests (PostgreSQL)", () => run(path.join(BIN, "vitest"), ["run", "--exclude", "workers/ml/**", "--exclude", "node_modules/**"], { ...baseEnv, TEST_DB_PROVIDER: "postgres", TEST_PG_URL: PG_URL }));
-  await step("production build: next build", () => run(path.join(BIN, "next"), ["build"], { ...baseEnv, NODE_ENV: "production" }));
+  if (!skipPg)
+    await step("unit + integration tests (PostgreSQL)", () =>
+      run(path.join(BIN, "vitest"), ["run", "--exclude", "workers/ml/**", "--exclude", "node_modules/**"], {
+        ...baseEnv,
+        TEST_DB_PROVIDER: "postgres",
+        TEST_PG_URL: PG_URL,
+      }),
+    );
+  await step("production build: next build", () =>
+    run(path.join(BIN, "next"), ["build"], { ...baseEnv, NODE_ENV: "production" }),
+  );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "prefloop-e2e-"));
   await step("browser tests (SQLite)", () => e2e("sqlite", `file:${path.join(dir, "e2e.db")}`, 3210));
   fs.rmSync(dir, { recursive: true, force: true });

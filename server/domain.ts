@@ -47,7 +47,13 @@ export const ZCandidateFlag = z.object({
 export const ZCandidateFlags = z.record(z.string(), ZCandidateFlag);
 export type TCandidateFlags = z.infer<typeof ZCandidateFlags>;
 
-export const SKIP_REASONS = ["unclear_prompt", "needs_expertise", "harmful_content", "broken_candidates", "other"] as const;
+export const SKIP_REASONS = [
+  "unclear_prompt",
+  "needs_expertise",
+  "harmful_content",
+  "broken_candidates",
+  "other",
+] as const;
 export const ZSkipReason = z.enum(SKIP_REASONS);
 export type TSkipReason = z.infer<typeof ZSkipReason>;
 export const SKIP_REASON_LABELS: Record<TSkipReason, string> = {
@@ -82,6 +88,10 @@ export const ZProjectSettings = z.object({
   description: z.string().max(2000).default(""),
   candidatesPerPrompt: z.number().int().min(2, "at least 2 candidates to rank").max(16),
   overlap: z.number().int().min(1).max(50),
-  leaseMinutes: z.number().int().min(1).max(24 * 60),
+  leaseMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
 });
 export type TProjectSettings = z.infer<typeof ZProjectSettings>;

@@ -1,5 +1,13 @@
 // Transport-neutral errors thrown by services; only server/api/trpc.ts maps them to HTTP codes.
-export const APP_ERROR_CODES = ["BAD_INPUT", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "RATE_LIMITED", "GONE"] as const;
+export const APP_ERROR_CODES = [
+  "BAD_INPUT",
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "CONFLICT",
+  "RATE_LIMITED",
+  "GONE",
+] as const;
 export type TAppErrorCode = (typeof APP_ERROR_CODES)[number];
 
 export class AppError extends Error {

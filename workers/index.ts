@@ -21,7 +21,11 @@ const KEEP_FINISHED_MS = 7 * 86_400_000;
 
 async function scheduleMaintenance(now: Date) {
   const minute = now.toISOString().slice(0, 16);
-  const isNew = await enqueueJob({ id: scheduledJobId("queue.release-expired-leases", minute), kind: "queue.release-expired-leases", payload: {} });
+  const isNew = await enqueueJob({
+    id: scheduledJobId("queue.release-expired-leases", minute),
+    kind: "queue.release-expired-leases",
+    payload: {},
+  });
   // Once a minute (by whichever worker enqueued this minute's job): forget old finished jobs.
   if (isNew) await pruneFinishedJobs(new Date(now.getTime() - KEEP_FINISHED_MS));
 }
@@ -42,7 +46,9 @@ async function main() {
   env();
   console.log(`worker ${workerId} started (${env().DB_PROVIDER})`);
   let stopping = false;
-  const stop = () => { stopping = true; };
+  const stop = () => {
+    stopping = true;
+  };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   while (!stopping) {

@@ -93,9 +93,7 @@ describe("Markdown with benign input", () => {
   });
 
   it("renders https links opening in a new tab without referrer or opener", () => {
-    expect(html).toContain(
-      '<a href="https://example.com/docs" target="_blank" rel="noopener noreferrer nofollow"',
-    );
+    expect(html).toContain('<a href="https://example.com/docs" target="_blank" rel="noopener noreferrer nofollow"');
     expect(html).toContain('href="mailto:a@example.com"');
   });
 });
@@ -105,7 +103,18 @@ describe("safeHref", () => {
     expect(safeHref("https://example.com/a?b=1")).toBe("https://example.com/a?b=1");
     expect(safeHref("HTTP://Example.com")).toBe("http://example.com/");
     expect(safeHref("mailto:x@example.com")).toBe("mailto:x@example.com");
-    for (const bad of ["javascript:alert(1)", " JavaScript:alert(1)", "java\tscript:alert(1)", "data:text/html,x", "vbscript:x", "/relative", "#frag", "", null, undefined]) {
+    for (const bad of [
+      "javascript:alert(1)",
+      " JavaScript:alert(1)",
+      "java\tscript:alert(1)",
+      "data:text/html,x",
+      "vbscript:x",
+      "/relative",
+      "#frag",
+      "",
+      null,
+      undefined,
+    ]) {
       expect(safeHref(bad)).toBeNull();
     }
   });

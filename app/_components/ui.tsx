@@ -7,7 +7,11 @@ const VARIANTS = {
   danger: "border border-red-300 bg-white text-red-700 hover:bg-red-50 disabled:text-red-300",
 } as const;
 
-export function Button({ variant = "primary", className = "", ...rest }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: keyof typeof VARIANTS }) {
+export function Button({
+  variant = "primary",
+  className = "",
+  ...rest
+}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: keyof typeof VARIANTS }) {
   return (
     <button
       className={`inline-flex min-h-10 items-center justify-center gap-1 rounded-md px-3 py-2 text-sm font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 ${VARIANTS[variant]} ${className}`}
@@ -26,11 +30,26 @@ export function Field({ label, hint, children }: { label: string; hint?: string;
   );
 }
 
-const INPUT = "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500";
-export const Input = (props: InputHTMLAttributes<HTMLInputElement>) => <input {...props} className={`${INPUT} ${props.className ?? ""}`} />;
-export const TextArea = (props: TextareaHTMLAttributes<HTMLTextAreaElement>) => <textarea {...props} className={`${INPUT} ${props.className ?? ""}`} />;
+const INPUT =
+  "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500";
+export const Input = (props: InputHTMLAttributes<HTMLInputElement>) => (
+  <input {...props} className={`${INPUT} ${props.className ?? ""}`} />
+);
+export const TextArea = (props: TextareaHTMLAttributes<HTMLTextAreaElement>) => (
+  <textarea {...props} className={`${INPUT} ${props.className ?? ""}`} />
+);
 
-export function Card({ title, actions, children, className = "" }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
+export function Card({
+  title,
+  actions,
+  children,
+  className = "",
+}: {
+  title?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
     <section className={`rounded-lg border border-slate-200 bg-white p-4 shadow-sm ${className}`}>
       {(title || actions) && (
@@ -52,9 +71,16 @@ export function ErrorText({ error }: { error: unknown }) {
   return (
     <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
       {issues?.length ? (
-        <ul className="list-disc pl-4">{issues.map((i) => <li key={i.path + i.message}>{i.path ? `${i.path}: ` : ""}{i.message}</li>)}</ul>
+        <ul className="list-disc pl-4">
+          {issues.map((i) => (
+            <li key={i.path + i.message}>
+              {i.path ? `${i.path}: ` : ""}
+              {i.message}
+            </li>
+          ))}
+        </ul>
       ) : (
-        e.message ?? String(error)
+        (e.message ?? String(error))
       )}
     </div>
   );

@@ -12,7 +12,9 @@ export default function LabelHome() {
     <main className="mx-auto max-w-3xl space-y-4 px-4 py-6">
       <h1 className="text-xl font-semibold">Projects to label</h1>
       <ErrorText error={projects.error} />
-      {projects.data?.length === 0 && <p className="text-slate-600">No active projects yet. An admin will set one up.</p>}
+      {projects.data?.length === 0 && (
+        <p className="text-slate-600">No active projects yet. An admin will set one up.</p>
+      )}
       {projects.data?.map((p) => (
         <Card key={p.slug}>
           <div className="flex flex-wrap items-center justify-between gap-3">
@@ -23,7 +25,11 @@ export default function LabelHome() {
                 {p.available} prompts waiting · you: {p.today} today, {p.total} in total, {p.skips} skipped
               </p>
             </div>
-            <Link href={`/label/${p.slug}`} className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-700" data-testid={`start-${p.slug}`}>
+            <Link
+              href={`/label/${p.slug}`}
+              className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-700"
+              data-testid={`start-${p.slug}`}
+            >
               Start labelling
             </Link>
           </div>

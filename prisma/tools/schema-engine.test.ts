@@ -17,7 +17,9 @@ function prisma(args: string[]) {
   // prisma.config.ts selects the stand-in when no engine is configured: make sure none is.
   const { PRISMA_SCHEMA_ENGINE_BINARY: _configured, ...env } = process.env;
   const r = spawnSync(path.join(ROOT, "node_modules/.bin/prisma"), args, {
-    cwd: ROOT, encoding: "utf8", timeout: 120_000,
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 120_000,
     env: { ...env, DB_PROVIDER: provider, DATABASE_URL: url, CHECKPOINT_DISABLE: "1" },
   });
   return { code: r.status, out: `${r.stdout}\n${r.stderr}` };
@@ -56,7 +58,15 @@ describe(`prisma CLI offline (${provider})`, () => {
   });
 
   it("finds no difference between the committed migrations and the schema (a change needs a migration)", () => {
-    const r = prisma(["migrate", "diff", "--from-migrations", `prisma/${provider}/migrations`, "--to-schema", `prisma/${provider}/schema.prisma`, "--exit-code"]);
+    const r = prisma([
+      "migrate",
+      "diff",
+      "--from-migrations",
+      `prisma/${provider}/migrations`,
+      "--to-schema",
+      `prisma/${provider}/schema.prisma`,
+      "--exit-code",
+    ]);
     expect(r.code, `the schema and prisma/${provider}/migrations differ; create a migration:\n${r.out}`).toBe(0);
   });
 

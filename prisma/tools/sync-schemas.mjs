@@ -10,7 +10,10 @@ const target = path.join(root, "prisma/postgres/schema.prisma");
 
 export function derivePostgresSchema(sqliteSchema) {
   const withProvider = sqliteSchema.replace(/provider\s*=\s*"sqlite"/, 'provider = "postgresql"');
-  const withOutput = withProvider.replace(/output\s*=\s*"\.\.\/\.\.\/generated\/sqlite"/, 'output   = "../../generated/postgres"');
+  const withOutput = withProvider.replace(
+    /output\s*=\s*"\.\.\/\.\.\/generated\/sqlite"/,
+    'output   = "../../generated/postgres"',
+  );
   if (withProvider === sqliteSchema || withOutput === withProvider) {
     throw new Error(`${source}: expected provider = "sqlite" and output = "../../generated/sqlite" in it`);
   }
@@ -23,7 +26,9 @@ if (isMain) {
   const current = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : "";
   if (process.argv.includes("--check")) {
     if (current !== expected) {
-      console.error(`${path.relative(root, target)} is out of date: run \`node prisma/tools/sync-schemas.mjs\` and create the PostgreSQL migration.`);
+      console.error(
+        `${path.relative(root, target)} is out of date: run \`node prisma/tools/sync-schemas.mjs\` and create the PostgreSQL migration.`,
+      );
       process.exit(1);
     }
     console.log("prisma/postgres/schema.prisma is in sync");

@@ -38,44 +38,159 @@ const NO_INPUT = () => undefined;
  */
 const ACCESS: Record<string, TEntry> = {
   "auth.me": { access: "public", type: "query", input: NO_INPUT, allowed: "OK" },
-  "auth.signIn": { access: "public", type: "mutation", input: (f) => ({ email: f.labeller.email, password: f.labeller.password }), allowed: "OK" },
-  "auth.inviteInfo": { access: "public", type: "query", input: () => ({ token: "no-such-invite-token" }), allowed: "NOT_FOUND" },
+  "auth.signIn": {
+    access: "public",
+    type: "mutation",
+    input: (f) => ({ email: f.labeller.email, password: f.labeller.password }),
+    allowed: "OK",
+  },
+  "auth.inviteInfo": {
+    access: "public",
+    type: "query",
+    input: () => ({ token: "no-such-invite-token" }),
+    allowed: "NOT_FOUND",
+  },
   "auth.acceptInvite": {
-    access: "public", type: "mutation", input: () => ({ token: "no-such-invite-token", name: "Someone", password: "long enough password" }), allowed: "NOT_FOUND",
+    access: "public",
+    type: "mutation",
+    input: () => ({ token: "no-such-invite-token", name: "Someone", password: "long enough password" }),
+    allowed: "NOT_FOUND",
   },
   "auth.signOut": { access: "labeller", type: "mutation", input: NO_INPUT, allowed: "OK" },
-  "auth.changePassword": { access: "labeller", type: "mutation", input: () => ({ current: "not the password", next: "a brand new password" }), allowed: "BAD_REQUEST" },
+  "auth.changePassword": {
+    access: "labeller",
+    type: "mutation",
+    input: () => ({ current: "not the password", next: "a brand new password" }),
+    allowed: "BAD_REQUEST",
+  },
 
   "label.projects": { access: "labeller", type: "query", input: NO_INPUT, allowed: "OK" },
-  "label.next": { access: "labeller", type: "mutation", input: (f) => ({ projectSlug: f.project.slug }), allowed: "OK" },
-  "label.heartbeat": { access: "labeller", type: "mutation", input: () => ({ assignmentId: "no-such-assignment" }), allowed: "PRECONDITION_FAILED" },
-  "label.submit": {
-    access: "labeller", type: "mutation",
-    input: () => ({ assignmentId: "no-such-assignment", tiers: [["a"], ["b"]], noneAcceptable: false, flags: {}, rationale: "", totalMs: 10, activeMs: 5 }),
+  "label.next": {
+    access: "labeller",
+    type: "mutation",
+    input: (f) => ({ projectSlug: f.project.slug }),
+    allowed: "OK",
+  },
+  "label.heartbeat": {
+    access: "labeller",
+    type: "mutation",
+    input: () => ({ assignmentId: "no-such-assignment" }),
     allowed: "PRECONDITION_FAILED",
   },
-  "label.skip": { access: "labeller", type: "mutation", input: () => ({ assignmentId: "no-such-assignment", reason: "unclear_prompt" }), allowed: "PRECONDITION_FAILED" },
-  "label.progress": { access: "labeller", type: "query", input: (f) => ({ projectSlug: f.project.slug }), allowed: "OK" },
-  "label.guidelines": { access: "labeller", type: "query", input: (f) => ({ projectSlug: f.project.slug }), allowed: "OK" },
+  "label.submit": {
+    access: "labeller",
+    type: "mutation",
+    input: () => ({
+      assignmentId: "no-such-assignment",
+      tiers: [["a"], ["b"]],
+      noneAcceptable: false,
+      flags: {},
+      rationale: "",
+      totalMs: 10,
+      activeMs: 5,
+    }),
+    allowed: "PRECONDITION_FAILED",
+  },
+  "label.skip": {
+    access: "labeller",
+    type: "mutation",
+    input: () => ({ assignmentId: "no-such-assignment", reason: "unclear_prompt" }),
+    allowed: "PRECONDITION_FAILED",
+  },
+  "label.progress": {
+    access: "labeller",
+    type: "query",
+    input: (f) => ({ projectSlug: f.project.slug }),
+    allowed: "OK",
+  },
+  "label.guidelines": {
+    access: "labeller",
+    type: "query",
+    input: (f) => ({ projectSlug: f.project.slug }),
+    allowed: "OK",
+  },
 
   "admin.projects.list": { access: "admin", type: "query", input: () => ({ includeArchived: true }), allowed: "OK" },
   "admin.projects.get": { access: "admin", type: "query", input: (f) => ({ slug: f.project.slug }), allowed: "OK" },
   "admin.projects.create": {
-    access: "admin", type: "mutation", input: () => ({ slug: "made-by-admin", settings: { ...settings, name: "New" }, guidelines: "# Hi" }), allowed: "OK",
+    access: "admin",
+    type: "mutation",
+    input: () => ({ slug: "made-by-admin", settings: { ...settings, name: "New" }, guidelines: "# Hi" }),
+    allowed: "OK",
   },
-  "admin.projects.update": { access: "admin", type: "mutation", input: (f) => ({ projectId: f.project.id, settings }), allowed: "OK" },
-  "admin.projects.setStatus": { access: "admin", type: "mutation", input: (f) => ({ projectId: f.project.id, status: "active" }), allowed: "OK" },
-  "admin.projects.guidelines": { access: "admin", type: "query", input: (f) => ({ projectId: f.project.id }), allowed: "OK" },
-  "admin.projects.updateGuidelines": { access: "admin", type: "mutation", input: (f) => ({ projectId: f.project.id, body: "# Rank by honesty" }), allowed: "OK" },
-  "admin.projects.dashboard": { access: "admin", type: "query", input: (f) => ({ projectId: f.project.id }), allowed: "OK" },
-  "admin.projects.prompts": { access: "admin", type: "query", input: (f) => ({ projectId: f.project.id }), allowed: "OK" },
-  "admin.projects.imports": { access: "admin", type: "query", input: (f) => ({ projectId: f.project.id }), allowed: "OK" },
-  "admin.projects.importStatus": { access: "admin", type: "query", input: () => ({ importId: "no-such-import" }), allowed: "NOT_FOUND" },
+  "admin.projects.update": {
+    access: "admin",
+    type: "mutation",
+    input: (f) => ({ projectId: f.project.id, settings }),
+    allowed: "OK",
+  },
+  "admin.projects.setStatus": {
+    access: "admin",
+    type: "mutation",
+    input: (f) => ({ projectId: f.project.id, status: "active" }),
+    allowed: "OK",
+  },
+  "admin.projects.guidelines": {
+    access: "admin",
+    type: "query",
+    input: (f) => ({ projectId: f.project.id }),
+    allowed: "OK",
+  },
+  "admin.projects.updateGuidelines": {
+    access: "admin",
+    type: "mutation",
+    input: (f) => ({ projectId: f.project.id, body: "# Rank by honesty" }),
+    allowed: "OK",
+  },
+  "admin.projects.dashboard": {
+    access: "admin",
+    type: "query",
+    input: (f) => ({ projectId: f.project.id }),
+    allowed: "OK",
+  },
+  "admin.projects.prompts": {
+    access: "admin",
+    type: "query",
+    input: (f) => ({ projectId: f.project.id }),
+    allowed: "OK",
+  },
+  "admin.projects.imports": {
+    access: "admin",
+    type: "query",
+    input: (f) => ({ projectId: f.project.id }),
+    allowed: "OK",
+  },
+  "admin.projects.importStatus": {
+    access: "admin",
+    type: "query",
+    input: () => ({ importId: "no-such-import" }),
+    allowed: "NOT_FOUND",
+  },
   "admin.users.list": { access: "admin", type: "query", input: NO_INPUT, allowed: "OK" },
-  "admin.users.invite": { access: "admin", type: "mutation", input: () => ({ email: "invited@test.local", role: "labeller" }), allowed: "OK" },
-  "admin.users.revokeInvite": { access: "admin", type: "mutation", input: (f) => ({ inviteId: f.inviteId }), allowed: "OK" },
-  "admin.users.setDisabled": { access: "admin", type: "mutation", input: (f) => ({ userId: f.target.id, isDisabled: false }), allowed: "OK" },
-  "admin.users.setRole": { access: "admin", type: "mutation", input: (f) => ({ userId: f.target.id, role: "labeller" }), allowed: "OK" },
+  "admin.users.invite": {
+    access: "admin",
+    type: "mutation",
+    input: () => ({ email: "invited@test.local", role: "labeller" }),
+    allowed: "OK",
+  },
+  "admin.users.revokeInvite": {
+    access: "admin",
+    type: "mutation",
+    input: (f) => ({ inviteId: f.inviteId }),
+    allowed: "OK",
+  },
+  "admin.users.setDisabled": {
+    access: "admin",
+    type: "mutation",
+    input: (f) => ({ userId: f.target.id, isDisabled: false }),
+    allowed: "OK",
+  },
+  "admin.users.setRole": {
+    access: "admin",
+    type: "mutation",
+    input: (f) => ({ userId: f.target.id, role: "labeller" }),
+    allowed: "OK",
+  },
   "admin.audit": { access: "admin", type: "query", input: () => ({ limit: 10 }), allowed: "OK" },
 };
 
@@ -86,7 +201,13 @@ const hasInput = (path: string) => procedures[path]!._def.inputs.length > 0;
 const GARBAGE = "not an object";
 
 let ipCounter = 0;
-const baseCtx = (): TContext => ({ viewer: null, sessionToken: undefined, ip: `test-ip-${ipCounter++}`, userAgent: "vitest", resHeaders: new Headers() });
+const baseCtx = (): TContext => ({
+  viewer: null,
+  sessionToken: undefined,
+  ip: `test-ip-${ipCounter++}`,
+  userAgent: "vitest",
+  resHeaders: new Headers(),
+});
 const anonymous = baseCtx;
 
 /** A real session for the user, resolved as a request with its cookie would be. */
@@ -117,11 +238,47 @@ async function outcome(promise: Promise<unknown>): Promise<TOutcome> {
 /** Row counts of every table a procedure could write to. */
 async function counts() {
   const db = t.db();
-  const [users, sessions, invites, projects, guidelines, prompts, assignments, judgments, skips, imports, audit, logins] = await Promise.all([
-    db.user.count(), db.session.count(), db.invite.count(), db.project.count(), db.guidelineVersion.count(), db.prompt.count(),
-    db.assignment.count(), db.judgment.count(), db.skip.count(), db.importBatch.count(), db.auditLog.count(), db.loginAttempt.count(),
+  const [
+    users,
+    sessions,
+    invites,
+    projects,
+    guidelines,
+    prompts,
+    assignments,
+    judgments,
+    skips,
+    imports,
+    audit,
+    logins,
+  ] = await Promise.all([
+    db.user.count(),
+    db.session.count(),
+    db.invite.count(),
+    db.project.count(),
+    db.guidelineVersion.count(),
+    db.prompt.count(),
+    db.assignment.count(),
+    db.judgment.count(),
+    db.skip.count(),
+    db.importBatch.count(),
+    db.auditLog.count(),
+    db.loginAttempt.count(),
   ]);
-  return { users, sessions, invites, projects, guidelines, prompts, assignments, judgments, skips, imports, audit, logins };
+  return {
+    users,
+    sessions,
+    invites,
+    projects,
+    guidelines,
+    prompts,
+    assignments,
+    judgments,
+    skips,
+    imports,
+    audit,
+    logins,
+  };
 }
 
 let f: TFixture;
@@ -151,7 +308,10 @@ describe("who may call each procedure", () => {
     const guarded = [...paths("labeller"), ...paths("admin")];
     const got: Record<string, [TOutcome, TOutcome]> = {};
     for (const path of guarded) {
-      got[path] = [await outcome(call(anonymous(), path, ACCESS[path]!.input(f))), await outcome(call(anonymous(), path, GARBAGE))];
+      got[path] = [
+        await outcome(call(anonymous(), path, ACCESS[path]!.input(f))),
+        await outcome(call(anonymous(), path, GARBAGE)),
+      ];
     }
     expect(got).toEqual(Object.fromEntries(guarded.map((p) => [p, ["UNAUTHORIZED", "UNAUTHORIZED"]])));
     expect(await counts()).toEqual(before);
@@ -161,7 +321,8 @@ describe("who may call each procedure", () => {
     const ctx = await signedIn(f.labeller);
     const before = await counts();
     const got: Record<string, [TOutcome, TOutcome]> = {};
-    for (const path of paths("admin")) got[path] = [await outcome(call(ctx, path, ACCESS[path]!.input(f))), await outcome(call(ctx, path, GARBAGE))];
+    for (const path of paths("admin"))
+      got[path] = [await outcome(call(ctx, path, ACCESS[path]!.input(f))), await outcome(call(ctx, path, GARBAGE))];
     expect(got).toEqual(Object.fromEntries(paths("admin").map((p) => [p, ["FORBIDDEN", "FORBIDDEN"]])));
     expect(await counts()).toEqual(before);
   });
@@ -172,7 +333,8 @@ describe("who may call each procedure", () => {
     expect(got).toEqual(Object.fromEntries(paths("public").map((p) => [p, ACCESS[p]!.allowed])));
     const withInput = paths("public").filter(hasInput);
     expect(withInput).toEqual(["auth.signIn", "auth.inviteInfo", "auth.acceptInvite"]);
-    for (const path of withInput) expect([path, await outcome(call(anonymous(), path, GARBAGE))]).toEqual([path, "BAD_REQUEST"]);
+    for (const path of withInput)
+      expect([path, await outcome(call(anonymous(), path, GARBAGE))]).toEqual([path, "BAD_REQUEST"]);
   });
 
   it("labellers get past the access check of every labeller procedure, and their input is validated", async () => {
@@ -180,9 +342,14 @@ describe("who may call each procedure", () => {
     const got: Record<string, [TOutcome, TOutcome]> = {};
     for (const path of paths("labeller")) {
       const ctx = await signedIn(user);
-      got[path] = [await outcome(call(ctx, path, ACCESS[path]!.input(f))), hasInput(path) ? await outcome(call(ctx, path, GARBAGE)) : "OK"];
+      got[path] = [
+        await outcome(call(ctx, path, ACCESS[path]!.input(f))),
+        hasInput(path) ? await outcome(call(ctx, path, GARBAGE)) : "OK",
+      ];
     }
-    expect(got).toEqual(Object.fromEntries(paths("labeller").map((p) => [p, [ACCESS[p]!.allowed, hasInput(p) ? "BAD_REQUEST" : "OK"]])));
+    expect(got).toEqual(
+      Object.fromEntries(paths("labeller").map((p) => [p, [ACCESS[p]!.allowed, hasInput(p) ? "BAD_REQUEST" : "OK"]])),
+    );
   });
 
   it("admins get past the access check of every labeller and admin procedure, and their input is validated", async () => {
@@ -190,9 +357,14 @@ describe("who may call each procedure", () => {
     const got: Record<string, [TOutcome, TOutcome]> = {};
     for (const path of guarded) {
       const ctx = await signedIn(admin);
-      got[path] = [await outcome(call(ctx, path, ACCESS[path]!.input(f))), hasInput(path) ? await outcome(call(ctx, path, GARBAGE)) : "OK"];
+      got[path] = [
+        await outcome(call(ctx, path, ACCESS[path]!.input(f))),
+        hasInput(path) ? await outcome(call(ctx, path, GARBAGE)) : "OK",
+      ];
     }
-    expect(got).toEqual(Object.fromEntries(guarded.map((p) => [p, [ACCESS[p]!.allowed, hasInput(p) ? "BAD_REQUEST" : "OK"]])));
+    expect(got).toEqual(
+      Object.fromEntries(guarded.map((p) => [p, [ACCESS[p]!.allowed, hasInput(p) ? "BAD_REQUEST" : "OK"]])),
+    );
     // The admin calls above really ran: their effects are in the database.
     expect(await t.db().project.count({ where: { slug: "made-by-admin" } })).toBe(1);
     expect((await t.db().invite.findUniqueOrThrow({ where: { id: f.inviteId } })).revokedAt).toBeInstanceOf(Date);
@@ -201,16 +373,27 @@ describe("who may call each procedure", () => {
   it("over HTTP, the refusal is a 401 without a stack or data", async () => {
     const res = await fetchRequestHandler({
       endpoint: "/api/trpc",
-      req: new Request("http://127.0.0.1:3000/api/trpc/admin.users.list", { headers: { cookie: `${SESSION_COOKIE}=not-a-session` } }),
+      req: new Request("http://127.0.0.1:3000/api/trpc/admin.users.list", {
+        headers: { cookie: `${SESSION_COOKIE}=not-a-session` },
+      }),
       router: appRouter,
       createContext: ({ req, resHeaders }) => createContext({ req, resHeaders }),
     });
     expect(res.status).toBe(401);
     const raw = await res.text();
-    const body = superjson.deserialize<{ message: string; data: Record<string, unknown> }>((JSON.parse(raw) as { error: SuperJSONResult }).error);
+    const body = superjson.deserialize<{ message: string; data: Record<string, unknown> }>(
+      (JSON.parse(raw) as { error: SuperJSONResult }).error,
+    );
     expect(body.message).toBe("Sign in first.");
     // tRPC adds the stack outside production (vitest runs with NODE_ENV=test); the app's formatter drops it.
-    expect(body.data).toStrictEqual({ code: "UNAUTHORIZED", httpStatus: 401, path: "admin.users.list", stack: undefined, appCode: null, zodIssues: null });
+    expect(body.data).toStrictEqual({
+      code: "UNAUTHORIZED",
+      httpStatus: 401,
+      path: "admin.users.list",
+      stack: undefined,
+      appCode: null,
+      zodIssues: null,
+    });
     expect(raw).not.toMatch(/\bat .+\.(ts|js|mjs):\d+/);
     expect(raw).not.toContain("@test.local");
   });
@@ -221,7 +404,10 @@ describe("a labeller's tasks are their own", () => {
     const project = await makeProject({ prompts: 2, candidates: 2, overlap: 1, leaseMinutes: 30 });
     const [owner, other] = [await makeUser(), await makeUser()];
     const ownerCtx = await signedIn(owner);
-    const task = (await call(ownerCtx, "label.next", { projectSlug: project.slug })) as { assignmentId: string; candidates: { id: string }[] };
+    const task = (await call(ownerCtx, "label.next", { projectSlug: project.slug })) as {
+      assignmentId: string;
+      candidates: { id: string }[];
+    };
     const [a, b] = task.candidates.map((c) => c.id) as [string, string];
     const assignmentBefore = await t.db().assignment.findUniqueOrThrow({ where: { id: task.assignmentId } });
     const before = await counts();
@@ -230,12 +416,24 @@ describe("a labeller's tasks are their own", () => {
       const ctx = await signedIn(intruder);
       const tries = {
         heartbeat: await outcome(call(ctx, "label.heartbeat", { assignmentId: task.assignmentId })),
-        submit: await outcome(call(ctx, "label.submit", {
-          assignmentId: task.assignmentId, tiers: [[a], [b]], noneAcceptable: false, flags: {}, rationale: "mine now", totalMs: 10, activeMs: 5,
-        })),
+        submit: await outcome(
+          call(ctx, "label.submit", {
+            assignmentId: task.assignmentId,
+            tiers: [[a], [b]],
+            noneAcceptable: false,
+            flags: {},
+            rationale: "mine now",
+            totalMs: 10,
+            activeMs: 5,
+          }),
+        ),
         skip: await outcome(call(ctx, "label.skip", { assignmentId: task.assignmentId, reason: "unclear_prompt" })),
       };
-      expect(tries).toEqual({ heartbeat: "PRECONDITION_FAILED", submit: "PRECONDITION_FAILED", skip: "PRECONDITION_FAILED" });
+      expect(tries).toEqual({
+        heartbeat: "PRECONDITION_FAILED",
+        submit: "PRECONDITION_FAILED",
+        skip: "PRECONDITION_FAILED",
+      });
     }
     // Sessions were added for the intruders; nothing else changed, and the lease is exactly as it was.
     const after = await counts();
@@ -243,9 +441,24 @@ describe("a labeller's tasks are their own", () => {
     expect(await t.db().assignment.findUniqueOrThrow({ where: { id: task.assignmentId } })).toEqual(assignmentBefore);
 
     // The owner's lease still works, and the judgment counts only in the owner's progress.
-    await call(ownerCtx, "label.submit", { assignmentId: task.assignmentId, tiers: [[b], [a]], noneAcceptable: false, flags: {}, totalMs: 10, activeMs: 5 });
-    expect(await call(ownerCtx, "label.progress", { projectSlug: project.slug })).toEqual({ total: 1, today: 1, skips: 0 });
-    expect(await call(await signedIn(other), "label.progress", { projectSlug: project.slug })).toEqual({ total: 0, today: 0, skips: 0 });
+    await call(ownerCtx, "label.submit", {
+      assignmentId: task.assignmentId,
+      tiers: [[b], [a]],
+      noneAcceptable: false,
+      flags: {},
+      totalMs: 10,
+      activeMs: 5,
+    });
+    expect(await call(ownerCtx, "label.progress", { projectSlug: project.slug })).toEqual({
+      total: 1,
+      today: 1,
+      skips: 0,
+    });
+    expect(await call(await signedIn(other), "label.progress", { projectSlug: project.slug })).toEqual({
+      total: 0,
+      today: 0,
+      skips: 0,
+    });
     const judgments = await t.db().judgment.findMany({ where: { projectId: project.id } });
     expect(judgments.map((j) => [j.userId, j.tiers])).toEqual([[owner.id, [[b], [a]]]]);
   });
@@ -268,34 +481,49 @@ describe("accounts and sessions", () => {
     expect(await resolveSession(second.token)).toBeNull();
     // A request carrying the old cookie is anonymous.
     const reqCtx = await createContext({
-      req: new Request("http://127.0.0.1:3000/api/trpc/label.projects", { headers: { cookie: `${SESSION_COOKIE}=${encodeURIComponent(ctx.sessionToken!)}` } }),
+      req: new Request("http://127.0.0.1:3000/api/trpc/label.projects", {
+        headers: { cookie: `${SESSION_COOKIE}=${encodeURIComponent(ctx.sessionToken!)}` },
+      }),
       resHeaders: new Headers(),
     });
     expect(reqCtx.viewer).toBeNull();
     expect(await outcome(call(reqCtx, "label.projects", undefined))).toBe("UNAUTHORIZED");
     // A disabled account cannot sign in, even with the right password.
-    const refused = await call(anonymous(), "auth.signIn", { email: user.email, password: user.password }).catch((e: unknown) => e);
+    const refused = await call(anonymous(), "auth.signIn", { email: user.email, password: user.password }).catch(
+      (e: unknown) => e,
+    );
     expect(refused).toBeInstanceOf(TRPCError);
-    expect([(refused as TRPCError).code, (refused as TRPCError).message]).toEqual(["UNAUTHORIZED", "This account is disabled. Ask an admin."]);
+    expect([(refused as TRPCError).code, (refused as TRPCError).message]).toEqual([
+      "UNAUTHORIZED",
+      "This account is disabled. Ask an admin.",
+    ]);
 
     await call(adminCtx, "admin.users.setDisabled", { userId: user.id, isDisabled: false });
     expect(await resolveSession(ctx.sessionToken)).toBeNull();
-    expect(await call(anonymous(), "auth.signIn", { email: user.email, password: user.password })).toEqual({ role: "labeller" });
+    expect(await call(anonymous(), "auth.signIn", { email: user.email, password: user.password })).toEqual({
+      role: "labeller",
+    });
   });
 
   it("an admin cannot disable their own account", async () => {
     const ctx = await signedIn(admin);
-    expect(await outcome(call(ctx, "admin.users.setDisabled", { userId: admin.id, isDisabled: true }))).toBe("CONFLICT");
+    expect(await outcome(call(ctx, "admin.users.setDisabled", { userId: admin.id, isDisabled: true }))).toBe(
+      "CONFLICT",
+    );
     expect(await resolveSession(ctx.sessionToken)).not.toBeNull();
   });
 
   it("sign-in sets an HttpOnly session cookie whose token resolves to the user; sign-out clears it", async () => {
     const user = await makeUser({ email: "cookie.person@test.local" });
     const ctx = anonymous();
-    expect(await call(ctx, "auth.signIn", { email: "  Cookie.Person@TEST.local ", password: user.password })).toEqual({ role: "labeller" });
+    expect(await call(ctx, "auth.signIn", { email: "  Cookie.Person@TEST.local ", password: user.password })).toEqual({
+      role: "labeller",
+    });
     const cookies = ctx.resHeaders.getSetCookie();
     expect(cookies).toHaveLength(1);
-    const match = new RegExp(`^${SESSION_COOKIE}=([^;]+); Path=/; HttpOnly; SameSite=Lax; Expires=([^;]+)(; Secure)?$`).exec(cookies[0]!);
+    const match = new RegExp(
+      `^${SESSION_COOKIE}=([^;]+); Path=/; HttpOnly; SameSite=Lax; Expires=([^;]+)(; Secure)?$`,
+    ).exec(cookies[0]!);
     expect(match).not.toBeNull();
     expect(match![3] === "; Secure").toBe(isCookieSecure());
     const expires = new Date(match![2]!).getTime();
@@ -306,10 +534,17 @@ describe("accounts and sessions", () => {
 
     // The cookie, sent back, signs the request in; auth.me shows who, and nothing more.
     const reqCtx = await createContext({
-      req: new Request("http://127.0.0.1:3000/api/trpc/auth.me", { headers: { cookie: `other=1; ${SESSION_COOKIE}=${match![1]}` } }),
+      req: new Request("http://127.0.0.1:3000/api/trpc/auth.me", {
+        headers: { cookie: `other=1; ${SESSION_COOKIE}=${match![1]}` },
+      }),
       resHeaders: new Headers(),
     });
-    expect(await call(reqCtx, "auth.me", undefined)).toEqual({ id: user.id, email: "cookie.person@test.local", name: "", role: "labeller" });
+    expect(await call(reqCtx, "auth.me", undefined)).toEqual({
+      id: user.id,
+      email: "cookie.person@test.local",
+      name: "",
+      role: "labeller",
+    });
 
     expect(await call(reqCtx, "auth.signOut", undefined)).toEqual({ ok: true });
     expect(reqCtx.resHeaders.getSetCookie()).toEqual([`${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`]);
@@ -319,7 +554,10 @@ describe("accounts and sessions", () => {
   it("a wrong password and an unknown account read the same, and set no cookie", async () => {
     const user = await makeUser();
     const results = [];
-    for (const input of [{ email: user.email, password: "wrong password" }, { email: "nobody@test.local", password: "wrong password" }]) {
+    for (const input of [
+      { email: user.email, password: "wrong password" },
+      { email: "nobody@test.local", password: "wrong password" },
+    ]) {
       const ctx = anonymous();
       const e = await call(ctx, "auth.signIn", input).catch((err: unknown) => err);
       expect(e).toBeInstanceOf(TRPCError);
@@ -334,20 +572,26 @@ describe("accounts and sessions", () => {
   it(`rate-limits sign-in: after LOGIN_MAX_FAILURES failures even the right password gets TOO_MANY_REQUESTS`, async () => {
     const max = env().LOGIN_MAX_FAILURES;
     const user = await makeUser({ email: "limited@test.local" });
-    const signIn = (password: string, email = user.email) => outcome(call(anonymous(), "auth.signIn", { email, password }));
+    const signIn = (password: string, email = user.email) =>
+      outcome(call(anonymous(), "auth.signIn", { email, password }));
 
     // One short of the limit, the right password still works, and clears the count.
     for (let i = 0; i < max - 1; i++) expect(await signIn("wrong password")).toBe("UNAUTHORIZED");
     expect(await signIn(user.password)).toBe("OK");
 
     // The failures count per account, however the address is written, and from any client address.
-    for (let i = 0; i < max; i++) expect(await signIn("wrong password", i % 2 ? "LIMITED@test.local" : " limited@TEST.LOCAL")).toBe("UNAUTHORIZED");
+    for (let i = 0; i < max; i++)
+      expect(await signIn("wrong password", i % 2 ? "LIMITED@test.local" : " limited@TEST.LOCAL")).toBe("UNAUTHORIZED");
     const sessionsBefore = await t.db().session.count({ where: { userId: user.id } });
     const ctx = anonymous();
-    const refused = await call(ctx, "auth.signIn", { email: user.email, password: user.password }).catch((e: unknown) => e);
+    const refused = await call(ctx, "auth.signIn", { email: user.email, password: user.password }).catch(
+      (e: unknown) => e,
+    );
     expect(refused).toBeInstanceOf(TRPCError);
     expect((refused as TRPCError).code).toBe("TOO_MANY_REQUESTS");
-    expect((refused as TRPCError).message).toBe(`Too many failed sign-ins. Try again in ${env().LOGIN_WINDOW_MINUTES} minutes.`);
+    expect((refused as TRPCError).message).toBe(
+      `Too many failed sign-ins. Try again in ${env().LOGIN_WINDOW_MINUTES} minutes.`,
+    );
     expect(ctx.resHeaders.getSetCookie()).toEqual([]);
     expect(await t.db().session.count({ where: { userId: user.id } })).toBe(sessionsBefore);
 
@@ -360,7 +604,10 @@ describe("accounts and sessions", () => {
 describe("invites", () => {
   it("admin.users.invite → auth.inviteInfo → auth.acceptInvite creates a labeller once; the link is then spent", async () => {
     const adminCtx = await signedIn(admin);
-    const invite = (await call(adminCtx, "admin.users.invite", { email: " New.Labeller@Test.Local ", role: "labeller" })) as { token: string; url: string; email: string };
+    const invite = (await call(adminCtx, "admin.users.invite", {
+      email: " New.Labeller@Test.Local ",
+      role: "labeller",
+    })) as { token: string; url: string; email: string };
     expect(invite.email).toBe("new.labeller@test.local");
     expect(invite.url).toBe(`${env().APP_URL}/invite/${invite.token}`);
 
@@ -369,11 +616,23 @@ describe("invites", () => {
     expect(info).toMatchObject({ email: "new.labeller@test.local", role: "labeller" });
 
     // Too short a password is refused by the input schema, and does not spend the link.
-    expect(await outcome(call(anonymous(), "auth.acceptInvite", { token: invite.token, name: "New Labeller", password: "short" }))).toBe("BAD_REQUEST");
+    expect(
+      await outcome(
+        call(anonymous(), "auth.acceptInvite", { token: invite.token, name: "New Labeller", password: "short" }),
+      ),
+    ).toBe("BAD_REQUEST");
 
     const ctx = anonymous();
-    expect(await call(ctx, "auth.acceptInvite", { token: invite.token, name: "  New Labeller ", password: "a good long password" })).toEqual({ role: "labeller" });
-    expect(ctx.resHeaders.getSetCookie()[0]).toMatch(new RegExp(`^${SESSION_COOKIE}=[^;]+; Path=/; HttpOnly; SameSite=Lax; `));
+    expect(
+      await call(ctx, "auth.acceptInvite", {
+        token: invite.token,
+        name: "  New Labeller ",
+        password: "a good long password",
+      }),
+    ).toEqual({ role: "labeller" });
+    expect(ctx.resHeaders.getSetCookie()[0]).toMatch(
+      new RegExp(`^${SESSION_COOKIE}=[^;]+; Path=/; HttpOnly; SameSite=Lax; `),
+    );
     const users = await t.db().user.findMany({ where: { email: "new.labeller@test.local" } });
     expect(users.map((u) => [u.name, u.role, u.isDisabled])).toEqual([["New Labeller", "labeller", false]]);
     const row = await t.db().invite.findFirstOrThrow({ where: { email: "new.labeller@test.local", revokedAt: null } });
@@ -381,25 +640,49 @@ describe("invites", () => {
     expect(row.acceptedAt).toBeInstanceOf(Date);
 
     // The link is spent: a second accept and the info page both say so, and no second account appears.
-    const again = await call(anonymous(), "auth.acceptInvite", { token: invite.token, name: "Twice", password: "another long password" }).catch((e: unknown) => e);
+    const again = await call(anonymous(), "auth.acceptInvite", {
+      token: invite.token,
+      name: "Twice",
+      password: "another long password",
+    }).catch((e: unknown) => e);
     expect(again).toBeInstanceOf(TRPCError);
-    expect([(again as TRPCError).code, (again as TRPCError).message]).toEqual(["PRECONDITION_FAILED", "This invite link was already used. Sign in instead."]);
+    expect([(again as TRPCError).code, (again as TRPCError).message]).toEqual([
+      "PRECONDITION_FAILED",
+      "This invite link was already used. Sign in instead.",
+    ]);
     expect(await outcome(call(anonymous(), "auth.inviteInfo", { token: invite.token }))).toBe("PRECONDITION_FAILED");
     expect(await t.db().user.count({ where: { email: "new.labeller@test.local" } })).toBe(1);
 
     // The new account signs in with its password; inviting the address again is a conflict.
-    expect(await call(anonymous(), "auth.signIn", { email: "new.labeller@test.local", password: "a good long password" })).toEqual({ role: "labeller" });
-    expect(await outcome(call(adminCtx, "admin.users.invite", { email: "new.labeller@test.local", role: "admin" }))).toBe("CONFLICT");
+    expect(
+      await call(anonymous(), "auth.signIn", { email: "new.labeller@test.local", password: "a good long password" }),
+    ).toEqual({ role: "labeller" });
+    expect(
+      await outcome(call(adminCtx, "admin.users.invite", { email: "new.labeller@test.local", role: "admin" })),
+    ).toBe("CONFLICT");
   });
 
   it("a revoked or replaced invite link is refused", async () => {
     const adminCtx = await signedIn(admin);
-    const first = (await call(adminCtx, "admin.users.invite", { email: "twice@test.local", role: "admin" })) as { id: string; token: string };
-    const second = (await call(adminCtx, "admin.users.invite", { email: "twice@test.local", role: "labeller" })) as { id: string; token: string };
+    const first = (await call(adminCtx, "admin.users.invite", { email: "twice@test.local", role: "admin" })) as {
+      id: string;
+      token: string;
+    };
+    const second = (await call(adminCtx, "admin.users.invite", { email: "twice@test.local", role: "labeller" })) as {
+      id: string;
+      token: string;
+    };
     expect(await outcome(call(anonymous(), "auth.inviteInfo", { token: first.token }))).toBe("NOT_FOUND");
-    expect(await call(anonymous(), "auth.inviteInfo", { token: second.token })).toMatchObject({ email: "twice@test.local", role: "labeller" });
+    expect(await call(anonymous(), "auth.inviteInfo", { token: second.token })).toMatchObject({
+      email: "twice@test.local",
+      role: "labeller",
+    });
     await call(adminCtx, "admin.users.revokeInvite", { inviteId: second.id });
-    expect(await outcome(call(anonymous(), "auth.acceptInvite", { token: second.token, name: "Late", password: "a good long password" }))).toBe("NOT_FOUND");
+    expect(
+      await outcome(
+        call(anonymous(), "auth.acceptInvite", { token: second.token, name: "Late", password: "a good long password" }),
+      ),
+    ).toBe("NOT_FOUND");
     expect(await t.db().user.count({ where: { email: "twice@test.local" } })).toBe(0);
   });
 });
@@ -408,7 +691,12 @@ describe("public procedures do not leak", () => {
   it("auth.me is null for an anonymous caller and shows a signed-in user only their id, email, name and role", async () => {
     expect(await call(anonymous(), "auth.me", undefined)).toBeNull();
     const ctx = await signedIn(f.labeller);
-    expect(await call(ctx, "auth.me", undefined)).toEqual({ id: f.labeller.id, email: f.labeller.email, name: "", role: "labeller" });
+    expect(await call(ctx, "auth.me", undefined)).toEqual({
+      id: f.labeller.id,
+      email: f.labeller.email,
+      name: "",
+      role: "labeller",
+    });
   });
 });
 
@@ -419,9 +707,21 @@ describe("unknown ids", () => {
     const { createSession, resolveSession } = await import("../auth/session");
     const admin = await makeUser({ role: "admin" });
     const { token } = await createSession({ userId: admin.id });
-    const caller = createCaller({ viewer: await resolveSession(token), sessionToken: token, ip: "t", userAgent: "t", resHeaders: new Headers() });
-    await expect(caller.admin.projects.setStatus({ projectId: "missing", status: "paused" })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(caller.admin.users.setRole({ userId: "missing", role: "admin" })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(caller.admin.users.setDisabled({ userId: "missing", isDisabled: false })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const caller = createCaller({
+      viewer: await resolveSession(token),
+      sessionToken: token,
+      ip: "t",
+      userAgent: "t",
+      resHeaders: new Headers(),
+    });
+    await expect(caller.admin.projects.setStatus({ projectId: "missing", status: "paused" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(caller.admin.users.setRole({ userId: "missing", role: "admin" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(caller.admin.users.setDisabled({ userId: "missing", isDisabled: false })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 });

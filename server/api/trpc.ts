@@ -19,7 +19,8 @@ export type TContext = {
 
 export async function createContext(opts: { req: Request; resHeaders: Headers }): Promise<TContext> {
   const sessionToken = readCookie(opts.req.headers.get("cookie"));
-  const ip = opts.req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || opts.req.headers.get("x-real-ip") || "local";
+  const ip =
+    opts.req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || opts.req.headers.get("x-real-ip") || "local";
   return {
     viewer: await resolveSession(sessionToken),
     sessionToken,
@@ -49,7 +50,8 @@ const t = initTRPC.context<TContext>().create({
         ...shape.data,
         stack: undefined,
         appCode: isAppError(cause) ? cause.code : null,
-        zodIssues: cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message })) : null,
+        zodIssues:
+          cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message })) : null,
       },
     };
   },
@@ -62,7 +64,8 @@ const mapErrors = t.middleware(async ({ next }) => {
     const cause = result.error.cause;
     if (isAppError(cause)) throw new TRPCError({ code: CODE_MAP[cause.code], message: cause.message, cause });
     // Prisma's "record to update/delete not found": an id that does not exist.
-    if ((cause as { code?: unknown } | undefined)?.code === "P2025") throw new TRPCError({ code: "NOT_FOUND", message: "No such record: it may have been deleted.", cause });
+    if ((cause as { code?: unknown } | undefined)?.code === "P2025")
+      throw new TRPCError({ code: "NOT_FOUND", message: "No such record: it may have been deleted.", cause });
   }
   return result;
 });

@@ -9,7 +9,10 @@ const RENEW_AFTER_MS = 60 * 60 * 1000; // touch lastSeenAt / extend at most hour
 
 export type TViewer = { userId: string; sessionId: string; email: string; name: string; role: TRole };
 
-export async function createSession(opts: { userId: string; userAgent?: string }): Promise<{ token: string; expiresAt: Date }> {
+export async function createSession(opts: {
+  userId: string;
+  userAgent?: string;
+}): Promise<{ token: string; expiresAt: Date }> {
   const token = newToken();
   const expiresAt = new Date(Date.now() + env().SESSION_DAYS * 86_400_000);
   await getDb().session.create({

@@ -27,7 +27,11 @@ function buildIfStale(): void {
   const builtAt = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
   if (builtAt > 0 && builtAt >= Math.max(...SOURCE_DIRS.map(newestMtime))) return;
   console.log("building the web app (first start or changed sources; about a minute)…");
-  const r = spawnSync(path.join(ROOT, "node_modules/.bin/next"), ["build"], { cwd: ROOT, stdio: "inherit", env: process.env });
+  const r = spawnSync(path.join(ROOT, "node_modules/.bin/next"), ["build"], {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: process.env,
+  });
   if (r.status !== 0) throw new Error("next build failed");
 }
 
@@ -43,8 +47,16 @@ async function main() {
   const port = process.env.PORT ?? "3000";
   const host = process.env.HOST ?? "127.0.0.1";
   const children: ChildProcess[] = [
-    spawn(path.join(ROOT, "node_modules/.bin/next"), ["start", "-H", host, "-p", port], { cwd: ROOT, stdio: "inherit", env: process.env }),
-    spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["workers/index.ts"], { cwd: ROOT, stdio: "inherit", env: process.env }),
+    spawn(path.join(ROOT, "node_modules/.bin/next"), ["start", "-H", host, "-p", port], {
+      cwd: ROOT,
+      stdio: "inherit",
+      env: process.env,
+    }),
+    spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["workers/index.ts"], {
+      cwd: ROOT,
+      stdio: "inherit",
+      env: process.env,
+    }),
   ];
   console.log("");
   console.log(`prefloop is running on http://${host}:${port} (${e.DB_PROVIDER})`);
@@ -63,7 +75,9 @@ async function main() {
     isStopping = true;
     for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
     setTimeout(() => process.exit(code), 5_000).unref();
-    Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once("exit", r))))).then(() => process.exit(code));
+    Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once("exit", r))))).then(() =>
+      process.exit(code),
+    );
   };
   for (const c of children) c.once("exit", (code) => stopAll(code ?? 1));
   process.on("SIGINT", () => stopAll(0));

@@ -4,10 +4,23 @@ import { getDb } from "../db";
 import { JOBS, type TJobKind, type TJobPayload } from "./contracts";
 import { isUniqueViolation } from "../services/queue/is-unique-violation";
 
-export async function enqueueJob<K extends TJobKind>(opts: { id: string; kind: K; payload: TJobPayload<K>; runAt?: Date }): Promise<boolean> {
+export async function enqueueJob<K extends TJobKind>(opts: {
+  id: string;
+  kind: K;
+  payload: TJobPayload<K>;
+  runAt?: Date;
+}): Promise<boolean> {
   const payload = JOBS[opts.kind].payload.parse(opts.payload);
   try {
-    await getDb().job.create({ data: { id: opts.id, kind: opts.kind, version: JOBS[opts.kind].version, payload, runAt: opts.runAt ?? new Date() } });
+    await getDb().job.create({
+      data: {
+        id: opts.id,
+        kind: opts.kind,
+        version: JOBS[opts.kind].version,
+        payload,
+        runAt: opts.runAt ?? new Date(),
+      },
+    });
     return true;
   } catch (e) {
     if (isUniqueViolation(e)) return false; // already enqueued by someone else
@@ -18,7 +31,11 @@ export async function enqueueJob<K extends TJobKind>(opts: { id: string; kind: K
 export async function claimJob(opts: { workerId: string; kinds: string[]; now?: Date }) {
   const db = getDb();
   const now = opts.now ?? new Date();
-  const due = await db.job.findMany({ where: { status: "queued", runAt: { lte: now }, kind: { in: opts.kinds } }, orderBy: { runAt: "asc" }, take: 5 });
+  const due = await db.job.findMany({
+    where: { status: "queued", runAt: { lte: now }, kind: { in: opts.kinds } },
+    orderBy: { runAt: "asc" },
+    take: 5,
+  });
   for (const job of due) {
     const { count } = await db.job.updateMany({
       where: { id: job.id, status: "queued" },
@@ -30,7 +47,10 @@ export async function claimJob(opts: { workerId: string; kinds: string[]; now?: 
 }
 
 export async function finishJob(id: string, result: unknown) {
-  await getDb().job.update({ where: { id }, data: { status: "done", result: (result ?? null) as never, finishedAt: new Date() } });
+  await getDb().job.update({
+    where: { id },
+    data: { status: "done", result: (result ?? null) as never, finishedAt: new Date() },
+  });
 }
 
 const MAX_ATTEMPTS = 3;

@@ -49,7 +49,9 @@ export default async function setup(project: TestProject) {
   project.provide("pgTemplate", template);
   project.provide("sqliteTemplate", "");
   return async () => {
-    const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`prefloop_t_${runId}_%`]);
+    const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [
+      `prefloop_t_${runId}_%`,
+    ]);
     for (const r of rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
     await admin.end();
   };

@@ -7,6 +7,7 @@ const SHARED = path.resolve(import.meta.dirname, "../../../shared/data");
 /** The HH-RLHF harmless-base test split (2,312 real pairs); throws with a clear message when absent. */
 export function hhHarmlessTestFile(): string {
   const file = path.join(SHARED, "hh-rlhf/harmless-base-test.jsonl.gz");
-  if (!fs.existsSync(file)) throw new Error(`${file} is missing: the tests need the shared data folder beside the repository`);
+  if (!fs.existsSync(file))
+    throw new Error(`${file} is missing: the tests need the shared data folder beside the repository`);
   return file;
 }

@@ -21,20 +21,45 @@ export function DashboardPanel({ projectId }: { projectId: string }) {
   return (
     <div className="grid gap-4 lg:grid-cols-2">
       <Card title="Prompts">
-        <div className="flex h-6 overflow-hidden rounded" role="img" aria-label={`${prompts.complete} complete, ${prompts.inProgress} in progress, ${prompts.untouched} untouched`}>
-          {STATES.map((s) => prompts[s.key] > 0 && <div key={s.key} className={s.color} style={{ width: `${(100 * prompts[s.key]) / Math.max(1, prompts.total)}%` }} />)}
+        <div
+          className="flex h-6 overflow-hidden rounded"
+          role="img"
+          aria-label={`${prompts.complete} complete, ${prompts.inProgress} in progress, ${prompts.untouched} untouched`}
+        >
+          {STATES.map(
+            (s) =>
+              prompts[s.key] > 0 && (
+                <div
+                  key={s.key}
+                  className={s.color}
+                  style={{ width: `${(100 * prompts[s.key]) / Math.max(1, prompts.total)}%` }}
+                />
+              ),
+          )}
         </div>
         <dl className="mt-3 grid grid-cols-3 gap-2 text-sm" data-testid="prompt-states">
           {STATES.map((s) => (
             <div key={s.key}>
-              <dt className="flex items-center gap-1 text-slate-500"><span className={`inline-block h-2 w-2 rounded-sm ${s.color}`} />{s.label}</dt>
-              <dd className="text-lg font-semibold" data-testid={`state-${s.key}`}>{prompts[s.key]}</dd>
+              <dt className="flex items-center gap-1 text-slate-500">
+                <span className={`inline-block h-2 w-2 rounded-sm ${s.color}`} />
+                {s.label}
+              </dt>
+              <dd className="text-lg font-semibold" data-testid={`state-${s.key}`}>
+                {prompts[s.key]}
+              </dd>
             </div>
           ))}
         </dl>
-        <p className="mt-2 text-sm text-slate-500">{q.data.judgments} judgments by {q.data.labellers} labellers · {prompts.total} prompts</p>
+        <p className="mt-2 text-sm text-slate-500">
+          {q.data.judgments} judgments by {q.data.labellers} labellers · {prompts.total} prompts
+        </p>
         {q.data.skipReasons.length > 0 && (
-          <p className="mt-1 text-xs text-slate-500">Skips: {q.data.skipReasons.map((s) => `${SKIP_REASON_LABELS[s.reason as TSkipReason] ?? s.reason} (${s.count})`).join(", ")}</p>
+          <p className="mt-1 text-xs text-slate-500">
+            Skips:{" "}
+            {q.data.skipReasons
+              .map((s) => `${SKIP_REASON_LABELS[s.reason as TSkipReason] ?? s.reason} (${s.count})`)
+              .join(", ")}
+          </p>
         )}
       </Card>
       <Card title="Judgments per day (30 days)">

@@ -31,10 +31,15 @@ export function ImportPanel({ projectId }: { projectId: string }) {
   const [uploaded, setUploaded] = useState<number | null>(null);
   const [importId, setImportId] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const status = useQuery(trpc.admin.projects.importStatus.queryOptions({ importId: importId ?? "" }, {
-    enabled: !!importId,
-    refetchInterval: (q) => (q.state.data?.status === "running" ? 500 : false),
-  }));
+  const status = useQuery(
+    trpc.admin.projects.importStatus.queryOptions(
+      { importId: importId ?? "" },
+      {
+        enabled: !!importId,
+        refetchInterval: (q) => (q.state.data?.status === "running" ? 500 : false),
+      },
+    ),
+  );
   const history = useQuery(trpc.admin.projects.imports.queryOptions({ projectId }));
   const report = status.data;
   const finished = report && report.status !== "running" ? report.id : null;
@@ -48,7 +53,11 @@ export function ImportPanel({ projectId }: { projectId: string }) {
     setImportId(null);
     setUploaded(0);
     try {
-      const r = await upload(`/api/admin/projects/${projectId}/import?format=${format}&partial=${isPartial ? 1 : 0}`, file, setUploaded);
+      const r = await upload(
+        `/api/admin/projects/${projectId}/import?format=${format}&partial=${isPartial ? 1 : 0}`,
+        file,
+        setUploaded,
+      );
       setImportId(r.importId);
     } catch (e) {
       setError(e);
@@ -60,48 +69,110 @@ export function ImportPanel({ projectId }: { projectId: string }) {
   return (
     <Card title="Import prompts">
       <p className="mb-3 text-sm text-slate-600">
-        JSONL of <code>{"{prompt}"}</code> or <code>{"{messages}"}</code> with optional <code>candidates</code>; CSV with <code>prompt</code>, <code>candidate_1..K</code>;
-        HH-RLHF <code>chosen</code>/<code>rejected</code> transcripts; TRL preference rows. Gzip (<code>.gz</code>) is fine. Prompts already in the project are skipped.
+        JSONL of <code>{"{prompt}"}</code> or <code>{"{messages}"}</code> with optional <code>candidates</code>; CSV
+        with <code>prompt</code>, <code>candidate_1..K</code>; HH-RLHF <code>chosen</code>/<code>rejected</code>{" "}
+        transcripts; TRL preference rows. Gzip (<code>.gz</code>) is fine. Prompts already in the project are skipped.
       </p>
       <div className="grid gap-3 sm:grid-cols-3">
-        <Field label="File"><input type="file" accept=".jsonl,.json,.csv,.gz,.txt" onChange={(e) => setFile(e.target.files?.[0] ?? null)} data-testid="import-file" className="text-sm" /></Field>
+        <Field label="File">
+          <input
+            type="file"
+            accept=".jsonl,.json,.csv,.gz,.txt"
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            data-testid="import-file"
+            className="text-sm"
+          />
+        </Field>
         <Field label="Format">
-          <select className="rounded-md border border-slate-300 px-2 py-2 text-sm" value={format} onChange={(e) => setFormat(e.target.value as TImportFormat)} data-testid="import-format">
-            {IMPORT_FORMATS.map((f) => <option key={f} value={f}>{f === "auto" ? "detect" : f}</option>)}
+          <select
+            className="rounded-md border border-slate-300 px-2 py-2 text-sm"
+            value={format}
+            onChange={(e) => setFormat(e.target.value as TImportFormat)}
+            data-testid="import-format"
+          >
+            {IMPORT_FORMATS.map((f) => (
+              <option key={f} value={f}>
+                {f === "auto" ? "detect" : f}
+              </option>
+            ))}
           </select>
         </Field>
         <label className="flex items-center gap-2 self-end pb-2 text-sm">
-          <input type="checkbox" checked={isPartial} onChange={(e) => setIsPartial(e.target.checked)} /> import valid lines even if some are bad
+          <input type="checkbox" checked={isPartial} onChange={(e) => setIsPartial(e.target.checked)} /> import valid
+          lines even if some are bad
         </label>
       </div>
-      <Button className="mt-3" disabled={!file || uploaded !== null || report?.status === "running"} onClick={start} data-testid="start-import">Import</Button>
+      <Button
+        className="mt-3"
+        disabled={!file || uploaded !== null || report?.status === "running"}
+        onClick={start}
+        data-testid="start-import"
+      >
+        Import
+      </Button>
       {uploaded !== null && <p className="mt-2 text-sm text-slate-600">Uploading… {Math.round(uploaded * 100)}%</p>}
       {report?.status === "running" && (
         <p className="mt-2 text-sm text-slate-600" data-testid="import-progress">
-          {report.live?.phase === "writing" ? "Writing" : "Checking"}… {report.live?.linesRead ?? 0} lines read{report.live?.phase === "writing" ? `, ${report.live.promptsAdded} prompts written` : ""}
+          {report.live?.phase === "writing" ? "Writing" : "Checking"}… {report.live?.linesRead ?? 0} lines read
+          {report.live?.phase === "writing" ? `, ${report.live.promptsAdded} prompts written` : ""}
         </p>
       )}
-      <div className="mt-3"><ErrorText error={error} /></div>
+      <div className="mt-3">
+        <ErrorText error={error} />
+      </div>
       {report && report.status !== "running" && (
-        <div className={`mt-3 rounded-md border p-3 text-sm ${report.status === "done" ? "border-green-200 bg-green-50" : "border-red-200 bg-red-50"}`} data-testid="import-report">
+        <div
+          className={`mt-3 rounded-md border p-3 text-sm ${report.status === "done" ? "border-green-200 bg-green-50" : "border-red-200 bg-red-50"}`}
+          data-testid="import-report"
+        >
           <p className="font-medium">
             {report.status === "done" ? `Imported ${report.promptsAdded} prompts` : "Nothing was imported"}
             {` · ${report.duplicates} duplicates skipped · ${report.errorCount} lines with problems · ${report.linesRead} lines read`}
           </p>
           {errors.length > 0 && (
-            <ul className="mt-2 max-h-64 list-none space-y-1 overflow-y-auto font-mono text-xs" data-testid="import-errors">
-              {errors.map((e, i) => <li key={i}>{e.line > 0 ? `line ${e.line}: ` : ""}{e.message}</li>)}
+            <ul
+              className="mt-2 max-h-64 list-none space-y-1 overflow-y-auto font-mono text-xs"
+              data-testid="import-errors"
+            >
+              {errors.map((e, i) => (
+                <li key={i}>
+                  {e.line > 0 ? `line ${e.line}: ` : ""}
+                  {e.message}
+                </li>
+              ))}
             </ul>
           )}
-          {report.errorCount > errors.length && <p className="mt-1 text-xs">… and {report.errorCount - errors.length} more</p>}
+          {report.errorCount > errors.length && (
+            <p className="mt-1 text-xs">… and {report.errorCount - errors.length} more</p>
+          )}
         </div>
       )}
       {history.data && history.data.length > 0 && (
         <details className="mt-4 text-sm">
           <summary className="cursor-pointer text-slate-600">Earlier imports</summary>
           <table className="mt-2 w-full text-left text-xs">
-            <thead><tr className="text-slate-500"><th>When</th><th>File</th><th>Status</th><th>Added</th><th>Duplicates</th><th>Problems</th></tr></thead>
-            <tbody>{history.data.map((h) => <tr key={h.id}><td>{h.createdAt.toLocaleString()}</td><td>{h.filename}</td><td>{h.status}</td><td>{h.promptsAdded}</td><td>{h.duplicates}</td><td>{h.errorCount}</td></tr>)}</tbody>
+            <thead>
+              <tr className="text-slate-500">
+                <th>When</th>
+                <th>File</th>
+                <th>Status</th>
+                <th>Added</th>
+                <th>Duplicates</th>
+                <th>Problems</th>
+              </tr>
+            </thead>
+            <tbody>
+              {history.data.map((h) => (
+                <tr key={h.id}>
+                  <td>{h.createdAt.toLocaleString()}</td>
+                  <td>{h.filename}</td>
+                  <td>{h.status}</td>
+                  <td>{h.promptsAdded}</td>
+                  <td>{h.duplicates}</td>
+                  <td>{h.errorCount}</td>
+                </tr>
+              ))}
+            </tbody>
           </table>
         </details>
       )}

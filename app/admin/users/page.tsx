@@ -6,7 +6,8 @@ import { ROLES, type TRole } from "@/server/domain";
 import { useTRPC } from "../../_trpc/client";
 import { Button, Card, ErrorText, Field, Input } from "../../_components/ui";
 
-const fmtMs = (ms: number | null) => (ms === null ? "–" : ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 60_000).toFixed(1)} min`);
+const fmtMs = (ms: number | null) =>
+  ms === null ? "–" : ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 60_000).toFixed(1)} min`;
 
 export default function UsersPage() {
   const trpc = useTRPC();
@@ -15,7 +16,14 @@ export default function UsersPage() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.admin.users.list.queryKey() });
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<TRole>("labeller");
-  const invite = useMutation(trpc.admin.users.invite.mutationOptions({ onSuccess: () => { setEmail(""); void refresh(); } }));
+  const invite = useMutation(
+    trpc.admin.users.invite.mutationOptions({
+      onSuccess: () => {
+        setEmail("");
+        void refresh();
+      },
+    }),
+  );
   const revoke = useMutation(trpc.admin.users.revokeInvite.mutationOptions({ onSuccess: refresh }));
   const setDisabled = useMutation(trpc.admin.users.setDisabled.mutationOptions({ onSuccess: refresh }));
   const setUserRole = useMutation(trpc.admin.users.setRole.mutationOptions({ onSuccess: refresh }));
@@ -23,20 +31,52 @@ export default function UsersPage() {
     <main className="space-y-4">
       <h1 className="text-xl font-semibold">People</h1>
       <Card title="Invite someone">
-        <form className="flex flex-wrap items-end gap-3" onSubmit={(e) => { e.preventDefault(); invite.mutate({ email, role }); }}>
-          <div className="min-w-64 flex-1"><Field label="Email"><Input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} data-testid="invite-email" /></Field></div>
+        <form
+          className="flex flex-wrap items-end gap-3"
+          onSubmit={(e) => {
+            e.preventDefault();
+            invite.mutate({ email, role });
+          }}
+        >
+          <div className="min-w-64 flex-1">
+            <Field label="Email">
+              <Input
+                type="email"
+                required
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+                data-testid="invite-email"
+              />
+            </Field>
+          </div>
           <Field label="Role">
-            <select className="rounded-md border border-slate-300 px-2 py-2 text-sm" value={role} onChange={(e) => setRole(e.target.value as TRole)}>
-              {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
+            <select
+              className="rounded-md border border-slate-300 px-2 py-2 text-sm"
+              value={role}
+              onChange={(e) => setRole(e.target.value as TRole)}
+            >
+              {ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
             </select>
           </Field>
-          <Button type="submit" disabled={invite.isPending} data-testid="send-invite">Create invite link</Button>
+          <Button type="submit" disabled={invite.isPending} data-testid="send-invite">
+            Create invite link
+          </Button>
         </form>
-        <div className="mt-3"><ErrorText error={invite.error} /></div>
+        <div className="mt-3">
+          <ErrorText error={invite.error} />
+        </div>
         {invite.data && (
           <div className="mt-3 rounded-md border border-green-200 bg-green-50 p-3 text-sm">
-            <p>Send this link to <strong>{invite.data.email}</strong> (valid for 7 days, shown once):</p>
-            <code className="mt-1 block break-all" data-testid="invite-link">{invite.data.url}</code>
+            <p>
+              Send this link to <strong>{invite.data.email}</strong> (valid for 7 days, shown once):
+            </p>
+            <code className="mt-1 block break-all" data-testid="invite-link">
+              {invite.data.url}
+            </code>
           </div>
         )}
       </Card>
@@ -46,8 +86,12 @@ export default function UsersPage() {
           <ul className="divide-y divide-slate-100 text-sm">
             {list.data.invites.map((i) => (
               <li key={i.id} className="flex items-center justify-between gap-2 py-2">
-                <span>{i.email} · {i.role} · expires {i.expiresAt.toLocaleDateString()}</span>
-                <Button variant="secondary" onClick={() => revoke.mutate({ inviteId: i.id })}>Revoke</Button>
+                <span>
+                  {i.email} · {i.role} · expires {i.expiresAt.toLocaleDateString()}
+                </span>
+                <Button variant="secondary" onClick={() => revoke.mutate({ inviteId: i.id })}>
+                  Revoke
+                </Button>
               </li>
             ))}
           </ul>
@@ -56,15 +100,35 @@ export default function UsersPage() {
       <Card title="Accounts">
         <div className="overflow-x-auto">
           <table className="w-full text-left text-sm" data-testid="users-table">
-            <thead className="text-xs text-slate-500"><tr><th className="py-1">Email</th><th>Name</th><th>Role</th><th>Judgments</th><th>Skips</th><th>Median time</th><th>Last sign-in</th><th /></tr></thead>
+            <thead className="text-xs text-slate-500">
+              <tr>
+                <th className="py-1">Email</th>
+                <th>Name</th>
+                <th>Role</th>
+                <th>Judgments</th>
+                <th>Skips</th>
+                <th>Median time</th>
+                <th>Last sign-in</th>
+                <th />
+              </tr>
+            </thead>
             <tbody className="divide-y divide-slate-100">
               {list.data?.users.map((u) => (
                 <tr key={u.id} className={u.isDisabled ? "text-slate-400" : ""} data-testid={`user-${u.email}`}>
                   <td className="py-2">{u.email}</td>
                   <td>{u.name}</td>
                   <td>
-                    <select aria-label={`Role of ${u.email}`} className="rounded border border-slate-200 px-1 py-1" value={u.role} onChange={(e) => setUserRole.mutate({ userId: u.id, role: e.target.value as TRole })}>
-                      {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
+                    <select
+                      aria-label={`Role of ${u.email}`}
+                      className="rounded border border-slate-200 px-1 py-1"
+                      value={u.role}
+                      onChange={(e) => setUserRole.mutate({ userId: u.id, role: e.target.value as TRole })}
+                    >
+                      {ROLES.map((r) => (
+                        <option key={r} value={r}>
+                          {r}
+                        </option>
+                      ))}
                     </select>
                   </td>
                   <td>{u.judgments}</td>
@@ -72,7 +136,10 @@ export default function UsersPage() {
                   <td>{fmtMs(u.medianMs)}</td>
                   <td>{u.lastLoginAt ? u.lastLoginAt.toLocaleString() : "never"}</td>
                   <td className="text-right">
-                    <Button variant={u.isDisabled ? "secondary" : "danger"} onClick={() => setDisabled.mutate({ userId: u.id, isDisabled: !u.isDisabled })}>
+                    <Button
+                      variant={u.isDisabled ? "secondary" : "danger"}
+                      onClick={() => setDisabled.mutate({ userId: u.id, isDisabled: !u.isDisabled })}
+                    >
                       {u.isDisabled ? "Enable" : "Disable"}
                     </Button>
                   </td>

@@ -30,7 +30,10 @@ export default function LabelTaskPage({ params }: { params: Promise<{ slug: stri
   const loadNext = useCallback(() => {
     setLeaseLost(false);
     setIsSkipping(false);
-    next.mutate({ projectSlug: slug }, { onSuccess: (t) => setBoard(t ? initialBoardState(t.candidates.map((c) => c.id)) : null) });
+    next.mutate(
+      { projectSlug: slug },
+      { onSuccess: (t) => setBoard(t ? initialBoardState(t.candidates.map((c) => c.id)) : null) },
+    );
     void queryClient.invalidateQueries({ queryKey: trpc.label.progress.queryKey() });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [slug]);
@@ -50,25 +53,41 @@ export default function LabelTaskPage({ params }: { params: Promise<{ slug: stri
   return (
     <main className="mx-auto max-w-7xl space-y-4 px-4 py-4">
       <div className="flex flex-wrap items-center gap-3">
-        <Link href="/label" className="text-sm text-slate-500 hover:underline">← Projects</Link>
+        <Link href="/label" className="text-sm text-slate-500 hover:underline">
+          ← Projects
+        </Link>
         <h1 className="text-lg font-semibold">{task?.projectName ?? slug}</h1>
         <span className="text-sm text-slate-500" data-testid="progress">
           {progress.data ? `${progress.data.today} today · ${progress.data.total} total` : ""}
         </span>
-        <Button variant="secondary" className="ml-auto" onClick={() => setIsGuidelinesOpen(true)} data-testid="open-guidelines">Guidelines</Button>
+        <Button
+          variant="secondary"
+          className="ml-auto"
+          onClick={() => setIsGuidelinesOpen(true)}
+          data-testid="open-guidelines"
+        >
+          Guidelines
+        </Button>
       </div>
       <ErrorText error={next.error} />
       {next.isPending && <p className="text-slate-500">Loading the next prompt…</p>}
       {next.isSuccess && !task && (
         <div className="rounded-lg border border-slate-200 bg-white p-6 text-center" data-testid="queue-empty">
           <p className="font-medium">Nothing left to label here right now.</p>
-          <p className="mt-1 text-sm text-slate-500">Other labellers may hold the remaining prompts; check back later.</p>
-          <Button variant="secondary" className="mt-3" onClick={loadNext}>Check again</Button>
+          <p className="mt-1 text-sm text-slate-500">
+            Other labellers may hold the remaining prompts; check back later.
+          </p>
+          <Button variant="secondary" className="mt-3" onClick={loadNext}>
+            Check again
+          </Button>
         </div>
       )}
       {leaseLost && (
         <div role="alert" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm">
-          Your hold on this prompt ended, so it may go to someone else. <button className="underline" onClick={loadNext}>Load the next prompt</button>
+          Your hold on this prompt ended, so it may go to someone else.{" "}
+          <button className="underline" onClick={loadNext}>
+            Load the next prompt
+          </button>
         </div>
       )}
       {task && board && (
@@ -89,10 +108,18 @@ export default function LabelTaskPage({ params }: { params: Promise<{ slug: stri
         <SkipDialog
           isBusy={skip.isPending}
           onCancel={() => setIsSkipping(false)}
-          onSkip={(reason, note) => skip.mutate({ assignmentId: task.assignmentId, reason, note, totalMs: timer().totalMs })}
+          onSkip={(reason, note) =>
+            skip.mutate({ assignmentId: task.assignmentId, reason, note, totalMs: timer().totalMs })
+          }
         />
       )}
-      {isGuidelinesOpen && <GuidelinesDrawer projectSlug={slug} version={task?.guidelineVersion} onClose={() => setIsGuidelinesOpen(false)} />}
+      {isGuidelinesOpen && (
+        <GuidelinesDrawer
+          projectSlug={slug}
+          version={task?.guidelineVersion}
+          onClose={() => setIsGuidelinesOpen(false)}
+        />
+      )}
     </main>
   );
 }

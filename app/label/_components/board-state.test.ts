@@ -111,7 +111,9 @@ describe("flags", () => {
   it("toggles kinds and removes empty entries", () => {
     const on = toggleFlag({}, "A", "harmful");
     expect(on).toEqual({ A: { kinds: ["harmful"], note: "" } });
-    expect(toggleFlag(toggleFlag(on, "A", "off_task"), "A", "harmful")).toEqual({ A: { kinds: ["off_task"], note: "" } });
+    expect(toggleFlag(toggleFlag(on, "A", "off_task"), "A", "harmful")).toEqual({
+      A: { kinds: ["off_task"], note: "" },
+    });
     expect(toggleFlag(on, "A", "harmful")).toEqual({});
   });
   it("keeps the note with 'other' and clears it when 'other' goes", () => {

@@ -44,7 +44,17 @@ export function excerptOf(text: string): string {
   return line ?? "(empty answer)";
 }
 
-export function CandidateCard({ candidate, letter, tierIndex, tierCount, tierSize, isSelected, isFlagMenuOpen, flag, actions }: TProps) {
+export function CandidateCard({
+  candidate,
+  letter,
+  tierIndex,
+  tierCount,
+  tierSize,
+  isSelected,
+  isFlagMenuOpen,
+  flag,
+  actions,
+}: TProps) {
   const { id } = candidate;
   const flagButtonRef = useRef<HTMLButtonElement>(null);
   const sortable = useSortable({ id });
@@ -81,7 +91,9 @@ export function CandidateCard({ candidate, letter, tierIndex, tierCount, tierSiz
           <span className="text-sm font-semibold tabular-nums text-slate-600" title="Current rank">
             #{tierIndex + 1}
           </span>
-          <span className="hidden min-w-0 flex-1 truncate text-sm text-slate-700 lg:block">{excerptOf(candidate.text)}</span>
+          <span className="hidden min-w-0 flex-1 truncate text-sm text-slate-700 lg:block">
+            {excerptOf(candidate.text)}
+          </span>
           <FlagBadges flag={flag} />
           <span className="flex-1 lg:hidden" />
           <div className="relative">

@@ -38,7 +38,9 @@ function press(action: () => void) {
     requestAnimationFrame(() => {
       const card = document.querySelector(`[data-candidate-id="${CSS.escape(candidateId)}"]`);
       const buttons = [...(card?.querySelectorAll<HTMLButtonElement>("button[data-testid]") ?? [])];
-      const target = buttons.find((b) => b.dataset.testid === testId && !b.disabled) ?? buttons.find((b) => !b.disabled && b.dataset.testid?.startsWith("move-"));
+      const target =
+        buttons.find((b) => b.dataset.testid === testId && !b.disabled) ??
+        buttons.find((b) => !b.disabled && b.dataset.testid?.startsWith("move-"));
       target?.focus();
     });
   };

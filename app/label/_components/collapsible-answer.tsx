@@ -27,7 +27,10 @@ export function CollapsibleAnswer({ text, label, id }: { text: string; label: st
       <div ref={bodyRef} id={id} className={isExpanded ? "" : "relative max-h-96 overflow-hidden"}>
         <Markdown text={text} />
         {!isExpanded && isLong && (
-          <div aria-hidden="true" className="pointer-events-none absolute inset-x-0 bottom-0 h-10 bg-linear-to-t from-white" />
+          <div
+            aria-hidden="true"
+            className="pointer-events-none absolute inset-x-0 bottom-0 h-10 bg-linear-to-t from-white"
+          />
         )}
       </div>
       {(isLong || isExpanded) && (

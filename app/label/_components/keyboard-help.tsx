@@ -50,7 +50,15 @@ export function KeyboardHelp({ isOpen, onClose }: { isOpen: boolean; onClose: ()
           {BOARD_SHORTCUTS.map(({ keys, action }) => (
             <div key={action} className="contents">
               <dt className="flex items-center gap-1 whitespace-nowrap">
-                {keys.map((key) => (key === "…" ? <span key={key}>…</span> : <kbd key={key} className={kbd}>{key}</kbd>))}
+                {keys.map((key) =>
+                  key === "…" ? (
+                    <span key={key}>…</span>
+                  ) : (
+                    <kbd key={key} className={kbd}>
+                      {key}
+                    </kbd>
+                  ),
+                )}
               </dt>
               <dd>{action}</dd>
             </div>

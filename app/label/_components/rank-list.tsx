@@ -20,7 +20,17 @@ type TProps = {
   onDraggingChange: (isDragging: boolean) => void;
 };
 
-export function RankList({ tiers, candidates, letters, flags, selectedId, flagMenuFor, actions, onReorder, onDraggingChange }: TProps) {
+export function RankList({
+  tiers,
+  candidates,
+  letters,
+  flags,
+  selectedId,
+  flagMenuFor,
+  actions,
+  onReorder,
+  onDraggingChange,
+}: TProps) {
   // A stable id keeps dnd-kit's generated aria ids identical between server and client renders.
   const dndId = useId();
   const sensors = useSensors(

@@ -11,7 +11,9 @@ const candidates = [
 ];
 const noop = () => {};
 const render = (state: TBoardState) =>
-  renderToStaticMarkup(<RankingBoard candidates={candidates} state={state} onChange={noop} onSubmit={noop} onSkip={noop} />);
+  renderToStaticMarkup(
+    <RankingBoard candidates={candidates} state={state} onChange={noop} onSubmit={noop} onSkip={noop} />,
+  );
 
 /** The markup of the element carrying `data-testid`, up to the next tier (good enough to check membership). */
 function tierSlice(html: string, n: number): string {
@@ -23,9 +25,14 @@ function tierSlice(html: string, n: number): string {
 describe("RankingBoard (server render)", () => {
   it("renders one tier per candidate in shown order, with all controls", () => {
     const html = render(initialBoardState(candidates.map((c) => c.id)));
-    for (const [n, letter] of [[1, "A"], [2, "B"], [3, "C"]] as const) {
+    for (const [n, letter] of [
+      [1, "A"],
+      [2, "B"],
+      [3, "C"],
+    ] as const) {
       expect(tierSlice(html, n)).toContain(`data-testid="candidate-card-${letter}"`);
-      for (const id of ["move-up", "move-down", "tie", "flag-button"]) expect(html).toContain(`data-testid="${id}-${letter}"`);
+      for (const id of ["move-up", "move-down", "tie", "flag-button"])
+        expect(html).toContain(`data-testid="${id}-${letter}"`);
       expect(html).toContain(`data-testid="answer-column-${letter}"`);
     }
     for (const id of ["submit-button", "skip-button", "keyboard-help", "none-acceptable", "rationale"]) {

@@ -23,7 +23,10 @@ function useKeepInView(rootRef: RefObject<HTMLElement | null>, selectedId: strin
     const column = root.querySelector<HTMLElement>(`[data-column-for="${esc}"]`);
     const strip = column?.parentElement;
     if (!column || !strip || strip.scrollWidth <= strip.clientWidth) return;
-    if (column.offsetLeft < strip.scrollLeft || column.offsetLeft + column.offsetWidth > strip.scrollLeft + strip.clientWidth) {
+    if (
+      column.offsetLeft < strip.scrollLeft ||
+      column.offsetLeft + column.offsetWidth > strip.scrollLeft + strip.clientWidth
+    ) {
       strip.scrollTo({ left: column.offsetLeft - strip.offsetLeft });
     }
   }, [rootRef, selectedId, layoutKey]);
@@ -48,7 +51,10 @@ export function RankingBoard(props: TBoardProps) {
       />
       <div className="grid items-start gap-4 lg:grid-cols-[minmax(0,1fr)_22rem]">
         <section aria-labelledby="ranking-heading" className="min-w-0">
-          <h2 id="ranking-heading" className="mb-2 flex flex-wrap items-baseline gap-x-2 text-sm font-semibold text-slate-800">
+          <h2
+            id="ranking-heading"
+            className="mb-2 flex flex-wrap items-baseline gap-x-2 text-sm font-semibold text-slate-800"
+          >
             Your ranking, best first
             <span className="font-normal text-slate-500">
               Drag, use the buttons, or press 1–9 then ↑/↓. Tie answers that are equally good.

@@ -18,7 +18,15 @@ type TProps = {
   onShowHelp: () => void;
 };
 
-function SubmitConfirmation({ isBusy, onConfirm, onCancel }: { isBusy: boolean; onConfirm: () => void; onCancel: () => void }) {
+function SubmitConfirmation({
+  isBusy,
+  onConfirm,
+  onCancel,
+}: {
+  isBusy: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
   const confirmRef = useRef<HTMLButtonElement>(null);
   // Focus on the confirm button makes Enter confirm and Escape cancel without more key handling.
   useEffect(() => confirmRef.current?.focus(), []);
@@ -26,7 +34,14 @@ function SubmitConfirmation({ isBusy, onConfirm, onCancel }: { isBusy: boolean; 
     <div role="alert" className="rounded-lg border border-amber-400 bg-amber-50 p-3 text-sm text-amber-950">
       <p className="font-medium">You are submitting the answers in the order they were shown. Submit anyway?</p>
       <div className="mt-2 flex flex-wrap gap-2">
-        <button ref={confirmRef} type="button" data-testid="confirm-submit" disabled={isBusy} onClick={onConfirm} className={primaryButton}>
+        <button
+          ref={confirmRef}
+          type="button"
+          data-testid="confirm-submit"
+          disabled={isBusy}
+          onClick={onConfirm}
+          className={primaryButton}
+        >
           Submit anyway <kbd className={kbd}>Enter</kbd>
         </button>
         <button type="button" onClick={onCancel} className={secondaryButton}>
@@ -73,10 +88,23 @@ export function SubmitPanel(props: TProps) {
         <SubmitConfirmation isBusy={props.isBusy} onConfirm={props.onConfirm} onCancel={props.onCancelConfirm} />
       )}
       <div className="flex flex-wrap items-center gap-2">
-        <button type="button" data-testid="submit-button" disabled={props.isBusy} aria-busy={props.isBusy} onClick={props.onSubmit} className={primaryButton}>
+        <button
+          type="button"
+          data-testid="submit-button"
+          disabled={props.isBusy}
+          aria-busy={props.isBusy}
+          onClick={props.onSubmit}
+          className={primaryButton}
+        >
           Submit <kbd className={kbd}>Enter</kbd>
         </button>
-        <button type="button" data-testid="skip-button" disabled={props.isBusy} onClick={props.onSkip} className={secondaryButton}>
+        <button
+          type="button"
+          data-testid="skip-button"
+          disabled={props.isBusy}
+          onClick={props.onSkip}
+          className={secondaryButton}
+        >
           Skip <kbd className={kbd}>s</kbd>
         </button>
         <button

@@ -25,7 +25,8 @@ export function useBoardController({ candidates, state, onChange, onSubmit, onSk
   const letters = useMemo(() => new Map(candidates.map((c, i) => [c.id, board.letterFor(i)])), [candidates]);
   const tiers = useMemo(() => board.normalizeTiers(state.tiers, ids), [state.tiers, ids]);
   const rankOf = useMemo(
-    () => new Map(tiers.flatMap((tier, i) => tier.map((id) => [id, { rank: i + 1, isTied: tier.length > 1 }] as const))),
+    () =>
+      new Map(tiers.flatMap((tier, i) => tier.map((id) => [id, { rank: i + 1, isTied: tier.length > 1 }] as const))),
     [tiers],
   );
 
@@ -80,7 +81,8 @@ export function useBoardController({ candidates, state, onChange, onSubmit, onSk
     }
     return true;
   };
-  const toggleTie = (id: string) => move((tiers.find((t) => t.includes(id))?.length ?? 0) > 1 ? board.untie : board.tieWithAbove, id);
+  const toggleTie = (id: string) =>
+    move((tiers.find((t) => t.includes(id))?.length ?? 0) > 1 ? board.untie : board.tieWithAbove, id);
 
   const requestSubmit = () => {
     if (isBusy) return;
@@ -152,8 +154,22 @@ export function useBoardController({ candidates, state, onChange, onSubmit, onSk
   };
 
   return {
-    tiers, byId, letters, rankOf, selectedId, flagMenuFor, isHelpOpen, isConfirming, problem, announcement,
-    cardActions, keyHandlers, update, requestSubmit, setHelpOpen, setConfirming,
+    tiers,
+    byId,
+    letters,
+    rankOf,
+    selectedId,
+    flagMenuFor,
+    isHelpOpen,
+    isConfirming,
+    problem,
+    announcement,
+    cardActions,
+    keyHandlers,
+    update,
+    requestSubmit,
+    setHelpOpen,
+    setConfirming,
     confirmSubmit: () => {
       if (isBusy) return;
       setConfirming(false);

@@ -13,11 +13,14 @@ export function useTaskTimer(taskKey: string | undefined) {
     started.current = Date.now();
     active.current = 0;
     lastInput.current = Date.now();
-    const touch = () => { lastInput.current = Date.now(); };
+    const touch = () => {
+      lastInput.current = Date.now();
+    };
     const events = ["keydown", "pointerdown", "pointermove", "wheel", "scroll"] as const;
     events.forEach((e) => window.addEventListener(e, touch, { passive: true }));
     const tick = setInterval(() => {
-      if (document.visibilityState === "visible" && Date.now() - lastInput.current < IDLE_AFTER_MS) active.current += TICK_MS;
+      if (document.visibilityState === "visible" && Date.now() - lastInput.current < IDLE_AFTER_MS)
+        active.current += TICK_MS;
     }, TICK_MS);
     return () => {
       clearInterval(tick);

@@ -3,7 +3,12 @@ import { z } from "zod";
 import { adminProcedure, router } from "../trpc";
 import { ZProjectSettings, ZProjectStatus, ZRole, ZSlug } from "../../domain";
 import { findProjects, getGuidelines, getProjectBySlug } from "../../services/projects/project-queries";
-import { createProject, setProjectStatus, updateGuidelines, updateProject } from "../../services/projects/mutate-project";
+import {
+  createProject,
+  setProjectStatus,
+  updateGuidelines,
+  updateProject,
+} from "../../services/projects/mutate-project";
 import { findPrompts } from "../../services/projects/find-prompts";
 import { findUsers } from "../../services/users/find-users";
 import { createInvite } from "../../services/users/create-invite";
@@ -18,7 +23,9 @@ const ZGuidelines = z.string().max(100_000);
 
 export const adminRouter = router({
   projects: router({
-    list: adminProcedure.input(z.object({ includeArchived: z.boolean().default(false) })).query(({ input }) => findProjects(input)),
+    list: adminProcedure
+      .input(z.object({ includeArchived: z.boolean().default(false) }))
+      .query(({ input }) => findProjects(input)),
     get: adminProcedure.input(z.object({ slug: ZSlug })).query(({ input }) => getProjectBySlug(input)),
     create: adminProcedure
       .input(z.object({ slug: ZSlug, settings: ZProjectSettings, guidelines: ZGuidelines.default("") }))
@@ -29,13 +36,21 @@ export const adminRouter = router({
     setStatus: adminProcedure
       .input(z.object({ projectId: ZId, status: ZProjectStatus }))
       .mutation(({ ctx, input }) => setProjectStatus({ actorId: ctx.viewer.userId, ...input })),
-    guidelines: adminProcedure.input(z.object({ projectId: ZId, version: z.number().int().min(1).optional() })).query(({ input }) => getGuidelines(input)),
+    guidelines: adminProcedure
+      .input(z.object({ projectId: ZId, version: z.number().int().min(1).optional() }))
+      .query(({ input }) => getGuidelines(input)),
     updateGuidelines: adminProcedure
       .input(z.object({ projectId: ZId, body: ZGuidelines }))
       .mutation(({ ctx, input }) => updateGuidelines({ actorId: ctx.viewer.userId, ...input })),
     dashboard: adminProcedure.input(z.object({ projectId: ZId })).query(({ input }) => getProjectDashboard(input)),
     prompts: adminProcedure
-      .input(z.object({ projectId: ZId, page: z.number().int().min(0).default(0), pageSize: z.number().int().min(1).max(100).default(20) }))
+      .input(
+        z.object({
+          projectId: ZId,
+          page: z.number().int().min(0).default(0),
+          pageSize: z.number().int().min(1).max(100).default(20),
+        }),
+      )
       .query(({ input }) => findPrompts(input)),
     imports: adminProcedure.input(z.object({ projectId: ZId })).query(({ input }) => findImports(input)),
     importStatus: adminProcedure.input(z.object({ importId: ZId })).query(({ input }) => getImport(input)),
@@ -45,11 +60,15 @@ export const adminRouter = router({
     invite: adminProcedure
       .input(z.object({ email: z.string().trim().toLowerCase().email("enter a valid email address"), role: ZRole }))
       .mutation(({ ctx, input }) => createInvite({ actorId: ctx.viewer.userId, ...input })),
-    revokeInvite: adminProcedure.input(z.object({ inviteId: ZId })).mutation(({ ctx, input }) => revokeInvite({ actorId: ctx.viewer.userId, ...input })),
+    revokeInvite: adminProcedure
+      .input(z.object({ inviteId: ZId }))
+      .mutation(({ ctx, input }) => revokeInvite({ actorId: ctx.viewer.userId, ...input })),
     setDisabled: adminProcedure
       .input(z.object({ userId: ZId, isDisabled: z.boolean() }))
       .mutation(({ ctx, input }) => setUserDisabled({ actorId: ctx.viewer.userId, ...input })),
-    setRole: adminProcedure.input(z.object({ userId: ZId, role: ZRole })).mutation(({ ctx, input }) => setUserRole({ actorId: ctx.viewer.userId, ...input })),
+    setRole: adminProcedure
+      .input(z.object({ userId: ZId, role: ZRole }))
+      .mutation(({ ctx, input }) => setUserRole({ actorId: ctx.viewer.userId, ...input })),
   }),
   audit: adminProcedure
     .input(z.object({ cursor: ZId.optional(), limit: z.number().int().min(1).max(200).default(50) }))

@@ -12,7 +12,10 @@ const ZPassword = z.string().min(1).max(200);
 const ZToken = z.string().min(10).max(200);
 
 export const authRouter = router({
-  me: publicProcedure.query(({ ctx }) => ctx.viewer && { id: ctx.viewer.userId, email: ctx.viewer.email, name: ctx.viewer.name, role: ctx.viewer.role }),
+  me: publicProcedure.query(
+    ({ ctx }) =>
+      ctx.viewer && { id: ctx.viewer.userId, email: ctx.viewer.email, name: ctx.viewer.name, role: ctx.viewer.role },
+  ),
 
   signIn: publicProcedure.input(z.object({ email: ZEmail, password: ZPassword })).mutation(async ({ ctx, input }) => {
     const s = await signIn({ ...input, ip: ctx.ip, userAgent: ctx.userAgent });
@@ -29,7 +32,13 @@ export const authRouter = router({
   inviteInfo: publicProcedure.input(z.object({ token: ZToken })).query(({ input }) => getInviteInfo(input)),
 
   acceptInvite: publicProcedure
-    .input(z.object({ token: ZToken, name: z.string().trim().min(1, "enter your name").max(100), password: z.string().min(10, "use at least 10 characters").max(200) }))
+    .input(
+      z.object({
+        token: ZToken,
+        name: z.string().trim().min(1, "enter your name").max(100),
+        password: z.string().min(10, "use at least 10 characters").max(200),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
       const s = await acceptInvite({ ...input, userAgent: ctx.userAgent });
       ctx.resHeaders.append("Set-Cookie", sessionCookie(s.token, s.expiresAt));
@@ -38,5 +47,7 @@ export const authRouter = router({
 
   changePassword: labellerProcedure
     .input(z.object({ current: ZPassword, next: z.string().min(10, "use at least 10 characters").max(200) }))
-    .mutation(({ ctx, input }) => changePassword({ userId: ctx.viewer.userId, keepSessionId: ctx.viewer.sessionId, ...input })),
+    .mutation(({ ctx, input }) =>
+      changePassword({ userId: ctx.viewer.userId, keepSessionId: ctx.viewer.sessionId, ...input }),
+    ),
 });

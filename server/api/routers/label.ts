@@ -10,24 +10,46 @@ import { findLabellerProjects, getLabellerProgress } from "../../services/queue/
 import { getGuidelines, getProjectBySlug } from "../../services/projects/project-queries";
 
 const ZId = z.string().min(1).max(64);
-const ZMs = z.number().int().min(0).max(7 * 86_400_000);
+const ZMs = z
+  .number()
+  .int()
+  .min(0)
+  .max(7 * 86_400_000);
 
 export const labelRouter = router({
   projects: labellerProcedure.query(({ ctx }) => findLabellerProjects({ userId: ctx.viewer.userId })),
 
-  next: labellerProcedure.input(z.object({ projectSlug: ZSlug })).mutation(({ ctx, input }) => leaseNext({ userId: ctx.viewer.userId, projectSlug: input.projectSlug })),
+  next: labellerProcedure
+    .input(z.object({ projectSlug: ZSlug }))
+    .mutation(({ ctx, input }) => leaseNext({ userId: ctx.viewer.userId, projectSlug: input.projectSlug })),
 
-  heartbeat: labellerProcedure.input(z.object({ assignmentId: ZId })).mutation(({ ctx, input }) => renewLease({ userId: ctx.viewer.userId, assignmentId: input.assignmentId })),
+  heartbeat: labellerProcedure
+    .input(z.object({ assignmentId: ZId }))
+    .mutation(({ ctx, input }) => renewLease({ userId: ctx.viewer.userId, assignmentId: input.assignmentId })),
 
   submit: labellerProcedure
-    .input(z.object({
-      assignmentId: ZId, tiers: ZTiers, noneAcceptable: z.boolean(), flags: ZCandidateFlags,
-      rationale: z.string().max(10_000).default(""), totalMs: ZMs, activeMs: ZMs,
-    }))
+    .input(
+      z.object({
+        assignmentId: ZId,
+        tiers: ZTiers,
+        noneAcceptable: z.boolean(),
+        flags: ZCandidateFlags,
+        rationale: z.string().max(10_000).default(""),
+        totalMs: ZMs,
+        activeMs: ZMs,
+      }),
+    )
     .mutation(({ ctx, input }) => submitJudgment({ ...input, userId: ctx.viewer.userId })),
 
   skip: labellerProcedure
-    .input(z.object({ assignmentId: ZId, reason: ZSkipReason, note: z.string().max(2000).default(""), totalMs: ZMs.default(0) }))
+    .input(
+      z.object({
+        assignmentId: ZId,
+        reason: ZSkipReason,
+        note: z.string().max(2000).default(""),
+        totalMs: ZMs.default(0),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
       await skipTask({ ...input, userId: ctx.viewer.userId });
       return { ok: true };
@@ -38,8 +60,10 @@ export const labelRouter = router({
     return getLabellerProgress({ userId: ctx.viewer.userId, projectId });
   }),
 
-  guidelines: labellerProcedure.input(z.object({ projectSlug: ZSlug, version: z.number().int().min(1).optional() })).query(async ({ input }) => {
-    const project = await getProjectBySlug({ slug: input.projectSlug });
-    return { projectName: project.name, ...(await getGuidelines({ projectId: project.id, version: input.version })) };
-  }),
+  guidelines: labellerProcedure
+    .input(z.object({ projectSlug: ZSlug, version: z.number().int().min(1).optional() }))
+    .query(async ({ input }) => {
+      const project = await getProjectBySlug({ slug: input.projectSlug });
+      return { projectName: project.name, ...(await getGuidelines({ projectId: project.id, version: input.version })) };
+    }),
 });

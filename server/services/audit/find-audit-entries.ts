@@ -10,8 +10,13 @@ export async function findAuditEntries(opts: { cursor?: string; limit: number })
   });
   const hasMore = rows.length > opts.limit;
   const items = rows.slice(0, opts.limit).map((r) => ({
-    id: r.id, action: r.action, targetType: r.targetType, targetId: r.targetId,
-    details: r.details, createdAt: r.createdAt, actorEmail: r.actor?.email ?? null,
+    id: r.id,
+    action: r.action,
+    targetType: r.targetType,
+    targetId: r.targetId,
+    details: r.details,
+    createdAt: r.createdAt,
+    actorEmail: r.actor?.email ?? null,
   }));
   return { items, nextCursor: hasMore ? items[items.length - 1]?.id : undefined };
 }

@@ -4,7 +4,14 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { getDb } from "../../db";
 import { AppError } from "../../errors";
-import { ZCandidateFlags, ZMessage, ZTiers, type TCandidateSource, type TExportFormat, type TTrlShape } from "../../domain";
+import {
+  ZCandidateFlags,
+  ZMessage,
+  ZTiers,
+  type TCandidateSource,
+  type TExportFormat,
+  type TTrlShape,
+} from "../../domain";
 import { pairsFromTiers } from "./pairs-from-tiers";
 import { trlRow } from "./format-trl";
 import { hhRow } from "./format-hh";
@@ -26,7 +33,8 @@ const ZMessages = z.array(ZMessage);
 const ZIds = z.array(z.string());
 const ZParams = z.record(z.string(), z.unknown()).nullable();
 
-export const exportFilename = (slug: string, format: TExportFormat) => `${slug}-${format}-${new Date().toISOString().slice(0, 10)}.jsonl`;
+export const exportFilename = (slug: string, format: TExportFormat) =>
+  `${slug}-${format}-${new Date().toISOString().slice(0, 10)}.jsonl`;
 
 export async function* exportLines(opts: TExportOptions): AsyncGenerator<string> {
   const db = getDb();
@@ -36,10 +44,18 @@ export async function* exportLines(opts: TExportOptions): AsyncGenerator<string>
   let afterSeq = 0;
   for (;;) {
     const prompts = await db.prompt.findMany({
-      where: { projectId: project.id, seq: { gt: afterSeq }, judgments: { some: {} }, ...(opts.onlyComplete ? { isComplete: true } : {}) },
+      where: {
+        projectId: project.id,
+        seq: { gt: afterSeq },
+        judgments: { some: {} },
+        ...(opts.onlyComplete ? { isComplete: true } : {}),
+      },
       orderBy: { seq: "asc" },
       take: PAGE,
-      include: { candidates: { include: { modelVersion: true } }, judgments: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] } },
+      include: {
+        candidates: { include: { modelVersion: true } },
+        judgments: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+      },
     });
     if (prompts.length === 0) return;
     afterSeq = prompts[prompts.length - 1]!.seq;
@@ -48,21 +64,37 @@ export async function* exportLines(opts: TExportOptions): AsyncGenerator<string>
       const text = new Map(p.candidates.map((c) => [c.id, c.text]));
       const textOf = (id: string) => {
         const t = text.get(id);
-        if (t === undefined) throw new AppError("CONFLICT", `Prompt ${p.id}: a judgment ranks candidate ${id}, which no longer exists.`);
+        if (t === undefined)
+          throw new AppError("CONFLICT", `Prompt ${p.id}: a judgment ranks candidate ${id}, which no longer exists.`);
         return t;
       };
       for (const j of p.judgments) {
         const tiers = ZTiers.parse(j.tiers);
         if (opts.format === "judgments") {
           const row = judgmentRow({
-            promptId: p.id, externalId: p.externalId, messages,
-            candidates: [...p.candidates].sort((a, b) => a.position - b.position).map((c) => ({
-              id: c.id, text: c.text, source: c.source as TCandidateSource, modelVersion: c.modelVersion?.name ?? null,
-              generationParams: ZParams.parse(c.generationParams ?? null),
-            })),
-            tiers, noneAcceptable: j.noneAcceptable, flags: ZCandidateFlags.parse(j.flags), rationale: j.rationale || null,
-            shownOrder: ZIds.parse(j.shownOrder), totalMs: j.totalMs, activeMs: j.activeMs, guidelineVersion: j.guidelineVersion,
-            labellerId: j.userId, pseudonymSalt: salt, createdAt: j.createdAt,
+            promptId: p.id,
+            externalId: p.externalId,
+            messages,
+            candidates: [...p.candidates]
+              .sort((a, b) => a.position - b.position)
+              .map((c) => ({
+                id: c.id,
+                text: c.text,
+                source: c.source as TCandidateSource,
+                modelVersion: c.modelVersion?.name ?? null,
+                generationParams: ZParams.parse(c.generationParams ?? null),
+              })),
+            tiers,
+            noneAcceptable: j.noneAcceptable,
+            flags: ZCandidateFlags.parse(j.flags),
+            rationale: j.rationale || null,
+            shownOrder: ZIds.parse(j.shownOrder),
+            totalMs: j.totalMs,
+            activeMs: j.activeMs,
+            guidelineVersion: j.guidelineVersion,
+            labellerId: j.userId,
+            pseudonymSalt: salt,
+            createdAt: j.createdAt,
           });
           yield JSON.stringify(row) + "\n";
           continue;
@@ -73,7 +105,13 @@ export async function* exportLines(opts: TExportOptions): AsyncGenerator<string>
           const row =
             opts.format === "hh"
               ? hhRow(messages, chosen, rejected)
-              : trlRow({ messages, chosen, rejected, shape: opts.trlShape ?? "auto", ...(opts.withMargin ? { margin: pair.margin } : {}) });
+              : trlRow({
+                  messages,
+                  chosen,
+                  rejected,
+                  shape: opts.trlShape ?? "auto",
+                  ...(opts.withMargin ? { margin: pair.margin } : {}),
+                });
           yield JSON.stringify(row) + "\n";
         }
       }

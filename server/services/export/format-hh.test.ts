@@ -12,7 +12,9 @@ const messages: TMessage[] = [
 
 describe("HH-RLHF rendering", () => {
   it("writes each turn after its speaker tag and the reply after a final Assistant tag", () => {
-    expect(renderHhTranscript(messages, "See you")).toBe("\n\nHuman: Hi\n\nAssistant: Hello\n\nHuman: Bye\n\nAssistant: See you");
+    expect(renderHhTranscript(messages, "See you")).toBe(
+      "\n\nHuman: Hi\n\nAssistant: Hello\n\nHuman: Bye\n\nAssistant: See you",
+    );
     expect(renderHhTranscript(messages, "")).toBe("\n\nHuman: Hi\n\nAssistant: Hello\n\nHuman: Bye\n\nAssistant: ");
   });
 

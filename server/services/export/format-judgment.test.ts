@@ -49,6 +49,8 @@ describe("judgmentRow", () => {
   });
 
   it("refuses ids that are not among the candidates", () => {
-    expect(() => judgmentRow({ ...input, tiers: [["c2"], ["c3"]] })).toThrow('judgment of prompt p1 refers to unknown candidate "c3"');
+    expect(() => judgmentRow({ ...input, tiers: [["c2"], ["c3"]] })).toThrow(
+      'judgment of prompt p1 refers to unknown candidate "c3"',
+    );
   });
 });

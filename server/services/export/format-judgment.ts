@@ -33,7 +33,13 @@ export type TJudgmentRow = {
   prompt_id: string;
   external_id: string | null;
   messages: TMessage[];
-  candidates: { id: string; text: string; source: TCandidateSource; model_version: string | null; generation_params: Record<string, unknown> | null }[];
+  candidates: {
+    id: string;
+    text: string;
+    source: TCandidateSource;
+    model_version: string | null;
+    generation_params: Record<string, unknown> | null;
+  }[];
   tiers: string[][];
   none_acceptable: boolean;
   flags: TCandidateFlags;
@@ -51,7 +57,8 @@ function checkIds(input: TJudgmentInput): void {
   const known = new Set(input.candidates.map((c) => c.id));
   const used = [...input.tiers.flat(), ...Object.keys(input.flags), ...input.shownOrder];
   const unknown = used.find((id) => !known.has(id));
-  if (unknown !== undefined) throw new Error(`judgment of prompt ${input.promptId} refers to unknown candidate "${unknown}"`);
+  if (unknown !== undefined)
+    throw new Error(`judgment of prompt ${input.promptId} refers to unknown candidate "${unknown}"`);
 }
 
 export function judgmentRow(input: TJudgmentInput): TJudgmentRow {

@@ -51,11 +51,22 @@ function transcript(messages: TMsg[], reply: string): string {
   return messages.map((m) => `\n\n${tag(m.role)}: ${m.content}`).join("") + `\n\nAssistant: ${reply}`;
 }
 
-const state = { projectId: "", slug: "", labellers: [] as { id: string }[], firstImport: undefined as TImportReport | undefined };
+const state = {
+  projectId: "",
+  slug: "",
+  labellers: [] as { id: string }[],
+  firstImport: undefined as TImportReport | undefined,
+};
 let original: THhLine[] = [];
 
 const importFile = (actorId: string) =>
-  importPrompts({ projectId: state.projectId, actorId, filename: "harmless-base-test.jsonl.gz", format: "hh", open: () => fs.createReadStream(FILE) });
+  importPrompts({
+    projectId: state.projectId,
+    actorId,
+    filename: "harmless-base-test.jsonl.gz",
+    format: "hh",
+    open: () => fs.createReadStream(FILE),
+  });
 
 beforeAll(async () => {
   original = readOriginal();
@@ -70,23 +81,46 @@ beforeAll(async () => {
 describe("HH-RLHF harmless-base test split: import, label, export", () => {
   it("imports every line of the real file, and a re-import adds nothing", async () => {
     expect(original).toHaveLength(LINES);
-    expect(state.firstImport).toMatchObject({ status: "done", linesRead: LINES, promptsAdded: LINES, duplicates: 0, errorCount: 0, errors: [] });
+    expect(state.firstImport).toMatchObject({
+      status: "done",
+      linesRead: LINES,
+      promptsAdded: LINES,
+      duplicates: 0,
+      errorCount: 0,
+      errors: [],
+    });
     const admin = await makeUser({ role: "admin" });
     const again = await importFile(admin.id);
-    expect(again).toMatchObject({ status: "done", linesRead: LINES, promptsAdded: 0, duplicates: LINES, errorCount: 0, errors: [] });
+    expect(again).toMatchObject({
+      status: "done",
+      linesRead: LINES,
+      promptsAdded: 0,
+      duplicates: LINES,
+      errorCount: 0,
+      errors: [],
+    });
     expect(await t.db().prompt.count({ where: { projectId: state.projectId } })).toBe(LINES);
     expect(await t.db().candidate.count({ where: { prompt: { projectId: state.projectId } } })).toBe(2 * LINES);
-    const seqs = await t.db().prompt.findMany({ where: { projectId: state.projectId }, orderBy: { seq: "asc" }, select: { seq: true } });
+    const seqs = await t
+      .db()
+      .prompt.findMany({ where: { projectId: state.projectId }, orderBy: { seq: "asc" }, select: { seq: true } });
     expect(seqs.map((s) => s.seq)).toEqual(Array.from({ length: LINES }, (_, i) => i + 1));
   });
 
   it("judges every prompt, preferring the file's chosen reply: the first ones through the lease queue", async () => {
     const db = t.db();
-    const prompts = await db.prompt.findMany({ where: { projectId: state.projectId }, orderBy: { seq: "asc" }, select: { id: true } });
+    const prompts = await db.prompt.findMany({
+      where: { projectId: state.projectId },
+      orderBy: { seq: "asc" },
+      select: { id: true },
+    });
     expect(prompts).toHaveLength(LINES);
     // Candidates in a query of their own: a nested relation select over 2,312 prompts exceeds the 999 bind values
     // Prisma allows on SQLite (P2029).
-    const cands = await db.candidate.findMany({ where: { prompt: { projectId: state.projectId } }, select: { id: true, promptId: true, position: true } });
+    const cands = await db.candidate.findMany({
+      where: { prompt: { projectId: state.projectId } },
+      select: { id: true, promptId: true, position: true },
+    });
     const byPrompt = new Map<string, string[]>();
     for (const c of cands) {
       const list = byPrompt.get(c.promptId) ?? [];
@@ -108,8 +142,14 @@ describe("HH-RLHF harmless-base test split: import, label, export", () => {
       const [chosen, rejected] = ids(i);
       expect(new Set(task!.candidates.map((c) => c.id))).toEqual(new Set([chosen, rejected]));
       await submitJudgment({
-        userId: labellerOf(i), assignmentId: task!.assignmentId, tiers: [[chosen], [rejected]],
-        noneAcceptable: false, flags: {}, rationale: "", totalMs: 1000, activeMs: 800,
+        userId: labellerOf(i),
+        assignmentId: task!.assignmentId,
+        tiers: [[chosen], [rejected]],
+        noneAcceptable: false,
+        flags: {},
+        rationale: "",
+        totalMs: 1000,
+        activeMs: 800,
       });
     }
 
@@ -126,15 +166,34 @@ describe("HH-RLHF harmless-base test split: import, label, export", () => {
       const chunk = rest.slice(from, from + 500);
       await db.assignment.createMany({
         data: chunk.map((r) => ({
-          id: r.assignmentId, projectId: state.projectId, promptId: r.prompt.id, userId: r.userId, slot: 0, status: "submitted",
-          shownOrder: r.order, guidelineVersion: 1, leasedAt: now, expiresAt: now, finishedAt: now,
+          id: r.assignmentId,
+          projectId: state.projectId,
+          promptId: r.prompt.id,
+          userId: r.userId,
+          slot: 0,
+          status: "submitted",
+          shownOrder: r.order,
+          guidelineVersion: 1,
+          leasedAt: now,
+          expiresAt: now,
+          finishedAt: now,
         })),
       });
       await db.judgment.createMany({
         data: chunk.map((r) => ({
-          projectId: state.projectId, promptId: r.prompt.id, userId: r.userId, assignmentId: r.assignmentId,
-          tiers: [[r.order[0]], [r.order[1]]], noneAcceptable: false, flags: {}, rationale: "", shownOrder: r.order,
-          totalMs: 1000, activeMs: 800, guidelineVersion: 1, createdAt: now,
+          projectId: state.projectId,
+          promptId: r.prompt.id,
+          userId: r.userId,
+          assignmentId: r.assignmentId,
+          tiers: [[r.order[0]], [r.order[1]]],
+          noneAcceptable: false,
+          flags: {},
+          rationale: "",
+          shownOrder: r.order,
+          totalMs: 1000,
+          activeMs: 800,
+          guidelineVersion: 1,
+          createdAt: now,
         })),
       });
       await db.prompt.updateMany({ where: { id: { in: chunk.map((r) => r.prompt.id) } }, data: { isComplete: true } });
@@ -150,7 +209,9 @@ describe("HH-RLHF harmless-base test split: import, label, export", () => {
     const rows = (await exportAll({ format: "hh" })) as THhLine[];
     expect(rows).toHaveLength(LINES);
     // The first differing line, if any, makes a readable failure before the whole-file comparison.
-    const firstDiff = rows.findIndex((r, i) => r.chosen !== original[i]!.chosen || r.rejected !== original[i]!.rejected);
+    const firstDiff = rows.findIndex(
+      (r, i) => r.chosen !== original[i]!.chosen || r.rejected !== original[i]!.rejected,
+    );
     expect(firstDiff).toBe(-1);
     expect(rows).toStrictEqual(original);
   });
@@ -188,7 +249,9 @@ describe("HH-RLHF harmless-base test split: import, label, export", () => {
       }
     });
     // Counted from the file itself: 662 lines whose chosen transcript has exactly one Human and one Assistant tag.
-    const singleTurn = original.filter((l) => l.chosen.split("\n\nHuman: ").length === 2 && l.chosen.split("\n\nAssistant: ").length === 2).length;
+    const singleTurn = original.filter(
+      (l) => l.chosen.split("\n\nHuman: ").length === 2 && l.chosen.split("\n\nAssistant: ").length === 2,
+    ).length;
     expect(singleTurn).toBe(662);
     expect(standard).toBe(singleTurn);
     expect(conversational).toBe(LINES - singleTurn);
@@ -230,7 +293,13 @@ describe("HH-RLHF harmless-base test split: import, label, export", () => {
       expect(row.tiers).toEqual([[row.candidates[0]!.id], [row.candidates[1]!.id]]);
       expect(transcript(row.messages, row.candidates[0]!.text)).toBe(original[i]!.chosen);
       expect(transcript(row.messages, row.candidates[1]!.text)).toBe(original[i]!.rejected);
-      expect(row).toMatchObject({ external_id: null, none_acceptable: false, flags: {}, rationale: null, guideline_version: 1 });
+      expect(row).toMatchObject({
+        external_id: null,
+        none_acceptable: false,
+        flags: {},
+        rationale: null,
+        guideline_version: 1,
+      });
       expect(new Set(row.shown_order)).toEqual(new Set(row.candidates.map((c) => c.id)));
     });
   });

@@ -14,9 +14,9 @@ describe("pairsFromTiers", () => {
   });
 
   it("orders by chosen tier, then rejected tier, then position", () => {
-    expect(pairsFromTiers([["a", "b"], ["c"], ["d", "e"]]).map((p) => `${p.chosen}>${p.rejected}:${p.margin}`)).toEqual([
-      "a>c:1", "b>c:1", "a>d:2", "a>e:2", "b>d:2", "b>e:2", "c>d:1", "c>e:1",
-    ]);
+    expect(pairsFromTiers([["a", "b"], ["c"], ["d", "e"]]).map((p) => `${p.chosen}>${p.rejected}:${p.margin}`)).toEqual(
+      ["a>c:1", "b>c:1", "a>d:2", "a>e:2", "b>d:2", "b>e:2", "c>d:1", "c>e:1"],
+    );
   });
 
   it("gives nothing for a single tier (all tied) or a single candidate", () => {

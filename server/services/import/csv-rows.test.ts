@@ -4,11 +4,21 @@ import { collect, issues, items } from "./test-support";
 
 describe("parseImportFile, CSV", () => {
   it("reads prompts, contiguous candidates, ids and other columns as metadata", async () => {
-    const csv = ["candidate_02,prompt,candidate_1,candidate_3,id,topic", "hey,Hello?,hi,,p-1,greeting", ",Bye?,,,,"].join("\n");
+    const csv = [
+      "candidate_02,prompt,candidate_1,candidate_3,id,topic",
+      "hey,Hello?,hi,,p-1,greeting",
+      ",Bye?,,,,",
+    ].join("\n");
     expect(await collect(csv, { format: "csv" })).toEqual([
       {
         kind: "item",
-        item: { line: 2, messages: [{ role: "user", content: "Hello?" }], candidates: ["hi", "hey"], externalId: "p-1", metadata: { topic: "greeting" } },
+        item: {
+          line: 2,
+          messages: [{ role: "user", content: "Hello?" }],
+          candidates: ["hi", "hey"],
+          externalId: "p-1",
+          metadata: { topic: "greeting" },
+        },
       },
       { kind: "item", item: { line: 3, messages: [{ role: "user", content: "Bye?" }], candidates: [] } },
     ]);
@@ -16,7 +26,14 @@ describe("parseImportFile, CSV", () => {
 
   it("keeps multi-line quoted cells and numbers records by the line they start on (LF and CRLF)", async () => {
     for (const nl of ["\n", "\r\n"]) {
-      const csv = ["external_id,prompt,candidate_1", `a,"line one${nl}line ""two""",x`, "", `b,"p${nl}${nl}q",y`, "c,plain,z", ""].join(nl);
+      const csv = [
+        "external_id,prompt,candidate_1",
+        `a,"line one${nl}line ""two""",x`,
+        "",
+        `b,"p${nl}${nl}q",y`,
+        "c,plain,z",
+        "",
+      ].join(nl);
       const got = items(await collect(csv, { format: "auto", filename: "prompts.CSV" }));
       expect(got.map((i) => [i.line, i.externalId, i.messages[0]?.content, i.candidates])).toEqual([
         [2, "a", `line one${nl}line "two"`, ["x"]],
@@ -47,18 +64,25 @@ describe("parseImportFile, CSV", () => {
       { line: 1, message: 'the header has no "prompt" column (found: question, candidate_1)' },
     ]);
     expect(issues(await collect("prompt,candidate_1,candidate_3\nq,a,b\n", { format: "csv" }))).toEqual([
-      { line: 1, message: 'candidate columns must be numbered candidate_1, candidate_2, … without gaps (missing "candidate_2")' },
+      {
+        line: 1,
+        message: 'candidate columns must be numbered candidate_1, candidate_2, … without gaps (missing "candidate_2")',
+      },
     ]);
     expect(issues(await collect("prompt,topic,topic\n", { format: "csv" }))).toEqual([
       { line: 1, message: 'column "topic" appears twice in the header' },
     ]);
-    expect(issues(await collect("", { format: "csv" }))).toEqual([{ line: 1, message: "the file is empty: a header row is required" }]);
+    expect(issues(await collect("", { format: "csv" }))).toEqual([
+      { line: 1, message: "the file is empty: a header row is required" },
+    ]);
   });
 
   it("reports broken quoting where the broken record starts", async () => {
     const got = await collect('prompt\nfine\n"never closed\nmore\n', { format: "csv" });
     expect(items(got).map((i) => i.line)).toEqual([2]);
-    expect(issues(got)).toEqual([{ line: 3, message: expect.stringMatching(/^invalid CSV, reading stopped here \(Quote Not Closed.*\)$/) }]);
+    expect(issues(got)).toEqual([
+      { line: 3, message: expect.stringMatching(/^invalid CSV, reading stopped here \(Quote Not Closed.*\)$/) },
+    ]);
   });
 
   it("keeps every record before a quote error, however many, and counts CRLF lines right", async () => {
@@ -66,7 +90,9 @@ describe("parseImportFile, CSV", () => {
     const csv = ["prompt,candidate_1", ...rows, 'bad "quote",a', "after,a"].join("\r\n");
     const got = await collect(csv, { format: "csv" });
     expect(items(got).map((i) => i.line)).toEqual(rows.map((_, i) => 2 + 2 * i));
-    expect(issues(got)).toEqual([{ line: 82, message: expect.stringMatching(/^invalid CSV, reading stopped here \(Invalid Opening Quote/) }]);
+    expect(issues(got)).toEqual([
+      { line: 82, message: expect.stringMatching(/^invalid CSV, reading stopped here \(Invalid Opening Quote/) },
+    ]);
     expect(issues(got)[0]?.message).not.toMatch(/at line/);
   });
 });

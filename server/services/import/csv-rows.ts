@@ -15,14 +15,18 @@ function readHeader(cells: string[]): THeader {
   const dup = names.find((n, i) => n !== "" && names.indexOf(n) !== i);
   if (dup !== undefined) fail(`column "${dup}" appears twice in the header`);
   if (!names.includes("prompt")) fail(`the header has no "prompt" column (found: ${names.join(", ")})`);
-  if (names.includes("id") && names.includes("external_id")) fail(`use either an "id" or an "external_id" column, not both`);
+  if (names.includes("id") && names.includes("external_id"))
+    fail(`use either an "id" or an "external_id" column, not both`);
   const columns = names.flatMap((name, index) => {
     const match = CANDIDATE.exec(name);
     return match ? [{ n: Number(match[1]), index }] : [];
   });
   columns.sort((a, b) => a.n - b.n);
   columns.forEach(({ n }, i) => {
-    if (n !== i + 1) fail(`candidate columns must be numbered candidate_1, candidate_2, … without gaps (missing "candidate_${i + 1}")`);
+    if (n !== i + 1)
+      fail(
+        `candidate columns must be numbered candidate_1, candidate_2, … without gaps (missing "candidate_${i + 1}")`,
+      );
   });
   // Unnamed columns are what spreadsheets leave after trailing commas; they carry nothing worth keeping.
   const known = (n: string) => n === "" || n === "prompt" || n === "id" || n === "external_id" || CANDIDATE.test(n);
@@ -34,7 +38,8 @@ function readHeader(cells: string[]): THeader {
 }
 
 function readRecord(header: THeader, cells: string[]): TRowItem {
-  if (cells.length !== header.names.length) fail(`the record has ${cells.length} cells, but the header has ${header.names.length} columns`);
+  if (cells.length !== header.names.length)
+    fail(`the record has ${cells.length} cells, but the header has ${header.names.length} columns`);
   const cell = (name: string) => cells[header.names.indexOf(name)] ?? "";
   const texts = header.candidates.map((i) => cells[i] ?? "");
   // Spreadsheets pad rows with empty trailing cells, so only a gap before a filled cell is an error.
@@ -96,7 +101,10 @@ export async function* csvRows(bytes: Readable): AsyncGenerator<TParsed> {
         next = await chunks.next();
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
-        yield { kind: "issue", issue: { line: consumed + 1, message: `the file could not be read past this point (${reason})` } };
+        yield {
+          kind: "issue",
+          issue: { line: consumed + 1, message: `the file could not be read past this point (${reason})` },
+        };
         return;
       }
       if (next.done) break;
@@ -123,7 +131,8 @@ export async function* csvRows(bytes: Readable): AsyncGenerator<TParsed> {
         if (header === null) return;
       }
     }
-    if (header === null) yield { kind: "issue", issue: { line: 1, message: "the file is empty: a header row is required" } };
+    if (header === null)
+      yield { kind: "issue", issue: { line: 1, message: "the file is empty: a header row is required" } };
   } finally {
     stream.destroy();
   }

@@ -42,7 +42,9 @@ describe("HH-RLHF import", () => {
       [`${H}q\n\n\n${A}same`, `${H}q\n\n\n${A}same`],
       [`${H}${A}x`, `${H}${A}y`],
     ];
-    const got = items(await collect(jsonl(...cases.map(([chosen, rejected]) => ({ chosen, rejected }))), { format: "auto" }));
+    const got = items(
+      await collect(jsonl(...cases.map(([chosen, rejected]) => ({ chosen, rejected }))), { format: "auto" }),
+    );
     expect(got).toHaveLength(cases.length);
     got.forEach((item, i) => {
       const [chosen, rejected] = cases[i]!;
@@ -72,9 +74,14 @@ describe("HH-RLHF import", () => {
       { line: 2, message: '"chosen" and "rejected" do not share a conversation followed by "\\n\\nAssistant: "' },
       {
         line: 3,
-        message: 'the last "\\n\\nAssistant:" tag both transcripts share is not followed by a space in both, so the reply could not be written back exactly',
+        message:
+          'the last "\\n\\nAssistant:" tag both transcripts share is not followed by a space in both, so the reply could not be written back exactly',
       },
-      { line: 4, message: 'cannot tell where the final Assistant reply starts: both replies begin with "a\\n\\nHuman: x", which contains a speaker tag' },
+      {
+        line: 4,
+        message:
+          'cannot tell where the final Assistant reply starts: both replies begin with "a\\n\\nHuman: x", which contains a speaker tag',
+      },
       { line: 5, message: "the final Assistant reply must follow a Human turn, but it follows an Assistant turn" },
       { line: 6, message: '"chosen" has no Human turn before the final Assistant reply' },
       { line: 7, message: '"rejected" must be a string' },
@@ -85,13 +92,19 @@ describe("HH-RLHF import", () => {
   it("parses every line of the real harmless-base test file and renders each back exactly", async () => {
     const file = hhHarmlessTestFile();
     const originals: string[] = [];
-    for await (const line of createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity })) {
+    for await (const line of createInterface({
+      input: createReadStream(file).pipe(createGunzip()),
+      crlfDelay: Infinity,
+    })) {
       originals.push(line);
     }
     expect(originals).toHaveLength(2312);
     let roundTrips = 0;
     const problems: string[] = [];
-    for await (const r of parseImportFile(createReadStream(file), { format: "auto", filename: "harmless-base-test.jsonl.gz" })) {
+    for await (const r of parseImportFile(createReadStream(file), {
+      format: "auto",
+      filename: "harmless-base-test.jsonl.gz",
+    })) {
       if (r.kind === "issue") {
         problems.push(`line ${r.issue.line}: ${r.issue.message}`);
         continue;
@@ -99,7 +112,9 @@ describe("HH-RLHF import", () => {
       const { line, messages, candidates } = r.item;
       expect(candidates).toHaveLength(2);
       expect(messages.at(-1)?.role).toBe("user");
-      expect(renderRow(messages, candidates[0]!, candidates[1]!), `line ${line}`).toEqual(JSON.parse(originals[line - 1]!));
+      expect(renderRow(messages, candidates[0]!, candidates[1]!), `line ${line}`).toEqual(
+        JSON.parse(originals[line - 1]!),
+      );
       roundTrips++;
     }
     expect(problems).toEqual([]);

@@ -24,7 +24,8 @@ function snippet(s: string): string {
 /** Parses the shared conversation; lossless, because split() consumes exactly the tags that rendering writes back. */
 function turns(transcript: string): TMessage[] {
   const parts = transcript.split(TAG_SPLIT);
-  if (parts[0] !== "") fail(`"chosen" must start with ${JSON.stringify(HH_TAGS.user)} (it starts with ${snippet(transcript)})`);
+  if (parts[0] !== "")
+    fail(`"chosen" must start with ${JSON.stringify(HH_TAGS.user)} (it starts with ${snippet(transcript)})`);
   const out: TMessage[] = [];
   for (let i = 1; i < parts.length; i += 2) {
     out.push({ role: parts[i] === "Human" ? "user" : "assistant", content: parts[i + 1] ?? "" });
@@ -44,19 +45,24 @@ export function splitHhPair(chosen: string, rejected: string): { messages: TMess
   const lastBare = shared >= bare.length ? chosen.lastIndexOf(bare, shared - bare.length) : -1;
   const after = lastBare + bare.length;
   if (lastBare >= 0 && (chosen[after] !== " " || rejected[after] !== " ")) {
-    fail(`the last ${JSON.stringify(bare)} tag both transcripts share is not followed by a space in both, so the reply could not be written back exactly`);
+    fail(
+      `the last ${JSON.stringify(bare)} tag both transcripts share is not followed by a space in both, so the reply could not be written back exactly`,
+    );
   }
   const cut = shared >= tag.length ? chosen.lastIndexOf(tag, shared - tag.length) : -1;
   if (cut < 0) fail(`"chosen" and "rejected" do not share a conversation followed by ${JSON.stringify(tag)}`);
   const replyStart = cut + tag.length;
   const sharedReply = chosen.slice(replyStart, shared);
   if (ANY_TAG.test(sharedReply)) {
-    fail(`cannot tell where the final Assistant reply starts: both replies begin with ${snippet(sharedReply)}, which contains a speaker tag`);
+    fail(
+      `cannot tell where the final Assistant reply starts: both replies begin with ${snippet(sharedReply)}, which contains a speaker tag`,
+    );
   }
   const messages = turns(chosen.slice(0, cut));
   if (messages.length === 0) fail(`"chosen" has no Human turn before the final Assistant reply`);
   const last = messages[messages.length - 1];
-  if (last?.role !== "user") fail(`the final Assistant reply must follow a Human turn, but it follows an Assistant turn`);
+  if (last?.role !== "user")
+    fail(`the final Assistant reply must follow a Human turn, but it follows an Assistant turn`);
   return { messages, replies: [chosen.slice(replyStart), rejected.slice(replyStart)] };
 }
 

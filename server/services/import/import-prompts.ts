@@ -25,13 +25,19 @@ export type TImportOptions = {
   onStart?: (importId: string) => void;
 };
 export type TImportReport = {
-  importId: string; status: "done" | "failed"; linesRead: number; promptsAdded: number; duplicates: number;
-  errorCount: number; errors: TImportIssue[];
+  importId: string;
+  status: "done" | "failed";
+  linesRead: number;
+  promptsAdded: number;
+  duplicates: number;
+  errorCount: number;
+  errors: TImportIssue[];
 };
 
 const MAX_REPORTED = 200;
 const BATCH = 500;
-const keyOf = (item: TImportItem, hash: string) => (item.externalId !== undefined ? `id:${item.externalId}` : `h:${hash}`);
+const keyOf = (item: TImportItem, hash: string) =>
+  item.externalId !== undefined ? `id:${item.externalId}` : `h:${hash}`;
 
 function checkItem(item: TImportItem, k: number): string | null {
   const n = item.candidates.length;
@@ -44,7 +50,9 @@ export async function importPrompts(opts: TImportOptions): Promise<TImportReport
   const db = getDb();
   const project = await db.project.findUnique({ where: { id: opts.projectId } });
   if (!project) throw new AppError("NOT_FOUND", "No such project.");
-  const batch = await db.importBatch.create({ data: { projectId: project.id, createdById: opts.actorId, filename: opts.filename, format: opts.format } });
+  const batch = await db.importBatch.create({
+    data: { projectId: project.id, createdById: opts.actorId, filename: opts.filename, format: opts.format },
+  });
   opts.onStart?.(batch.id);
   const isAllOrNothing = opts.isAllOrNothing ?? true;
   const errors: TImportIssue[] = [];
@@ -70,15 +78,33 @@ export async function importPrompts(opts: TImportOptions): Promise<TImportReport
 
     // Pass 2: write, in one transaction, skipping invalid lines (partial mode) and duplicates.
     const { added, duplicates } = await db.$transaction(
-      (tx) => writeItems(tx, { ...opts, projectId: project.id, importId: batch.id, k: project.candidatesPerPrompt, linesRead, errorCount }),
+      (tx) =>
+        writeItems(tx, {
+          ...opts,
+          projectId: project.id,
+          importId: batch.id,
+          k: project.candidatesPerPrompt,
+          linesRead,
+          errorCount,
+        }),
       { timeout: 30 * 60_000, maxWait: 60_000 },
     );
     return await finish("done", added, duplicates);
   } catch (e) {
     // Driver messages can carry server paths: the admin sees a plain reason, the log the details.
-    const message = isAppError(e) ? e.message : "the import failed on the server; nothing was written (details are in the server log)";
+    const message = isAppError(e)
+      ? e.message
+      : "the import failed on the server; nothing was written (details are in the server log)";
     if (!isAppError(e)) console.error(`import ${batch.id} failed:`, e);
-    await db.importBatch.update({ where: { id: batch.id }, data: { status: "failed", finishedAt: new Date(), errorCount: errorCount + 1, errors: [...errors, { line: 0, message }] } });
+    await db.importBatch.update({
+      where: { id: batch.id },
+      data: {
+        status: "failed",
+        finishedAt: new Date(),
+        errorCount: errorCount + 1,
+        errors: [...errors, { line: 0, message }],
+      },
+    });
     clearImportProgress(batch.id);
     throw e;
   }
@@ -88,13 +114,22 @@ export async function importPrompts(opts: TImportOptions): Promise<TImportReport
       where: { id: batch.id },
       data: { status, linesRead, promptsAdded, duplicates, errorCount, errors, finishedAt: new Date() },
     });
-    await recordAudit({ actorId: opts.actorId, action: "project.import", targetType: "project", targetId: opts.projectId, details: { importId: batch.id, filename: opts.filename, status, promptsAdded, duplicates, errorCount } });
+    await recordAudit({
+      actorId: opts.actorId,
+      action: "project.import",
+      targetType: "project",
+      targetId: opts.projectId,
+      details: { importId: batch.id, filename: opts.filename, status, promptsAdded, duplicates, errorCount },
+    });
     clearImportProgress(batch.id);
     return { importId: batch.id, status, linesRead, promptsAdded, duplicates, errorCount, errors };
   }
 }
 
-async function writeItems(tx: DbTx, o: TImportOptions & { importId: string; k: number; linesRead: number; errorCount: number }) {
+async function writeItems(
+  tx: DbTx,
+  o: TImportOptions & { importId: string; k: number; linesRead: number; errorCount: number },
+) {
   // Touching the project row locks it until commit: concurrent imports into one project take turns
   // (PostgreSQL), so both cannot start numbering from the same `seq`.
   await tx.project.update({ where: { id: o.projectId }, data: { updatedAt: new Date() } });
@@ -108,10 +143,16 @@ async function writeItems(tx: DbTx, o: TImportOptions & { importId: string; k: n
     const hashes = pending.map((p) => p.hash);
     const ids = pending.flatMap((p) => (p.item.externalId !== undefined ? [p.item.externalId] : []));
     const existing = await tx.prompt.findMany({
-      where: { projectId: o.projectId, OR: [{ contentHash: { in: hashes } }, ...(ids.length ? [{ externalId: { in: ids } }] : [])] },
+      where: {
+        projectId: o.projectId,
+        OR: [{ contentHash: { in: hashes } }, ...(ids.length ? [{ externalId: { in: ids } }] : [])],
+      },
       select: { contentHash: true, externalId: true },
     });
-    const present = new Set([...existing.map((e) => `h:${e.contentHash}`), ...existing.flatMap((e) => (e.externalId !== null ? [`id:${e.externalId}`] : []))]);
+    const present = new Set([
+      ...existing.map((e) => `h:${e.contentHash}`),
+      ...existing.flatMap((e) => (e.externalId !== null ? [`id:${e.externalId}`] : [])),
+    ]);
     const prompts: Prisma.PromptCreateManyInput[] = [];
     const candidates: Prisma.CandidateCreateManyInput[] = [];
     for (const { item, hash } of pending) {
@@ -121,10 +162,19 @@ async function writeItems(tx: DbTx, o: TImportOptions & { importId: string; k: n
       }
       const id = randomUUID();
       prompts.push({
-        id, projectId: o.projectId, seq: ++seq, messages: item.messages, source: o.source ?? "import", externalId: item.externalId ?? null,
-        contentHash: hash, metadata: (item.metadata ?? undefined) as never, importId: o.importId,
+        id,
+        projectId: o.projectId,
+        seq: ++seq,
+        messages: item.messages,
+        source: o.source ?? "import",
+        externalId: item.externalId ?? null,
+        contentHash: hash,
+        metadata: (item.metadata ?? undefined) as never,
+        importId: o.importId,
       });
-      item.candidates.forEach((text, position) => candidates.push({ id: randomUUID(), promptId: id, position, text, source: "imported" }));
+      item.candidates.forEach((text, position) =>
+        candidates.push({ id: randomUUID(), promptId: id, position, text, source: "imported" }),
+      );
     }
     if (prompts.length) await tx.prompt.createMany({ data: prompts });
     if (candidates.length) await tx.candidate.createMany({ data: candidates });
@@ -156,7 +206,10 @@ async function writeItems(tx: DbTx, o: TImportOptions & { importId: string; k: n
   // The second read must see exactly what the first one validated; anything else (a read error,
   // a file changed in between) rolls the whole transaction back.
   if (issues !== o.errorCount || lastLine !== o.linesRead) {
-    throw new AppError("CONFLICT", `The file read differently the second time (${issues} problems and ${lastLine} lines, against ${o.errorCount} and ${o.linesRead}); nothing was imported. Was it changed during the import?`);
+    throw new AppError(
+      "CONFLICT",
+      `The file read differently the second time (${issues} problems and ${lastLine} lines, against ${o.errorCount} and ${o.linesRead}); nothing was imported. Was it changed during the import?`,
+    );
   }
   return { added, duplicates };
 }

@@ -5,8 +5,21 @@ import { getImportProgress } from "./import-progress";
 
 export async function findImports(opts: { projectId: string }) {
   return getDb().importBatch.findMany({
-    where: { projectId: opts.projectId }, orderBy: { createdAt: "desc" }, take: 20,
-    select: { id: true, filename: true, format: true, status: true, linesRead: true, promptsAdded: true, duplicates: true, errorCount: true, createdAt: true, finishedAt: true },
+    where: { projectId: opts.projectId },
+    orderBy: { createdAt: "desc" },
+    take: 20,
+    select: {
+      id: true,
+      filename: true,
+      format: true,
+      status: true,
+      linesRead: true,
+      promptsAdded: true,
+      duplicates: true,
+      errorCount: true,
+      createdAt: true,
+      finishedAt: true,
+    },
   });
 }
 

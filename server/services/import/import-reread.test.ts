@@ -14,7 +14,10 @@ describe("import second pass", () => {
     let reads = 0;
     const full = Array.from({ length: 10 }, (_, i) => line(i)).join("\n");
     const report = importPrompts({
-      projectId: project.id, actorId: null, filename: "x.jsonl", format: "auto",
+      projectId: project.id,
+      actorId: null,
+      filename: "x.jsonl",
+      format: "auto",
       // The second read stops after three lines, as a failing disk or a truncated file would.
       open: () => Readable.from([Buffer.from(reads++ === 0 ? full : full.split("\n").slice(0, 3).join("\n"))]),
     });

@@ -45,7 +45,11 @@ export function parseJsonlLine(line: string, format: Exclude<TImportFormat, "csv
   const shape = detectShape(value);
   const forced = wanted(format);
   if (shape === null) {
-    fail(forced ? EXPECTED[forced] : `cannot tell what this line is: expected "prompt", "messages", or "chosen" and "rejected"`);
+    fail(
+      forced
+        ? EXPECTED[forced]
+        : `cannot tell what this line is: expected "prompt", "messages", or "chosen" and "rejected"`,
+    );
   }
   if (forced !== null && forced !== shape) {
     fail(`${EXPECTED[forced]}, but this line looks like ${DESCRIBED[shape]} (use format auto)`);

@@ -20,7 +20,16 @@ describe("parseImportFile, plain JSONL", () => {
       },
     );
     expect(await collect(text, { format: "jsonl" })).toEqual([
-      { kind: "item", item: { line: 1, messages: [{ role: "user", content: "Hi there" }], candidates: ["a", "b"], externalId: "7", metadata: { topic: "x" } } },
+      {
+        kind: "item",
+        item: {
+          line: 1,
+          messages: [{ role: "user", content: "Hi there" }],
+          candidates: ["a", "b"],
+          externalId: "7",
+          metadata: { topic: "x" },
+        },
+      },
       {
         kind: "item",
         item: {
@@ -55,8 +64,11 @@ describe("parseImportFile, plain JSONL", () => {
 
   it("accepts a Node readable stream", async () => {
     const got: unknown[] = [];
-    for await (const r of parseImportFile(Readable.from([gzipSync('{"prompt":"p"}\n')]), { format: "jsonl" })) got.push(r);
-    expect(got).toEqual([{ kind: "item", item: { line: 1, messages: [{ role: "user", content: "p" }], candidates: [] } }]);
+    for await (const r of parseImportFile(Readable.from([gzipSync('{"prompt":"p"}\n')]), { format: "jsonl" }))
+      got.push(r);
+    expect(got).toEqual([
+      { kind: "item", item: { line: 1, messages: [{ role: "user", content: "p" }], candidates: [] } },
+    ]);
   });
 
   it("reports each bad line with its line number and field, and goes on", async () => {
@@ -64,8 +76,19 @@ describe("parseImportFile, plain JSONL", () => {
       { prompt: "ok" },
       "{not json",
       { prompt: "x", candidate: ["a"] },
-      { messages: [{ role: "user", content: "q" }, { role: "bot", content: "a" }, { role: "user", content: "q2" }] },
-      { messages: [{ role: "user", content: "q" }, { role: "assistant", content: "a" }] },
+      {
+        messages: [
+          { role: "user", content: "q" },
+          { role: "bot", content: "a" },
+          { role: "user", content: "q2" },
+        ],
+      },
+      {
+        messages: [
+          { role: "user", content: "q" },
+          { role: "assistant", content: "a" },
+        ],
+      },
       { prompt: "   " },
       { prompt: "x", candidates: ["a", " "] },
       { prompt: "x", candidates: "a" },
@@ -117,8 +140,16 @@ describe("parseImportFile, plain JSONL", () => {
     const hh = { chosen: "\n\nHuman: q\n\nAssistant: a", rejected: "\n\nHuman: q\n\nAssistant: b" };
     const trl = { prompt: "q", chosen: "a", rejected: "b" };
     expect(issues(await collect(jsonl(hh, trl), { format: "jsonl" }))).toEqual([
-      { line: 1, message: 'format "jsonl" expects "prompt" or "messages", but this line looks like an HH-RLHF pair (use format auto)' },
-      { line: 2, message: 'format "jsonl" expects "prompt" or "messages", but this line looks like a TRL preference row (use format auto)' },
+      {
+        line: 1,
+        message:
+          'format "jsonl" expects "prompt" or "messages", but this line looks like an HH-RLHF pair (use format auto)',
+      },
+      {
+        line: 2,
+        message:
+          'format "jsonl" expects "prompt" or "messages", but this line looks like a TRL preference row (use format auto)',
+      },
     ]);
     expect(issues(await collect(jsonl({ prompt: "q" }, trl), { format: "hh" })).map((i) => i.line)).toEqual([1, 2]);
     expect(issues(await collect(jsonl(hh, { prompt: "q" }), { format: "trl" }))[0]?.message).toMatch(
@@ -130,13 +161,21 @@ describe("parseImportFile, plain JSONL", () => {
     const zipped = gzipSync(jsonl({ prompt: "a" }, { prompt: "b" }));
     const broken = Buffer.concat([zipped.subarray(0, 12), Buffer.from("garbage-garbage-garbage")]);
     const got = await collect(broken, { format: "auto" });
-    expect(got.at(-1)).toMatchObject({ kind: "issue", issue: { message: expect.stringMatching(/^the file could not be read past this point/) } });
+    expect(got.at(-1)).toMatchObject({
+      kind: "issue",
+      issue: { message: expect.stringMatching(/^the file could not be read past this point/) },
+    });
   });
 
   it("releases the upload stream when the caller stops early", async () => {
     const lines = Array.from({ length: 5000 }, (_, i) => `{"prompt":"p${i}"}\n`);
-    for (const [format, header] of [["jsonl", ""], ["csv", "prompt\n"]] as const) {
-      const input = Readable.from([header, ...lines.map((l) => (format === "csv" ? `p${l.length}\n` : l))].map((t) => Buffer.from(t)));
+    for (const [format, header] of [
+      ["jsonl", ""],
+      ["csv", "prompt\n"],
+    ] as const) {
+      const input = Readable.from(
+        [header, ...lines.map((l) => (format === "csv" ? `p${l.length}\n` : l))].map((t) => Buffer.from(t)),
+      );
       for await (const r of parseImportFile(input, { format })) {
         expect(r.kind).toBe("item");
         break;

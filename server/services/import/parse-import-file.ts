@@ -54,7 +54,10 @@ async function* jsonlResults(
       next = await lines.next();
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      yield { kind: "issue", issue: { line: last + 1, message: `the file could not be read past this point (${reason})` } };
+      yield {
+        kind: "issue",
+        issue: { line: last + 1, message: `the file could not be read past this point (${reason})` },
+      };
       return;
     }
     if (next.done) return;

@@ -1,6 +1,15 @@
 // Plain prompt rows (`{"prompt"}` or `{"messages"}`, optional candidates/id/metadata) from JSONL; not preference pairs.
 import type { TRowItem } from "./import-types";
-import { conversation, externalId, fail, isRecord, metadataObject, rejectUnknownKeys, text, type TRecord } from "./fields";
+import {
+  conversation,
+  externalId,
+  fail,
+  isRecord,
+  metadataObject,
+  rejectUnknownKeys,
+  text,
+  type TRecord,
+} from "./fields";
 
 const KEYS = ["prompt", "messages", "candidates", "id", "external_id", "metadata"] as const;
 const STRICT = { allowEmpty: false };

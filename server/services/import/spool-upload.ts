@@ -10,7 +10,9 @@ import { AppError } from "../../errors";
 
 export const MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
 
-export async function spoolUpload(body: ReadableStream<Uint8Array> | null): Promise<{ file: string; bytes: number; cleanup: () => void }> {
+export async function spoolUpload(
+  body: ReadableStream<Uint8Array> | null,
+): Promise<{ file: string; bytes: number; cleanup: () => void }> {
   if (!body) throw new AppError("BAD_INPUT", "The upload is empty: choose a file.");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "prefloop-upload-"));
   const file = path.join(dir, "upload");
@@ -18,7 +20,8 @@ export async function spoolUpload(body: ReadableStream<Uint8Array> | null): Prom
   let bytes = 0;
   const counted = Readable.fromWeb(body as WebReadableStream<Uint8Array>).on("data", (chunk: Buffer) => {
     bytes += chunk.length;
-    if (bytes > MAX_UPLOAD_BYTES) counted.destroy(new AppError("BAD_INPUT", `The file is larger than ${MAX_UPLOAD_BYTES / 1024 ** 3} GiB.`));
+    if (bytes > MAX_UPLOAD_BYTES)
+      counted.destroy(new AppError("BAD_INPUT", `The file is larger than ${MAX_UPLOAD_BYTES / 1024 ** 3} GiB.`));
   });
   try {
     await pipeline(counted, fs.createWriteStream(file));

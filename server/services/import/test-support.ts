@@ -20,7 +20,8 @@ export async function collect(
   return out;
 }
 
-export const jsonl = (...rows: unknown[]): string => rows.map((r) => (typeof r === "string" ? r : JSON.stringify(r))).join("\n");
+export const jsonl = (...rows: unknown[]): string =>
+  rows.map((r) => (typeof r === "string" ? r : JSON.stringify(r))).join("\n");
 
 export function issues(results: TParsed[]): { line: number; message: string }[] {
   return results.flatMap((r) => (r.kind === "issue" ? [r.issue] : []));

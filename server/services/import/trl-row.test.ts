@@ -11,13 +11,23 @@ describe("TRL import", () => {
     expect(await collect(jsonl(row), { format: "trl" })).toEqual([
       {
         kind: "item",
-        item: { line: 1, messages: [u("The sky is")], candidates: [" blue.", " green."], externalId: "r1", metadata: { margin: 2, score_chosen: 8.5 } },
+        item: {
+          line: 1,
+          messages: [u("The sky is")],
+          candidates: [" blue.", " green."],
+          externalId: "r1",
+          metadata: { margin: 2, score_chosen: 8.5 },
+        },
       },
     ]);
   });
 
   it("reads the conversational form", async () => {
-    const row = { prompt: [{ role: "system", content: "Be kind." }, u("Hi")], chosen: [a("Hello!")], rejected: [a("")] };
+    const row = {
+      prompt: [{ role: "system", content: "Be kind." }, u("Hi")],
+      chosen: [a("Hello!")],
+      rejected: [a("")],
+    };
     expect(items(await collect(jsonl(row), { format: "auto" }))).toEqual([
       { line: 1, messages: [{ role: "system", content: "Be kind." }, u("Hi")], candidates: ["Hello!", ""] },
     ]);

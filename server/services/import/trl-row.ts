@@ -1,7 +1,16 @@
 // TRL preference rows (standard, conversational, implicit-prompt conversational) to a prompt plus [chosen, rejected].
 import type { TMessage } from "../../domain";
 import type { TRowItem } from "./import-types";
-import { conversation, externalId, fail, message, metadataObject, rejectUnknownKeys, text, type TRecord } from "./fields";
+import {
+  conversation,
+  externalId,
+  fail,
+  message,
+  metadataObject,
+  rejectUnknownKeys,
+  text,
+  type TRecord,
+} from "./fields";
 
 const KEYS = ["prompt", "chosen", "rejected", "id", "external_id", "metadata"] as const;
 // Numeric side columns that TRL trainers or dataset builders attach (RewardTrainer reads "margin").
@@ -23,16 +32,20 @@ function sameTurn(a: TMessage | undefined, b: TMessage | undefined): boolean {
 /** Implicit prompt: both lists are whole conversations; everything but their last (assistant) turn must match. */
 function implicitPrompt(chosenValue: unknown, rejectedValue: unknown): { messages: TMessage[]; candidates: string[] } {
   const whole = (v: unknown, field: string): TMessage[] => {
-    if (!Array.isArray(v) || v.length < 2) fail(`"${field}" must be a conversation of at least two messages when there is no "prompt"`);
+    if (!Array.isArray(v) || v.length < 2)
+      fail(`"${field}" must be a conversation of at least two messages when there is no "prompt"`);
     return v.map((m, i) => message(m, `${field}[${i}]`, LOOSE));
   };
   const chosen = whole(chosenValue, "chosen");
   const rejected = whole(rejectedValue, "rejected");
   if (chosen.length !== rejected.length) {
-    fail(`"chosen" and "rejected" must share every turn but the last (they have ${chosen.length} and ${rejected.length} turns)`);
+    fail(
+      `"chosen" and "rejected" must share every turn but the last (they have ${chosen.length} and ${rejected.length} turns)`,
+    );
   }
   const differs = chosen.findIndex((m, i) => i < chosen.length - 1 && !sameTurn(m, rejected[i]));
-  if (differs >= 0) fail(`"chosen" and "rejected" must share every turn but the last (they differ at "chosen[${differs}]")`);
+  if (differs >= 0)
+    fail(`"chosen" and "rejected" must share every turn but the last (they differ at "chosen[${differs}]")`);
   const lastChosen = chosen[chosen.length - 1];
   const lastRejected = rejected[rejected.length - 1];
   if (lastChosen?.role !== "assistant") fail(`"chosen[${chosen.length - 1}].role" must be assistant`);
@@ -48,7 +61,9 @@ function pair(obj: TRecord): { messages: TMessage[]; candidates: string[] } {
   if (obj.rejected === undefined) fail(`"rejected" is required`);
   if (obj.prompt === undefined) {
     if (typeof obj.chosen === "string") {
-      fail(`"chosen"/"rejected" without "prompt" must be message lists; string transcripts are HH-RLHF rows (use format hh or auto)`);
+      fail(
+        `"chosen"/"rejected" without "prompt" must be message lists; string transcripts are HH-RLHF rows (use format hh or auto)`,
+      );
     }
     return implicitPrompt(obj.chosen, obj.rejected);
   }

@@ -7,16 +7,28 @@ export async function findPrompts(opts: { projectId: string; page: number; pageS
   const [total, rows] = await Promise.all([
     db.prompt.count({ where }),
     db.prompt.findMany({
-      where, orderBy: { seq: "asc" }, skip: opts.page * opts.pageSize, take: opts.pageSize,
-      include: { candidates: { orderBy: { position: "asc" } }, _count: { select: { judgments: true, skips: true, assignments: true } } },
+      where,
+      orderBy: { seq: "asc" },
+      skip: opts.page * opts.pageSize,
+      take: opts.pageSize,
+      include: {
+        candidates: { orderBy: { position: "asc" } },
+        _count: { select: { judgments: true, skips: true, assignments: true } },
+      },
     }),
   ]);
   return {
     total,
     items: rows.map((p) => ({
-      id: p.id, seq: p.seq, messages: p.messages, externalId: p.externalId, source: p.source, isComplete: p.isComplete,
+      id: p.id,
+      seq: p.seq,
+      messages: p.messages,
+      externalId: p.externalId,
+      source: p.source,
+      isComplete: p.isComplete,
       candidates: p.candidates.map((c) => ({ id: c.id, text: c.text, source: c.source })),
-      judgments: p._count.judgments, skips: p._count.skips,
+      judgments: p._count.judgments,
+      skips: p._count.skips,
     })),
   };
 }

@@ -4,15 +4,31 @@ import { AppError } from "../../errors";
 import type { TProjectSettings, TProjectStatus } from "../../domain";
 import { recordAudit } from "../audit/record-audit";
 
-export async function createProject(opts: { actorId: string; slug: string; settings: TProjectSettings; guidelines: string }) {
+export async function createProject(opts: {
+  actorId: string;
+  slug: string;
+  settings: TProjectSettings;
+  guidelines: string;
+}) {
   const db = getDb();
   if (await db.project.findUnique({ where: { slug: opts.slug } })) {
     throw new AppError("CONFLICT", `The slug "${opts.slug}" is taken; choose another.`);
   }
   return db.$transaction(async (tx) => {
     const project = await tx.project.create({ data: { slug: opts.slug, ...opts.settings, guidelineVersion: 1 } });
-    await tx.guidelineVersion.create({ data: { projectId: project.id, version: 1, body: opts.guidelines, createdById: opts.actorId } });
-    await recordAudit({ actorId: opts.actorId, action: "project.create", targetType: "project", targetId: project.id, details: { slug: opts.slug, ...opts.settings } }, tx);
+    await tx.guidelineVersion.create({
+      data: { projectId: project.id, version: 1, body: opts.guidelines, createdById: opts.actorId },
+    });
+    await recordAudit(
+      {
+        actorId: opts.actorId,
+        action: "project.create",
+        targetType: "project",
+        targetId: project.id,
+        details: { slug: opts.slug, ...opts.settings },
+      },
+      tx,
+    );
     return project;
   });
 }
@@ -22,7 +38,13 @@ export async function updateProject(opts: { actorId: string; projectId: string; 
   const before = await db.project.findUnique({ where: { id: opts.projectId } });
   if (!before) throw new AppError("NOT_FOUND", "No such project.");
   if (opts.settings.candidatesPerPrompt < before.candidatesPerPrompt) {
-    const widest = await db.candidate.groupBy({ by: ["promptId"], where: { prompt: { projectId: before.id } }, _count: { _all: true }, orderBy: { _count: { promptId: "desc" } }, take: 1 });
+    const widest = await db.candidate.groupBy({
+      by: ["promptId"],
+      where: { prompt: { projectId: before.id } },
+      _count: { _all: true },
+      orderBy: { _count: { promptId: "desc" } },
+      take: 1,
+    });
     const most = widest[0]?._count._all ?? 0;
     if (most > opts.settings.candidatesPerPrompt) {
       throw new AppError("CONFLICT", `Some prompts already have ${most} candidates; K cannot go below that.`);
@@ -32,14 +54,27 @@ export async function updateProject(opts: { actorId: string; projectId: string; 
     const project = await tx.project.update({ where: { id: before.id }, data: opts.settings });
     if (project.overlap !== before.overlap) {
       // Completion depends on the overlap: recompute it for every prompt of the project.
-      const counts = await tx.judgment.groupBy({ by: ["promptId"], where: { projectId: project.id }, _count: { _all: true } });
+      const counts = await tx.judgment.groupBy({
+        by: ["promptId"],
+        where: { projectId: project.id },
+        _count: { _all: true },
+      });
       const complete = counts.filter((c) => c._count._all >= project.overlap).map((c) => c.promptId);
       await tx.prompt.updateMany({ where: { projectId: project.id }, data: { isComplete: false } });
       for (let i = 0; i < complete.length; i += 500) {
         await tx.prompt.updateMany({ where: { id: { in: complete.slice(i, i + 500) } }, data: { isComplete: true } });
       }
     }
-    await recordAudit({ actorId: opts.actorId, action: "project.update", targetType: "project", targetId: project.id, details: { ...opts.settings } }, tx);
+    await recordAudit(
+      {
+        actorId: opts.actorId,
+        action: "project.update",
+        targetType: "project",
+        targetId: project.id,
+        details: { ...opts.settings },
+      },
+      tx,
+    );
     return project;
   });
 }
@@ -47,8 +82,12 @@ export async function updateProject(opts: { actorId: string; projectId: string; 
 export async function setProjectStatus(opts: { actorId: string; projectId: string; status: TProjectStatus }) {
   return getDb().$transaction(async (tx) => {
     const project = await tx.project.update({ where: { id: opts.projectId }, data: { status: opts.status } });
-    if (opts.status !== "active") await tx.assignment.deleteMany({ where: { projectId: project.id, status: "active" } });
-    await recordAudit({ actorId: opts.actorId, action: `project.${opts.status}`, targetType: "project", targetId: project.id }, tx);
+    if (opts.status !== "active")
+      await tx.assignment.deleteMany({ where: { projectId: project.id, status: "active" } });
+    await recordAudit(
+      { actorId: opts.actorId, action: `project.${opts.status}`, targetType: "project", targetId: project.id },
+      tx,
+    );
     return project;
   });
 }
@@ -57,12 +96,25 @@ export async function updateGuidelines(opts: { actorId: string; projectId: strin
   return getDb().$transaction(async (tx) => {
     const project = await tx.project.findUnique({ where: { id: opts.projectId } });
     if (!project) throw new AppError("NOT_FOUND", "No such project.");
-    const current = await tx.guidelineVersion.findUnique({ where: { projectId_version: { projectId: project.id, version: project.guidelineVersion } } });
+    const current = await tx.guidelineVersion.findUnique({
+      where: { projectId_version: { projectId: project.id, version: project.guidelineVersion } },
+    });
     if (current?.body === opts.body) return { version: project.guidelineVersion, isNew: false };
     const version = project.guidelineVersion + 1;
-    await tx.guidelineVersion.create({ data: { projectId: project.id, version, body: opts.body, createdById: opts.actorId } });
+    await tx.guidelineVersion.create({
+      data: { projectId: project.id, version, body: opts.body, createdById: opts.actorId },
+    });
     await tx.project.update({ where: { id: project.id }, data: { guidelineVersion: version } });
-    await recordAudit({ actorId: opts.actorId, action: "project.guidelines", targetType: "project", targetId: project.id, details: { version } }, tx);
+    await recordAudit(
+      {
+        actorId: opts.actorId,
+        action: "project.guidelines",
+        targetType: "project",
+        targetId: project.id,
+        details: { version },
+      },
+      tx,
+    );
     return { version, isNew: true };
   });
 }

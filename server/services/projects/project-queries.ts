@@ -13,7 +13,9 @@ export async function getGuidelines(opts: { projectId: string; version?: number 
   const project = await db.project.findUnique({ where: { id: opts.projectId } });
   if (!project) throw new AppError("NOT_FOUND", "No such project.");
   const version = opts.version ?? project.guidelineVersion;
-  const row = await db.guidelineVersion.findUnique({ where: { projectId_version: { projectId: project.id, version } } });
+  const row = await db.guidelineVersion.findUnique({
+    where: { projectId_version: { projectId: project.id, version } },
+  });
   return { version, body: row?.body ?? "", createdAt: row?.createdAt ?? project.createdAt };
 }
 
@@ -26,10 +28,18 @@ export async function findProjects(opts: { includeArchived: boolean }) {
   });
   return Promise.all(
     projects.map(async (p) => ({
-      id: p.id, slug: p.slug, name: p.name, description: p.description, status: p.status,
-      candidatesPerPrompt: p.candidatesPerPrompt, overlap: p.overlap, leaseMinutes: p.leaseMinutes,
-      guidelineVersion: p.guidelineVersion, createdAt: p.createdAt,
-      prompts: p._count.prompts, judgments: p._count.judgments,
+      id: p.id,
+      slug: p.slug,
+      name: p.name,
+      description: p.description,
+      status: p.status,
+      candidatesPerPrompt: p.candidatesPerPrompt,
+      overlap: p.overlap,
+      leaseMinutes: p.leaseMinutes,
+      guidelineVersion: p.guidelineVersion,
+      createdAt: p.createdAt,
+      prompts: p._count.prompts,
+      judgments: p._count.judgments,
       completePrompts: await db.prompt.count({ where: { projectId: p.id, isComplete: true } }),
     })),
   );

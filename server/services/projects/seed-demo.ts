@@ -12,12 +12,26 @@ export async function seedDemoProject(opts: { actorId: string }): Promise<{ crea
   const db = getDb();
   if ((await db.project.count()) > 0) return { created: false, slug };
   const project = await createProject({
-    actorId: opts.actorId, slug,
-    settings: { name: "Demo: rank assistant answers", description: "A few example prompts to try the ranking flow.", candidatesPerPrompt: 3, overlap: 2, leaseMinutes: 30 },
+    actorId: opts.actorId,
+    slug,
+    settings: {
+      name: "Demo: rank assistant answers",
+      description: "A few example prompts to try the ranking flow.",
+      candidatesPerPrompt: 3,
+      overlap: 2,
+      leaseMinutes: 30,
+    },
     guidelines: fs.readFileSync(path.join(SEED_DIR, "demo-guidelines.md"), "utf8"),
   });
   const file = path.join(SEED_DIR, "demo-prompts.jsonl");
-  const report = await importPrompts({ projectId: project.id, actorId: opts.actorId, filename: "demo-prompts.jsonl", format: "auto", source: "demo", open: () => fs.createReadStream(file) });
+  const report = await importPrompts({
+    projectId: project.id,
+    actorId: opts.actorId,
+    filename: "demo-prompts.jsonl",
+    format: "auto",
+    source: "demo",
+    open: () => fs.createReadStream(file),
+  });
   if (report.status !== "done") throw new Error(`demo import failed: ${JSON.stringify(report.errors)}`);
   return { created: true, slug };
 }

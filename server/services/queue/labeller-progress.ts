@@ -20,9 +20,16 @@ export async function findLabellerProjects(opts: { userId: string }) {
   const projects = await db.project.findMany({ where: { status: "active" }, orderBy: { createdAt: "desc" } });
   return Promise.all(
     projects.map(async (p) => ({
-      slug: p.slug, name: p.name, description: p.description,
+      slug: p.slug,
+      name: p.name,
+      description: p.description,
       available: await db.prompt.count({
-        where: { projectId: p.id, isComplete: false, assignments: { none: { userId: opts.userId } }, skips: { none: { userId: opts.userId } } },
+        where: {
+          projectId: p.id,
+          isComplete: false,
+          assignments: { none: { userId: opts.userId } },
+          skips: { none: { userId: opts.userId } },
+        },
       }),
       ...(await getLabellerProgress({ userId: opts.userId, projectId: p.id })),
     })),

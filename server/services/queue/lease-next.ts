@@ -16,7 +16,8 @@ export async function leaseNext(opts: { userId: string; projectSlug: string; now
   const now = opts.now ?? new Date();
   const project = await db.project.findUnique({ where: { slug: opts.projectSlug } });
   if (!project) throw new AppError("NOT_FOUND", `No project "${opts.projectSlug}".`);
-  if (project.status !== "active") throw new AppError("CONFLICT", `The project "${project.name}" is ${project.status}; there is nothing to label.`);
+  if (project.status !== "active")
+    throw new AppError("CONFLICT", `The project "${project.name}" is ${project.status}; there is nothing to label.`);
 
   // An open lease of this labeller comes first: reloading the page returns the same task.
   const open = await db.assignment.findFirst({
@@ -48,32 +49,57 @@ export async function leaseNext(opts: { userId: string; projectSlug: string; now
       .filter((p) => p._count.assignments < project.overlap && p._count.candidates >= 2)
       .sort((a, b) => b._count.assignments - a._count.assignments);
     for (const prompt of open) {
-      const assignmentId = await tryLease({ promptId: prompt.id, projectId: project.id, userId: opts.userId, overlap: project.overlap, expiresAt, guidelineVersion: project.guidelineVersion });
+      const assignmentId = await tryLease({
+        promptId: prompt.id,
+        projectId: project.id,
+        userId: opts.userId,
+        overlap: project.overlap,
+        expiresAt,
+        guidelineVersion: project.guidelineVersion,
+      });
       if (assignmentId) return getTask({ assignmentId, userId: opts.userId });
     }
   }
 }
 
-async function tryLease(opts: { promptId: string; projectId: string; userId: string; overlap: number; expiresAt: Date; guidelineVersion: number }): Promise<string | null> {
+async function tryLease(opts: {
+  promptId: string;
+  projectId: string;
+  userId: string;
+  overlap: number;
+  expiresAt: Date;
+  guidelineVersion: number;
+}): Promise<string | null> {
   const db = getDb();
   const taken = new Set(
     (await db.assignment.findMany({ where: { promptId: opts.promptId }, select: { slot: true } })).map((a) => a.slot),
   );
-  const candidates = await db.candidate.findMany({ where: { promptId: opts.promptId }, select: { id: true }, orderBy: { position: "asc" } });
+  const candidates = await db.candidate.findMany({
+    where: { promptId: opts.promptId },
+    select: { id: true },
+    orderBy: { position: "asc" },
+  });
   for (let slot = 0; slot < opts.overlap; slot++) {
     if (taken.has(slot)) continue;
     try {
       const created = await db.assignment.create({
         data: {
-          projectId: opts.projectId, promptId: opts.promptId, userId: opts.userId, slot,
-          shownOrder: shuffled(candidates.map((c) => c.id)), expiresAt: opts.expiresAt, guidelineVersion: opts.guidelineVersion,
+          projectId: opts.projectId,
+          promptId: opts.promptId,
+          userId: opts.userId,
+          slot,
+          shownOrder: shuffled(candidates.map((c) => c.id)),
+          expiresAt: opts.expiresAt,
+          guidelineVersion: opts.guidelineVersion,
         },
       });
       return created.id;
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
       // Someone took this slot, or this labeller got the prompt in a parallel request.
-      const mine = await db.assignment.findUnique({ where: { promptId_userId: { promptId: opts.promptId, userId: opts.userId } } });
+      const mine = await db.assignment.findUnique({
+        where: { promptId_userId: { promptId: opts.promptId, userId: opts.userId } },
+      });
       if (mine) return mine.status === "active" ? mine.id : null;
     }
   }
@@ -82,6 +108,9 @@ async function tryLease(opts: { promptId: string; projectId: string; userId: str
 
 async function renewAndGet(assignmentId: string, leaseMinutes: number, now: Date): Promise<TTask> {
   const db = getDb();
-  const a = await db.assignment.update({ where: { id: assignmentId }, data: { expiresAt: new Date(now.getTime() + leaseMinutes * 60_000) } });
+  const a = await db.assignment.update({
+    where: { id: assignmentId },
+    data: { expiresAt: new Date(now.getTime() + leaseMinutes * 60_000) },
+  });
   return getTask({ assignmentId: a.id, userId: a.userId });
 }

@@ -26,7 +26,10 @@ describe("lease queue", () => {
   it("gives one labeller the same open task again, never a second lease of the same prompt", async () => {
     const project = await makeProject({ prompts: 2, overlap: 3 });
     const u = await makeUser();
-    const [a, b] = await Promise.all([leaseNext({ userId: u.id, projectSlug: project.slug }), leaseNext({ userId: u.id, projectSlug: project.slug })]);
+    const [a, b] = await Promise.all([
+      leaseNext({ userId: u.id, projectSlug: project.slug }),
+      leaseNext({ userId: u.id, projectSlug: project.slug }),
+    ]);
     const first = await leaseNext({ userId: u.id, projectSlug: project.slug });
     expect(first?.assignmentId).toBeDefined();
     const mine = await t.db().assignment.findMany({ where: { userId: u.id, projectId: project.id } });
@@ -41,10 +44,18 @@ describe("lease queue", () => {
     const start = new Date("2026-01-01T10:00:00Z");
     const first = await leaseNext({ userId: u1.id, projectSlug: project.slug, now: start });
     expect(first).not.toBeNull();
-    expect(await leaseNext({ userId: u2.id, projectSlug: project.slug, now: new Date(start.getTime() + 4 * 60_000) })).toBeNull();
-    const later = await leaseNext({ userId: u2.id, projectSlug: project.slug, now: new Date(start.getTime() + 6 * 60_000) });
+    expect(
+      await leaseNext({ userId: u2.id, projectSlug: project.slug, now: new Date(start.getTime() + 4 * 60_000) }),
+    ).toBeNull();
+    const later = await leaseNext({
+      userId: u2.id,
+      projectSlug: project.slug,
+      now: new Date(start.getTime() + 6 * 60_000),
+    });
     expect(later?.promptId).toBe(first?.promptId);
-    await expect(renewLease({ userId: u1.id, assignmentId: first!.assignmentId })).rejects.toThrow(/lease on this prompt ended/);
+    await expect(renewLease({ userId: u1.id, assignmentId: first!.assignmentId })).rejects.toThrow(
+      /lease on this prompt ended/,
+    );
   });
 
   it("renewing keeps the lease alive past its first expiry", async () => {
@@ -52,7 +63,9 @@ describe("lease queue", () => {
     const [u1, u2] = [await makeUser(), await makeUser()];
     const task = await leaseNext({ userId: u1.id, projectSlug: project.slug });
     await renewLease({ userId: u1.id, assignmentId: task!.assignmentId, now: new Date(Date.now() + 4 * 60_000) });
-    expect(await leaseNext({ userId: u2.id, projectSlug: project.slug, now: new Date(Date.now() + 6 * 60_000) })).toBeNull();
+    expect(
+      await leaseNext({ userId: u2.id, projectSlug: project.slug, now: new Date(Date.now() + 6 * 60_000) }),
+    ).toBeNull();
   });
 
   it("shuffles candidates per assignment and records the shown order", async () => {
@@ -73,10 +86,20 @@ describe("lease queue", () => {
     const u = await makeUser();
     const task = (await leaseNext({ userId: u.id, projectSlug: project.slug }))!;
     const [a, b, c] = task.candidates.map((x) => x.id) as [string, string, string];
-    const base = { userId: u.id, assignmentId: task.assignmentId, noneAcceptable: false, flags: {}, rationale: "", totalMs: 1000, activeMs: 900 };
+    const base = {
+      userId: u.id,
+      assignmentId: task.assignmentId,
+      noneAcceptable: false,
+      flags: {},
+      rationale: "",
+      totalMs: 1000,
+      activeMs: 900,
+    };
     await expect(submitJudgment({ ...base, tiers: [[a], [b]] })).rejects.toThrow(/leaves out 1 candidate/);
     await expect(submitJudgment({ ...base, tiers: [[a], [b, a], [c]] })).rejects.toThrow(/appears twice/);
-    await expect(submitJudgment({ ...base, tiers: [[a], [b], [c]], flags: { [a]: { kinds: ["other"], note: "" } } })).rejects.toThrow(/needs a note/);
+    await expect(
+      submitJudgment({ ...base, tiers: [[a], [b], [c]], flags: { [a]: { kinds: ["other"], note: "" } } }),
+    ).rejects.toThrow(/needs a note/);
     await submitJudgment({ ...base, tiers: [[a, b], [c]], flags: { [c]: { kinds: ["harmful"], note: "" } } });
     await expect(submitJudgment({ ...base, tiers: [[a], [b], [c]] })).rejects.toThrow(/already submitted/);
     const j = await t.db().judgment.findFirstOrThrow({ where: { promptId: task.promptId } });

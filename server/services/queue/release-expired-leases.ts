@@ -3,7 +3,11 @@ import { getDb } from "../../db";
 
 export async function releaseExpiredLeases(opts: { projectId?: string; now?: Date } = {}): Promise<number> {
   const { count } = await getDb().assignment.deleteMany({
-    where: { status: "active", expiresAt: { lte: opts.now ?? new Date() }, ...(opts.projectId ? { projectId: opts.projectId } : {}) },
+    where: {
+      status: "active",
+      expiresAt: { lte: opts.now ?? new Date() },
+      ...(opts.projectId ? { projectId: opts.projectId } : {}),
+    },
   });
   return count;
 }

@@ -7,7 +7,10 @@ export async function renewLease(opts: { userId: string; assignmentId: string; n
   const now = opts.now ?? new Date();
   const a = await db.assignment.findUnique({ where: { id: opts.assignmentId }, include: { project: true } });
   if (!a || a.userId !== opts.userId || a.status !== "active") {
-    throw new AppError("GONE", "Your lease on this prompt ended (it expired and went back to the queue). Load the next task.");
+    throw new AppError(
+      "GONE",
+      "Your lease on this prompt ended (it expired and went back to the queue). Load the next task.",
+    );
   }
   const expiresAt = new Date(now.getTime() + a.project.leaseMinutes * 60_000);
   await db.assignment.update({ where: { id: a.id }, data: { expiresAt } });

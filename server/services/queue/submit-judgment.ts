@@ -28,10 +28,12 @@ export function validateRanking(candidateIds: string[], tiers: TTiers, flags: TC
     }),
   );
   const missing = candidateIds.filter((id) => !seen.has(id));
-  if (missing.length > 0) throw new AppError("BAD_INPUT", `The ranking leaves out ${missing.length} candidate(s): ${missing.join(", ")}.`);
+  if (missing.length > 0)
+    throw new AppError("BAD_INPUT", `The ranking leaves out ${missing.length} candidate(s): ${missing.join(", ")}.`);
   for (const [id, flag] of Object.entries(flags)) {
     if (!expected.has(id)) throw new AppError("BAD_INPUT", `flags.${id}: not a candidate of this prompt.`);
-    if (flag.kinds.includes("other") && flag.note.trim() === "") throw new AppError("BAD_INPUT", `flags.${id}: the flag "other" needs a note.`);
+    if (flag.kinds.includes("other") && flag.note.trim() === "")
+      throw new AppError("BAD_INPUT", `flags.${id}: the flag "other" needs a note.`);
   }
 }
 
@@ -39,7 +41,10 @@ export async function submitJudgment(input: TSubmitJudgment) {
   const db = getDb();
   const a = await db.assignment.findUnique({ where: { id: input.assignmentId }, include: { project: true } });
   if (!a || a.userId !== input.userId) {
-    throw new AppError("GONE", "Your lease on this prompt ended (it expired and went back to the queue). Load the next task.");
+    throw new AppError(
+      "GONE",
+      "Your lease on this prompt ended (it expired and went back to the queue). Load the next task.",
+    );
   }
   if (a.status !== "active") throw new AppError("CONFLICT", "You already submitted this task.");
   const shownOrder = z.array(z.string()).parse(a.shownOrder);
@@ -51,17 +56,31 @@ export async function submitJudgment(input: TSubmitJudgment) {
   const activeMs = Math.max(0, Math.min(input.activeMs, totalMs));
   try {
     return await db.$transaction(async (tx) => {
-      const { count } = await tx.assignment.updateMany({ where: { id: a.id, status: "active" }, data: { status: "submitted", finishedAt: now } });
+      const { count } = await tx.assignment.updateMany({
+        where: { id: a.id, status: "active" },
+        data: { status: "submitted", finishedAt: now },
+      });
       if (count !== 1) throw new AppError("CONFLICT", "You already submitted this task.");
       const judgment = await tx.judgment.create({
         data: {
-          projectId: a.projectId, promptId: a.promptId, userId: a.userId, assignmentId: a.id,
-          tiers: input.tiers, noneAcceptable: input.noneAcceptable, flags: input.flags, rationale: input.rationale.trim(),
-          shownOrder, totalMs, activeMs, guidelineVersion: a.guidelineVersion, createdAt: now,
+          projectId: a.projectId,
+          promptId: a.promptId,
+          userId: a.userId,
+          assignmentId: a.id,
+          tiers: input.tiers,
+          noneAcceptable: input.noneAcceptable,
+          flags: input.flags,
+          rationale: input.rationale.trim(),
+          shownOrder,
+          totalMs,
+          activeMs,
+          guidelineVersion: a.guidelineVersion,
+          createdAt: now,
         },
       });
       const judged = await tx.judgment.count({ where: { promptId: a.promptId } });
-      if (judged >= a.project.overlap) await tx.prompt.update({ where: { id: a.promptId }, data: { isComplete: true } });
+      if (judged >= a.project.overlap)
+        await tx.prompt.update({ where: { id: a.promptId }, data: { isComplete: true } });
       return { judgmentId: judgment.id };
     });
   } catch (e) {

@@ -27,7 +27,10 @@ export async function getProjectDashboard(opts: { projectId: string; now?: Date 
   let cursor: string | undefined;
   for (;;) {
     const page = await db.judgment.findMany({
-      where: { ...where, createdAt: { gte: since } }, select: { id: true, createdAt: true }, orderBy: { id: "asc" }, take: 5000,
+      where: { ...where, createdAt: { gte: since } },
+      select: { id: true, createdAt: true },
+      orderBy: { id: "asc" },
+      take: 5000,
       ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
     });
     for (const j of page) perDay.set(dayKey(j.createdAt), (perDay.get(dayKey(j.createdAt)) ?? 0) + 1);

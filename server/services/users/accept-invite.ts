@@ -7,9 +7,11 @@ import { createSession } from "../../auth/session";
 
 async function getOpenInvite(token: string) {
   const invite = await getDb().invite.findUnique({ where: { tokenHash: hashToken(token) } });
-  if (!invite || invite.revokedAt) throw new AppError("NOT_FOUND", "This invite link is not valid. Ask an admin for a new one.");
+  if (!invite || invite.revokedAt)
+    throw new AppError("NOT_FOUND", "This invite link is not valid. Ask an admin for a new one.");
   if (invite.acceptedAt) throw new AppError("GONE", "This invite link was already used. Sign in instead.");
-  if (invite.expiresAt.getTime() < Date.now()) throw new AppError("GONE", "This invite link has expired. Ask an admin for a new one.");
+  if (invite.expiresAt.getTime() < Date.now())
+    throw new AppError("GONE", "This invite link has expired. Ask an admin for a new one.");
   return invite;
 }
 
@@ -27,10 +29,16 @@ export async function acceptInvite(opts: { token: string; name: string; password
   const db = getDb();
   const user = await db.$transaction(async (tx) => {
     // Redeem first: a concurrent second use of the same link finds acceptedAt set and fails.
-    const { count } = await tx.invite.updateMany({ where: { id: invite.id, acceptedAt: null }, data: { acceptedAt: new Date() } });
+    const { count } = await tx.invite.updateMany({
+      where: { id: invite.id, acceptedAt: null },
+      data: { acceptedAt: new Date() },
+    });
     if (count !== 1) throw new AppError("GONE", "This invite link was already used. Sign in instead.");
-    if (await tx.user.findUnique({ where: { email: invite.email } })) throw new AppError("CONFLICT", `${invite.email} already has an account.`);
-    const created = await tx.user.create({ data: { email: invite.email, name: opts.name.trim(), role: invite.role, passwordHash } });
+    if (await tx.user.findUnique({ where: { email: invite.email } }))
+      throw new AppError("CONFLICT", `${invite.email} already has an account.`);
+    const created = await tx.user.create({
+      data: { email: invite.email, name: opts.name.trim(), role: invite.role, passwordHash },
+    });
     await tx.invite.update({ where: { id: invite.id }, data: { acceptedById: created.id } });
     return created;
   });

@@ -17,12 +17,37 @@ export async function createInvite(opts: { actorId: string; email: string; role:
   const token = newToken();
   const invite = await db.$transaction(async (tx) => {
     // A new invite replaces any open one for the same address.
-    await tx.invite.updateMany({ where: { email, acceptedAt: null, revokedAt: null }, data: { revokedAt: new Date() } });
-    const created = await tx.invite.create({
-      data: { email, role: opts.role, tokenHash: hashToken(token), invitedById: opts.actorId, expiresAt: new Date(Date.now() + INVITE_DAYS * 86_400_000) },
+    await tx.invite.updateMany({
+      where: { email, acceptedAt: null, revokedAt: null },
+      data: { revokedAt: new Date() },
     });
-    await recordAudit({ actorId: opts.actorId, action: "invite.create", targetType: "invite", targetId: created.id, details: { email, role: opts.role } }, tx);
+    const created = await tx.invite.create({
+      data: {
+        email,
+        role: opts.role,
+        tokenHash: hashToken(token),
+        invitedById: opts.actorId,
+        expiresAt: new Date(Date.now() + INVITE_DAYS * 86_400_000),
+      },
+    });
+    await recordAudit(
+      {
+        actorId: opts.actorId,
+        action: "invite.create",
+        targetType: "invite",
+        targetId: created.id,
+        details: { email, role: opts.role },
+      },
+      tx,
+    );
     return created;
   });
-  return { id: invite.id, email, role: opts.role, expiresAt: invite.expiresAt, url: `${env().APP_URL}/invite/${token}`, token };
+  return {
+    id: invite.id,
+    email,
+    role: opts.role,
+    expiresAt: invite.expiresAt,
+    url: `${env().APP_URL}/invite/${token}`,
+    token,
+  };
 }

@@ -5,8 +5,7 @@ import { generatePassword, hashPassword } from "../../auth/password";
 import { recordAudit } from "../audit/record-audit";
 
 export type TEnsureAdminResult =
-  | { kind: "exists"; email: string }
-  | { kind: "created"; email: string; generatedPassword: string | null };
+  { kind: "exists"; email: string } | { kind: "created"; email: string; generatedPassword: string | null };
 
 export async function ensureAdmin(): Promise<TEnsureAdminResult> {
   const db = getDb();
@@ -27,7 +26,12 @@ export async function ensureAdmin(): Promise<TEnsureAdminResult> {
   const email = (ADMIN_EMAIL ?? "admin@prefloop.local").toLowerCase();
   const generatedPassword = ADMIN_PASSWORD ? null : generatePassword();
   const user = await db.user.create({
-    data: { email, name: "Admin", role: "admin", passwordHash: await hashPassword(ADMIN_PASSWORD ?? generatedPassword!) },
+    data: {
+      email,
+      name: "Admin",
+      role: "admin",
+      passwordHash: await hashPassword(ADMIN_PASSWORD ?? generatedPassword!),
+    },
   });
   await recordAudit({ actorId: null, action: "user.bootstrap-admin", targetType: "user", targetId: user.id });
   return { kind: "created", email, generatedPassword };

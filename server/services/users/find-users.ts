@@ -6,7 +6,8 @@ async function medianTotalMs(userId: string, count: number): Promise<number | nu
   if (count === 0) return null;
   const db = getDb();
   const at = async (skip: number) =>
-    (await db.judgment.findFirst({ where: { userId }, orderBy: { totalMs: "asc" }, skip, select: { totalMs: true } }))?.totalMs ?? 0;
+    (await db.judgment.findFirst({ where: { userId }, orderBy: { totalMs: "asc" }, skip, select: { totalMs: true } }))
+      ?.totalMs ?? 0;
   const mid = Math.floor(count / 2);
   return count % 2 === 1 ? at(mid) : Math.round(((await at(mid - 1)) + (await at(mid))) / 2);
 }
@@ -19,9 +20,15 @@ export async function findUsers() {
   });
   const rows = await Promise.all(
     users.map(async (u) => ({
-      id: u.id, email: u.email, name: u.name, role: u.role, isDisabled: u.isDisabled,
-      createdAt: u.createdAt, lastLoginAt: u.lastLoginAt,
-      judgments: u._count.judgments, skips: u._count.skips,
+      id: u.id,
+      email: u.email,
+      name: u.name,
+      role: u.role,
+      isDisabled: u.isDisabled,
+      createdAt: u.createdAt,
+      lastLoginAt: u.lastLoginAt,
+      judgments: u._count.judgments,
+      skips: u._count.skips,
       medianMs: await medianTotalMs(u.id, u._count.judgments),
     })),
   );

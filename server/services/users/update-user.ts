@@ -16,7 +16,8 @@ async function assertNotLastAdmin(userId: string) {
 }
 
 export async function setUserDisabled(opts: { actorId: string; userId: string; isDisabled: boolean }) {
-  if (opts.actorId === opts.userId && opts.isDisabled) throw new AppError("CONFLICT", "You cannot disable your own account.");
+  if (opts.actorId === opts.userId && opts.isDisabled)
+    throw new AppError("CONFLICT", "You cannot disable your own account.");
   if (opts.isDisabled) await assertNotLastAdmin(opts.userId);
   await getDb().$transaction(async (tx) => {
     const user = await tx.user.update({ where: { id: opts.userId }, data: { isDisabled: opts.isDisabled } });
@@ -25,7 +26,15 @@ export async function setUserDisabled(opts: { actorId: string; userId: string; i
       // Give the disabled labeller's open leases back to the queue at once.
       await tx.assignment.deleteMany({ where: { userId: user.id, status: "active" } });
     }
-    await recordAudit({ actorId: opts.actorId, action: opts.isDisabled ? "user.disable" : "user.enable", targetType: "user", targetId: user.id }, tx);
+    await recordAudit(
+      {
+        actorId: opts.actorId,
+        action: opts.isDisabled ? "user.disable" : "user.enable",
+        targetType: "user",
+        targetId: user.id,
+      },
+      tx,
+    );
   });
 }
 
@@ -33,6 +42,15 @@ export async function setUserRole(opts: { actorId: string; userId: string; role:
   if (opts.role !== "admin") await assertNotLastAdmin(opts.userId);
   await getDb().$transaction(async (tx) => {
     await tx.user.update({ where: { id: opts.userId }, data: { role: opts.role } });
-    await recordAudit({ actorId: opts.actorId, action: "user.set-role", targetType: "user", targetId: opts.userId, details: { role: opts.role } }, tx);
+    await recordAudit(
+      {
+        actorId: opts.actorId,
+        action: "user.set-role",
+        targetType: "user",
+        targetId: opts.userId,
+        details: { role: opts.role },
+      },
+      tx,
+    );
   });
 }

@@ -22,7 +22,10 @@ export class Accumulator {
     if (done !== undefined) return done;
     const parts = this.#parts.get(v) ?? [];
     const first = parts[0] ?? null;
-    const sum = first === null ? null : this.b.scope(`${v.name}.acc`, () => parts.slice(1).reduce((s, g) => op.add(this.b, s, g), first));
+    const sum =
+      first === null
+        ? null
+        : this.b.scope(`${v.name}.acc`, () => parts.slice(1).reduce((s, g) => op.add(this.b, s, g), first));
     this.#totals.set(v, sum);
     return sum;
   }

@@ -17,7 +17,10 @@ function rmsNorm(b: GraphBuilder, x: Value, weight: Value, dt: FloatType): Value
 
 /** x [B, T, NH, HS] rotated by the angles of its positions (rotate_half form). */
 function rope(b: GraphBuilder, x: Value, positions: Value, dt: FloatType): Value {
-  const angles = Array.from({ length: 16 * (HS / 2) }, (_, i) => Math.floor(i / (HS / 2)) * 10000 ** (-(2 * (i % (HS / 2))) / HS));
+  const angles = Array.from(
+    { length: 16 * (HS / 2) },
+    (_, i) => Math.floor(i / (HS / 2)) * 10000 ** (-(2 * (i % (HS / 2))) / HS),
+  );
   const table = (f: (a: number) => number) => b.constant(fromNumbers(dt, [16, HS / 2], angles.map(f)));
   const [cosH, sinH] = [op.gather(b, table(Math.cos), positions), op.gather(b, table(Math.sin), positions)]; // [T, HS/2]
   const cos = op.unsqueeze(b, op.concat(b, [cosH, cosH], { axis: -1 }), [1]); // [T, 1, HS]
@@ -39,7 +42,11 @@ function attention(b: GraphBuilder, x: Value, v: (n: string) => Value, positions
   const causal = op.trilu(b, op.constantOfShape(b, op.concat(b, [t, t], { axis: 0 }), { value: lowest }), 1); // [T, T]
   const scores = op.add(b, op.mul(b, op.matMul(b, q, k), b.constant(fromNumbers(dt, [], [1 / Math.sqrt(HS)]))), causal); // [B, NH, T, T]
   const mixed = op.matMul(b, op.softmax(b, scores), val); // [B, NH, T, HS]
-  return linear(b, op.reshape(b, op.transpose(b, mixed, { perm: [0, 2, 1, 3] }), [0, 0, C]), v("self_attn.o_proj.weight")); // [B, T, C]
+  return linear(
+    b,
+    op.reshape(b, op.transpose(b, mixed, { perm: [0, 2, 1, 3] }), [0, 0, C]),
+    v("self_attn.o_proj.weight"),
+  ); // [B, T, C]
 }
 
 function mlp(b: GraphBuilder, x: Value, v: (n: string) => Value): Value {
@@ -49,7 +56,11 @@ function mlp(b: GraphBuilder, x: Value, v: (n: string) => Value): Value {
 }
 
 const param = (shape: number[], std = 0.4): GradInput => ({ shape, kind: "parameter", std });
-const ones = (n: number): GradInput => ({ shape: [n], kind: "parameter", values: Array.from({ length: n }, (_, i) => 1 + 0.05 * i) });
+const ones = (n: number): GradInput => ({
+  shape: [n],
+  kind: "parameter",
+  values: Array.from({ length: n }, (_, i) => 1 + 0.05 * i),
+});
 
 const BLOCK: GradCase = {
   name: "one decoder layer: embedding, RMSNorm, RoPE, causal attention, SwiGLU, tied head, cross-entropy",

@@ -30,7 +30,13 @@ describe("grad: what it refuses", () => {
   it("names the op and the node when a rule is missing", () => {
     const b = new GraphBuilder();
     const start = b.input("start", "float32", []);
-    const r = op.range(b, start, b.constant(fromNumbers("float32", [], [5])), b.constant(fromNumbers("float32", [], [1])), { name: "positions" });
+    const r = op.range(
+      b,
+      start,
+      b.constant(fromNumbers("float32", [], [5])),
+      b.constant(fromNumbers("float32", [], [1])),
+      { name: "positions" },
+    );
     expect(() => grad(b, sum(b, r), [start])).toThrow(
       'grad: node "positions" (Range) is on the path to the loss: Range: no gradient rule; autodiff cannot differentiate through this op',
     );
@@ -40,10 +46,14 @@ describe("grad: what it refuses", () => {
     const b = new GraphBuilder();
     const x = b.input("x", "float32", ["batch", 6]);
     const strided = op.slice(b, x, { starts: [0], ends: [6], axes: [0], steps: [2] }, { name: "every_other" });
-    expect(() => grad(b, sum(b, strided), [x])).toThrow("Slice gradient: node every_other: steps other than 1 need a static size and static bounds on axis 0");
+    expect(() => grad(b, sum(b, strided), [x])).toThrow(
+      "Slice gradient: node every_other: steps other than 1 need a static size and static bounds on axis 0",
+    );
     const axes = b.input("axes", "int64", [1]);
     const mean = op.reduceMean(b, x, axes, {}, { name: "mean" });
-    expect(() => grad(b, sum(b, mean), [x])).toThrow("ReduceMean gradient: node mean needs its axes known at build time");
+    expect(() => grad(b, sum(b, mean), [x])).toThrow(
+      "ReduceMean gradient: node mean needs its axes known at build time",
+    );
   });
 
   it("refuses a rule that builds unasked gradients or drops asked ones", () => {
@@ -56,7 +66,9 @@ describe("grad: what it refuses", () => {
       /the Mul rule built a gradient for input 1 \("const"\) of node "scaled", which needs none/,
     );
     const lazy: op.GradRule = () => [null, null];
-    expect(() => grad(b, loss, [x], { ruleOf: (t) => (t === "Mul" ? lazy : op.gradRuleOf(t)) })).toThrow(/the Mul rule gave no gradient for input 0 \("x"\)/);
+    expect(() => grad(b, loss, [x], { ruleOf: (t) => (t === "Mul" ? lazy : op.gradRuleOf(t)) })).toThrow(
+      /the Mul rule gave no gradient for input 0 \("x"\)/,
+    );
   });
 });
 
@@ -64,8 +76,18 @@ describe("grad: only what wrt needs", () => {
   it("builds nothing for a frozen first layer (LoRA-style: frozen W, trained A and B)", () => {
     const b = new GraphBuilder();
     const x = b.input("x", "float32", ["batch", 4]);
-    const [W, A, B, head] = [b.parameter("W", w([4, 4], 1)), b.parameter("lora_A", w([4, 2], 2)), b.parameter("lora_B", w([2, 4], 3)), b.parameter("head", w([4, 3], 4))];
-    const h = op.add(b, op.matMul(b, x, W, { name: "base" }), op.matMul(b, op.matMul(b, x, A, { name: "down" }), B, { name: "up" }), { name: "h" });
+    const [W, A, B, head] = [
+      b.parameter("W", w([4, 4], 1)),
+      b.parameter("lora_A", w([4, 2], 2)),
+      b.parameter("lora_B", w([2, 4], 3)),
+      b.parameter("head", w([4, 3], 4)),
+    ];
+    const h = op.add(
+      b,
+      op.matMul(b, x, W, { name: "base" }),
+      op.matMul(b, op.matMul(b, x, A, { name: "down" }), B, { name: "up" }),
+      { name: "h" },
+    );
     const y = op.matMul(b, op.tanh(b, h, { name: "act" }), head, { name: "out" });
     const loss = sum(b, y);
     const forward = ["base", "down", "up", "h", "act", "out", loss.producer?.name ?? ""];
@@ -109,7 +131,10 @@ describe("grad: only what wrt needs", () => {
     const grads = grad(b, loss, [x, unused]);
     grads.forEach((g, v) => b.output(g, `grad.${v.name}`));
     const g = b.build({ dangling: "prune" }); // keeps the input "unused", which only its zero gradient names
-    expect(g.nodes.filter((n) => n.name.startsWith("grad.")).map((n) => n.opType)).toEqual(["ConstantOfShape", "ConstantOfShape"]);
+    expect(g.nodes.filter((n) => n.name.startsWith("grad.")).map((n) => n.opType)).toEqual([
+      "ConstantOfShape",
+      "ConstantOfShape",
+    ]);
     const out = evaluate(g, { x: nd("float32", [3], [0.5, 2.5, -0.5]), unused: nd("float32", [2], [1, 2]) });
     expect(Array.from(out["grad.x"]?.data ?? [])).toEqual([0, 0, 0]);
     expect(Array.from(out["grad.unused"]?.data ?? [])).toEqual([0, 0]);
@@ -150,15 +175,27 @@ describe("grad: fan-in, ties and the fused rule", () => {
     const loss = op.add(b, sum(b, op.reduceMax(b, x, [1])), sum(b, op.max(b, [p, q])));
     b.output(loss, "loss");
     grad(b, loss, [x, p, q]).forEach((g, v) => b.output(g, `grad.${v.name}`));
-    const out = evaluate(b.build(), { x: nd("float32", [2, 3], [1, 3, 3, 2, 2, 2]), p: nd("float32", [3], [1, 2, 3]), q: nd("float32", [3], [1, 5, 0]) });
+    const out = evaluate(b.build(), {
+      x: nd("float32", [2, 3], [1, 3, 3, 2, 2, 2]),
+      p: nd("float32", [3], [1, 2, 3]),
+      q: nd("float32", [3], [1, 5, 0]),
+    });
     expect(Array.from(out["grad.x"]?.data ?? [])).toEqual([0, 0.5, 0.5, 1 / 3, 1 / 3, 1 / 3]);
     expect(Array.from(out["grad.p"]?.data ?? [])).toEqual([0.5, 0, 1]);
     expect(Array.from(out["grad.q"]?.data ?? [])).toEqual([0.5, 1, 0]);
   });
 
   it("agrees with central differences at two-way ties (they average both one-sided slopes)", async () => {
-    await checkGradCase({ name: "ReduceMax: two-way ties", inputs: { x: { shape: [2, 3], values: [1, 3, 3, 2, 0, 2] } }, forward: (b, v) => op.reduceMax(b, v("x"), [1]) });
-    await checkGradCase({ name: "Min: two-way tie", inputs: { a: { shape: [3], values: [1, 2, 3] }, b: { shape: [3], values: [1, 5, 0] } }, forward: (b, v) => op.min(b, [v("a"), v("b")]) });
+    await checkGradCase({
+      name: "ReduceMax: two-way ties",
+      inputs: { x: { shape: [2, 3], values: [1, 3, 3, 2, 0, 2] } },
+      forward: (b, v) => op.reduceMax(b, v("x"), [1]),
+    });
+    await checkGradCase({
+      name: "Min: two-way tie",
+      inputs: { a: { shape: [3], values: [1, 2, 3] }, b: { shape: [3], values: [1, 5, 0] } },
+      forward: (b, v) => op.min(b, [v("a"), v("b")]),
+    });
   });
 
   it("replaces LogSoftmax's rule under a GatherElements by one scatter into the dense softmax term", async () => {
@@ -174,7 +211,11 @@ describe("grad: fan-in, ties and the fused rule", () => {
 });
 
 describe("the checks catch a broken rule", () => {
-  const mulCase: GradCase = { name: "Mul: broadcast [2,3] and [3]", inputs: { a: { shape: [2, 3] }, b: { shape: [3] } }, forward: (b, v) => op.mul(b, v("a"), v("b")) };
+  const mulCase: GradCase = {
+    name: "Mul: broadcast [2,3] and [3]",
+    inputs: { a: { shape: [2, 3] }, b: { shape: [3] } },
+    forward: (b, v) => op.mul(b, v("a"), v("b")),
+  };
   const swapped: op.GradRule = (b, node, gys, needs) => {
     const [x, y, g] = [node.inputs[0], node.inputs[1], gys[0]];
     if (!x || !y || !g) throw new Error("setup");
@@ -183,18 +224,26 @@ describe("the checks catch a broken rule", () => {
 
   it("fails finite differences with Mul's operands swapped, and passes with the real rule restored", async () => {
     const broken = { ...mulCase, options: { ruleOf: (t: string) => (t === "Mul" ? swapped : op.gradRuleOf(t)) } };
-    await expect(checkGradCase(broken)).rejects.toThrow(/d loss \/ d a, reference backward vs finite differences \(elements 0, 1, 2, 3, 4, 5\): not close/);
+    await expect(checkGradCase(broken)).rejects.toThrow(
+      /d loss \/ d a, reference backward vs finite differences \(elements 0, 1, 2, 3, 4, 5\): not close/,
+    );
     await expect(checkGradCase(mulCase)).resolves.toBeDefined();
   });
 
   it("fails finite differences with Softmax's rule missing its sum term", async () => {
-    const sm: GradCase = { name: "Softmax: [2,5]", inputs: { x: { shape: [2, 5] } }, forward: (b, v) => op.softmax(b, v("x")) };
+    const sm: GradCase = {
+      name: "Softmax: [2,5]",
+      inputs: { x: { shape: [2, 5] } },
+      forward: (b, v) => op.softmax(b, v("x")),
+    };
     const noSum: op.GradRule = (b, node, gys) => {
       const [y, g] = [node.outputs[0], gys[0]];
       if (!y || !g) throw new Error("setup");
       return [op.mul(b, y, g)]; // Y * dY: the "- sum(dY * Y)" term is missing
     };
-    await expect(checkGradCase({ ...sm, options: { ruleOf: (t) => (t === "Softmax" ? noSum : op.gradRuleOf(t)) } })).rejects.toThrow(/not close/);
+    await expect(
+      checkGradCase({ ...sm, options: { ruleOf: (t) => (t === "Softmax" ? noSum : op.gradRuleOf(t)) } }),
+    ).rejects.toThrow(/not close/);
     await expect(checkGradCase(sm)).resolves.toBeDefined();
   });
 });

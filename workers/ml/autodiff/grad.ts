@@ -21,32 +21,59 @@ export const DEFAULT_FUSED: readonly FusedRule[] = [logSoftmaxGather];
 function check(loss: Value, wrt: readonly Value[], b: GraphBuilder): void {
   if (loss.owner !== b) throw new Error(`grad: loss "${loss.name}" belongs to another graph builder`);
   if (!isFloatDType(loss.type.dtype) || !loss.type.shape.every((d) => d === 1))
-    throw new Error(`grad: the loss must be a float scalar (every dim 1); "${loss.name}" is ${typeToString(loss.type)}`);
+    throw new Error(
+      `grad: the loss must be a float scalar (every dim 1); "${loss.name}" is ${typeToString(loss.type)}`,
+    );
   for (const w of wrt) {
     if (w.owner !== b) throw new Error(`grad: "${w.name}" belongs to another graph builder`);
-    if (!isFloatDType(w.type.dtype)) throw new Error(`grad: cannot differentiate with respect to "${w.name}" of type ${w.type.dtype}`);
+    if (!isFloatDType(w.type.dtype))
+      throw new Error(`grad: cannot differentiate with respect to "${w.name}" of type ${w.type.dtype}`);
   }
 }
 
 /** Runs a node's rule and hands each input's gradient, summed to the input's shape, to `acc`. */
-function backprop(b: GraphBuilder, n: Node, gys: readonly (Value | null)[], active: ReadonlySet<Value>, acc: Accumulator, ruleOf: (t: string) => op.GradRule): void {
+function backprop(
+  b: GraphBuilder,
+  n: Node,
+  gys: readonly (Value | null)[],
+  active: ReadonlySet<Value>,
+  acc: Accumulator,
+  ruleOf: (t: string) => op.GradRule,
+): void {
   let rule: op.GradRule;
   try {
     rule = ruleOf(n.opType);
   } catch (e) {
-    throw new Error(`grad: node "${n.name}" (${n.opType}) is on the path to the loss: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new Error(
+      `grad: node "${n.name}" (${n.opType}) is on the path to the loss: ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
+    );
   }
   const needs = n.inputs.map((v) => v !== null && active.has(v));
   const gxs = rule(b, n, gys, needs);
   n.inputs.forEach((x, i) => {
     const g = gxs[i] ?? null;
     if (x === null || g === null) {
-      if (needs[i] === true) throw new Error(`grad: the ${n.opType} rule gave no gradient for input ${i} ("${x?.name}") of node "${n.name}"`);
+      if (needs[i] === true)
+        throw new Error(
+          `grad: the ${n.opType} rule gave no gradient for input ${i} ("${x?.name}") of node "${n.name}"`,
+        );
       return;
     }
-    if (needs[i] !== true) throw new Error(`grad: the ${n.opType} rule built a gradient for input ${i} ("${x.name}") of node "${n.name}", which needs none`);
-    if (g.type.dtype !== x.type.dtype) throw new Error(`grad: the ${n.opType} rule gave a ${g.type.dtype} gradient for ${x.type.dtype} input "${x.name}" of node "${n.name}"`);
-    acc.add(x, op.sameShape(g.type.shape, x.type.shape) ? g : unbroadcast(b, g, x, `grad: node "${n.name}" (${n.opType}) input ${i} ${dimsToString(x.type.shape)}`));
+    if (needs[i] !== true)
+      throw new Error(
+        `grad: the ${n.opType} rule built a gradient for input ${i} ("${x.name}") of node "${n.name}", which needs none`,
+      );
+    if (g.type.dtype !== x.type.dtype)
+      throw new Error(
+        `grad: the ${n.opType} rule gave a ${g.type.dtype} gradient for ${x.type.dtype} input "${x.name}" of node "${n.name}"`,
+      );
+    acc.add(
+      x,
+      op.sameShape(g.type.shape, x.type.shape)
+        ? g
+        : unbroadcast(b, g, x, `grad: node "${n.name}" (${n.opType}) input ${i} ${dimsToString(x.type.shape)}`),
+    );
   });
 }
 
@@ -60,7 +87,12 @@ function firstFused(rules: readonly FusedRule[], ctx: FusedContext): readonly (r
 
 /** Appends d(loss)/d(w) for each w of `wrt` to `b` (under scope "grad"): gradients have their value's type
  *  and shape; a w that does not reach the loss gets zeros. `loss` must be a float scalar. */
-export function grad(b: GraphBuilder, loss: Value, wrt: readonly Value[], options: GradOptions = {}): Map<Value, Value> {
+export function grad(
+  b: GraphBuilder,
+  loss: Value,
+  wrt: readonly Value[],
+  options: GradOptions = {},
+): Map<Value, Value> {
   check(loss, wrt, b);
   const wanted = [...new Set(wrt)];
   const { nodes, active } = backwardPath(loss, wanted);
@@ -69,7 +101,11 @@ export function grad(b: GraphBuilder, loss: Value, wrt: readonly Value[], option
   const wrtSet = new Set(wanted);
   return b.scope("grad", () => {
     const acc = new Accumulator(b);
-    if (active.has(loss)) acc.add(loss, b.scope("seed", () => b.constant(fromNumbers(loss.type.dtype, loss.type.shape as number[], [1]))));
+    if (active.has(loss))
+      acc.add(
+        loss,
+        b.scope("seed", () => b.constant(fromNumbers(loss.type.dtype, loss.type.shape as number[], [1]))),
+      );
     for (const n of [...nodes].reverse()) {
       const gys = n.outputs.map((o) => acc.total(o));
       if (gys.every((g) => g === null)) continue;

@@ -8,7 +8,10 @@ import * as op from "../ops";
 export function unbroadcast(b: GraphBuilder, g: Value, x: Value, what: string): Value {
   const [gs, xs] = [g.type.shape, x.type.shape];
   const lead = gs.length - xs.length;
-  if (lead < 0) throw new Error(`${what}: gradient ${dimsToString(gs)} has a lower rank than its input "${x.name}" ${dimsToString(xs)}`);
+  if (lead < 0)
+    throw new Error(
+      `${what}: gradient ${dimsToString(gs)} has a lower rank than its input "${x.name}" ${dimsToString(xs)}`,
+    );
   const axes = gs.flatMap((d, i) => (i < lead || (xs[i - lead] === 1 && d !== 1) ? [i] : []));
   const isLeadingOnly = axes.every((a) => a < lead);
   const summed = axes.length > 0 ? op.reduceSum(b, g, axes, { keepdims: isLeadingOnly ? 0 : 1 }) : g;

@@ -17,13 +17,31 @@ const dst = new Uint8Array(workerData.dst, workerData.start, workerData.length);
 parentPort.on("message", () => { dst.set(src); parentPort.postMessage(0); });
 `;
 
-async function timeParallelCopies(src: SharedArrayBuffer, dst: SharedArrayBuffer, threads: number, repeats: number): Promise<number[]> {
+async function timeParallelCopies(
+  src: SharedArrayBuffer,
+  dst: SharedArrayBuffer,
+  threads: number,
+  repeats: number,
+): Promise<number[]> {
   const slice = Math.floor(src.byteLength / threads / 64) * 64;
   const workers = Array.from(
     { length: threads },
-    (_, i) => new Worker(WORKER_SOURCE, { eval: true, workerData: { src, dst, start: i * slice, length: i === threads - 1 ? src.byteLength - i * slice : slice } }),
+    (_, i) =>
+      new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { src, dst, start: i * slice, length: i === threads - 1 ? src.byteLength - i * slice : slice },
+      }),
   );
-  const round = (): Promise<unknown[]> => Promise.all(workers.map((w) => new Promise((resolve) => { w.once("message", resolve); w.postMessage(0); })));
+  const round = (): Promise<unknown[]> =>
+    Promise.all(
+      workers.map(
+        (w) =>
+          new Promise((resolve) => {
+            w.once("message", resolve);
+            w.postMessage(0);
+          }),
+      ),
+    );
   try {
     await round(); // warm-up: threads started, pages touched
     const seconds: number[] = [];
@@ -44,7 +62,11 @@ async function timeParallelCopies(src: SharedArrayBuffer, dst: SharedArrayBuffer
  * both (as STREAM does): the traffic the memory system sustained, which a read-only stream of weights can
  * approach but not beat by much.
  */
-export async function measureCopyBandwidth(maxThreads: number, bufferBytes = 512 * 2 ** 20, repeats = 10): Promise<TBandwidth> {
+export async function measureCopyBandwidth(
+  maxThreads: number,
+  bufferBytes = 512 * 2 ** 20,
+  repeats = 10,
+): Promise<TBandwidth> {
   const src = new SharedArrayBuffer(bufferBytes);
   const dst = new SharedArrayBuffer(bufferBytes);
   new Uint8Array(src).fill(1);

@@ -18,15 +18,39 @@ import { ensureBenchCheckpoint } from "./make-bench-checkpoints";
 import { targetLines } from "./report";
 import { runTorchTrain, torchVersion } from "./torch-runner";
 import { ZTrainRun, type TTrainRun } from "./train-result";
-import { agreementTable, judgeTrainTargets, memoryTable, phaseTable, trainMachineLines, trainTable, worstLossAgreement, type TFailure, type TTrainReport, type TTrainRow } from "./train-report";
-import { microBatchItems, rowsOf, timedSteps, tokensPerStep, WORKLOAD_NAMES, WORKLOADS, writeTrainInputs, type TWorkloadName } from "./train-workloads";
+import {
+  agreementTable,
+  judgeTrainTargets,
+  memoryTable,
+  phaseTable,
+  trainMachineLines,
+  trainTable,
+  worstLossAgreement,
+  type TFailure,
+  type TTrainReport,
+  type TTrainRow,
+} from "./train-report";
+import {
+  microBatchItems,
+  rowsOf,
+  timedSteps,
+  tokensPerStep,
+  WORKLOAD_NAMES,
+  WORKLOADS,
+  writeTrainInputs,
+  type TWorkloadName,
+} from "./train-workloads";
 
 const ENGINE_TRAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), "engine-train.ts");
 const log = (msg: string): void => void process.stderr.write(`${msg}\n`);
-const summary = (r: TTrainRun): string => `${r.stepSeconds.toFixed(2)} s/step, first loss ${r.first.loss.toFixed(6)}, peak ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MB`;
+const summary = (r: TTrainRun): string =>
+  `${r.stepSeconds.toFixed(2)} s/step, first loss ${r.first.loss.toFixed(6)}, peak ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MB`;
 
 /** One side's measurement, or why there is none (the memory cap stopped it). */
-async function side(label: string, run: () => Promise<TTrainRun>): Promise<{ result: TTrainRun | null; otherLoad: number | null; failure: TFailure | null }> {
+async function side(
+  label: string,
+  run: () => Promise<TTrainRun>,
+): Promise<{ result: TTrainRun | null; otherLoad: number | null; failure: TFailure | null }> {
   try {
     const m = await measureQuietly(label, run, summary, log);
     return { ...m, failure: null };
@@ -40,7 +64,8 @@ async function side(label: string, run: () => Promise<TTrainRun>): Promise<{ res
 /** The engine's commit, and whether workers/ml outside bench/ differs from it, for the record. */
 function engineRevision(): string {
   try {
-    const git = (args: string[]) => execFileSync("git", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const git = (args: string[]) =>
+      execFileSync("git", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
     const dirty = git(["status", "--porcelain", "--", "workers/ml", ":!workers/ml/bench"]) !== "";
     return `${git(["rev-parse", "--short", "HEAD"])}${dirty ? " plus uncommitted changes" : ""}`;
   } catch {
@@ -50,7 +75,8 @@ function engineRevision(): string {
 
 function oneOf<T extends string>(value: string | undefined, names: readonly T[], flag: string): readonly T[] {
   if (value === undefined) return names;
-  if (!(names as readonly string[]).includes(value)) throw new Error(`${flag} must be one of ${names.join(", ")}, got ${value}`);
+  if (!(names as readonly string[]).includes(value))
+    throw new Error(`${flag} must be one of ${names.join(", ")}, got ${value}`);
   return [value as T];
 }
 
@@ -72,12 +98,15 @@ async function main(): Promise<void> {
   const isQuick = values.quick ?? false;
   // Default cap: 75% of the machine's memory, so a run that would exhaust a shared machine fails alone.
   const capBytes = Number(values["memory-cap-gb"] ?? (0.75 * os.totalmem()) / 2 ** 30) * 2 ** 30;
-  if (!Number.isInteger(threads) || threads < 1 || !Number.isInteger(seed) || seed < 0 || !(capBytes > 0)) throw new Error("--threads must be an integer >= 1, --seed >= 0, --memory-cap-gb > 0");
+  if (!Number.isInteger(threads) || threads < 1 || !Number.isInteger(seed) || seed < 0 || !(capBytes > 0))
+    throw new Error("--threads must be an integer >= 1, --seed >= 0, --memory-cap-gb > 0");
   const configs: readonly TBenchConfigName[] = oneOf(values.only, BENCH_CONFIG_NAMES, "--only");
   const workloads: readonly TWorkloadName[] = oneOf(values.workload, WORKLOAD_NAMES, "--workload");
-  if (values.write && (configs.length < BENCH_CONFIG_NAMES.length || workloads.length < WORKLOAD_NAMES.length)) throw new Error("--write records the whole table: drop --only / --workload");
+  if (values.write && (configs.length < BENCH_CONFIG_NAMES.length || workloads.length < WORKLOAD_NAMES.length))
+    throw new Error("--write records the whole table: drop --only / --workload");
   const torch = values["no-torch"] ? null : torchVersion();
-  if (torch === null && !values["no-torch"]) log("PyTorch (/usr/bin/python3 with python3-torch) not found: engine only");
+  if (torch === null && !values["no-torch"])
+    log("PyTorch (/usr/bin/python3 with python3-torch) not found: engine only");
 
   const revision = engineRevision(); // read at the start: the children run the code of that moment
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "prefloop-bench-train-"));
@@ -90,14 +119,40 @@ async function main(): Promise<void> {
         const steps = timedSteps(config, name, isQuick);
         const inputsFile = writeTrainInputs(tmp, config, benchModelConfig(config), w, { seed, timedSteps: steps });
         const label = `${config} ${name}`;
-        const args = [...process.execArgv, ENGINE_TRAIN, "--model", modelDir, "--inputs", inputsFile, "--threads", String(threads)];
-        const engine = await side(`${label}: engine`, async () => ZTrainRun.parse(await runChildJson({ file: process.execPath, args, env: process.env, label: `engine (${label})`, memoryCapBytes: capBytes })));
-        const reference = torch ? await side(`${label}: PyTorch`, () => runTorchTrain({ modelDir, inputsFile, threads, memoryCapBytes: capBytes })) : null;
+        const args = [
+          ...process.execArgv,
+          ENGINE_TRAIN,
+          "--model",
+          modelDir,
+          "--inputs",
+          inputsFile,
+          "--threads",
+          String(threads),
+        ];
+        const engine = await side(`${label}: engine`, async () =>
+          ZTrainRun.parse(
+            await runChildJson({
+              file: process.execPath,
+              args,
+              env: process.env,
+              label: `engine (${label})`,
+              memoryCapBytes: capBytes,
+            }),
+          ),
+        );
+        const reference = torch
+          ? await side(`${label}: PyTorch`, () =>
+              runTorchTrain({ modelDir, inputsFile, threads, memoryCapBytes: capBytes }),
+            )
+          : null;
         rows.push({
           config,
           workload: name,
           tokensPerStep: tokensPerStep(w),
-          micro: { count: Math.ceil(w.items / microBatchItems(config, w)), rows: rowsOf(w) / Math.ceil(w.items / microBatchItems(config, w)) },
+          micro: {
+            count: Math.ceil(w.items / microBatchItems(config, w)),
+            rows: rowsOf(w) / Math.ceil(w.items / microBatchItems(config, w)),
+          },
           timedSteps: steps,
           engine: engine.result,
           torch: reference?.result ?? null,

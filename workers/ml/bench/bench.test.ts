@@ -16,7 +16,17 @@ describe("bench configs", () => {
     expect(parameterCount(benchModelConfig("small-5m"))).toBe(4_999_424);
     // SmolLM2-135M's published parameter count.
     expect(parameterCount(benchModelConfig("smollm2-135m"))).toBe(134_515_008);
-    expect(BENCH_CONFIGS["smollm2-135m"]).toMatchObject({ num_hidden_layers: 30, hidden_size: 576, num_attention_heads: 9, num_key_value_heads: 3, intermediate_size: 1536, vocab_size: 49152, tie_word_embeddings: true, rope_theta: 100000, max_position_embeddings: 8192 });
+    expect(BENCH_CONFIGS["smollm2-135m"]).toMatchObject({
+      num_hidden_layers: 30,
+      hidden_size: 576,
+      num_attention_heads: 9,
+      num_key_value_heads: 3,
+      intermediate_size: 1536,
+      vocab_size: 49152,
+      tie_word_embeddings: true,
+      rope_theta: 100000,
+      max_position_embeddings: 8192,
+    });
   });
 
   it("counts the tied embedding once (as the LM head) plus one looked-up row per decoded token", () => {
@@ -38,16 +48,35 @@ describe("median", () => {
 
 function row(config: TRow["config"], batch: number, engine: number, torch: number): TRow {
   const side = (decode: number) => ({ decodeTokPerS: decode, prefillTokPerS: 10 * decode, peakRssBytes: 1 });
-  return { config, batch, engine: side(engine), torch: side(torch), tokenAgreement: 1, otherLoad: { engine: 0, torch: 0 } };
+  return {
+    config,
+    batch,
+    engine: side(engine),
+    torch: side(torch),
+    tokenAgreement: 1,
+    otherLoad: { engine: 0, torch: 0 },
+  };
 }
 
 function report(rows: TRow[], bound: number): TReport {
-  return { rows, bounds: [{ config: "smollm2-135m", weightBytesPerToken: 1, boundTokPerS: bound }], bandwidthGBs: 1, bandwidthThreads: 1, threads: 2, promptTokens: 32, newTokens: 64, runs: 3, isQuick: false };
+  return {
+    rows,
+    bounds: [{ config: "smollm2-135m", weightBytesPerToken: 1, boundTokPerS: bound }],
+    bandwidthGBs: 1,
+    bandwidthThreads: 1,
+    threads: 2,
+    promptTokens: 32,
+    newTokens: 64,
+    runs: 3,
+    isQuick: false,
+  };
 }
 
 describe("judgeTargets", () => {
   it("marks each target met or not from the rows", () => {
-    const [faster, half, scaling] = judgeTargets(report([row("smollm2-135m", 1, 30, 10), row("smollm2-135m", 8, 125, 50)], 50));
+    const [faster, half, scaling] = judgeTargets(
+      report([row("smollm2-135m", 1, 30, 10), row("smollm2-135m", 8, 125, 50)], 50),
+    );
     expect(faster?.isMet).toBe(true);
     expect(half?.isMet).toBe(true);
     expect(scaling?.isMet).toBe(true);
@@ -114,19 +143,50 @@ describe("training workloads", () => {
     expect(tokensPerStep(WORKLOADS["full-pretrain"])).toBe(8 * 256);
     expect(rowsOf(WORKLOADS["lora-dpo"])).toBe(16);
     // Micro-batches split a batch evenly.
-    for (const w of Object.values(WORKLOADS)) for (const c of ["small-5m", "smollm2-135m"] as const) expect(w.items % microBatchItems(c, w)).toBe(0);
+    for (const w of Object.values(WORKLOADS))
+      for (const c of ["small-5m", "smollm2-135m"] as const) expect(w.items % microBatchItems(c, w)).toBe(0);
   });
 });
 
 function trainRun(stepSeconds: number, peakMB: number, loss: number): TTrainRun {
-  return { stepSeconds, stepRuns: [stepSeconds], loadSeconds: 1, first: { loss, gradNorm: 1, metrics: {} }, secondLoss: loss, peakRssBytes: peakMB * 2 ** 20, rss: [], cpuSeconds: 1, phases: {} };
+  return {
+    stepSeconds,
+    stepRuns: [stepSeconds],
+    loadSeconds: 1,
+    first: { loss, gradNorm: 1, metrics: {} },
+    secondLoss: loss,
+    peakRssBytes: peakMB * 2 ** 20,
+    rss: [],
+    cpuSeconds: 1,
+    phases: {},
+  };
 }
 
-function trainRow(engine: TTrainRun | null, torch: TTrainRun | null, engineFailure: TTrainRow["failures"]["engine"] = null): TTrainRow {
-  return { config: "smollm2-135m", workload: "lora-dpo", tokensPerStep: 4096, micro: { count: 2, rows: 8 }, timedSteps: 3, engine, torch, failures: { engine: engineFailure, torch: null }, otherLoad: { engine: 0, torch: 0 } };
+function trainRow(
+  engine: TTrainRun | null,
+  torch: TTrainRun | null,
+  engineFailure: TTrainRow["failures"]["engine"] = null,
+): TTrainRow {
+  return {
+    config: "smollm2-135m",
+    workload: "lora-dpo",
+    tokensPerStep: 4096,
+    micro: { count: 2, rows: 8 },
+    timedSteps: 3,
+    engine,
+    torch,
+    failures: { engine: engineFailure, torch: null },
+    otherLoad: { engine: 0, torch: 0 },
+  };
 }
 
-const trainReport = (rows: TTrainRow[]): TTrainReport => ({ rows, threads: 2, isQuick: false, memoryCapBytes: 2 ** 34, revision: "abc1234" });
+const trainReport = (rows: TTrainRow[]): TTrainReport => ({
+  rows,
+  threads: 2,
+  isQuick: false,
+  memoryCapBytes: 2 ** 34,
+  revision: "abc1234",
+});
 
 describe("judgeTrainTargets", () => {
   it("meets speed at parity and memory up to 1.5x PyTorch's", () => {
@@ -138,13 +198,22 @@ describe("judgeTrainTargets", () => {
   });
 
   it("counts an engine stopped by the memory cap as missing both, and does not judge without PyTorch", () => {
-    const stopped = judgeTrainTargets(trainReport([trainRow(null, trainRun(10, 1000, 1), { peakBytes: 2 ** 34, reason: "cap", lastLog: "step 1/3" })]));
+    const stopped = judgeTrainTargets(
+      trainReport([trainRow(null, trainRun(10, 1000, 1), { peakBytes: 2 ** 34, reason: "cap", lastLog: "step 1/3" })]),
+    );
     expect(stopped.map((t) => t.isMet)).toEqual([false, false]);
     expect(stopped[0]?.detail).toContain("step 1/3");
     expect(judgeTrainTargets(trainReport([trainRow(trainRun(1, 1, 1), null)]))[0]?.isMet).toBeNull();
   });
 
   it("reports the largest first-step loss difference", () => {
-    expect(worstLossAgreement(trainReport([trainRow(trainRun(1, 1, 1.0001), trainRun(1, 1, 1)), trainRow(trainRun(1, 1, 2), trainRun(1, 1, 2))]))).toBeCloseTo(1e-4, 8);
+    expect(
+      worstLossAgreement(
+        trainReport([
+          trainRow(trainRun(1, 1, 1.0001), trainRun(1, 1, 1)),
+          trainRow(trainRun(1, 1, 2), trainRun(1, 1, 2)),
+        ]),
+      ),
+    ).toBeCloseTo(1e-4, 8);
   });
 });

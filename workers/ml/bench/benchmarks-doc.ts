@@ -18,7 +18,8 @@ const GENERATION: TSection = {
   title: "Generation",
   intro: `\`npm run bench:generate\` (\`workers/ml/bench/\`; \`-- --write\` updates this section, \`--quick\` for a short
 run, \`--threads N\` to change the thread count on both sides).`,
-  begin: "<!-- bench:generate:begin (written by `npm run bench:generate -- --write`; edit the notes outside these markers) -->",
+  begin:
+    "<!-- bench:generate:begin (written by `npm run bench:generate -- --write`; edit the notes outside these markers) -->",
   end: "<!-- bench:generate:end -->",
 };
 
@@ -26,7 +27,8 @@ const TRAINING: TSection = {
   title: "Training",
   intro: `\`npm run bench:train\` (\`workers/ml/bench/\`; \`-- --write\` updates this section, \`--quick\` for one timed
 step, \`--threads N\` to change the thread count on both sides, \`--only <config>\` for one config).`,
-  begin: "<!-- bench:train:begin (written by `npm run bench:train -- --write`; edit the notes outside these markers) -->",
+  begin:
+    "<!-- bench:train:begin (written by `npm run bench:train -- --write`; edit the notes outside these markers) -->",
   end: "<!-- bench:train:end -->",
 };
 
@@ -40,7 +42,8 @@ section names its command, machine and date.
 /** Replaces what lies between the section's markers (creating the file or appending the section when missing). */
 function writeSection(s: TSection, generated: string, file: string): void {
   let text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : HEADER;
-  if (!text.includes(s.begin) || !text.includes(s.end)) text = `${text.trimEnd()}\n\n## ${s.title}\n\n${s.intro}\n\n${s.begin}\n${s.end}\n`;
+  if (!text.includes(s.begin) || !text.includes(s.end))
+    text = `${text.trimEnd()}\n\n## ${s.title}\n\n${s.intro}\n\n${s.begin}\n${s.end}\n`;
   const start = text.indexOf(s.begin) + s.begin.length;
   const end = text.indexOf(s.end);
   fs.mkdirSync(path.dirname(file), { recursive: true });

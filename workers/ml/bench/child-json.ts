@@ -48,7 +48,8 @@ function watchMemory(pid: number, capBytes: number, stop: (reason: string, rssBy
       seen = Math.max(seen, rss);
       const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
       if (rss > capBytes) stop(`its resident memory passed the cap of ${gib(capBytes)}`, seen);
-      else if (available !== null && available < MIN_AVAILABLE_BYTES) stop(`the machine had under ${gib(MIN_AVAILABLE_BYTES)} available (the process held ${gib(rss)})`, seen);
+      else if (available !== null && available < MIN_AVAILABLE_BYTES)
+        stop(`the machine had under ${gib(MIN_AVAILABLE_BYTES)} available (the process held ${gib(rss)})`, seen);
     } catch {
       // the process has exited, or this is not Linux
     }
@@ -88,7 +89,9 @@ export function runChildJson(cmd: TChildCommand): Promise<unknown> {
       try {
         resolve(JSON.parse(last));
       } catch {
-        reject(new Error(`${cmd.label}: no JSON on the last line of its output:\n${out.slice(-2000)}\n${err.slice(-2000)}`));
+        reject(
+          new Error(`${cmd.label}: no JSON on the last line of its output:\n${out.slice(-2000)}\n${err.slice(-2000)}`),
+        );
       }
     });
   });

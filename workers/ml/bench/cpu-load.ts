@@ -15,7 +15,11 @@ interface TCpuTimes {
 function readCpuTimes(): TCpuTimes | null {
   try {
     const line = fs.readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";
-    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
     return { busySeconds: (user + nice + system + irq + softirq + steal) / TICKS_PER_SECOND, atMs: performance.now() };
   } catch {
     return null;
@@ -39,7 +43,11 @@ export function startLoadWindow(): { end(ownCpuSeconds: number): number | null }
  * Waits until the machine's CPUs are less than `maxBusy` busy over a one-second sample (up to `timeoutMs`);
  * returns the last busy share seen (null where /proc/stat is unreadable).
  */
-export async function waitForQuiet(maxBusy = 0.15, timeoutMs = 120_000, onWait?: (busy: number) => void): Promise<number | null> {
+export async function waitForQuiet(
+  maxBusy = 0.15,
+  timeoutMs = 120_000,
+  onWait?: (busy: number) => void,
+): Promise<number | null> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const w = startLoadWindow();
@@ -59,14 +67,23 @@ const ATTEMPTS = 3;
  * measures their share during the run, and repeats a run they disturbed (up to ATTEMPTS), keeping the
  * least disturbed one. `summary` describes a result for the progress log.
  */
-export async function measureQuietly<R extends { cpuSeconds: number }>(label: string, run: () => Promise<R>, summary: (r: R) => string, log: (msg: string) => void): Promise<{ result: R; otherLoad: number | null }> {
+export async function measureQuietly<R extends { cpuSeconds: number }>(
+  label: string,
+  run: () => Promise<R>,
+  summary: (r: R) => string,
+  log: (msg: string) => void,
+): Promise<{ result: R; otherLoad: number | null }> {
   let best: { result: R; otherLoad: number | null } | null = null;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    await waitForQuiet(MAX_OTHER_LOAD, 120_000, (busy) => log(`${label}: waiting for a quiet machine (${(100 * busy).toFixed(0)}% busy)`));
+    await waitForQuiet(MAX_OTHER_LOAD, 120_000, (busy) =>
+      log(`${label}: waiting for a quiet machine (${(100 * busy).toFixed(0)}% busy)`),
+    );
     const window = startLoadWindow();
     const result = await run();
     const otherLoad = window.end(result.cpuSeconds);
-    log(`${label}: ${summary(result)}${otherLoad === null ? "" : `, other processes used ${(100 * otherLoad).toFixed(0)}% of the CPUs`}`);
+    log(
+      `${label}: ${summary(result)}${otherLoad === null ? "" : `, other processes used ${(100 * otherLoad).toFixed(0)}% of the CPUs`}`,
+    );
     if (!best || (otherLoad ?? 0) < (best.otherLoad ?? 0)) best = { result, otherLoad };
     if (otherLoad === null || otherLoad <= MAX_OTHER_LOAD) break;
   }

@@ -50,12 +50,22 @@ function instrument(): TProfile {
 const ZPrompts = z.array(z.array(z.number().int().nonnegative()).min(1)).min(1);
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { model: { type: "string" }, prompts: { type: "string" }, threads: { type: "string" }, "new-tokens": { type: "string" }, runs: { type: "string" } } });
+  const { values } = parseArgs({
+    options: {
+      model: { type: "string" },
+      prompts: { type: "string" },
+      threads: { type: "string" },
+      "new-tokens": { type: "string" },
+      runs: { type: "string" },
+    },
+  });
   const threads = Number(values.threads);
   const newTokens = Number(values["new-tokens"] ?? 64);
   const runs = Number(values.runs ?? 3);
   if (!values.model || !values.prompts || !(threads >= 1) || !(newTokens >= 2) || !(runs >= 1)) {
-    throw new Error("usage: engine-run.ts --model DIR --prompts FILE --threads N (>= 1) [--new-tokens K (>= 2)] [--runs R]");
+    throw new Error(
+      "usage: engine-run.ts --model DIR --prompts FILE --threads N (>= 1) [--new-tokens K (>= 2)] [--runs R]",
+    );
   }
   const prompts = ZPrompts.parse(JSON.parse(fs.readFileSync(values.prompts, "utf8")));
   const profile = instrument();
@@ -64,7 +74,14 @@ async function main(): Promise<void> {
   await model.session("decode-last");
   const loadSeconds = (performance.now() - t0) / 1000;
   const memoryAfterLoad = process.memoryUsage();
-  const options = { prompts, n: 1, maxNewTokens: newTokens, params: { temperature: 0 }, seed: 0, ignoreEos: true } as const;
+  const options = {
+    prompts,
+    n: 1,
+    maxNewTokens: newTokens,
+    params: { temperature: 0 },
+    seed: 0,
+    ignoreEos: true,
+  } as const;
   await generate(model, options); // warm-up: first-run allocations, thread pool start, kernel selection
   const timed = [];
   const profiles: (TProfile & { wallMs: number; decodeSteps: number })[] = [];
@@ -83,7 +100,8 @@ async function main(): Promise<void> {
   // step call yields one token per row.
   const decodeRuns = timed.map((x) => (B * x.stats.decodeSteps) / (x.stats.decodeMs / 1000));
   // The profile shown is that of the run with the median decode speed.
-  const midIndex = [...decodeRuns.keys()].sort((a, b) => at(decodeRuns, a) - at(decodeRuns, b))[Math.floor(runs / 2)] ?? 0;
+  const midIndex =
+    [...decodeRuns.keys()].sort((a, b) => at(decodeRuns, a) - at(decodeRuns, b))[Math.floor(runs / 2)] ?? 0;
   const mid = profiles[midIndex];
   await model.dispose();
   console.log(

@@ -52,7 +52,9 @@ function instrument(): void {
 function readInit(file: string): Map<string, Tensor<"float32">> {
   const f = SafetensorsFile.open(file);
   try {
-    return new Map([...f.entries.values()].map((e) => [e.name, tensor("float32", [...e.shape], f.readFloat32(e.name))]));
+    return new Map(
+      [...f.entries.values()].map((e) => [e.name, tensor("float32", [...e.shape], f.readFloat32(e.name))]),
+    );
   } finally {
     f.close();
   }
@@ -63,16 +65,34 @@ async function feedsOf(inputs: TTrainInputs, base: CausalLM): Promise<TFeedBatch
   const out: TFeedBatch[] = [];
   const n = inputs.workload === "full-pretrain" ? inputs.texts.length : inputs.pairs.length;
   for (let i = 0; i < n; i += inputs.microItems) {
-    const examples = inputs.pairs.slice(i, i + inputs.microItems).map((p, k) => ({ line: i + k + 1, promptIds: p.prompt, chosenIds: p.chosen, rejectedIds: p.rejected }));
+    const examples = inputs.pairs
+      .slice(i, i + inputs.microItems)
+      .map((p, k) => ({ line: i + k + 1, promptIds: p.prompt, chosenIds: p.chosen, rejectedIds: p.rejected }));
     switch (inputs.workload) {
       case "lora-dpo":
         out.push(await dpoFeeds(examples, 0, (batch, mask) => base.score(batch, mask), false));
         break;
       case "reward-model":
-        out.push(rewardFeeds(examples.map((e) => ({ line: e.line, promptIds: e.promptIds, completions: [e.chosenIds, e.rejectedIds], tiers: [0, 1] })), 0, "bradley_terry"));
+        out.push(
+          rewardFeeds(
+            examples.map((e) => ({
+              line: e.line,
+              promptIds: e.promptIds,
+              completions: [e.chosenIds, e.rejectedIds],
+              tiers: [0, 1],
+            })),
+            0,
+            "bradley_terry",
+          ),
+        );
         break;
       case "full-pretrain":
-        out.push(pretrainFeeds(inputs.texts.slice(i, i + inputs.microItems).map((ids, k) => ({ line: i + k + 1, ids })), 0));
+        out.push(
+          pretrainFeeds(
+            inputs.texts.slice(i, i + inputs.microItems).map((ids, k) => ({ line: i + k + 1, ids })),
+            0,
+          ),
+        );
         break;
     }
   }
@@ -80,11 +100,13 @@ async function feedsOf(inputs: TTrainInputs, base: CausalLM): Promise<TFeedBatch
 }
 
 function checkSameBatches(batches: readonly TFeedBatch[], inputs: TTrainInputs): void {
-  const same = batches.length === inputs.micro.length && batches.every((b, k) => {
-    const ids = b.feeds.input_ids?.data as BigInt64Array | undefined;
-    const want = inputs.micro[k]?.inputIds.flat() ?? [];
-    return ids !== undefined && ids.length === want.length && want.every((x, i) => BigInt(x) === ids[i]);
-  });
+  const same =
+    batches.length === inputs.micro.length &&
+    batches.every((b, k) => {
+      const ids = b.feeds.input_ids?.data as BigInt64Array | undefined;
+      const want = inputs.micro[k]?.inputIds.flat() ?? [];
+      return ids !== undefined && ids.length === want.length && want.every((x, i) => BigInt(x) === ids[i]);
+    });
   if (!same) throw new Error("the engine's feeds differ from the batches handed to PyTorch");
 }
 
@@ -103,9 +125,12 @@ function metricsOf(e: TLogEntry): Record<string, number> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { model: { type: "string" }, inputs: { type: "string" }, threads: { type: "string" } } });
+  const { values } = parseArgs({
+    options: { model: { type: "string" }, inputs: { type: "string" }, threads: { type: "string" } },
+  });
   const threads = Number(values.threads);
-  if (!values.model || !values.inputs || !(threads >= 1)) throw new Error("usage: engine-train.ts --model DIR --inputs FILE --threads N (>= 1)");
+  if (!values.model || !values.inputs || !(threads >= 1))
+    throw new Error("usage: engine-train.ts --model DIR --inputs FILE --threads N (>= 1)");
   const inputs = ZTrainInputs.parse(JSON.parse(fs.readFileSync(values.inputs, "utf8")));
   const w = WORKLOADS[inputs.workload];
   const session = { intraOpThreads: threads, interOpThreads: 1 };
@@ -122,7 +147,12 @@ async function main(): Promise<void> {
   const base = loadModel(values.model, { session, tokenizer: false });
   mark("model loaded");
   const start = inputs.initFile ? readInit(inputs.initFile) : undefined;
-  const model = new TrainableModel(base.config, base.weights, { body: w.body, lora: w.body === "lora" ? BENCH_LORA : undefined, head: w.head, seed: LORA_SEED }, start);
+  const model = new TrainableModel(
+    base.config,
+    base.weights,
+    { body: w.body, lora: w.body === "lora" ? BENCH_LORA : undefined, head: w.head, seed: LORA_SEED },
+    start,
+  );
   mark("trained tensors copied");
   const runner = await StepRunner.create(model, w.objective, session);
   const loadSeconds = (performance.now() - t0) / 1000;
@@ -164,7 +194,11 @@ async function main(): Promise<void> {
   let stepStart = 0;
   const lap = () => {
     const now = performance.now();
-    const ms = { onnxruntime: spent.ort, adamw: spent.adamw, "accumulate + scale + clip + loop": now - stepStart - spent.ort - spent.adamw };
+    const ms = {
+      onnxruntime: spent.ort,
+      adamw: spent.adamw,
+      "accumulate + scale + clip + loop": now - stepStart - spent.ort - spent.adamw,
+    };
     spent.ort = 0;
     spent.adamw = 0;
     const seconds = (now - stepStart) / 1000;
@@ -195,7 +229,9 @@ async function main(): Promise<void> {
   const timed = logs.slice(inputs.warmupSteps);
   const seconds = timed.map((l) => l.seconds);
   const peak = peakRssBytes();
-  const phases = Object.fromEntries(Object.keys(timed[0]?.ms ?? {}).map((k) => [k, median(timed.map((l) => (l.ms[k] ?? NaN) / 1000))]));
+  const phases = Object.fromEntries(
+    Object.keys(timed[0]?.ms ?? {}).map((k) => [k, median(timed.map((l) => (l.ms[k] ?? NaN) / 1000))]),
+  );
   const first = logs[0];
   if (!first) throw new Error("no step ran");
   await runner.dispose();

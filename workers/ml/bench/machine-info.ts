@@ -18,8 +18,15 @@ export interface TMachineInfo {
 
 function cpuModel(): string {
   try {
-    const line = fs.readFileSync("/proc/cpuinfo", "utf8").split("\n").find((l) => l.startsWith("model name"));
-    const flags = fs.readFileSync("/proc/cpuinfo", "utf8").split("\n").find((l) => l.startsWith("flags")) ?? "";
+    const line = fs
+      .readFileSync("/proc/cpuinfo", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("model name"));
+    const flags =
+      fs
+        .readFileSync("/proc/cpuinfo", "utf8")
+        .split("\n")
+        .find((l) => l.startsWith("flags")) ?? "";
     const simd = ["avx2", "avx512f", "avx512_bf16", "amx_tile"].filter((f) => new RegExp(`\\b${f}\\b`).test(flags));
     return `${line?.split(":")[1]?.trim() ?? os.cpus()[0]?.model ?? "unknown"}${simd.length > 0 ? ` (${simd.join(", ")})` : ""}`;
   } catch {
@@ -39,7 +46,12 @@ function onnxruntimeVersion(): string {
 
 function debianPackageVersion(name: string): string | null {
   try {
-    return execFileSync("dpkg-query", ["-W", "-f", "${Version}", name], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() || null;
+    return (
+      execFileSync("dpkg-query", ["-W", "-f", "${Version}", name], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      }).trim() || null
+    );
   } catch {
     return null;
   }

@@ -54,7 +54,10 @@ export function ensureBenchCheckpoint(name: TBenchConfigName, seed = 0, root = D
   const configText = `${JSON.stringify(BENCH_CONFIGS[name], null, 2)}\n`;
   const configFile = path.join(dir, "config.json");
   // config.json is written last, so its presence means the weights beside it are complete.
-  const isReusable = fs.existsSync(path.join(dir, SINGLE_FILE)) && fs.existsSync(configFile) && fs.readFileSync(configFile, "utf8") === configText;
+  const isReusable =
+    fs.existsSync(path.join(dir, SINGLE_FILE)) &&
+    fs.existsSync(configFile) &&
+    fs.readFileSync(configFile, "utf8") === configText;
   if (isReusable) return dir;
   fs.rmSync(configFile, { force: true });
   saveCheckpoint(dir, randomTensors(name, seed), { metadata: { generator: "prefloop bench", seed: String(seed) } });
@@ -69,7 +72,8 @@ function main(): void {
     return i >= 0 ? args[i + 1] : undefined;
   };
   const seed = Number(option("--seed") ?? 0);
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, got ${option("--seed")}`);
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new Error(`--seed must be a non-negative integer, got ${option("--seed")}`);
   const root = path.resolve(option("--dir") ?? DEFAULT_BENCH_DIR);
   for (const name of BENCH_CONFIG_NAMES) console.log(`${name}: ${ensureBenchCheckpoint(name, seed, root)}`);
 }

@@ -5,7 +5,10 @@ import fs from "node:fs";
 
 function statusBytes(field: "VmHWM" | "VmRSS"): number | null {
   try {
-    const line = fs.readFileSync("/proc/self/status", "utf8").split("\n").find((l) => l.startsWith(`${field}:`));
+    const line = fs
+      .readFileSync("/proc/self/status", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith(`${field}:`));
     const kb = Number(line?.split(/\s+/)[1]);
     return Number.isFinite(kb) ? kb * 1024 : null;
   } catch {

@@ -49,11 +49,28 @@ const mb = (bytes: number): string => fmt(bytes / 2 ** 20, 0);
 const ratio = (a: number, b: number | undefined): string => (b === undefined ? "n/a" : `${fmt(a / b, 2)}x`);
 
 function table(header: string[], body: string[][]): string {
-  return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...body.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+  return [
+    `| ${header.join(" | ")} |`,
+    `| ${header.map(() => "---").join(" | ")} |`,
+    ...body.map((r) => `| ${r.join(" | ")} |`),
+  ].join("\n");
 }
 
 export function generationTable(r: TReport): string {
-  const header = ["config", "batch", "engine decode tok/s", "torch decode tok/s", "ratio", "engine prefill tok/s", "torch prefill tok/s", "prefill ratio", "engine peak MB", "torch peak MB", "same greedy tokens", "other load (engine / torch)"];
+  const header = [
+    "config",
+    "batch",
+    "engine decode tok/s",
+    "torch decode tok/s",
+    "ratio",
+    "engine prefill tok/s",
+    "torch prefill tok/s",
+    "prefill ratio",
+    "engine peak MB",
+    "torch peak MB",
+    "same greedy tokens",
+    "other load (engine / torch)",
+  ];
   const body = r.rows.map((row) => [
     row.config,
     String(row.batch),
@@ -83,36 +100,67 @@ export function boundTable(r: TReport): string {
       row?.torch ? `${fmt((100 * row.torch.decodeTokPerS) / b.boundTokPerS, 0)}%` : "n/a",
     ];
   });
-  return table(["config (batch 1)", "weight MB read per token", "bandwidth bound tok/s", "engine decode tok/s", "engine fraction of bound", "torch fraction of bound"], body);
+  return table(
+    [
+      "config (batch 1)",
+      "weight MB read per token",
+      "bandwidth bound tok/s",
+      "engine decode tok/s",
+      "engine fraction of bound",
+      "torch fraction of bound",
+    ],
+    body,
+  );
 }
 
 export function judgeTargets(r: TReport): TTarget[] {
   const withTorch = r.rows.flatMap((x) => (x.torch ? [{ ...x, torch: x.torch }] : []));
-  const slower = withTorch.filter((x) => x.engine.decodeTokPerS <= x.torch.decodeTokPerS || x.engine.prefillTokPerS <= x.torch.prefillTokPerS);
+  const slower = withTorch.filter(
+    (x) => x.engine.decodeTokPerS <= x.torch.decodeTokPerS || x.engine.prefillTokPerS <= x.torch.prefillTokPerS,
+  );
   const faster: TTarget = {
     label: "faster than PyTorch eager in every row (decode and prefill tok/s)",
     isMet: withTorch.length === 0 ? null : slower.length === 0,
-    detail: withTorch.length === 0 ? "PyTorch did not run" : slower.length === 0 ? `all ${withTorch.length} rows` : `slower in ${slower.map((x) => `${x.config} batch ${x.batch}`).join(", ")}`,
+    detail:
+      withTorch.length === 0
+        ? "PyTorch did not run"
+        : slower.length === 0
+          ? `all ${withTorch.length} rows`
+          : `slower in ${slower.map((x) => `${x.config} batch ${x.batch}`).join(", ")}`,
   };
   const big = r.bounds.find((b) => b.config === "smollm2-135m");
   const bigRow = r.rows.find((x) => x.config === "smollm2-135m" && x.batch === 1);
   const half: TTarget =
     big && bigRow
-      ? { label: "single-sequence decoding of smollm2-135m >= half the bandwidth bound", isMet: bigRow.engine.decodeTokPerS >= big.boundTokPerS / 2, detail: `${fmt(bigRow.engine.decodeTokPerS)} tok/s of ${fmt(big.boundTokPerS)} (${fmt((100 * bigRow.engine.decodeTokPerS) / big.boundTokPerS, 0)}%, needs 50%)` }
-      : { label: "single-sequence decoding of smollm2-135m >= half the bandwidth bound", isMet: null, detail: "not measured" };
+      ? {
+          label: "single-sequence decoding of smollm2-135m >= half the bandwidth bound",
+          isMet: bigRow.engine.decodeTokPerS >= big.boundTokPerS / 2,
+          detail: `${fmt(bigRow.engine.decodeTokPerS)} tok/s of ${fmt(big.boundTokPerS)} (${fmt((100 * bigRow.engine.decodeTokPerS) / big.boundTokPerS, 0)}%, needs 50%)`,
+        }
+      : {
+          label: "single-sequence decoding of smollm2-135m >= half the bandwidth bound",
+          isMet: null,
+          detail: "not measured",
+        };
   const scaling = [...new Set(r.rows.map((x) => x.config))].map((config): TTarget => {
     const one = r.rows.find((x) => x.config === config && x.batch === 1);
     const eight = r.rows.find((x) => x.config === config && x.batch === 8);
     const label = `${config}: batch 8 >= 4x the decode tok/s of batch 1`;
     if (!one || !eight) return { label, isMet: null, detail: "not measured" };
     const k = eight.engine.decodeTokPerS / one.engine.decodeTokPerS;
-    return { label, isMet: k >= 4, detail: `${fmt(k, 2)}x (${fmt(eight.engine.decodeTokPerS)} vs ${fmt(one.engine.decodeTokPerS)} tok/s)` };
+    return {
+      label,
+      isMet: k >= 4,
+      detail: `${fmt(k, 2)}x (${fmt(eight.engine.decodeTokPerS)} vs ${fmt(one.engine.decodeTokPerS)} tok/s)`,
+    };
   });
   return [faster, half, ...scaling];
 }
 
 export function targetLines(targets: readonly TTarget[]): string[] {
-  return targets.map((t) => `- ${t.isMet === null ? "not judged" : t.isMet ? "**met**" : "**not met**"}: ${t.label}: ${t.detail}`);
+  return targets.map(
+    (t) => `- ${t.isMet === null ? "not judged" : t.isMet ? "**met**" : "**not met**"}: ${t.label}: ${t.detail}`,
+  );
 }
 
 export function machineLines(m: TMachineInfo, r: TReport): string[] {
@@ -140,7 +188,18 @@ export interface TProfileRow {
 export function profileTable(rows: readonly TProfileRow[]): string {
   const body = rows.map((p) => {
     const total = p.ortMsPerStep + p.sampleMsPerStep + p.otherMsPerStep;
-    return [p.config, String(p.batch), fmt(p.prefillMs, 0), fmt(total, 1), `${fmt(p.ortMsPerStep, 1)} (${fmt((100 * p.ortMsPerStep) / total, 0)}%)`, `${fmt(p.sampleMsPerStep, 2)} (${fmt((100 * p.sampleMsPerStep) / total, 0)}%)`, fmt(p.otherMsPerStep, 2)];
+    return [
+      p.config,
+      String(p.batch),
+      fmt(p.prefillMs, 0),
+      fmt(total, 1),
+      `${fmt(p.ortMsPerStep, 1)} (${fmt((100 * p.ortMsPerStep) / total, 0)}%)`,
+      `${fmt(p.sampleMsPerStep, 2)} (${fmt((100 * p.sampleMsPerStep) / total, 0)}%)`,
+      fmt(p.otherMsPerStep, 2),
+    ];
   });
-  return table(["config", "batch", "prefill ms", "ms per decode step", "in onnxruntime", "token choice (all rows)", "other JS"], body);
+  return table(
+    ["config", "batch", "prefill ms", "ms per decode step", "in onnxruntime", "token choice (all rows)", "other JS"],
+    body,
+  );
 }

@@ -43,7 +43,12 @@ export type TTorchResult = z.infer<typeof ZTorchResult>;
  * setting.
  */
 export function torchEnv(threads: number): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), OMP_WAIT_POLICY: "PASSIVE" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    OMP_NUM_THREADS: String(threads),
+    OPENBLAS_NUM_THREADS: String(threads),
+    OMP_WAIT_POLICY: "PASSIVE",
+  };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   return env;
@@ -58,7 +63,19 @@ export interface TTorchRun {
 }
 
 export async function runTorch(r: TTorchRun): Promise<TTorchResult> {
-  const args = [SCRIPT, "--model", r.modelDir, "--prompts", r.promptsFile, "--threads", String(r.threads), "--new-tokens", String(r.newTokens), "--runs", String(r.runs)];
+  const args = [
+    SCRIPT,
+    "--model",
+    r.modelDir,
+    "--prompts",
+    r.promptsFile,
+    "--threads",
+    String(r.threads),
+    "--new-tokens",
+    String(r.newTokens),
+    "--runs",
+    String(r.runs),
+  ];
   const json = await runChildJson({ file: TORCH_PYTHON, args, env: torchEnv(r.threads), label: "PyTorch baseline" });
   return ZTorchResult.parse(json);
 }
@@ -75,13 +92,25 @@ export const ZTorchTrainResult = ZTrainRun.extend({ torch: z.string(), threads: 
 /** One training-step measurement (torch_train.py) in the same environment as the generation baseline. */
 export async function runTorchTrain(r: TTorchTrainRun): Promise<z.infer<typeof ZTorchTrainResult>> {
   const args = [TRAIN_SCRIPT, "--model", r.modelDir, "--inputs", r.inputsFile, "--threads", String(r.threads)];
-  return ZTorchTrainResult.parse(await runChildJson({ file: TORCH_PYTHON, args, env: torchEnv(r.threads), label: "PyTorch training baseline", ...(r.memoryCapBytes === undefined ? {} : { memoryCapBytes: r.memoryCapBytes }) }));
+  return ZTorchTrainResult.parse(
+    await runChildJson({
+      file: TORCH_PYTHON,
+      args,
+      env: torchEnv(r.threads),
+      label: "PyTorch training baseline",
+      ...(r.memoryCapBytes === undefined ? {} : { memoryCapBytes: r.memoryCapBytes }),
+    }),
+  );
 }
 
 /** The torch version, or null when Debian's PyTorch is not installed (the benchmark then runs the engine only). */
 export function torchVersion(): string | null {
   try {
-    return execFileSync(TORCH_PYTHON, ["-c", "import torch; print(torch.__version__)"], { env: torchEnv(1), encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    return execFileSync(TORCH_PYTHON, ["-c", "import torch; print(torch.__version__)"], {
+      env: torchEnv(1),
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
   } catch {
     return null;
   }

@@ -47,17 +47,39 @@ const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.ab
 const sci = (x: number): string => (Number.isFinite(x) ? x.toExponential(1) : "n/a");
 
 function table(header: string[], body: string[][]): string {
-  return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...body.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+  return [
+    `| ${header.join(" | ")} |`,
+    `| ${header.map(() => "---").join(" | ")} |`,
+    ...body.map((r) => `| ${r.join(" | ")} |`),
+  ].join("\n");
 }
 
 const secondsText = (s: number): string => (s >= 10 ? fmt(s, 1) : fmt(s, 2));
 /** The median step and, with more than one timed step, the range of the timed steps. */
-const stepText = (run: TTrainRun): string => (run.stepRuns.length > 1 ? `${secondsText(run.stepSeconds)} (${secondsText(Math.min(...run.stepRuns))}-${secondsText(Math.max(...run.stepRuns))})` : secondsText(run.stepSeconds));
+const stepText = (run: TTrainRun): string =>
+  run.stepRuns.length > 1
+    ? `${secondsText(run.stepSeconds)} (${secondsText(Math.min(...run.stepRuns))}-${secondsText(Math.max(...run.stepRuns))})`
+    : secondsText(run.stepSeconds);
 
 const stopped = (f: TFailure | null): string => (f ? `stopped at ${mb(f.peakBytes)} MB (memory cap)` : "n/a");
 
 export function trainTable(r: TTrainReport): string {
-  const header = ["config", "workload", "tokens / step", "micro-batches", "timed steps", "engine s / step (range)", "torch s / step (range)", "engine speed vs torch", "engine tok/s", "torch tok/s", "engine peak MB", "torch peak MB", "memory vs torch", "other load (engine / torch)"];
+  const header = [
+    "config",
+    "workload",
+    "tokens / step",
+    "micro-batches",
+    "timed steps",
+    "engine s / step (range)",
+    "torch s / step (range)",
+    "engine speed vs torch",
+    "engine tok/s",
+    "torch tok/s",
+    "engine peak MB",
+    "torch peak MB",
+    "memory vs torch",
+    "other load (engine / torch)",
+  ];
   const body = r.rows.map((x) => {
     const e = x.engine;
     const t = x.torch;
@@ -74,7 +96,11 @@ export function trainTable(r: TTrainReport): string {
       t ? fmt(x.tokensPerStep / t.stepSeconds, 0) : "n/a",
       e ? mb(e.peakRssBytes) : x.failures.engine ? `> ${mb(x.failures.engine.peakBytes)}` : "n/a",
       t ? mb(t.peakRssBytes) : x.failures.torch ? `> ${mb(x.failures.torch.peakBytes)}` : "n/a",
-      e && t ? `${fmt(e.peakRssBytes / t.peakRssBytes, 2)}x` : x.failures.engine && t ? `> ${fmt(x.failures.engine.peakBytes / t.peakRssBytes, 2)}x` : "n/a",
+      e && t
+        ? `${fmt(e.peakRssBytes / t.peakRssBytes, 2)}x`
+        : x.failures.engine && t
+          ? `> ${fmt(x.failures.engine.peakBytes / t.peakRssBytes, 2)}x`
+          : "n/a",
       `${pct(x.otherLoad.engine)} / ${pct(x.otherLoad.torch)}`,
     ];
   });
@@ -88,22 +114,40 @@ export function agreementTable(r: TTrainReport): string {
     const e = x.engine;
     const t = x.torch;
     if (!e || !t) return [];
-    const dpo = x.workload === "lora-dpo" ? [(e.first.metrics["logps/chosen"] ?? NaN), (t.first.metrics["logps/chosen"] ?? NaN)] as const : null;
-    return [[
-      x.config,
-      x.workload,
-      `${fmt(e.first.loss, 6)} / ${fmt(t.first.loss, 6)} (${sci(rel(e.first.loss, t.first.loss))})`,
-      `${fmt(e.first.gradNorm, 5)} / ${fmt(t.first.gradNorm, 5)} (${sci(rel(e.first.gradNorm, t.first.gradNorm))})`,
-      `${fmt(e.secondLoss, 6)} / ${fmt(t.secondLoss, 6)} (${sci(rel(e.secondLoss, t.secondLoss))})`,
-      dpo ? `${fmt(dpo[0], 3)} / ${fmt(dpo[1], 3)} (${sci(rel(dpo[0], dpo[1]))})` : "",
-    ]];
+    const dpo =
+      x.workload === "lora-dpo"
+        ? ([e.first.metrics["logps/chosen"] ?? NaN, t.first.metrics["logps/chosen"] ?? NaN] as const)
+        : null;
+    return [
+      [
+        x.config,
+        x.workload,
+        `${fmt(e.first.loss, 6)} / ${fmt(t.first.loss, 6)} (${sci(rel(e.first.loss, t.first.loss))})`,
+        `${fmt(e.first.gradNorm, 5)} / ${fmt(t.first.gradNorm, 5)} (${sci(rel(e.first.gradNorm, t.first.gradNorm))})`,
+        `${fmt(e.secondLoss, 6)} / ${fmt(t.secondLoss, 6)} (${sci(rel(e.secondLoss, t.secondLoss))})`,
+        dpo ? `${fmt(dpo[0], 3)} / ${fmt(dpo[1], 3)} (${sci(rel(dpo[0], dpo[1]))})` : "",
+      ],
+    ];
   });
-  return table(["config", "workload", "first-step loss, engine / torch (rel. diff)", "first-step grad norm", "second-step loss", "DPO logps/chosen (first step)"], body);
+  return table(
+    [
+      "config",
+      "workload",
+      "first-step loss, engine / torch (rel. diff)",
+      "first-step grad norm",
+      "second-step loss",
+      "DPO logps/chosen (first step)",
+    ],
+    body,
+  );
 }
 
 /** Largest relative difference of the first-step loss over the rows with both sides. */
 export function worstLossAgreement(r: TTrainReport): number {
-  return Math.max(0, ...r.rows.flatMap((x) => (x.engine && x.torch ? [rel(x.engine.first.loss, x.torch.first.loss)] : [])));
+  return Math.max(
+    0,
+    ...r.rows.flatMap((x) => (x.engine && x.torch ? [rel(x.engine.first.loss, x.torch.first.loss)] : [])),
+  );
 }
 
 export function judgeTrainTargets(r: TTrainReport): TTarget[] {
@@ -115,7 +159,9 @@ export function judgeTrainTargets(r: TTrainReport): TTarget[] {
     const t = x.torch;
     if (!e) {
       const f = x.failures.engine;
-      const detail = f ? `the engine was stopped at ${mb(f.peakBytes)} MB (${f.reason}; last progress line: ${f.lastLog || "none"})${t ? `; PyTorch peaked at ${mb(t.peakRssBytes)} MB` : ""}` : "the engine did not run";
+      const detail = f
+        ? `the engine was stopped at ${mb(f.peakBytes)} MB (${f.reason}; last progress line: ${f.lastLog || "none"})${t ? `; PyTorch peaked at ${mb(t.peakRssBytes)} MB` : ""}`
+        : "the engine did not run";
       return [
         { label: speedLabel, isMet: f ? false : null, detail },
         { label: memoryLabel, isMet: f ? false : null, detail },
@@ -123,7 +169,9 @@ export function judgeTrainTargets(r: TTrainReport): TTarget[] {
     }
     if (!t) {
       const f = x.failures.torch;
-      const detail = f ? `PyTorch was stopped at ${mb(f.peakBytes)} MB (${f.reason}); the engine ran (${secondsText(e.stepSeconds)} s, ${mb(e.peakRssBytes)} MB)` : "PyTorch did not run";
+      const detail = f
+        ? `PyTorch was stopped at ${mb(f.peakBytes)} MB (${f.reason}); the engine ran (${secondsText(e.stepSeconds)} s, ${mb(e.peakRssBytes)} MB)`
+        : "PyTorch did not run";
       return [
         { label: speedLabel, isMet: f ? true : null, detail },
         { label: memoryLabel, isMet: f ? true : null, detail },
@@ -132,8 +180,16 @@ export function judgeTrainTargets(r: TTrainReport): TTarget[] {
     const speed = t.stepSeconds / e.stepSeconds;
     const memory = e.peakRssBytes / t.peakRssBytes;
     return [
-      { label: speedLabel, isMet: e.stepSeconds <= t.stepSeconds, detail: `${secondsText(e.stepSeconds)} s vs ${secondsText(t.stepSeconds)} s (engine ${fmt(speed, 2)}x PyTorch's speed)` },
-      { label: memoryLabel, isMet: memory <= MEMORY_FACTOR, detail: `${mb(e.peakRssBytes)} MB vs ${mb(t.peakRssBytes)} MB (${fmt(memory, 2)}x)` },
+      {
+        label: speedLabel,
+        isMet: e.stepSeconds <= t.stepSeconds,
+        detail: `${secondsText(e.stepSeconds)} s vs ${secondsText(t.stepSeconds)} s (engine ${fmt(speed, 2)}x PyTorch's speed)`,
+      },
+      {
+        label: memoryLabel,
+        isMet: memory <= MEMORY_FACTOR,
+        detail: `${mb(e.peakRssBytes)} MB vs ${mb(t.peakRssBytes)} MB (${fmt(memory, 2)}x)`,
+      },
     ];
   });
 }
@@ -141,7 +197,12 @@ export function judgeTrainTargets(r: TTrainReport): TTarget[] {
 /** Median seconds per step by phase, each side's own phases. */
 export function phaseTable(r: TTrainReport): string {
   const body = r.rows.map((x) => {
-    const side = (run: TTrainRun | null): string => (run ? Object.entries(run.phases).map(([k, v]) => `${k} ${secondsText(v)}`).join("; ") : "n/a");
+    const side = (run: TTrainRun | null): string =>
+      run
+        ? Object.entries(run.phases)
+            .map(([k, v]) => `${k} ${secondsText(v)}`)
+            .join("; ")
+        : "n/a";
     return [x.config, x.workload, side(x.engine), side(x.torch)];
   });
   return table(["config", "workload", "engine (s)", "torch (s)"], body);
@@ -150,8 +211,15 @@ export function phaseTable(r: TTrainReport): string {
 /** Resident memory at the named points of each side's run, then the peak. */
 export function memoryTable(r: TTrainReport): string {
   const side = (run: TTrainRun | null, f: TFailure | null): string =>
-    run ? [...run.rss.map(([k, v]) => `${k} ${mb(v)}`), `**peak ${mb(run.peakRssBytes)}**`].join("; ") : f ? `stopped at ${mb(f.peakBytes)} (${f.reason}); last progress line: ${f.lastLog || "none"}` : "n/a";
-  return table(["config", "workload", "engine RSS (MB)", "torch RSS (MB)"], r.rows.map((x) => [x.config, x.workload, side(x.engine, x.failures.engine), side(x.torch, x.failures.torch)]));
+    run
+      ? [...run.rss.map(([k, v]) => `${k} ${mb(v)}`), `**peak ${mb(run.peakRssBytes)}**`].join("; ")
+      : f
+        ? `stopped at ${mb(f.peakBytes)} (${f.reason}); last progress line: ${f.lastLog || "none"}`
+        : "n/a";
+  return table(
+    ["config", "workload", "engine RSS (MB)", "torch RSS (MB)"],
+    r.rows.map((x) => [x.config, x.workload, side(x.engine, x.failures.engine), side(x.torch, x.failures.torch)]),
+  );
 }
 
 export function trainMachineLines(m: TMachineInfo, r: TTrainReport): string[] {

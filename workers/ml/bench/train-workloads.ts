@@ -32,9 +32,36 @@ export interface TWorkload {
 }
 
 export const WORKLOADS: Record<TWorkloadName, TWorkload> = {
-  "lora-dpo": { name: "lora-dpo", label: "LoRA DPO (sigmoid, beta 0.1)", objective: { kind: "dpo", lossType: "sigmoid", beta: 0.1, labelSmoothing: 0 }, body: "lora", head: false, items: 8, promptTokens: 128, completionTokens: 128 },
-  "reward-model": { name: "reward-model", label: "reward model (Bradley-Terry, LoRA + score head)", objective: { kind: "rm", loss: "bradley_terry", centerCoefficient: 0 }, body: "lora", head: true, items: 8, promptTokens: 128, completionTokens: 128 },
-  "full-pretrain": { name: "full-pretrain", label: "full pre-training (cross-entropy, every weight)", objective: { kind: "pretrain" }, body: "full", head: false, items: 8, promptTokens: 0, completionTokens: 256 },
+  "lora-dpo": {
+    name: "lora-dpo",
+    label: "LoRA DPO (sigmoid, beta 0.1)",
+    objective: { kind: "dpo", lossType: "sigmoid", beta: 0.1, labelSmoothing: 0 },
+    body: "lora",
+    head: false,
+    items: 8,
+    promptTokens: 128,
+    completionTokens: 128,
+  },
+  "reward-model": {
+    name: "reward-model",
+    label: "reward model (Bradley-Terry, LoRA + score head)",
+    objective: { kind: "rm", loss: "bradley_terry", centerCoefficient: 0 },
+    body: "lora",
+    head: true,
+    items: 8,
+    promptTokens: 128,
+    completionTokens: 128,
+  },
+  "full-pretrain": {
+    name: "full-pretrain",
+    label: "full pre-training (cross-entropy, every weight)",
+    objective: { kind: "pretrain" },
+    body: "full",
+    head: false,
+    items: 8,
+    promptTokens: 0,
+    completionTokens: 256,
+  },
 };
 
 /** r 16, alpha 32, dropout 0, all seven projections (PEFT names; the product's defaults). */
@@ -76,19 +103,38 @@ export const ZTrainInputs = z.object({
   config: z.string(),
   workload: z.enum(WORKLOAD_NAMES),
   /** Pairs for DPO and the reward model, token rows for pre-training. */
-  pairs: z.array(z.object({ prompt: z.array(z.number().int()), chosen: z.array(z.number().int()), rejected: z.array(z.number().int()) })),
+  pairs: z.array(
+    z.object({
+      prompt: z.array(z.number().int()),
+      chosen: z.array(z.number().int()),
+      rejected: z.array(z.number().int()),
+    }),
+  ),
   texts: z.array(z.array(z.number().int())),
   /** Items (pairs or texts) per micro-batch. */
   microItems: z.number().int(),
   /** The micro-batches as the engine lays them out (DPO: chosen rows then rejected rows; reward model: chosen,
    *  rejected per prompt), with their row pairs: DPO (chosen, rejected), Bradley-Terry (better, worse). */
-  micro: z.array(z.object({ inputIds: z.array(z.array(z.number().int())), completionMask: z.array(z.array(z.number().int())), better: z.array(z.number().int()), worse: z.array(z.number().int()) })),
+  micro: z.array(
+    z.object({
+      inputIds: z.array(z.array(z.number().int())),
+      completionMask: z.array(z.array(z.number().int())),
+      better: z.array(z.number().int()),
+      worse: z.array(z.number().int()),
+    }),
+  ),
   /** What the loss sum of the whole batch is divided by: pairs (DPO), prompts (reward model), scored tokens. */
   count: z.number().int(),
   lora: z.object({ r: z.number(), alpha: z.number(), targets: z.array(z.string()) }).nullable(),
   /** Safetensors of the initial trained tensors besides full weights: LoRA A (seeded) and B (zeros), the score head. */
   initFile: z.string().nullable(),
-  optimizer: z.object({ lr: z.number(), betas: z.tuple([z.number(), z.number()]), eps: z.number(), weightDecay: z.number(), maxGradNorm: z.number() }),
+  optimizer: z.object({
+    lr: z.number(),
+    betas: z.tuple([z.number(), z.number()]),
+    eps: z.number(),
+    weightDecay: z.number(),
+    maxGradNorm: z.number(),
+  }),
   beta: z.number(),
   warmupSteps: z.number().int(),
   timedSteps: z.number().int(),
@@ -103,8 +149,17 @@ function tokens(rng: ReturnType<typeof createRng>, n: number, vocab: number): nu
 type TPair = TTrainInputs["pairs"][number];
 
 /** One micro-batch through the data/batch.ts functions the feeds use, as plain arrays for PyTorch. */
-function microBatch(w: TWorkload, pairs: readonly TPair[], texts: readonly number[][]): TTrainInputs["micro"][number] & { count: number } {
-  const examples = pairs.map((p, i) => ({ line: i + 1, promptIds: p.prompt, chosenIds: p.chosen, rejectedIds: p.rejected }));
+function microBatch(
+  w: TWorkload,
+  pairs: readonly TPair[],
+  texts: readonly number[][],
+): TTrainInputs["micro"][number] & { count: number } {
+  const examples = pairs.map((p, i) => ({
+    line: i + 1,
+    promptIds: p.prompt,
+    chosenIds: p.chosen,
+    rejectedIds: p.rejected,
+  }));
   let batch;
   let better: number[] = [];
   let worse: number[] = [];
@@ -115,36 +170,68 @@ function microBatch(w: TWorkload, pairs: readonly TPair[], texts: readonly numbe
     worse = pairs.map((_, i) => pairs.length + i);
     count = pairs.length;
   } else if (w.objective.kind === "rm") {
-    const rb = rankingBatch(examples.map((e) => ({ line: e.line, promptIds: e.promptIds, completions: [e.chosenIds, e.rejectedIds], tiers: [0, 1] })), 0);
+    const rb = rankingBatch(
+      examples.map((e) => ({
+        line: e.line,
+        promptIds: e.promptIds,
+        completions: [e.chosenIds, e.rejectedIds],
+        tiers: [0, 1],
+      })),
+      0,
+    );
     batch = rb.batch;
     const p = rankingPairs(rb.groups, []);
     better = p.better;
     worse = p.worse;
     count = p.prompts;
   } else {
-    batch = lmBatch(texts.map((ids, i) => ({ line: i + 1, ids })), 0);
+    batch = lmBatch(
+      texts.map((ids, i) => ({ line: i + 1, ids })),
+      0,
+    );
     count = scoredTokenCount(batch);
   }
   const [B, T] = batch.shape;
-  const rows = (a: BigInt64Array) => Array.from({ length: B }, (_, r) => Array.from(a.subarray(r * T, (r + 1) * T), Number));
+  const rows = (a: BigInt64Array) =>
+    Array.from({ length: B }, (_, r) => Array.from(a.subarray(r * T, (r + 1) * T), Number));
   return { inputIds: rows(batch.inputIds), completionMask: rows(batch.completionMask), better, worse, count };
 }
 
 /** Writes `inputs.json` (and the init safetensors for LoRA / the head) under `dir`; returns the JSON's path. */
-export function writeTrainInputs(dir: string, config: TBenchConfigName, model: TModelConfig, w: TWorkload, o: { seed: number; timedSteps: number }): string {
+export function writeTrainInputs(
+  dir: string,
+  config: TBenchConfigName,
+  model: TModelConfig,
+  w: TWorkload,
+  o: { seed: number; timedSteps: number },
+): string {
   const rng = createRng(o.seed).fork(WORKLOAD_NAMES.indexOf(w.name));
   const V = model.vocabSize;
-  const pairs = w.body === "full" ? [] : Array.from({ length: w.items }, () => ({ prompt: tokens(rng, w.promptTokens, V), chosen: tokens(rng, w.completionTokens, V), rejected: tokens(rng, w.completionTokens, V) }));
+  const pairs =
+    w.body === "full"
+      ? []
+      : Array.from({ length: w.items }, () => ({
+          prompt: tokens(rng, w.promptTokens, V),
+          chosen: tokens(rng, w.completionTokens, V),
+          rejected: tokens(rng, w.completionTokens, V),
+        }));
   const texts = w.body === "full" ? Array.from({ length: w.items }, () => tokens(rng, w.completionTokens, V)) : [];
   const microItems = microBatchItems(config, w);
   const micro = [];
-  for (let i = 0; i < w.items; i += microItems) micro.push(microBatch(w, pairs.slice(i, i + microItems), texts.slice(i, i + microItems)));
+  for (let i = 0; i < w.items; i += microItems)
+    micro.push(microBatch(w, pairs.slice(i, i + microItems), texts.slice(i, i + microItems)));
   let initFile: string | null = null;
   if (w.body === "lora" || w.head) {
     initFile = path.join(dir, `${config}-${w.name}-init.safetensors`);
-    const init = w.body === "lora" ? initLora(loraModules(model, BENCH_LORA), BENCH_LORA, LORA_SEED) : new Map<string, Tensor<"float32">>();
+    const init =
+      w.body === "lora"
+        ? initLora(loraModules(model, BENCH_LORA), BENCH_LORA, LORA_SEED)
+        : new Map<string, Tensor<"float32">>();
     if (w.head) init.set("score.weight", initScoreHead(model.hiddenSize)); // what loadModelWeights gives a checkpoint without one
-    writeSafetensors(initFile, [...init].map(([name, t]) => ({ name, shape: t.shape, dtype: "F32" as const, data: t.data })));
+    writeSafetensors(
+      initFile,
+      [...init].map(([name, t]) => ({ name, shape: t.shape, dtype: "F32" as const, data: t.data })),
+    );
   }
   const a = DEFAULT_TRAINING_ARGS;
   const inputs: TTrainInputs = {
@@ -155,9 +242,16 @@ export function writeTrainInputs(dir: string, config: TBenchConfigName, model: T
     microItems,
     micro: micro.map(({ count: _, ...m }) => m),
     count: micro.reduce((n, m) => n + m.count, 0),
-    lora: w.body === "lora" ? { r: BENCH_LORA.r, alpha: BENCH_LORA.alpha, targets: [...BENCH_LORA.targetModules] } : null,
+    lora:
+      w.body === "lora" ? { r: BENCH_LORA.r, alpha: BENCH_LORA.alpha, targets: [...BENCH_LORA.targetModules] } : null,
     initFile,
-    optimizer: { lr: a.learningRate, betas: [a.adamBeta1, a.adamBeta2], eps: a.adamEpsilon, weightDecay: a.weightDecay, maxGradNorm: a.maxGradNorm },
+    optimizer: {
+      lr: a.learningRate,
+      betas: [a.adamBeta1, a.adamBeta2],
+      eps: a.adamEpsilon,
+      weightDecay: a.weightDecay,
+      maxGradNorm: a.maxGradNorm,
+    },
     beta: w.objective.kind === "dpo" ? w.objective.beta : 0,
     warmupSteps: 1,
     timedSteps: o.timedSteps,

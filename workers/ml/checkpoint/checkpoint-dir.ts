@@ -10,7 +10,10 @@ import { writeSafetensors, type TTensorToWrite } from "./safetensors-write";
 export const SINGLE_FILE = "model.safetensors";
 export const INDEX_FILE = "model.safetensors.index.json";
 
-const ZIndex = z.object({ metadata: z.record(z.string(), z.unknown()).optional(), weight_map: z.record(z.string(), z.string()) });
+const ZIndex = z.object({
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  weight_map: z.record(z.string(), z.string()),
+});
 
 /** Every tensor of a checkpoint directory by name, read on demand from whichever shard holds it. */
 export interface TCheckpoint {
@@ -21,7 +24,11 @@ export interface TCheckpoint {
   close(): void;
 }
 
-function openFiles(dir: string): { files: SafetensorsFile[]; entries: Map<string, TTensorEntry>; owner: Map<string, SafetensorsFile> } {
+function openFiles(dir: string): {
+  files: SafetensorsFile[];
+  entries: Map<string, TTensorEntry>;
+  owner: Map<string, SafetensorsFile>;
+} {
   const indexPath = path.join(dir, INDEX_FILE);
   let names: string[];
   let weightMap: Record<string, string> | null = null;
@@ -44,8 +51,12 @@ function openFiles(dir: string): { files: SafetensorsFile[]; entries: Map<string
       const f = SafetensorsFile.open(path.join(dir, name));
       files.push(f);
       for (const [tensor, entry] of f.entries) {
-        if (owner.has(tensor)) throw new Error(`${dir}: tensor '${tensor}' is in both ${owner.get(tensor)?.path} and ${f.path}`);
-        if (weightMap && weightMap[tensor] !== name) throw new Error(`${indexPath}: tensor '${tensor}' is in ${name} but the index says ${weightMap[tensor] ?? "nothing"}`);
+        if (owner.has(tensor))
+          throw new Error(`${dir}: tensor '${tensor}' is in both ${owner.get(tensor)?.path} and ${f.path}`);
+        if (weightMap && weightMap[tensor] !== name)
+          throw new Error(
+            `${indexPath}: tensor '${tensor}' is in ${name} but the index says ${weightMap[tensor] ?? "nothing"}`,
+          );
         entries.set(tensor, entry);
         owner.set(tensor, f);
       }
@@ -104,7 +115,8 @@ export function saveCheckpoint(dir: string, tensors: readonly TTensorToWrite[], 
   fs.mkdirSync(dir, { recursive: true });
   // A previous save with another sharding would leave files that contradict this one.
   for (const f of fs.readdirSync(dir)) {
-    if (f === SINGLE_FILE || f === INDEX_FILE || /^model-\d{5}-of-\d{5}\.safetensors$/.test(f)) fs.rmSync(path.join(dir, f));
+    if (f === SINGLE_FILE || f === INDEX_FILE || /^model-\d{5}-of-\d{5}\.safetensors$/.test(f))
+      fs.rmSync(path.join(dir, f));
   }
   if (shards.length === 1) {
     writeSafetensors(path.join(dir, SINGLE_FILE), tensors, metadata);

@@ -17,9 +17,17 @@ const freshDir = () => path.join(root, `c${dirCount++}`);
 
 const tiny = (extra: Record<string, unknown> = {}): TModelConfig =>
   parseModelConfig({
-    model_type: "qwen2", vocab_size: 64, hidden_size: 16, intermediate_size: 24, num_hidden_layers: 2,
-    num_attention_heads: 4, num_key_value_heads: 2, rms_norm_eps: 1e-6, max_position_embeddings: 32,
-    tie_word_embeddings: false, ...extra,
+    model_type: "qwen2",
+    vocab_size: 64,
+    hidden_size: 16,
+    intermediate_size: 24,
+    num_hidden_layers: 2,
+    num_attention_heads: 4,
+    num_key_value_heads: 2,
+    rms_norm_eps: 1e-6,
+    max_position_embeddings: 32,
+    tie_word_embeddings: false,
+    ...extra,
   });
 
 /** Seeded values over many binades (2^-12 .. 2^8), so rounding is exercised at every scale. */
@@ -31,11 +39,19 @@ function randomTensors(specs: readonly TExpectedTensor[], seed: number): Map<str
     t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return new Map(specs.map((t) => [t.name, Float32Array.from({ length: numel(t.shape) }, () => (2 * next() - 1) * 2 ** Math.floor(next() * 21 - 12))]));
+  return new Map(
+    specs.map((t) => [
+      t.name,
+      Float32Array.from({ length: numel(t.shape) }, () => (2 * next() - 1) * 2 ** Math.floor(next() * 21 - 12)),
+    ]),
+  );
 }
 
-const toWrite = (specs: readonly TExpectedTensor[], data: Map<string, Float32Array>, dtype: "F32" | "F16" | "BF16"): TTensorToWrite[] =>
-  specs.map((t) => ({ name: t.name, shape: t.shape, dtype, data: data.get(t.name)! }));
+const toWrite = (
+  specs: readonly TExpectedTensor[],
+  data: Map<string, Float32Array>,
+  dtype: "F32" | "F16" | "BF16",
+): TTensorToWrite[] => specs.map((t) => ({ name: t.name, shape: t.shape, dtype, data: data.get(t.name)! }));
 
 /** Largest violation of |actual - expected| <= atol + rtol * |expected| over all tensors, with where. */
 function worst(expected: Map<string, Float32Array>, read: (name: string) => Float32Array, rtol: number, atol: number) {
@@ -57,19 +73,65 @@ describe("hfTensorSpecs", () => {
   const count = (c: TModelConfig) => hfTensorSpecs(c).reduce((n, t) => n + numel(t.shape), 0);
   const base = { vocab_size: 151936, rms_norm_eps: 1e-6, rope_theta: 1e6, tie_word_embeddings: true };
   it("gives the published parameter counts of SmolLM2-135M, Qwen2-0.5B and Qwen3-0.6B", () => {
-    const smol = { model_type: "llama", vocab_size: 49152, hidden_size: 576, intermediate_size: 1536, num_hidden_layers: 30, num_attention_heads: 9, num_key_value_heads: 3, rms_norm_eps: 1e-5, max_position_embeddings: 8192, tie_word_embeddings: true };
-    const qwen2 = { ...base, model_type: "qwen2", hidden_size: 896, intermediate_size: 4864, num_hidden_layers: 24, num_attention_heads: 14, num_key_value_heads: 2, max_position_embeddings: 131072 };
-    const qwen3 = { ...base, model_type: "qwen3", head_dim: 128, hidden_size: 1024, intermediate_size: 3072, num_hidden_layers: 28, num_attention_heads: 16, num_key_value_heads: 8, max_position_embeddings: 40960 };
-    expect([smol, qwen2, qwen3].map((c) => count(parseModelConfig(c)))).toEqual([134_515_008, 494_032_768, 596_049_920]);
-    expect(hfTensorSpecs(parseModelConfig(qwen3)).filter((t) => t.name.startsWith("model.layers.0."))).toContainEqual({ name: "model.layers.0.self_attn.q_norm.weight", shape: [128] });
+    const smol = {
+      model_type: "llama",
+      vocab_size: 49152,
+      hidden_size: 576,
+      intermediate_size: 1536,
+      num_hidden_layers: 30,
+      num_attention_heads: 9,
+      num_key_value_heads: 3,
+      rms_norm_eps: 1e-5,
+      max_position_embeddings: 8192,
+      tie_word_embeddings: true,
+    };
+    const qwen2 = {
+      ...base,
+      model_type: "qwen2",
+      hidden_size: 896,
+      intermediate_size: 4864,
+      num_hidden_layers: 24,
+      num_attention_heads: 14,
+      num_key_value_heads: 2,
+      max_position_embeddings: 131072,
+    };
+    const qwen3 = {
+      ...base,
+      model_type: "qwen3",
+      head_dim: 128,
+      hidden_size: 1024,
+      intermediate_size: 3072,
+      num_hidden_layers: 28,
+      num_attention_heads: 16,
+      num_key_value_heads: 8,
+      max_position_embeddings: 40960,
+    };
+    expect([smol, qwen2, qwen3].map((c) => count(parseModelConfig(c)))).toEqual([
+      134_515_008, 494_032_768, 596_049_920,
+    ]);
+    expect(hfTensorSpecs(parseModelConfig(qwen3)).filter((t) => t.name.startsWith("model.layers.0."))).toContainEqual({
+      name: "model.layers.0.self_attn.q_norm.weight",
+      shape: [128],
+    });
   });
   it("lists lm_head only when untied, and q/k/v biases for Qwen2", () => {
     const names = hfTensorSpecs(tiny()).map((t) => t.name);
     expect(names.filter((n) => !n.startsWith("model.layers.1."))).toEqual([
       "model.embed_tokens.weight",
-      ...["input_layernorm.weight", "self_attn.q_proj.weight", "self_attn.k_proj.weight", "self_attn.v_proj.weight", "self_attn.o_proj.weight",
-        "self_attn.q_proj.bias", "self_attn.k_proj.bias", "self_attn.v_proj.bias", "post_attention_layernorm.weight",
-        "mlp.gate_proj.weight", "mlp.up_proj.weight", "mlp.down_proj.weight"].map((n) => `model.layers.0.${n}`),
+      ...[
+        "input_layernorm.weight",
+        "self_attn.q_proj.weight",
+        "self_attn.k_proj.weight",
+        "self_attn.v_proj.weight",
+        "self_attn.o_proj.weight",
+        "self_attn.q_proj.bias",
+        "self_attn.k_proj.bias",
+        "self_attn.v_proj.bias",
+        "post_attention_layernorm.weight",
+        "mlp.gate_proj.weight",
+        "mlp.up_proj.weight",
+        "mlp.down_proj.weight",
+      ].map((n) => `model.layers.0.${n}`),
       "model.norm.weight",
       "lm_head.weight",
     ]);
@@ -93,7 +155,8 @@ describe("checkpoint precision: F32 original saved as BF16 and F16", () => {
     const w = worst(original, (n) => ckpt.readFloat32(n), rtol, atol);
     expect(w).toEqual({ excess: 0, name: "", index: -1, compared: 6032 });
     // The narrow files really lost precision: half the tolerance is exceeded somewhere.
-    if (dtype !== "F32") expect(worst(original, (n) => ckpt.readFloat32(n), rtol / 2, atol / 2).excess).toBeGreaterThan(0);
+    if (dtype !== "F32")
+      expect(worst(original, (n) => ckpt.readFloat32(n), rtol / 2, atol / 2).excess).toBeGreaterThan(0);
     ckpt.close();
   });
 });
@@ -128,11 +191,15 @@ describe("sharded checkpoints", () => {
     const index = JSON.parse(fs.readFileSync(indexPath, "utf8"));
     index.weight_map["model.norm.weight"] = "model-00001-of-00002.safetensors";
     fs.writeFileSync(indexPath, JSON.stringify(index));
-    expect(() => openCheckpoint(dir)).toThrow("tensor 'model.norm.weight' is in model-00002-of-00002.safetensors but the index says model-00001-of-00002.safetensors");
+    expect(() => openCheckpoint(dir)).toThrow(
+      "tensor 'model.norm.weight' is in model-00002-of-00002.safetensors but the index says model-00001-of-00002.safetensors",
+    );
     index.weight_map["extra.weight"] = "model-00001-of-00002.safetensors";
     delete index.weight_map["model.norm.weight"];
     fs.writeFileSync(indexPath, JSON.stringify(index));
-    expect(() => openCheckpoint(dir)).toThrow("tensor 'model.norm.weight' is in model-00002-of-00002.safetensors but the index says nothing");
+    expect(() => openCheckpoint(dir)).toThrow(
+      "tensor 'model.norm.weight' is in model-00002-of-00002.safetensors but the index says nothing",
+    );
   });
 });
 
@@ -153,8 +220,16 @@ describe("matching a checkpoint against the model", () => {
     const dir = save(tensors);
     expect(() => loadModelCheckpoint(dir, config)).toThrow(
       new CheckpointMismatchError(dir, [], [], []).message.split("\n")[0] +
-        ["", "missing (2):", "  model.layers.1.self_attn.k_proj.bias", "  lm_head.weight", "unknown (1):", "  model.layers.0.mlp.gate_proj.bias",
-          "shape mismatch (1):", "  model.norm.weight: expected [16], found [4, 4]"].join("\n"),
+        [
+          "",
+          "missing (2):",
+          "  model.layers.1.self_attn.k_proj.bias",
+          "  lm_head.weight",
+          "unknown (1):",
+          "  model.layers.0.mlp.gate_proj.bias",
+          "shape mismatch (1):",
+          "  model.norm.weight: expected [16], found [4, 4]",
+        ].join("\n"),
     );
   });
   it("keeps the report short when a whole other model is given", () => {
@@ -180,20 +255,31 @@ describe("matching a checkpoint against the model", () => {
   it("a tied model loads with lm_head.weight absent or present, and ignores rotary inv_freq buffers", () => {
     const tied = tiny({ tie_word_embeddings: true });
     const withHead = toWrite(specs, original, "F32");
-    withHead.push({ name: "model.layers.0.self_attn.rotary_emb.inv_freq", shape: [2], dtype: "F32", data: new Float32Array(2) });
+    withHead.push({
+      name: "model.layers.0.self_attn.rotary_emb.inv_freq",
+      shape: [2],
+      dtype: "F32",
+      data: new Float32Array(2),
+    });
     loadModelCheckpoint(save(withHead), tied).close();
     loadModelCheckpoint(save(withHead.filter((t) => t.name !== "lm_head.weight")), tied).close();
-    expect(() => loadModelCheckpoint(save(withHead.filter((t) => t.name !== "lm_head.weight")), config)).toThrow("missing (1):\n  lm_head.weight");
+    expect(() => loadModelCheckpoint(save(withHead.filter((t) => t.name !== "lm_head.weight")), config)).toThrow(
+      "missing (1):\n  lm_head.weight",
+    );
   });
   it("refuses to read a name the model did not expect", () => {
     const ckpt = loadModelCheckpoint(save(toWrite(specs, original, "F32")), config);
-    expect(() => ckpt.readFloat32("model.embed_tokens")).toThrow("tensor 'model.embed_tokens' is not among the expected tensors");
+    expect(() => ckpt.readFloat32("model.embed_tokens")).toThrow(
+      "tensor 'model.embed_tokens' is not among the expected tensors",
+    );
     ckpt.close();
   });
   it("names what a directory holds when it has no safetensors checkpoint", () => {
     const dir = freshDir();
     fs.mkdirSync(dir);
     fs.writeFileSync(path.join(dir, "pytorch_model.bin"), "");
-    expect(() => openCheckpoint(dir)).toThrow(`${dir}: neither model.safetensors nor model.safetensors.index.json (found: pytorch_model.bin)`);
+    expect(() => openCheckpoint(dir)).toThrow(
+      `${dir}: neither model.safetensors nor model.safetensors.index.json (found: pytorch_model.bin)`,
+    );
   });
 });

@@ -12,9 +12,18 @@ const widen = (f: typeof f16ToF32, h: number[]): number[] => {
 
 describe("F16 -> F32", () => {
   it.each<[number, number]>([
-    [0x0000, 0], [0x3c00, 1], [0xc000, -2], [0x3c01, 1.0009765625], [0x3555, 0.333251953125],
-    [0x7bff, 65504], [0x0400, 2 ** -14], [0x0001, 2 ** -24], [0x03ff, 1023 * 2 ** -24], [0x8001, -(2 ** -24)],
-    [0x7c00, Infinity], [0xfc00, -Infinity],
+    [0x0000, 0],
+    [0x3c00, 1],
+    [0xc000, -2],
+    [0x3c01, 1.0009765625],
+    [0x3555, 0.333251953125],
+    [0x7bff, 65504],
+    [0x0400, 2 ** -14],
+    [0x0001, 2 ** -24],
+    [0x03ff, 1023 * 2 ** -24],
+    [0x8001, -(2 ** -24)],
+    [0x7c00, Infinity],
+    [0xfc00, -Infinity],
   ])("0x%s", (h, expected) => {
     expect(widen(f16ToF32, [h])).toEqual([expected]);
   });
@@ -28,7 +37,13 @@ describe("F16 -> F32", () => {
 describe("BF16 -> F32", () => {
   it("is the top half of the float32 bits", () => {
     expect(widen(bf16ToF32, [0x3f80, 0x4049, 0xc000, 0x7f7f, 0x0001, 0x7f80, 0xff80])).toEqual([
-      1, 3.140625, -2, 3.3895313892515355e38, 9.183549615799121e-41, Infinity, -Infinity,
+      1,
+      3.140625,
+      -2,
+      3.3895313892515355e38,
+      9.183549615799121e-41,
+      Infinity,
+      -Infinity,
     ]);
     const [negZero, nan] = widen(bf16ToF32, [0x8000, 0x7fc0]);
     expect(Object.is(negZero, -0)).toBe(true);

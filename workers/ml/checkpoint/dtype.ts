@@ -3,8 +3,21 @@
 
 /** Sizes of the safetensors dtypes; only the float and integer types below are read or written. */
 export const DTYPE_BYTES = {
-  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, I16: 2, U16: 2, F16: 2, BF16: 2,
-  I32: 4, U32: 4, F32: 4, F64: 8, I64: 8, U64: 8,
+  BOOL: 1,
+  U8: 1,
+  I8: 1,
+  F8_E5M2: 1,
+  F8_E4M3: 1,
+  I16: 2,
+  U16: 2,
+  F16: 2,
+  BF16: 2,
+  I32: 4,
+  U32: 4,
+  F32: 4,
+  F64: 8,
+  I64: 8,
+  U64: 8,
 } as const;
 export type TSafetensorsDtype = keyof typeof DTYPE_BYTES;
 export type TFloatDtype = "F32" | "F16" | "BF16";

@@ -26,7 +26,10 @@ export function hfTensorSpecs(c: TModelConfig): TExpectedTensor[] {
     }
     if (c.hasOBias) specs.push({ name: `${p}.self_attn.o_proj.bias`, shape: [H] });
     if (c.hasQkNorm) {
-      specs.push({ name: `${p}.self_attn.q_norm.weight`, shape: [c.headDim] }, { name: `${p}.self_attn.k_norm.weight`, shape: [c.headDim] });
+      specs.push(
+        { name: `${p}.self_attn.q_norm.weight`, shape: [c.headDim] },
+        { name: `${p}.self_attn.k_norm.weight`, shape: [c.headDim] },
+      );
     }
     specs.push(
       { name: `${p}.post_attention_layernorm.weight`, shape: [H] },

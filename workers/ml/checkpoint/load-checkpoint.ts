@@ -35,8 +35,19 @@ export class CheckpointMismatchError extends Error {
     const list = (title: string, items: string[]) =>
       items.length === 0
         ? []
-        : [`${title} (${items.length}):`, ...items.slice(0, LIST_LIMIT).map((s) => `  ${s}`), ...(items.length > LIST_LIMIT ? [`  ... and ${items.length - LIST_LIMIT} more`] : [])];
-    super([`checkpoint ${dir} does not match the model:`, ...list("missing", missing), ...list("unknown", unknown), ...list("shape mismatch", misshapen)].join("\n"));
+        : [
+            `${title} (${items.length}):`,
+            ...items.slice(0, LIST_LIMIT).map((s) => `  ${s}`),
+            ...(items.length > LIST_LIMIT ? [`  ... and ${items.length - LIST_LIMIT} more`] : []),
+          ];
+    super(
+      [
+        `checkpoint ${dir} does not match the model:`,
+        ...list("missing", missing),
+        ...list("unknown", unknown),
+        ...list("shape mismatch", misshapen),
+      ].join("\n"),
+    );
     this.name = "CheckpointMismatchError";
   }
 }
@@ -49,7 +60,11 @@ function findKey(name: string, available: ReadonlyMap<string, unknown>): string 
 }
 
 /** Opens `dir` and checks it against `expected`; the caller reads tensors and closes it. */
-export function loadCheckpoint(dir: string, expected: readonly TExpectedTensor[], options: TLoadOptions = {}): TLoadedCheckpoint {
+export function loadCheckpoint(
+  dir: string,
+  expected: readonly TExpectedTensor[],
+  options: TLoadOptions = {},
+): TLoadedCheckpoint {
   const ckpt = openCheckpoint(dir);
   const ignore = [...ALWAYS_IGNORED, ...(options.ignore ?? [])];
   const entryOf = new Map<string, TTensorEntry>();
@@ -69,7 +84,9 @@ export function loadCheckpoint(dir: string, expected: readonly TExpectedTensor[]
   }
   const used = new Set([...entryOf.values()].map((e) => e.name));
   const unknown = [...ckpt.entries.keys()]
-    .filter((k) => !used.has(k) && !ignore.some((p) => (typeof p === "string" ? p === k || `model.${k}` === p : p.test(k))))
+    .filter(
+      (k) => !used.has(k) && !ignore.some((p) => (typeof p === "string" ? p === k || `model.${k}` === p : p.test(k))),
+    )
     .sort();
   if (missing.length + unknown.length + misshapen.length > 0) {
     ckpt.close();

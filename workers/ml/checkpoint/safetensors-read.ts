@@ -31,14 +31,17 @@ export function numel(shape: readonly number[]): number {
 }
 
 function readFully(fd: number, into: Uint8Array, position: number, file: string): void {
-  for (let done = 0; done < into.length; ) {
+  for (let done = 0; done < into.length;) {
     const n = fs.readSync(fd, into, done, Math.min(into.length - done, CHUNK_BYTES), position + done);
     if (n === 0) throw new Error(`${file}: unexpected end of file at byte ${position + done}`);
     done += n;
   }
 }
 
-function parseHeader(fd: number, file: string): { entries: Map<string, TTensorEntry>; metadata: Record<string, string> } {
+function parseHeader(
+  fd: number,
+  file: string,
+): { entries: Map<string, TTensorEntry>; metadata: Record<string, string> } {
   const size = fs.fstatSync(fd).size;
   if (size < 8) throw new Error(`${file}: not a safetensors file (${size} bytes)`);
   const lenBytes = new Uint8Array(8);
@@ -55,7 +58,8 @@ function parseHeader(fd: number, file: string): { entries: Map<string, TTensorEn
   } catch (e) {
     throw new Error(`${file}: header is not UTF-8 JSON (${(e as Error).message})`);
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new Error(`${file}: header is not a JSON object`);
+  if (typeof json !== "object" || json === null || Array.isArray(json))
+    throw new Error(`${file}: header is not a JSON object`);
   const dataStart = 8 + headerLen;
   const entries = new Map<string, TTensorEntry>();
   let metadata: Record<string, string> = {};
@@ -68,7 +72,11 @@ function parseHeader(fd: number, file: string): { entries: Map<string, TTensorEn
     }
     const p = ZEntry.safeParse(raw);
     if (!p.success) throw new Error(`${file}: bad header entry for '${name}': ${p.error.issues[0]?.message}`);
-    const { dtype, shape, data_offsets: [b, e] } = p.data;
+    const {
+      dtype,
+      shape,
+      data_offsets: [b, e],
+    } = p.data;
     if (!isSafetensorsDtype(dtype)) throw new Error(`${file}: tensor '${name}' has unknown dtype '${dtype}'`);
     if (e - b !== numel(shape) * DTYPE_BYTES[dtype]) {
       throw new Error(`${file}: tensor '${name}' (${dtype} [${shape.join(", ")}]) spans ${e - b} bytes`);
@@ -78,7 +86,8 @@ function parseHeader(fd: number, file: string): { entries: Map<string, TTensorEn
   // Like the reference implementation: the tensors tile the data section exactly, with no gaps or overlaps.
   let cursor = dataStart;
   for (const t of [...entries.values()].sort((x, y) => x.begin - y.begin || x.end - y.end)) {
-    if (t.begin !== cursor) throw new Error(`${file}: tensor '${t.name}' starts at byte ${t.begin}, expected ${cursor} (gap or overlap)`);
+    if (t.begin !== cursor)
+      throw new Error(`${file}: tensor '${t.name}' starts at byte ${t.begin}, expected ${cursor} (gap or overlap)`);
     cursor = t.end;
   }
   if (cursor !== size) throw new Error(`${file}: tensors end at byte ${cursor} but the file has ${size} bytes`);
@@ -91,7 +100,10 @@ export class SafetensorsFile {
   readonly entries: ReadonlyMap<string, TTensorEntry>;
   readonly metadata: Readonly<Record<string, string>>;
 
-  private constructor(readonly path: string, fd: number) {
+  private constructor(
+    readonly path: string,
+    fd: number,
+  ) {
     this.fd = fd;
     try {
       ({ entries: this.entries, metadata: this.metadata } = parseHeader(fd, path));
@@ -132,7 +144,8 @@ export class SafetensorsFile {
       readFully(this.descriptor(), new Uint8Array(out.buffer), t.begin, this.path);
       return out;
     }
-    if (t.dtype !== "F16" && t.dtype !== "BF16") throw new Error(`${this.path}: tensor '${name}' is ${t.dtype}, not a float tensor`);
+    if (t.dtype !== "F16" && t.dtype !== "BF16")
+      throw new Error(`${this.path}: tensor '${name}' is ${t.dtype}, not a float tensor`);
     const widen = t.dtype === "F16" ? f16ToF32 : bf16ToF32;
     const scratch = new Uint16Array(Math.min(out.length, CHUNK_BYTES / 2));
     for (let i = 0; i < out.length; i += scratch.length) {
@@ -146,7 +159,8 @@ export class SafetensorsFile {
   /** One I32 or I64 tensor. */
   readInt(name: string): Int32Array | BigInt64Array {
     const t = this.entry(name);
-    if (t.dtype !== "I32" && t.dtype !== "I64") throw new Error(`${this.path}: tensor '${name}' is ${t.dtype}, not I32 or I64`);
+    if (t.dtype !== "I32" && t.dtype !== "I64")
+      throw new Error(`${this.path}: tensor '${name}' is ${t.dtype}, not I32 or I64`);
     const out = t.dtype === "I32" ? new Int32Array(numel(t.shape)) : new BigInt64Array(numel(t.shape));
     readFully(this.descriptor(), new Uint8Array(out.buffer), t.begin, this.path);
     return out;

@@ -14,7 +14,7 @@ export type TTensorToWrite = { name: string; shape: readonly number[] } & (
 const CHUNK_ELEMENTS = 1 << 22;
 
 function writeAll(fd: number, bytes: Uint8Array): void {
-  for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done, bytes.length - done);
+  for (let done = 0; done < bytes.length;) done += fs.writeSync(fd, bytes, done, bytes.length - done);
 }
 
 function writeTensorData(fd: number, t: TTensorToWrite): void {
@@ -35,14 +35,22 @@ function writeTensorData(fd: number, t: TTensorToWrite): void {
  * Writes `file` (through a temporary file renamed at the end, so a reader never sees half a file).
  * Tensors are laid out by decreasing item size, then name, so each starts aligned to its own size.
  */
-export function writeSafetensors(file: string, tensors: readonly TTensorToWrite[], metadata: Record<string, string> = {}): void {
+export function writeSafetensors(
+  file: string,
+  tensors: readonly TTensorToWrite[],
+  metadata: Record<string, string> = {},
+): void {
   const header: Record<string, unknown> = Object.keys(metadata).length > 0 ? { __metadata__: metadata } : {};
-  const ordered = [...tensors].sort((a, b) => DTYPE_BYTES[b.dtype] - DTYPE_BYTES[a.dtype] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const ordered = [...tensors].sort(
+    (a, b) => DTYPE_BYTES[b.dtype] - DTYPE_BYTES[a.dtype] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
   let offset = 0;
   for (const t of ordered) {
-    if (t.name === "__metadata__" || Object.hasOwn(header, t.name)) throw new Error(`safetensors: duplicate or reserved tensor name '${t.name}'`);
+    if (t.name === "__metadata__" || Object.hasOwn(header, t.name))
+      throw new Error(`safetensors: duplicate or reserved tensor name '${t.name}'`);
     const n = numel(t.shape);
-    if (t.data.length !== n) throw new Error(`safetensors: tensor '${t.name}' has ${t.data.length} values for shape [${t.shape.join(", ")}]`);
+    if (t.data.length !== n)
+      throw new Error(`safetensors: tensor '${t.name}' has ${t.data.length} values for shape [${t.shape.join(", ")}]`);
     const bytes = n * DTYPE_BYTES[t.dtype];
     header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
     offset += bytes;

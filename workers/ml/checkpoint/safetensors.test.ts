@@ -40,7 +40,10 @@ describe("SafetensorsFile reads another writer's bytes", () => {
       i: { dtype: "I32", shape: [1], data_offsets: [20, 24] },
       empty: { dtype: "F32", shape: [0, 3], data_offsets: [24, 24] },
     },
-    [0x00, 0x3c, 0x00, 0xc0, 0x80, 0x3f, 0x49, 0x40, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x20, 0x41, 0x07, 0x00, 0x00, 0x00],
+    [
+      0x00, 0x3c, 0x00, 0xc0, 0x80, 0x3f, 0x49, 0x40, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x20,
+      0x41, 0x07, 0x00, 0x00, 0x00,
+    ],
     "   ",
   );
   it("parses shapes, dtypes, metadata and absolute offsets", () => {
@@ -48,7 +51,12 @@ describe("SafetensorsFile reads another writer's bytes", () => {
       expect(f.metadata).toEqual({ format: "pt" });
       expect([...f.entries.keys()]).toEqual(["half", "brain", "ids", "f", "i", "empty"]);
       const headerEnd = fs.statSync(file).size - 24; // the data section is the last 24 bytes
-      expect(f.entry("brain")).toMatchObject({ dtype: "BF16", shape: [1, 2], begin: headerEnd + 4, end: headerEnd + 8 });
+      expect(f.entry("brain")).toMatchObject({
+        dtype: "BF16",
+        shape: [1, 2],
+        begin: headerEnd + 4,
+        end: headerEnd + 8,
+      });
     });
   });
   it("converts each dtype", () => {
@@ -80,8 +88,18 @@ describe("writeSafetensors", () => {
       file,
       [
         { name: "w32", dtype: "F32", shape: [2, 4], data: values },
-        { name: "w16", dtype: "F16", shape: [4, 2], data: new Float32Array([0, -0, 1.5, -3.25, 65504, 0.5, 2 ** -24, -7]) },
-        { name: "wbf", dtype: "BF16", shape: [8], data: new Float32Array([0, -0, 1.5, -3.25, 65536, 3.140625, 1e30, -7]) },
+        {
+          name: "w16",
+          dtype: "F16",
+          shape: [4, 2],
+          data: new Float32Array([0, -0, 1.5, -3.25, 65504, 0.5, 2 ** -24, -7]),
+        },
+        {
+          name: "wbf",
+          dtype: "BF16",
+          shape: [8],
+          data: new Float32Array([0, -0, 1.5, -3.25, 65536, 3.140625, 1e30, -7]),
+        },
         { name: "i32", dtype: "I32", shape: [3], data: new Int32Array([-1, 0, 2 ** 31 - 1]) },
         { name: "i64", dtype: "I64", shape: [2], data: new BigInt64Array([-(2n ** 63n), 2n ** 40n]) },
         { name: "scalar", dtype: "F32", shape: [], data: new Float32Array([Infinity]) },
@@ -110,15 +128,17 @@ describe("writeSafetensors", () => {
     const n = Number(bytes.readBigUInt64LE(0));
     expect((8 + n) % 8).toBe(0);
     const header = bytes.subarray(8, 8 + n).toString("utf8");
-    expect(header.trimEnd()).toBe('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"BF16","shape":[1],"data_offsets":[4,6]}}');
+    expect(header.trimEnd()).toBe(
+      '{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"BF16","shape":[1],"data_offsets":[4,6]}}',
+    );
     expect([...bytes.subarray(8 + n)]).toEqual([0x00, 0x00, 0x80, 0x3f, 0x80, 0x3f]);
     expect(fs.readdirSync(dir).filter((f) => f.includes(".tmp-"))).toEqual([]);
   });
   it("rejects a data length that does not match the shape, and duplicate names", () => {
     const file = path.join(dir, "bad.safetensors");
-    expect(() => writeSafetensors(file, [{ name: "x", dtype: "F32", shape: [2, 2], data: new Float32Array(3) }])).toThrow(
-      "tensor 'x' has 3 values for shape [2, 2]",
-    );
+    expect(() =>
+      writeSafetensors(file, [{ name: "x", dtype: "F32", shape: [2, 2], data: new Float32Array(3) }]),
+    ).toThrow("tensor 'x' has 3 values for shape [2, 2]");
     const t = { name: "x", dtype: "F32", shape: [1], data: new Float32Array(1) } as const;
     expect(() => writeSafetensors(file, [t, t])).toThrow("duplicate or reserved tensor name 'x'");
     expect(fs.existsSync(file)).toBe(false);
@@ -126,13 +146,32 @@ describe("writeSafetensors", () => {
 });
 
 describe("SafetensorsFile rejects malformed files", () => {
-  const entry = (dtype: string, shape: number[], offsets: [number, number]) => ({ dtype, shape, data_offsets: offsets });
+  const entry = (dtype: string, shape: number[], offsets: [number, number]) => ({
+    dtype,
+    shape,
+    data_offsets: offsets,
+  });
   it.each<[string, unknown, number[], string]>([
-    ["a gap between tensors", { a: entry("F32", [1], [0, 4]), b: entry("F32", [1], [8, 12]) }, new Array(12).fill(0), "tensor 'b' starts at byte"],
-    ["overlapping tensors", { a: entry("F32", [2], [0, 8]), b: entry("F32", [1], [4, 8]) }, new Array(8).fill(0), "gap or overlap"],
+    [
+      "a gap between tensors",
+      { a: entry("F32", [1], [0, 4]), b: entry("F32", [1], [8, 12]) },
+      new Array(12).fill(0),
+      "tensor 'b' starts at byte",
+    ],
+    [
+      "overlapping tensors",
+      { a: entry("F32", [2], [0, 8]), b: entry("F32", [1], [4, 8]) },
+      new Array(8).fill(0),
+      "gap or overlap",
+    ],
     ["trailing bytes", { a: entry("F32", [1], [0, 4]) }, new Array(6).fill(0), "tensors end at byte"],
     ["a truncated data section", { a: entry("F32", [4], [0, 16]) }, new Array(8).fill(0), "tensors end at byte"],
-    ["a size that disagrees with the shape", { a: entry("F32", [3], [0, 8]) }, new Array(8).fill(0), "tensor 'a' (F32 [3]) spans 8 bytes"],
+    [
+      "a size that disagrees with the shape",
+      { a: entry("F32", [3], [0, 8]) },
+      new Array(8).fill(0),
+      "tensor 'a' (F32 [3]) spans 8 bytes",
+    ],
     ["an unknown dtype", { a: entry("F7", [1], [0, 1]) }, [0], "tensor 'a' has unknown dtype 'F7'"],
     ["a negative dimension", { a: entry("F32", [-1], [0, 0]) }, [], "bad header entry for 'a'"],
     ["non-string metadata", { __metadata__: { step: 3 } }, [], "__metadata__ must map strings to strings"],

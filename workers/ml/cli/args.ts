@@ -46,13 +46,15 @@ export interface TCliOptions {
 function num(name: string, text: string | undefined, isInteger: boolean): number | undefined {
   if (text === undefined) return undefined;
   const v = Number(text);
-  if (text.trim() === "" || !Number.isFinite(v) || (isInteger && !Number.isSafeInteger(v))) throw new UsageError(`--${name} expects ${isInteger ? "an integer" : "a number"}, got "${text}"`);
+  if (text.trim() === "" || !Number.isFinite(v) || (isInteger && !Number.isSafeInteger(v)))
+    throw new UsageError(`--${name} expects ${isInteger ? "an integer" : "a number"}, got "${text}"`);
   return v;
 }
 
 function ids(text: string): number[] {
   const parts = text.split(",").map((s) => s.trim());
-  if (parts.some((s) => !/^\d+$/.test(s))) throw new UsageError(`--prompt-ids expects comma-separated token ids, got "${text}"`);
+  if (parts.some((s) => !/^\d+$/.test(s)))
+    throw new UsageError(`--prompt-ids expects comma-separated token ids, got "${text}"`);
   return parts.map(Number);
 }
 
@@ -91,10 +93,12 @@ export function parseCliArgs(argv: readonly string[]): TCliOptions {
   const prompts = v.prompt ?? [];
   const promptIds = (v["prompt-ids"] ?? []).map(ids);
   if (prompts.length + promptIds.length === 0) throw new UsageError("give at least one --prompt or --prompt-ids");
-  if (prompts.length > 0 && promptIds.length > 0) throw new UsageError("give either --prompt or --prompt-ids, not both");
+  if (prompts.length > 0 && promptIds.length > 0)
+    throw new UsageError("give either --prompt or --prompt-ids, not both");
   if (v.chat && promptIds.length > 0) throw new UsageError("--chat applies to text prompts (--prompt)");
   const provider = v.provider ?? "cpu";
-  if (provider !== "cpu" && provider !== "cuda") throw new UsageError(`--provider must be cpu or cuda, got "${provider}"`);
+  if (provider !== "cpu" && provider !== "cuda")
+    throw new UsageError(`--provider must be cpu or cuda, got "${provider}"`);
   const params: Partial<TSamplingParams> = {
     temperature: num("temperature", v.temperature, false),
     topP: num("top-p", v["top-p"], false),
@@ -102,7 +106,9 @@ export function parseCliArgs(argv: readonly string[]): TCliOptions {
     minP: num("min-p", v["min-p"], false),
     repetitionPenalty: num("repetition-penalty", v["repetition-penalty"], false),
   };
-  const given = Object.fromEntries(Object.entries(params).filter(([, x]) => x !== undefined)) as Partial<TSamplingParams>;
+  const given = Object.fromEntries(
+    Object.entries(params).filter(([, x]) => x !== undefined),
+  ) as Partial<TSamplingParams>;
   try {
     parseSamplingParams(given);
   } catch (e) {

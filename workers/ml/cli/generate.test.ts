@@ -22,7 +22,11 @@ const modelDir = copyModelDir(golden.dir, tmp.fresh("model"));
 writeCharTokenizer(modelDir, golden.config.vocab_size);
 
 function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["workers/ml/cli/generate.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["workers/ml/cli/generate.ts", ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -35,14 +39,35 @@ async function inProcess(args: string[]): Promise<{ code: number; out: string; e
 
 describe("npm run generate", () => {
   it("prints every candidate with its text, finish reason and log-probs (child process)", async () => {
-    const args = ["--model", modelDir, "--prompt", "Hi there", "-n", "3", "--temperature", "0.8", "--top-p", "0.95", "--seed", "1", "--max-new-tokens", "5", "--threads", "1"];
+    const args = [
+      "--model",
+      modelDir,
+      "--prompt",
+      "Hi there",
+      "-n",
+      "3",
+      "--temperature",
+      "0.8",
+      "--top-p",
+      "0.95",
+      "--seed",
+      "1",
+      "--max-new-tokens",
+      "5",
+      "--threads",
+      "1",
+    ];
     const r = cli(args);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^prompt 1: 9 tokens$/m); // BOS + 8 characters
-    const headers = [...r.stdout.matchAll(/^candidate (\d)\/3 of prompt 1: finish=length tokens=5 sum_logprob=(-\d+\.\d{4})$/gm)];
+    const headers = [
+      ...r.stdout.matchAll(/^candidate (\d)\/3 of prompt 1: finish=length tokens=5 sum_logprob=(-\d+\.\d{4})$/gm),
+    ];
     expect(headers.map((h) => h[1])).toEqual(["1", "2", "3"]);
-    const perToken = [...r.stdout.matchAll(/^ {2}token_logprobs: (.*)$/gm)].map((m) => (m[1] ?? "").split(" ").map((s) => Number(s.slice(s.lastIndexOf(":") + 1))));
+    const perToken = [...r.stdout.matchAll(/^ {2}token_logprobs: (.*)$/gm)].map((m) =>
+      (m[1] ?? "").split(" ").map((s) => Number(s.slice(s.lastIndexOf(":") + 1))),
+    );
     expect(perToken).toHaveLength(3);
     perToken.forEach((lps, i) => {
       expect(lps).toHaveLength(5);
@@ -55,7 +80,13 @@ describe("npm run generate", () => {
     // The same run through the library: the same tokens and log-probs.
     const model = loadModel(modelDir, { session: { intraOpThreads: 1 } });
     try {
-      const lib = await generate(model, { prompts: ["Hi there"], n: 3, maxNewTokens: 5, params: { temperature: 0.8, topP: 0.95 }, seed: 1 });
+      const lib = await generate(model, {
+        prompts: ["Hi there"],
+        n: 3,
+        maxNewTokens: 5,
+        params: { temperature: 0.8, topP: 0.95 },
+        seed: 1,
+      });
       lib.candidates.forEach((c, i) => {
         expect(c.sumLogprob.toFixed(4)).toBe(headers[i]?.[2]);
         expect(r.stdout).toContain(`text: ${JSON.stringify(c.text)}`);
@@ -66,12 +97,32 @@ describe("npm run generate", () => {
   });
 
   it("uses the chat template with --chat and reads token ids without a tokenizer", async () => {
-    const chat = await inProcess(["--model", modelDir, "--prompt", "hi", "--chat", "--temperature", "0", "--max-new-tokens", "2", "--json"]);
+    const chat = await inProcess([
+      "--model",
+      modelDir,
+      "--prompt",
+      "hi",
+      "--chat",
+      "--temperature",
+      "0",
+      "--max-new-tokens",
+      "2",
+      "--json",
+    ]);
     expect(chat.err).toBe("");
     const parsed = JSON.parse(chat.out) as { promptTokenIds: number[][]; candidates: { tokenIds: number[] }[] };
     expect(loadTokenizer(modelDir).decode(parsed.promptTokenIds[0] ?? [])).toBe("[user] hi\n[assistant] ");
     expect(parsed.candidates[0]?.tokenIds).toHaveLength(2);
-    const ids = await inProcess(["--model", golden.dir, "--prompt-ids", "1,5,9", "--temperature", "0", "--max-new-tokens", "3"]);
+    const ids = await inProcess([
+      "--model",
+      golden.dir,
+      "--prompt-ids",
+      "1,5,9",
+      "--temperature",
+      "0",
+      "--max-new-tokens",
+      "3",
+    ]);
     expect(ids.code).toBe(0);
     expect(ids.out).toMatch(/candidate 1\/1 of prompt 1: finish=length tokens=3/);
     expect(ids.out).not.toMatch(/text:/);
@@ -84,7 +135,11 @@ describe("npm run generate", () => {
     const cases: [string[], number, RegExp][] = [
       [["--model", path.join(tmp.dir, "nope"), "--prompt", "x"], 1, /model directory .*nope does not exist/],
       [["--model", noConfig, "--prompt", "x"], 1, /has no config\.json/],
-      [["--model", noTokenizer, "--prompt", "x"], 1, /has no tokenizer\.json, which text prompts need; pass token ids with --prompt-ids/],
+      [
+        ["--model", noTokenizer, "--prompt", "x"],
+        1,
+        /has no tokenizer\.json, which text prompts need; pass token ids with --prompt-ids/,
+      ],
       [["--prompt", "x"], 2, /--model <dir> is required[\s\S]*usage:/],
       [["--model", modelDir], 2, /give at least one --prompt/],
       [["--model", modelDir, "--prompt", "x", "--top-k", "1.5"], 2, /--top-k expects an integer, got "1.5"/],
@@ -101,14 +156,37 @@ describe("npm run generate", () => {
     }
   });
 
-  it.skipIf(isCudaInstalled())("names the install step when --provider cuda is asked for without the CUDA provider", async () => {
-    const r = await inProcess(["--model", golden.dir, "--prompt-ids", "1,2", "--provider", "cuda", "--max-new-tokens", "1"]);
-    expect(r.code).toBe(1);
-    expect(r.err).toMatch(/provider "cuda" requested, but the CUDA execution provider of onnxruntime-node is not installed. Install it with/);
-  });
+  it.skipIf(isCudaInstalled())(
+    "names the install step when --provider cuda is asked for without the CUDA provider",
+    async () => {
+      const r = await inProcess([
+        "--model",
+        golden.dir,
+        "--prompt-ids",
+        "1,2",
+        "--provider",
+        "cuda",
+        "--max-new-tokens",
+        "1",
+      ]);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(
+        /provider "cuda" requested, but the CUDA execution provider of onnxruntime-node is not installed. Install it with/,
+      );
+    },
+  );
 
   it("parses the documented defaults", () => {
     const o = parseCliArgs(["--model", "m", "--prompt", "a", "--prompt", "b", "--stop", "\n\n"]);
-    expect(o).toMatchObject({ n: 1, maxNewTokens: 64, seed: 0, provider: "cpu", chat: false, prompts: ["a", "b"], stopStrings: ["\n\n"], params: {} });
+    expect(o).toMatchObject({
+      n: 1,
+      maxNewTokens: 64,
+      seed: 0,
+      provider: "cpu",
+      chat: false,
+      prompts: ["a", "b"],
+      stopStrings: ["\n\n"],
+      params: {},
+    });
   });
 });

@@ -15,10 +15,14 @@ export interface TCliOutput {
 
 /** Checks what the options need from the directory, so a mistake gets one clear sentence. */
 function checkModelDir(o: TCliOptions): void {
-  if (!fs.existsSync(o.model) || !fs.statSync(o.model).isDirectory()) throw new Error(`model directory ${o.model} does not exist`);
-  if (!fs.existsSync(path.join(o.model, "config.json"))) throw new Error(`${o.model} has no config.json (is it a Hugging Face model directory?)`);
+  if (!fs.existsSync(o.model) || !fs.statSync(o.model).isDirectory())
+    throw new Error(`model directory ${o.model} does not exist`);
+  if (!fs.existsSync(path.join(o.model, "config.json")))
+    throw new Error(`${o.model} has no config.json (is it a Hugging Face model directory?)`);
   if (o.prompts.length > 0 && !fs.existsSync(path.join(o.model, "tokenizer.json"))) {
-    throw new Error(`${o.model} has no tokenizer.json, which text prompts need; pass token ids with --prompt-ids 1,2,3 instead`);
+    throw new Error(
+      `${o.model} has no tokenizer.json, which text prompts need; pass token ids with --prompt-ids 1,2,3 instead`,
+    );
   }
 }
 
@@ -34,10 +38,18 @@ export async function runCli(argv: readonly string[], io: TCliOutput): Promise<n
   }
   try {
     checkModelDir(o);
-    const model = loadModel(o.model, { session: { provider: o.provider, intraOpThreads: o.threads }, tokenizer: o.prompts.length > 0 ? true : "auto" });
+    const model = loadModel(o.model, {
+      session: { provider: o.provider, intraOpThreads: o.threads },
+      tokenizer: o.prompts.length > 0 ? true : "auto",
+    });
     try {
       const tok = model.tokenizer;
-      const prompts = o.chat && tok ? o.prompts.map((text) => tok.encodeChat([{ role: "user", content: text }], { addGenerationPrompt: true })) : o.prompts.length > 0 ? o.prompts : o.promptIds;
+      const prompts =
+        o.chat && tok
+          ? o.prompts.map((text) => tok.encodeChat([{ role: "user", content: text }], { addGenerationPrompt: true }))
+          : o.prompts.length > 0
+            ? o.prompts
+            : o.promptIds;
       const result = await generate(model, {
         prompts,
         n: o.n,

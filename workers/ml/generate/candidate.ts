@@ -75,7 +75,9 @@ export class CandidateState {
     if (isKnown) this.#textIds.push(token);
     const text = this.tokenizer ? this.tokenizer.decode(this.#textIds, { skipSpecialTokens: true }) : "";
     this.#finish = this.#stop.push(token, text);
-    const delta = this.#detok ? (isKnown ? this.#detok.push(token) : "") + (this.#finish ? this.#detok.flush() : "") : null;
+    const delta = this.#detok
+      ? (isKnown ? this.#detok.push(token) : "") + (this.#finish ? this.#detok.flush() : "")
+      : null;
     return {
       prompt: this.prompt,
       candidate: this.candidate,

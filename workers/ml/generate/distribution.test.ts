@@ -44,7 +44,10 @@ const CASES: TCase[] = [
     params: parseSamplingParams({ topP: 0.8 }),
     previousTokens: [],
     expected: [0.625, 0.375, 0],
-    offByOne: [[0.5, 0.3, 0.2], [1, 0, 0]],
+    offByOne: [
+      [0.5, 0.3, 0.2],
+      [1, 0, 0],
+    ],
   },
   {
     // Four equal logits: cumulative 0.25 equals 1 - 0.75 exactly; the highest id goes first.
@@ -53,7 +56,10 @@ const CASES: TCase[] = [
     params: parseSamplingParams({ topP: 0.75 }),
     previousTokens: [],
     expected: [1 / 3, 1 / 3, 1 / 3, 0],
-    offByOne: [[0.25, 0.25, 0.25, 0.25], [0.5, 0.5, 0, 0]],
+    offByOne: [
+      [0.25, 0.25, 0.25, 0.25],
+      [0.5, 0.5, 0, 0],
+    ],
   },
   {
     name: "repetition penalty, temperature, top-k, top-p and min-p together",
@@ -70,15 +76,18 @@ describe("empirical frequencies of 200k seeded draws", () => {
     it(c.name, () => {
       // The alternatives are far outside the 5-sigma band: some token's probability moves by > 20 sigma.
       for (const alt of c.offByOne) {
-        const separation = Math.max(...alt.map((q, i) => {
-          const gap = Math.abs(q - c.expected[i]!);
-          return gap === 0 ? 0 : gap / Math.max(sigma(c.expected[i]!), sigma(q));
-        }));
+        const separation = Math.max(
+          ...alt.map((q, i) => {
+            const gap = Math.abs(q - c.expected[i]!);
+            return gap === 0 ? 0 : gap / Math.max(sigma(c.expected[i]!), sigma(q));
+          }),
+        );
         expect(separation).toBeGreaterThan(20);
       }
       const counts = new Array<number>(c.logits.length).fill(0);
       const rng = createRng(31337);
-      for (let n = 0; n < DRAWS; n++) counts[sampleNext(c.logits, c.params, { previousTokens: c.previousTokens }, rng).token]!++;
+      for (let n = 0; n < DRAWS; n++)
+        counts[sampleNext(c.logits, c.params, { previousTokens: c.previousTokens }, rng).token]!++;
       c.expected.forEach((q, i) => {
         const frequency = counts[i]! / DRAWS;
         if (q === 0) expect(counts[i], `token ${i} must never be drawn`).toBe(0);

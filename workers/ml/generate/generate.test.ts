@@ -14,8 +14,14 @@ function must<T>(x: T | undefined, what: string): T {
   if (x === undefined) throw new Error(`golden fixture: ${what} missing`);
   return x;
 }
-const golden = must(fixture.configs.find((c) => c.name === "llama-gqa"), "llama-gqa");
-const batchCase = must(golden.cases.find((c) => c.name === "batch"), "llama-gqa batch case");
+const golden = must(
+  fixture.configs.find((c) => c.name === "llama-gqa"),
+  "llama-gqa",
+);
+const batchCase = must(
+  golden.cases.find((c) => c.name === "batch"),
+  "llama-gqa batch case",
+);
 const tmp = tempRoot("prefloop-generate-");
 const models: CausalLM[] = [];
 /** A copy of the golden model with a tokenizer (of `tokenizerVocab` ids) and config.json overrides. */
@@ -33,7 +39,12 @@ afterAll(async () => {
 
 const PROMPTS = goldenPrompts(batchCase); // lengths 5, 8, 3
 const GREEDY = batchCase.greedy; // 8 tokens each, no EOS, PAD or BOS inside
-const sampled: Omit<TGenerateOptions, "prompts"> = { n: 3, maxNewTokens: 6, params: { temperature: 1, topP: 0.95 }, seed: 11 };
+const sampled: Omit<TGenerateOptions, "prompts"> = {
+  n: 3,
+  maxNewTokens: 6,
+  params: { temperature: 1, topP: 0.95 },
+  seed: 11,
+};
 
 let model: CausalLM;
 beforeAll(() => {
@@ -48,7 +59,9 @@ describe("sampling", () => {
     const c = await generate(model, { ...sampled, prompts: PROMPTS, seed: 12 });
     expect(c.candidates.map((x) => x.tokenIds)).not.toEqual(a.candidates.map((x) => x.tokenIds));
     expect(a.candidates).toHaveLength(9);
-    expect(new Set(a.candidates.filter((x) => x.prompt === 0).map((x) => x.tokenIds.join(","))).size).toBeGreaterThan(1);
+    expect(new Set(a.candidates.filter((x) => x.prompt === 0).map((x) => x.tokenIds.join(","))).size).toBeGreaterThan(
+      1,
+    );
   });
 
   it("gives candidate j of a prompt the same random stream whatever n and the other prompts are", async () => {
@@ -59,7 +72,12 @@ describe("sampling", () => {
     const ofPrompt1 = (r: typeof two) => r.candidates.filter((x) => x.prompt === 1).slice(0, 2);
     for (const other of [four, alone]) {
       expect(ofPrompt1(other).map((x) => x.tokenIds)).toEqual(ofPrompt1(two).map((x) => x.tokenIds));
-      expectClose(ofPrompt1(other).flatMap((x) => x.tokenLogprobs), ofPrompt1(two).flatMap((x) => x.tokenLogprobs), { atol: 1e-5, rtol: 1e-5 }, "log-probs");
+      expectClose(
+        ofPrompt1(other).flatMap((x) => x.tokenLogprobs),
+        ofPrompt1(two).flatMap((x) => x.tokenLogprobs),
+        { atol: 1e-5, rtol: 1e-5 },
+        "log-probs",
+      );
     }
   });
 
@@ -67,7 +85,10 @@ describe("sampling", () => {
     const r = await generate(model, { ...sampled, prompts: PROMPTS, params: { temperature: 0.5, topK: 5 } });
     for (const c of r.candidates) {
       expect(c.tokenLogprobs).toHaveLength(c.tokenIds.length);
-      expect(c.sumLogprob).toBeCloseTo(c.tokenLogprobs.reduce((s, x) => s + x, 0), 10);
+      expect(c.sumLogprob).toBeCloseTo(
+        c.tokenLogprobs.reduce((s, x) => s + x, 0),
+        10,
+      );
       expect(c.tokenLogprobs.every((x) => x < 0)).toBe(true);
     }
     expect(r.stats.promptTokens).toBe(5 + 8 + 3);
@@ -97,7 +118,12 @@ describe("stopping", () => {
     expect(r.candidates.map((x) => x.tokenIds)).toEqual(expected);
     expect(r.candidates.map((x) => x.finishReason)).toEqual(expected.map((e) => (e.at(-1) === eos ? "eos" : "length")));
     expect(r.candidates[0]?.tokenIds).toHaveLength(3);
-    const ignoring = await generate(eosModel, { prompts: PROMPTS, maxNewTokens: 8, params: { temperature: 0 }, ignoreEos: true });
+    const ignoring = await generate(eosModel, {
+      prompts: PROMPTS,
+      maxNewTokens: 8,
+      params: { temperature: 0 },
+      ignoreEos: true,
+    });
     expect(ignoring.candidates.map((x) => x.tokenIds)).toEqual(GREEDY);
   });
 
@@ -109,7 +135,12 @@ describe("stopping", () => {
     const full = tok.decode(greedy);
     const stop = full.slice(3, 5);
     const at = full.indexOf(stop);
-    const r = await generate(model, { prompts: [PROMPTS[1] ?? []], maxNewTokens: 8, params: { temperature: 0 }, stopStrings: ["not in the text", stop] });
+    const r = await generate(model, {
+      prompts: [PROMPTS[1] ?? []],
+      maxNewTokens: 8,
+      params: { temperature: 0 },
+      stopStrings: ["not in the text", stop],
+    });
     const c = r.candidates[0];
     expect(c?.finishReason).toBe("stop");
     expect(c?.stopString).toBe(stop);
@@ -142,7 +173,8 @@ describe("prompts and limits", () => {
 
   it("fails with both numbers when prompt + max_new_tokens exceed the context window, or truncates when asked", async () => {
     const long = [1, ...Array.from({ length: 59 }, (_, i) => 3 + (i % 100))]; // 60 tokens; the window is 64
-    const run = (o: Partial<TGenerateOptions>) => generate(model, { prompts: [long], maxNewTokens: 8, params: { temperature: 0 }, ...o });
+    const run = (o: Partial<TGenerateOptions>) =>
+      generate(model, { prompts: [long], maxNewTokens: 8, params: { temperature: 0 }, ...o });
     await expect(run({})).rejects.toThrow(ContextWindowError);
     await expect(run({})).rejects.toThrow(/60 tokens; with max_new_tokens 8 .* max_position_embeddings 64/);
     await expect(run({ maxNewTokens: 4 })).resolves.toBeTruthy();
@@ -155,21 +187,41 @@ describe("prompts and limits", () => {
 
   it("gives ids past the tokenizer's vocabulary (embedding padding rows) no text instead of failing", async () => {
     const small = modelWith({}, 64); // the model has 192 ids, the tokenizer 64
-    const r = await generate(small, { prompts: [[1, 10, 20]], n: 4, maxNewTokens: 8, params: { temperature: 1 }, seed: 3 });
+    const r = await generate(small, {
+      prompts: [[1, 10, 20]],
+      n: 4,
+      maxNewTokens: 8,
+      params: { temperature: 1 },
+      seed: 3,
+    });
     const ids = r.candidates.flatMap((c) => c.tokenIds);
     expect(ids.some((id) => id >= 64)).toBe(true);
-    for (const c of r.candidates) expect(c.text).toBe(small.tokenizer?.decode(c.tokenIds.filter((id) => id < 64), { skipSpecialTokens: true }));
+    for (const c of r.candidates)
+      expect(c.text).toBe(
+        small.tokenizer?.decode(
+          c.tokenIds.filter((id) => id < 64),
+          { skipSpecialTokens: true },
+        ),
+      );
   });
 
   it("rejects bad options clearly", async () => {
     await expect(generate(model, { prompts: [], maxNewTokens: 2 })).rejects.toThrow(/no prompts/);
-    await expect(generate(model, { prompts: [[1, 2]], maxNewTokens: 2, n: 0 })).rejects.toThrow(/n must be an integer >= 1/);
-    await expect(generate(model, { prompts: [[1, 9999]], maxNewTokens: 2 })).rejects.toThrow(/token id 9999, outside the vocabulary/);
-    await expect(generate(model, { prompts: [[1, 2]], maxNewTokens: 0 })).rejects.toThrow(/max_new_tokens must be an integer >= 1/);
+    await expect(generate(model, { prompts: [[1, 2]], maxNewTokens: 2, n: 0 })).rejects.toThrow(
+      /n must be an integer >= 1/,
+    );
+    await expect(generate(model, { prompts: [[1, 9999]], maxNewTokens: 2 })).rejects.toThrow(
+      /token id 9999, outside the vocabulary/,
+    );
+    await expect(generate(model, { prompts: [[1, 2]], maxNewTokens: 0 })).rejects.toThrow(
+      /max_new_tokens must be an integer >= 1/,
+    );
     const bare = loadModel(golden.dir, { session: { intraOpThreads: 1 } });
     models.push(bare);
     await expect(generate(bare, { prompts: ["text"], maxNewTokens: 2 })).rejects.toThrow(/need a tokenizer/);
-    await expect(generate(bare, { prompts: [[1, 2]], maxNewTokens: 2, stopStrings: ["x"] })).rejects.toThrow(/stop strings need a tokenizer/);
+    await expect(generate(bare, { prompts: [[1, 2]], maxNewTokens: 2, stopStrings: ["x"] })).rejects.toThrow(
+      /stop strings need a tokenizer/,
+    );
     const ids = await generate(bare, { prompts: [[1, 2]], maxNewTokens: 2 });
     expect(ids.candidates[0]?.text).toBeNull();
   });

@@ -58,14 +58,27 @@ export interface TGenerateResult {
 }
 
 /** One step's input: the last token of every active row, the mask grown by one key, the next positions. */
-function stepBatch(rows: readonly CandidateState[], padCounts: readonly number[], keys: number, positions: readonly number[]): TTextBatch {
+function stepBatch(
+  rows: readonly CandidateState[],
+  padCounts: readonly number[],
+  keys: number,
+  positions: readonly number[],
+): TTextBatch {
   const A = rows.length;
   const mask = new BigInt64Array(A * keys);
   rows.forEach((_, i) => mask.fill(1n, i * keys + (padCounts[i] ?? 0), (i + 1) * keys));
   return {
-    inputIds: tensor("int64", [A, 1], BigInt64Array.from(rows, (r) => BigInt(r.tokenIds.at(-1) ?? 0))),
+    inputIds: tensor(
+      "int64",
+      [A, 1],
+      BigInt64Array.from(rows, (r) => BigInt(r.tokenIds.at(-1) ?? 0)),
+    ),
     attentionMask: tensor("int64", [A, keys], mask),
-    positionIds: tensor("int64", [A, 1], BigInt64Array.from(positions, (p) => BigInt(p))),
+    positionIds: tensor(
+      "int64",
+      [A, 1],
+      BigInt64Array.from(positions, (p) => BigInt(p)),
+    ),
   };
 }
 
@@ -75,7 +88,8 @@ export async function generate(model: CausalLM, options: TGenerateOptions): Prom
   const params = parseSamplingParams(options.params);
   const c = model.config;
   const tok = model.tokenizer;
-  if ((options.stopStrings?.length ?? 0) > 0 && !tok) throw new Error("generate: stop strings need a tokenizer (the model directory has no tokenizer.json)");
+  if ((options.stopStrings?.length ?? 0) > 0 && !tok)
+    throw new Error("generate: stop strings need a tokenizer (the model directory has no tokenizer.json)");
   const prepared = preparePrompts(options.prompts, tok, {
     maxPositionEmbeddings: c.maxPositionEmbeddings,
     maxNewTokens: options.maxNewTokens,
@@ -85,13 +99,22 @@ export async function generate(model: CausalLM, options: TGenerateOptions): Prom
   const eosTokenIds = options.ignoreEos ? [] : [...new Set([...c.eosTokenIds, ...(tok?.eosTokenIds ?? [])])];
   const stop = { eosTokenIds, stopStrings: options.stopStrings ?? [], maxNewTokens: options.maxNewTokens };
   const root = createRng(options.seed ?? 0);
-  let rows = prepared.flatMap((p, i) => Array.from({ length: n }, (_, j) => new CandidateState(i, j, p.tokenIds, root.fork(i).fork(j), tok, stop)));
+  let rows = prepared.flatMap((p, i) =>
+    Array.from({ length: n }, (_, j) => new CandidateState(i, j, p.tokenIds, root.fork(i).fork(j), tok, stop)),
+  );
   const done: CandidateState[] = [];
 
   await model.session("decode-last"); // created outside the timings
   const started = performance.now();
   const promptLength = Math.max(...prepared.map((p) => p.tokenIds.length));
-  const prefill = await model.decode(leftPadBatch(prepared.map((p) => p.tokenIds), c.padTokenId ?? 0), null, "last");
+  const prefill = await model.decode(
+    leftPadBatch(
+      prepared.map((p) => p.tokenIds),
+      c.padTokenId ?? 0,
+    ),
+    null,
+    "last",
+  );
   const prefillMs = performance.now() - started;
 
   const expand = repeatRowIndices(prepared.length, n);

@@ -19,21 +19,32 @@ export class ContextWindowError extends RangeError {
 export function preparePrompts(
   prompts: readonly (readonly number[])[] | readonly string[],
   tokenizer: TextTokenizer | null,
-  limits: { readonly maxPositionEmbeddings: number; readonly maxNewTokens: number; readonly vocabSize: number; readonly truncatePrompt: boolean },
+  limits: {
+    readonly maxPositionEmbeddings: number;
+    readonly maxNewTokens: number;
+    readonly vocabSize: number;
+    readonly truncatePrompt: boolean;
+  },
 ): TPreparedPrompt[] {
   if (prompts.length === 0) throw new RangeError("generate: no prompts");
   const { maxPositionEmbeddings: window, maxNewTokens } = limits;
   return prompts.map((prompt, p) => {
     let ids: readonly number[];
     if (typeof prompt === "string") {
-      if (!tokenizer) throw new Error("generate: text prompts need a tokenizer (the model directory has no tokenizer.json); pass token ids instead");
+      if (!tokenizer)
+        throw new Error(
+          "generate: text prompts need a tokenizer (the model directory has no tokenizer.json); pass token ids instead",
+        );
       ids = tokenizer.encode(prompt);
     } else {
       ids = prompt;
     }
     if (ids.length === 0) throw new RangeError(`generate: prompt ${p} has no tokens`);
     for (const id of ids) {
-      if (!Number.isSafeInteger(id) || id < 0 || id >= limits.vocabSize) throw new RangeError(`generate: prompt ${p} holds token id ${id}, outside the vocabulary (${limits.vocabSize})`);
+      if (!Number.isSafeInteger(id) || id < 0 || id >= limits.vocabSize)
+        throw new RangeError(
+          `generate: prompt ${p} holds token id ${id}, outside the vocabulary (${limits.vocabSize})`,
+        );
     }
     if (ids.length + maxNewTokens <= window) return { tokenIds: ids, truncatedTokens: 0 };
     const keep = window - maxNewTokens;

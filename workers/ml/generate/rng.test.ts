@@ -41,7 +41,10 @@ describe("xoshiro128**", () => {
 
   it("nextFloat is in [0, 1) with 53-bit resolution", () => {
     const rng = createRng(3);
-    let min = 1, max = 0, sum = 0, hasLowBits = false;
+    let min = 1,
+      max = 0,
+      sum = 0,
+      hasLowBits = false;
     const n = 100_000;
     for (let i = 0; i < n; i++) {
       const u = rng.nextFloat();

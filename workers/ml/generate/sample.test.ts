@@ -12,8 +12,12 @@ const noContext = { previousTokens: [] };
 
 /** An rng that must not be used. */
 const forbiddenRng: TRng = {
-  nextUint32: () => { throw new Error("rng used"); },
-  nextFloat: () => { throw new Error("rng used"); },
+  nextUint32: () => {
+    throw new Error("rng used");
+  },
+  nextFloat: () => {
+    throw new Error("rng used");
+  },
   fork: () => forbiddenRng,
 };
 
@@ -74,7 +78,12 @@ describe("log-probabilities", () => {
   it("does not modify the caller's logits (a subarray of a batch is fine)", () => {
     const batch = Float32Array.from([3, 1, 2, /* row 1: */ 0, 4, 1]);
     const before = batch.slice();
-    sampleNext(batch.subarray(3, 6), parseSamplingParams({ topK: 1, repetitionPenalty: 3 }), { previousTokens: [1] }, createRng(1));
+    sampleNext(
+      batch.subarray(3, 6),
+      parseSamplingParams({ topK: 1, repetitionPenalty: 3 }),
+      { previousTokens: [1] },
+      createRng(1),
+    );
     expect(batch).toEqual(before);
   });
 });
@@ -121,9 +130,15 @@ describe("seeded runs", () => {
 describe("input checks", () => {
   it("rejects NaN and +Infinity logits and rows with no finite logit, naming the index", () => {
     const p = parseSamplingParams();
-    expect(() => sampleNext(Float32Array.from([0, Number.NaN]), p, noContext, createRng(1))).toThrow(/logits\[1\] is NaN/);
-    expect(() => sampleNext(Float32Array.from([Infinity, 0]), p, noContext, createRng(1))).toThrow(/logits\[0\] is Infinity/);
-    expect(() => sampleNext(Float32Array.from([-Infinity]), p, noContext, createRng(1))).toThrow(/every logit is -Infinity/);
+    expect(() => sampleNext(Float32Array.from([0, Number.NaN]), p, noContext, createRng(1))).toThrow(
+      /logits\[1\] is NaN/,
+    );
+    expect(() => sampleNext(Float32Array.from([Infinity, 0]), p, noContext, createRng(1))).toThrow(
+      /logits\[0\] is Infinity/,
+    );
+    expect(() => sampleNext(Float32Array.from([-Infinity]), p, noContext, createRng(1))).toThrow(
+      /every logit is -Infinity/,
+    );
     expect(() => sampleNext(new Float32Array(0), p, noContext, createRng(1))).toThrow(/empty/);
   });
 
@@ -133,13 +148,19 @@ describe("input checks", () => {
   });
 
   it("validates parameters with the HF names in the message", () => {
-    expect(() => parseSamplingParams({ temperature: -0.1 })).toThrow("sampling: temperature must be a finite number >= 0 (0 = greedy), got -0.1");
+    expect(() => parseSamplingParams({ temperature: -0.1 })).toThrow(
+      "sampling: temperature must be a finite number >= 0 (0 = greedy), got -0.1",
+    );
     expect(() => parseSamplingParams({ topP: 0 })).toThrow("sampling: top_p must be in (0, 1] (1 = off), got 0");
     expect(() => parseSamplingParams({ topP: 1.5 })).toThrow(/top_p/);
-    expect(() => parseSamplingParams({ topK: -1 })).toThrow("sampling: top_k must be an integer >= 0 (0 = off), got -1");
+    expect(() => parseSamplingParams({ topK: -1 })).toThrow(
+      "sampling: top_k must be an integer >= 0 (0 = off), got -1",
+    );
     expect(() => parseSamplingParams({ topK: 2.5 })).toThrow(/top_k/);
     expect(() => parseSamplingParams({ minP: 1 })).toThrow("sampling: min_p must be in [0, 1) (0 = off), got 1");
-    expect(() => parseSamplingParams({ repetitionPenalty: 0 })).toThrow(/repetition_penalty must be a finite number > 0/);
+    expect(() => parseSamplingParams({ repetitionPenalty: 0 })).toThrow(
+      /repetition_penalty must be a finite number > 0/,
+    );
     expect(() => parseSamplingParams({ temperature: Number.NaN })).toThrow(/temperature/);
     expect(parseSamplingParams()).toEqual({ temperature: 1, topK: 0, topP: 1, minP: 0, repetitionPenalty: 1 });
     const unchecked = { ...parseSamplingParams(), topP: 2 };
@@ -164,7 +185,11 @@ describe("greedy fast path", () => {
 
   it("still rejects NaN and all -Infinity rows", () => {
     const params = parseSamplingParams({ temperature: 0 });
-    expect(() => sampleNext(new Float32Array([0, NaN]), params, { previousTokens: [] }, createRng(1))).toThrow(/logits\[1\] is NaN/);
-    expect(() => sampleNext(new Float32Array([-Infinity, -Infinity]), params, { previousTokens: [] }, createRng(1))).toThrow(/every logit is -Infinity/);
+    expect(() => sampleNext(new Float32Array([0, NaN]), params, { previousTokens: [] }, createRng(1))).toThrow(
+      /logits\[1\] is NaN/,
+    );
+    expect(() =>
+      sampleNext(new Float32Array([-Infinity, -Infinity]), params, { previousTokens: [] }, createRng(1)),
+    ).toThrow(/every logit is -Infinity/);
   });
 });

@@ -3,7 +3,10 @@ import { describe, expect, it } from "vitest";
 import { StopChecker, type TFinish } from "./stop";
 
 /** Feeds tokens with their text pieces; returns the finish and after how many tokens it came. */
-function run(checker: StopChecker, steps: readonly (readonly [number, string])[]): { finish: TFinish | null; at: number } {
+function run(
+  checker: StopChecker,
+  steps: readonly (readonly [number, string])[],
+): { finish: TFinish | null; at: number } {
   let text = "";
   for (const [i, [token, piece]] of steps.entries()) {
     text += piece;
@@ -16,7 +19,14 @@ function run(checker: StopChecker, steps: readonly (readonly [number, string])[]
 describe("StopChecker", () => {
   it("stops on any of several EOS ids with reason eos and the text so far", () => {
     const checker = new StopChecker({ eosTokenIds: [2, 151645], maxNewTokens: 10 });
-    expect(run(checker, [[5, "Hi"], [6, " there"], [151645, ""], [7, "never"]])).toEqual({
+    expect(
+      run(checker, [
+        [5, "Hi"],
+        [6, " there"],
+        [151645, ""],
+        [7, "never"],
+      ]),
+    ).toEqual({
       finish: { reason: "eos", text: "Hi there" },
       at: 3,
     });
@@ -25,7 +35,15 @@ describe("StopChecker", () => {
 
   it("finds a stop string spanning three tokens and cuts the text before it", () => {
     const checker = new StopChecker({ stopStrings: ["\nUser:"], maxNewTokens: 10 });
-    expect(run(checker, [[1, "Sure."], [2, "\nUs"], [3, "e"], [4, "r: more"], [5, "x"]])).toEqual({
+    expect(
+      run(checker, [
+        [1, "Sure."],
+        [2, "\nUs"],
+        [3, "e"],
+        [4, "r: more"],
+        [5, "x"],
+      ]),
+    ).toEqual({
       finish: { reason: "stop", text: "Sure.", stopString: "\nUser:" },
       at: 4,
     });
@@ -33,12 +51,24 @@ describe("StopChecker", () => {
 
   it("cuts at the earliest of several stop strings completed by the same token", () => {
     const checker = new StopChecker({ stopStrings: ["END", "###"], maxNewTokens: 10 });
-    expect(run(checker, [[1, "a #"], [2, "##b END"]]).finish).toEqual({ reason: "stop", text: "a ", stopString: "###" });
+    expect(
+      run(checker, [
+        [1, "a #"],
+        [2, "##b END"],
+      ]).finish,
+    ).toEqual({ reason: "stop", text: "a ", stopString: "###" });
   });
 
   it("finds a stop string inside a single token and at the very start", () => {
-    expect(run(new StopChecker({ stopStrings: ["</s>"], maxNewTokens: 5 }), [[1, "ok</s>tail"]]).finish?.text).toBe("ok");
-    expect(run(new StopChecker({ stopStrings: ["Q:"], maxNewTokens: 5 }), [[1, "Q"], [2, ":"]]).finish?.text).toBe("");
+    expect(run(new StopChecker({ stopStrings: ["</s>"], maxNewTokens: 5 }), [[1, "ok</s>tail"]]).finish?.text).toBe(
+      "ok",
+    );
+    expect(
+      run(new StopChecker({ stopStrings: ["Q:"], maxNewTokens: 5 }), [
+        [1, "Q"],
+        [2, ":"],
+      ]).finish?.text,
+    ).toBe("");
   });
 
   it("sees a stop string made of a character whose bytes were split across tokens once decoding settles", () => {
@@ -50,13 +80,24 @@ describe("StopChecker", () => {
 
   it("ends with reason length after max_new_tokens, counting every token", () => {
     const checker = new StopChecker({ eosTokenIds: [0], stopStrings: ["zzz"], maxNewTokens: 3 });
-    expect(run(checker, [[1, "a"], [2, "b"], [3, "c"], [4, "d"]])).toEqual({ finish: { reason: "length", text: "abc" }, at: 3 });
+    expect(
+      run(checker, [
+        [1, "a"],
+        [2, "b"],
+        [3, "c"],
+        [4, "d"],
+      ]),
+    ).toEqual({ finish: { reason: "length", text: "abc" }, at: 3 });
     expect(checker.finish).toEqual({ reason: "length", text: "abc" });
   });
 
   it("prefers eos, then stop, then length when they coincide on the last allowed token", () => {
-    expect(run(new StopChecker({ eosTokenIds: [9], stopStrings: ["!"], maxNewTokens: 1 }), [[9, "!"]]).finish?.reason).toBe("eos");
-    expect(run(new StopChecker({ eosTokenIds: [9], stopStrings: ["!"], maxNewTokens: 1 }), [[1, "!"]]).finish?.reason).toBe("stop");
+    expect(
+      run(new StopChecker({ eosTokenIds: [9], stopStrings: ["!"], maxNewTokens: 1 }), [[9, "!"]]).finish?.reason,
+    ).toBe("eos");
+    expect(
+      run(new StopChecker({ eosTokenIds: [9], stopStrings: ["!"], maxNewTokens: 1 }), [[1, "!"]]).finish?.reason,
+    ).toBe("stop");
   });
 
   it("refuses a token after the sequence finished", () => {

@@ -37,7 +37,8 @@ export class StopChecker {
     }
     this.eosTokenIds = new Set(options.eosTokenIds ?? []);
     for (const id of this.eosTokenIds) {
-      if (!Number.isSafeInteger(id) || id < 0) throw new RangeError(`stop: EOS token id ${String(id)} is not a token id`);
+      if (!Number.isSafeInteger(id) || id < 0)
+        throw new RangeError(`stop: EOS token id ${String(id)} is not a token id`);
     }
     this.stopStrings = [...(options.stopStrings ?? [])];
     if (this.stopStrings.some((s) => typeof s !== "string" || s.length === 0)) {

@@ -8,7 +8,8 @@ export function kthLargest(row: Float32Array, k: number): number {
   const siftDown = (start: number): void => {
     let i = start;
     for (;;) {
-      const l = 2 * i + 1, r = l + 1;
+      const l = 2 * i + 1,
+        r = l + 1;
       let m = i;
       if (l < k && heap[l]! < heap[m]!) m = l;
       if (r < k && heap[r]! < heap[m]!) m = r;

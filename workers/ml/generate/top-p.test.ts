@@ -76,12 +76,14 @@ function naiveTopP(row: Float32Array, topP: number): number[] {
 
 describe("top-p on large rows equals the naive full sort", () => {
   const rng = createRng(2024);
-  const gaussian = (): number => Math.sqrt(-2 * Math.log(1 - rng.nextFloat())) * Math.cos(2 * Math.PI * rng.nextFloat());
+  const gaussian = (): number =>
+    Math.sqrt(-2 * Math.log(1 - rng.nextFloat())) * Math.cos(2 * Math.PI * rng.nextFloat());
   const rows: Record<string, () => Float32Array> = {
     "peaked (LLM-like)": () => Float32Array.from({ length: 50_000 }, () => 3 * gaussian()),
     "nearly flat (random-weight model)": () => Float32Array.from({ length: 50_000 }, () => 0.05 * gaussian()),
     "quantised with many ties": () => Float32Array.from({ length: 20_000 }, () => Math.round(2 * gaussian())),
-    "with removed tokens": () => Float32Array.from({ length: 20_000 }, (_, i) => (i % 3 === 0 ? -Infinity : gaussian())),
+    "with removed tokens": () =>
+      Float32Array.from({ length: 20_000 }, (_, i) => (i % 3 === 0 ? -Infinity : gaussian())),
   };
   for (const [name, make] of Object.entries(rows)) {
     it(name, () => {

@@ -44,7 +44,10 @@ export class GraphBuilder {
   readonly #nodes: Node[] = [];
   #unknownDims = 0;
 
-  constructor(readonly name = "main", readonly opset = OPSET) {}
+  constructor(
+    readonly name = "main",
+    readonly opset = OPSET,
+  ) {}
 
   /** Runs `fn` with `name` appended to the scope: names become `outer.name.x`. */
   scope<T>(name: string, fn: () => T): T {
@@ -139,8 +142,14 @@ export class GraphBuilder {
     const dangling = findDangling(graph);
     if (dangling.nodes.length + dangling.initializers.length + dangling.inputs.length > 0) {
       if (options.dangling !== "prune") {
-        const names = [...dangling.nodes.map((n) => `node ${n.name}`), ...dangling.initializers.map((i) => `initializer ${i.value.name}`), ...dangling.inputs.map((v) => `input ${v.name}`)];
-        throw new Error(`graph "${this.name}": ${names.length} dangling (no output depends on them): ${names.slice(0, 10).join(", ")}${names.length > 10 ? ", ..." : ""}`);
+        const names = [
+          ...dangling.nodes.map((n) => `node ${n.name}`),
+          ...dangling.initializers.map((i) => `initializer ${i.value.name}`),
+          ...dangling.inputs.map((v) => `input ${v.name}`),
+        ];
+        throw new Error(
+          `graph "${this.name}": ${names.length} dangling (no output depends on them): ${names.slice(0, 10).join(", ")}${names.length > 10 ? ", ..." : ""}`,
+        );
       }
       // Pruning also forgets the dropped pieces here, so consumers and later builds stay consistent.
       const dropped = new Set(dangling.nodes);
@@ -157,7 +166,8 @@ export class GraphBuilder {
   }
 
   #initializer(name: string, data: Tensor, kind: ValueKind): Value {
-    const isSmallInt = (data.dtype === "int64" || data.dtype === "int32") && data.shape.length <= 1 && numel(data.shape) <= MAX_KNOWN;
+    const isSmallInt =
+      (data.dtype === "int64" || data.dtype === "int32") && data.shape.length <= 1 && numel(data.shape) <= MAX_KNOWN;
     const known = isSmallInt ? Array.from({ length: numel(data.shape) }, (_, i) => getNumber(data, i)) : undefined;
     const v = new Value(name, { dtype: data.dtype, shape: [...data.shape] }, kind, null, this, known);
     this.#initializers.push({ value: v, data });

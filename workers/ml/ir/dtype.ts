@@ -19,11 +19,27 @@ export type TensorData = DataByDType[DType];
 
 /** TensorProto.DataType codes from onnx.proto. */
 export const ONNX_DTYPE_CODE: Readonly<Record<DType, number>> = {
-  float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10, float64: 11, bfloat16: 16,
+  float32: 1,
+  uint8: 2,
+  int8: 3,
+  int32: 6,
+  int64: 7,
+  bool: 9,
+  float16: 10,
+  float64: 11,
+  bfloat16: 16,
 };
 
 export const BYTES_PER_ELEMENT: Readonly<Record<DType, number>> = {
-  float32: 4, float16: 2, bfloat16: 2, float64: 8, int64: 8, int32: 4, bool: 1, int8: 1, uint8: 1,
+  float32: 4,
+  float16: 2,
+  bfloat16: 2,
+  float64: 8,
+  int64: 8,
+  int32: 4,
+  bool: 1,
+  int8: 1,
+  uint8: 1,
 };
 
 export function isDType(s: string): s is DType {

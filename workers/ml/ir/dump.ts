@@ -19,7 +19,9 @@ export function dumpGraph(g: Graph): string {
   for (const v of g.inputs) lines.push(`  input ${ref(v)} : ${typeToString(v.type)}`);
   for (const i of g.initializers) {
     const isSmall = i.value.kind === "constant" && i.data.data.length <= 8;
-    lines.push(`  ${i.value.kind} ${ref(i.value)} : ${typeToString(i.value.type)}${isSmall ? ` = [${toNumbers(i.data).join(", ")}]` : ""}`);
+    lines.push(
+      `  ${i.value.kind} ${ref(i.value)} : ${typeToString(i.value.type)}${isSmall ? ` = [${toNumbers(i.data).join(", ")}]` : ""}`,
+    );
   }
   for (const n of g.nodes) lines.push(`  ${nodeLine(n)}`);
   for (const v of g.outputs) lines.push(`  output ${ref(v)} : ${typeToString(v.type)}`);

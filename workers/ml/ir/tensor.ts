@@ -14,7 +14,8 @@ export function numel(shape: readonly number[]): number {
 }
 
 export function tensor<D extends DType>(dtype: D, shape: readonly number[], data: DataByDType[D]): Tensor<D> {
-  for (const d of shape) if (!Number.isInteger(d) || d < 0) throw new Error(`invalid tensor shape [${shape.join(", ")}]`);
+  for (const d of shape)
+    if (!Number.isInteger(d) || d < 0) throw new Error(`invalid tensor shape [${shape.join(", ")}]`);
   if (data.length !== numel(shape))
     throw new Error(`tensor data has ${data.length} elements, shape [${shape.join(", ")}] needs ${numel(shape)}`);
   return { dtype, shape: [...shape], data };
@@ -38,7 +39,8 @@ export function setNumber(dtype: DType, data: DataByDType[DType], i: number, v: 
       return;
     case "int64":
       // NOTE: 2^63 itself is a double but not an int64; BigInt64Array would silently wrap it to -2^63.
-      if (!Number.isInteger(v) || Math.abs(v) >= 2 ** 63) throw new Error(`int64 value ${v} is not an integer in range`);
+      if (!Number.isInteger(v) || Math.abs(v) >= 2 ** 63)
+        throw new Error(`int64 value ${v} is not an integer in range`);
       (data as BigInt64Array)[i] = BigInt(v);
       return;
     case "bool":

@@ -35,7 +35,8 @@ export function validateGraph(g: Graph, options: { readonly allowUnusedInputs?: 
   };
   for (const v of g.inputs) define(v, "input");
   for (const i of g.initializers) {
-    if (i.data.dtype !== i.value.type.dtype) fail(`initializer "${i.value.name}" data is ${i.data.dtype}, its value ${i.value.type.dtype}`);
+    if (i.data.dtype !== i.value.type.dtype)
+      fail(`initializer "${i.value.name}" data is ${i.data.dtype}, its value ${i.value.type.dtype}`);
     define(i.value, "initializer");
   }
   const nodeNames = new Set<string>();
@@ -56,6 +57,9 @@ export function validateGraph(g: Graph, options: { readonly allowUnusedInputs?: 
     seen.add(v);
   }
   const d = findDangling(g);
-  const first = d.nodes[0]?.name ?? d.initializers[0]?.value.name ?? (options.allowUnusedInputs === true ? undefined : d.inputs[0]?.name);
+  const first =
+    d.nodes[0]?.name ??
+    d.initializers[0]?.value.name ??
+    (options.allowUnusedInputs === true ? undefined : d.inputs[0]?.name);
   if (first !== undefined) fail(`"${first}" is dangling: no output depends on it`);
 }

@@ -56,12 +56,21 @@ export function selfAttention(
   const key = past ? op.concat(b, [past.key, kNew], { axis: 2 }) : kNew; // [B, KV, S, D]
   const value = past ? op.concat(b, [past.value, vNew], { axis: 2 }) : vNew; // [B, KV, S, D]
 
-  const qGrouped = op.reshape(b, op.transpose(b, op.reshape(b, q, [0, 0, KV, G, D]), { perm: [0, 2, 1, 3, 4] }), [0, KV, -1, D]); // [B, KV, T*G, D]
+  const qGrouped = op.reshape(b, op.transpose(b, op.reshape(b, q, [0, 0, KV, G, D]), { perm: [0, 2, 1, 3, 4] }), [
+    0,
+    KV,
+    -1,
+    D,
+  ]); // [B, KV, T*G, D]
   const scale = b.constant(fromNumbers("float32", [], [1 / Math.sqrt(D)]), "scale");
   const scores = op.mul(b, op.matMul(b, qGrouped, op.transpose(b, key, { perm: [0, 1, 3, 2] })), scale); // [B, KV, T*G, S]
   const probs = op.softmax(b, op.add(b, scores, ctx.bias), { axis: -1 }); // [B, KV, T*G, S]
   const mixed = op.matMul(b, probs, value); // [B, KV, T*G, D]
-  const merged = op.reshape(b, op.transpose(b, op.reshape(b, mixed, [0, KV, -1, G, D]), { perm: [0, 2, 1, 3, 4] }), [0, 0, NH * D]); // [B, T, NH*D]
+  const merged = op.reshape(b, op.transpose(b, op.reshape(b, mixed, [0, KV, -1, G, D]), { perm: [0, 2, 1, 3, 4] }), [
+    0,
+    0,
+    NH * D,
+  ]); // [B, T, NH*D]
   const out = fusedLinear(b, params, merged, ["o_proj"], c.hasOBias, "o_proj"); // [B, T, H]
   return { out, present: { key, value } };
 }

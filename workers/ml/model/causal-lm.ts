@@ -70,12 +70,19 @@ export class CausalLM {
   /** The graph of `kind` over this model's weights (built on each call; sessions cache the result). */
   graph(kind: TGraphKind): Graph {
     const lora = this.liveLora;
-    return buildGraph(kind, { config: this.config, weights: this.weights, rope: this.#rope, ...(lora ? { lora, trainable: new Set(lora.tensors.keys()) } : {}) });
+    return buildGraph(kind, {
+      config: this.config,
+      weights: this.weights,
+      rope: this.#rope,
+      ...(lora ? { lora, trainable: new Set(lora.tensors.keys()) } : {}),
+    });
   }
 
   session(kind: TGraphKind): Promise<Session> {
     if (this.#disposed) return Promise.reject(new Error(`model ${this.dir} is disposed`));
-    return this.#cache.get({ modelId: this.id, graphKind: kind, shapeClass: "dynamic" }, () => this.#createSession(kind));
+    return this.#cache.get({ modelId: this.id, graphKind: kind, shapeClass: "dynamic" }, () =>
+      this.#createSession(kind),
+    );
   }
 
   async #createSession(kind: TGraphKind): Promise<Session> {
@@ -92,7 +99,11 @@ export class CausalLM {
     }
   }
 
-  async run(kind: TGraphKind, feeds: Readonly<Record<string, Tensor>>, outputs?: readonly string[]): Promise<Record<string, Tensor>> {
+  async run(
+    kind: TGraphKind,
+    feeds: Readonly<Record<string, Tensor>>,
+    outputs?: readonly string[],
+  ): Promise<Record<string, Tensor>> {
     this.#checkPositions(feeds.position_ids);
     const lora = this.liveLora;
     return (await this.session(kind)).run(lora ? { ...feeds, ...Object.fromEntries(lora.tensors) } : feeds, outputs);
@@ -110,7 +121,11 @@ export class CausalLM {
   }
 
   /** One decode call: `past` null is a prefill; `logits` "last" runs decode-last (logits [B, 1, V]). */
-  async decode(batch: TTextBatch, past: TDecodeResult["present"] | null, logits: "all" | "last" = "all"): Promise<TDecodeResult> {
+  async decode(
+    batch: TTextBatch,
+    past: TDecodeResult["present"] | null,
+    logits: "all" | "last" = "all",
+  ): Promise<TDecodeResult> {
     const B = batch.inputIds.shape[0] ?? 0;
     const feeds: Record<string, Tensor> = { ...textFeeds(batch), ...(past ? {} : this.emptyPast(B)) };
     past?.forEach((kv, l) => {
@@ -127,9 +142,17 @@ export class CausalLM {
 
   /** Log-probabilities of the tokens where `completionMask` [B, T] is 1, under logits / temperature. */
   async score(batch: TTextBatch, completionMask: Tensor<"int64">, temperature = 1): Promise<TScoreResult> {
-    if (!(temperature > 0) || !Number.isFinite(temperature)) throw new RangeError(`score: temperature must be a finite number > 0, got ${temperature}`);
-    const out = await this.run("score", { ...textFeeds(batch), completion_mask: completionMask, temperature: tensor("float32", [], Float32Array.of(temperature)) });
-    return { tokenLogprobs: asFloat32(out.token_logprobs, "token_logprobs").data, sumLogprobs: asFloat32(out.sum_logprobs, "sum_logprobs").data };
+    if (!(temperature > 0) || !Number.isFinite(temperature))
+      throw new RangeError(`score: temperature must be a finite number > 0, got ${temperature}`);
+    const out = await this.run("score", {
+      ...textFeeds(batch),
+      completion_mask: completionMask,
+      temperature: tensor("float32", [], Float32Array.of(temperature)),
+    });
+    return {
+      tokenLogprobs: asFloat32(out.token_logprobs, "token_logprobs").data,
+      sumLogprobs: asFloat32(out.sum_logprobs, "sum_logprobs").data,
+    };
   }
 
   /** One scalar per row, read at its last non-pad token. */
@@ -149,7 +172,10 @@ export class CausalLM {
     if (!positionIds || positionIds.dtype !== "int64") return;
     const limit = BigInt(this.config.maxPositionEmbeddings);
     for (const p of positionIds.data as BigInt64Array) {
-      if (p >= limit || p < 0n) throw new RangeError(`position_ids holds ${p}, outside the model's max_position_embeddings (${this.config.maxPositionEmbeddings})`);
+      if (p >= limit || p < 0n)
+        throw new RangeError(
+          `position_ids holds ${p}, outside the model's max_position_embeddings (${this.config.maxPositionEmbeddings})`,
+        );
     }
   }
 }

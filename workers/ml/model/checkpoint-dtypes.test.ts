@@ -18,7 +18,12 @@ function rewrite(src: string, dtype: "F32" | "F16" | "BF16", maxShardBytes?: num
   const dst = tmp.fresh(`${path.basename(src)}-${dtype}`);
   fs.copyFileSync(path.join(src, "config.json"), path.join(dst, "config.json"));
   const ckpt = openCheckpoint(src);
-  const tensors = [...ckpt.entries.values()].map((e) => ({ name: e.name, shape: e.shape, dtype, data: ckpt.readFloat32(e.name) }));
+  const tensors = [...ckpt.entries.values()].map((e) => ({
+    name: e.name,
+    shape: e.shape,
+    dtype,
+    data: ckpt.readFloat32(e.name),
+  }));
   ckpt.close();
   saveCheckpoint(dst, tensors, { maxShardBytes });
   return dst;
@@ -44,7 +49,9 @@ function maxRealDiff(a: Float32Array, e: Float32Array, mask: number[][], V: numb
 }
 
 const report: string[] = [];
-afterAll(() => console.info(`reduced-precision checkpoints, max |logit - F32 logit| at real positions:\n${report.join("\n")}`));
+afterAll(() =>
+  console.info(`reduced-precision checkpoints, max |logit - F32 logit| at real positions:\n${report.join("\n")}`),
+);
 
 describe.each(fixture.configs)("checkpoint precision of $name", (g) => {
   const c = g.cases.find((k) => k.name === "batch") ?? g.cases[0];
@@ -64,7 +71,9 @@ describe.each(fixture.configs)("checkpoint precision of $name", (g) => {
     expect(m.weights.get("model.norm.weight")?.dtype).toBe("float32");
     await m.dispose();
     const diff = maxRealDiff(await logitsOf(dir, c), await original(), c.attentionMask, V);
-    report.push(`  ${g.name} ${dtype}: ${diff.toExponential(2)} (${(diff / c.logitsMaxAbs).toExponential(2)} of max|logit|)`);
+    report.push(
+      `  ${g.name} ${dtype}: ${diff.toExponential(2)} (${(diff / c.logitsMaxAbs).toExponential(2)} of max|logit|)`,
+    );
     expect(diff).toBeGreaterThan(0); // the copy really is rounded
     expect(diff).toBeLessThanOrEqual(budget * c.logitsMaxAbs);
   });

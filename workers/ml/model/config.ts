@@ -88,12 +88,17 @@ function isModelType(s: string): s is TModelType {
 
 /** Guards for features the engine does not implement: each names the field and its value. */
 function rejectUnsupported(c: THfConfig, modelType: TModelType): void {
-  for (const [field, params] of [["rope_scaling", c.rope_scaling], ["rope_parameters", c.rope_parameters]] as const) {
+  for (const [field, params] of [
+    ["rope_scaling", c.rope_scaling],
+    ["rope_parameters", c.rope_parameters],
+  ] as const) {
     const type = params?.rope_type ?? params?.type ?? "default";
     if (type !== "default") fail(`${field} type '${type}' is not supported yet (only unscaled RoPE)`);
   }
-  if (c.rope_interleaved) fail("rope_interleaved: true is not supported (RoPE here is the half-split rotate_half form)");
-  if (c.hidden_act != null && c.hidden_act !== "silu") fail(`hidden_act '${c.hidden_act}' is not supported (only silu)`);
+  if (c.rope_interleaved)
+    fail("rope_interleaved: true is not supported (RoPE here is the half-split rotate_half form)");
+  if (c.hidden_act != null && c.hidden_act !== "silu")
+    fail(`hidden_act '${c.hidden_act}' is not supported (only silu)`);
   if (c.mlp_bias) fail("mlp_bias: true is not supported yet");
   const slidingUsed =
     modelType === "mistral" ? c.sliding_window != null : modelType !== "llama" && c.use_sliding_window === true;
@@ -105,9 +110,11 @@ function rejectUnsupported(c: THfConfig, modelType: TModelType): void {
 /** Validates a parsed config.json; throws one error naming the field for anything unsupported. */
 export function parseModelConfig(json: unknown): TModelConfig {
   // model_type first: a config of another family would otherwise fail on its missing fields.
-  const modelType = typeof json === "object" && json !== null ? (json as Record<string, unknown>).model_type : undefined;
+  const modelType =
+    typeof json === "object" && json !== null ? (json as Record<string, unknown>).model_type : undefined;
   if (typeof modelType !== "string") fail("model_type is missing");
-  if (!isModelType(modelType)) fail(`model_type '${modelType}' is not supported (supported: ${MODEL_TYPES.join(", ")})`);
+  if (!isModelType(modelType))
+    fail(`model_type '${modelType}' is not supported (supported: ${MODEL_TYPES.join(", ")})`);
   const parsed = ZHfConfig.safeParse(json);
   if (!parsed.success) fail(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   const c = parsed.data;
@@ -117,7 +124,9 @@ export function parseModelConfig(json: unknown): TModelConfig {
     fail(`num_attention_heads ${c.num_attention_heads} is not a multiple of num_key_value_heads ${numKeyValueHeads}`);
   }
   if (c.head_dim == null && c.hidden_size % c.num_attention_heads !== 0) {
-    fail(`hidden_size ${c.hidden_size} is not divisible by num_attention_heads ${c.num_attention_heads} and head_dim is absent`);
+    fail(
+      `hidden_size ${c.hidden_size} is not divisible by num_attention_heads ${c.num_attention_heads} and head_dim is absent`,
+    );
   }
   const attention = ATTENTION[c.model_type](c);
   const eos = c.eos_token_id;

@@ -37,7 +37,13 @@ function swiGlu(b: GraphBuilder, c: TModelConfig, params: TParams, x: Value): Va
   });
 }
 
-export function decoder(b: GraphBuilder, c: TModelConfig, params: TParams, rope: TRopeTables, inputs: TDecoderInputs): TDecoderOutputs {
+export function decoder(
+  b: GraphBuilder,
+  c: TModelConfig,
+  params: TParams,
+  rope: TRopeTables,
+  inputs: TDecoderInputs,
+): TDecoderOutputs {
   return b.scope("model", () => {
     const embedTokens = param(b, params, "embed_tokens.weight"); // [V, H]
     let h = op.gather(b, embedTokens, inputs.inputIds, {}, { name: "embed_tokens" }); // [B, T, H]
@@ -53,7 +59,13 @@ export function decoder(b: GraphBuilder, c: TModelConfig, params: TParams, rope:
         const attn = b.scope("self_attn", () => selfAttention(b, c, params, x, ctx, inputs.past?.[l] ?? null));
         present.push(attn.present);
         const h1 = op.add(b, h, attn.out, { name: "residual_attn" }); // [B, T, H]
-        const y = rmsNorm(b, h1, param(b, params, "post_attention_layernorm.weight"), c.rmsNormEps, "post_attention_layernorm"); // [B, T, H]
+        const y = rmsNorm(
+          b,
+          h1,
+          param(b, params, "post_attention_layernorm.weight"),
+          c.rmsNormEps,
+          "post_attention_layernorm",
+        ); // [B, T, H]
         return op.add(b, h1, swiGlu(b, c, params, y), { name: "residual_mlp" }); // [B, T, H]
       });
     }

@@ -35,13 +35,19 @@ describe.each(fixture.configs)("golden $name", (g) => {
         }
       }
     }
-    report.push(`  ${g.name}/${c.name}: ${worst.err.toExponential(2)} (${(worst.err / c.logitsMaxAbs).toExponential(2)} of max|logit| ${c.logitsMaxAbs.toFixed(2)}; PyTorch fp32 ${c.fp32MaxAbsDiff.toExponential(2)})`);
+    report.push(
+      `  ${g.name}/${c.name}: ${worst.err.toExponential(2)} (${(worst.err / c.logitsMaxAbs).toExponential(2)} of max|logit| ${c.logitsMaxAbs.toFixed(2)}; PyTorch fp32 ${c.fp32MaxAbsDiff.toExponential(2)})`,
+    );
     expect(compared).toBe(c.attentionMask.flat().filter((m) => m === 1).length * V);
     expect(worst.err, `worst at ${worst.at}`).toBeLessThanOrEqual(budget);
   });
 
   it.each(g.cases)("greedy continuation through the KV cache equals the reference exactly ($name case)", async (c) => {
-    const result = await generate(get(), { prompts: goldenPrompts(c), maxNewTokens: fixture.maxNewTokens, params: { temperature: 0 } });
+    const result = await generate(get(), {
+      prompts: goldenPrompts(c),
+      maxNewTokens: fixture.maxNewTokens,
+      params: { temperature: 0 },
+    });
     expect(result.candidates.map((x) => x.tokenIds)).toEqual(c.greedy);
     expect(result.candidates.every((x) => x.finishReason === "length")).toBe(true);
   });

@@ -9,14 +9,20 @@ import { SCORE_WEIGHT } from "./weights";
 
 const fixture = loadGoldenFixture();
 const signature = (values: Graph["inputs"]) => values.map((v) => `${v.name}: ${typeToString(v.type)}`);
-const parameters = (g: Graph) => g.initializers.filter((i) => i.value.kind === "parameter").map((i) => i.value.name).sort();
+const parameters = (g: Graph) =>
+  g.initializers
+    .filter((i) => i.value.kind === "parameter")
+    .map((i) => i.value.name)
+    .sort();
 
 describe.each(fixture.configs)("graphs of $name", (g) => {
   const model = loadModel(g.dir);
   const c = model.config;
   const kv = `${c.numKeyValueHeads}, `;
   const D = c.headDim;
-  const hfNames = hfTensorSpecs(c).map((t) => t.name).sort();
+  const hfNames = hfTensorSpecs(c)
+    .map((t) => t.name)
+    .sort();
 
   it("decode: input_ids, attention_mask, position_ids, past_key_values -> logits, present", () => {
     const graph = model.graph("decode");
@@ -25,11 +31,17 @@ describe.each(fixture.configs)("graphs of $name", (g) => {
       "input_ids: int64[batch, seq]",
       "attention_mask: int64[batch, past+seq]",
       "position_ids: int64[batch, seq]",
-      ...layers.flatMap((l) => [`past_key_values.${l}.key: float32[batch, ${kv}past, ${D}]`, `past_key_values.${l}.value: float32[batch, ${kv}past, ${D}]`]),
+      ...layers.flatMap((l) => [
+        `past_key_values.${l}.key: float32[batch, ${kv}past, ${D}]`,
+        `past_key_values.${l}.value: float32[batch, ${kv}past, ${D}]`,
+      ]),
     ]);
     expect(signature(graph.outputs)).toEqual([
       `logits: float32[batch, seq, ${c.vocabSize}]`,
-      ...layers.flatMap((l) => [`present.${l}.key: float32[batch, ${kv}past+seq, ${D}]`, `present.${l}.value: float32[batch, ${kv}past+seq, ${D}]`]),
+      ...layers.flatMap((l) => [
+        `present.${l}.key: float32[batch, ${kv}past+seq, ${D}]`,
+        `present.${l}.value: float32[batch, ${kv}past+seq, ${D}]`,
+      ]),
     ]);
     expect(parameters(graph)).toEqual(hfNames);
     expect(signature(model.graph("decode-last").outputs)[0]).toBe(`logits: float32[batch, 1, ${c.vocabSize}]`);
@@ -37,7 +49,13 @@ describe.each(fixture.configs)("graphs of $name", (g) => {
 
   it("score and reward: their inputs and outputs, the reward head as score.weight", () => {
     const score = model.graph("score");
-    expect(signature(score.inputs)).toEqual(["input_ids: int64[batch, seq]", "attention_mask: int64[batch, seq]", "position_ids: int64[batch, seq]", "completion_mask: int64[batch, seq]", "temperature: float32[]"]);
+    expect(signature(score.inputs)).toEqual([
+      "input_ids: int64[batch, seq]",
+      "attention_mask: int64[batch, seq]",
+      "position_ids: int64[batch, seq]",
+      "completion_mask: int64[batch, seq]",
+      "temperature: float32[]",
+    ]);
     expect(signature(score.outputs)).toEqual(["token_logprobs: float32[batch, seq]", "sum_logprobs: float32[batch]"]);
     expect(parameters(score)).toEqual(hfNames);
     const reward = model.graph("reward");

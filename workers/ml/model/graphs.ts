@@ -39,11 +39,14 @@ function decodeGraph(s: TGraphSource, isLastOnly: boolean): Graph {
   const inputs = textInputs(b, "past+seq");
   const past: TKeyValue[] = [];
   for (let l = 0; l < c.numHiddenLayers; l++) {
-    const kv = (what: string) => b.input(`past_key_values.${l}.${what}`, "float32", ["batch", c.numKeyValueHeads, "past", c.headDim]);
+    const kv = (what: string) =>
+      b.input(`past_key_values.${l}.${what}`, "float32", ["batch", c.numKeyValueHeads, "past", c.headDim]);
     past.push({ key: kv("key"), value: kv("value") });
   }
   const out = decoder(b, c, s, s.rope, { ...inputs, past });
-  const hidden = isLastOnly ? op.slice(b, out.hidden, { starts: [-1], ends: [TO_END], axes: [1] }, { name: "last_hidden" }) : out.hidden; // [B, T', H]
+  const hidden = isLastOnly
+    ? op.slice(b, out.hidden, { starts: [-1], ends: [TO_END], axes: [1] }, { name: "last_hidden" })
+    : out.hidden; // [B, T', H]
   b.output(lmHead(b, c, s, hidden, out.embedTokens), "logits");
   out.present.forEach((kv, l) => {
     b.output(kv.key, `present.${l}.key`);
@@ -70,11 +73,29 @@ function scoreGraph(s: TGraphSource): Graph {
   b.scope("score", () => {
     const ids = inputs.inputIds;
     // Position t predicts token t + 1; the wrapped-around last entry is discarded below.
-    const next = op.concat(b, [op.slice(b, ids, { starts: [1], ends: [TO_END], axes: [1] }), op.slice(b, ids, { starts: [0], ends: [1], axes: [1] })], { axis: 1 }); // [B, T]
+    const next = op.concat(
+      b,
+      [
+        op.slice(b, ids, { starts: [1], ends: [TO_END], axes: [1] }),
+        op.slice(b, ids, { starts: [0], ends: [1], axes: [1] }),
+      ],
+      { axis: 1 },
+    ); // [B, T]
     const picked = op.squeeze(b, op.gatherElements(b, logprobs, op.unsqueeze(b, next, [2]), { axis: 2 }), [2]); // [B, T]
-    const aligned = op.concat(b, [op.slice(b, picked, { starts: [-1], ends: [TO_END], axes: [1] }), op.slice(b, picked, { starts: [0], ends: [-1], axes: [1] })], { axis: 1 }); // [B, T]
+    const aligned = op.concat(
+      b,
+      [
+        op.slice(b, picked, { starts: [-1], ends: [TO_END], axes: [1] }),
+        op.slice(b, picked, { starts: [0], ends: [-1], axes: [1] }),
+      ],
+      { axis: 1 },
+    ); // [B, T]
     const position = op.range(b, 0, op.gather(b, op.shape(b, ids), op.int64Scalar(b, 1)), 1); // [T]
-    const isScored = op.and(b, op.cast(b, completionMask, "bool"), op.greater(b, op.unsqueeze(b, position, [0]), op.int64Scalar(b, 0))); // [B, T]
+    const isScored = op.and(
+      b,
+      op.cast(b, completionMask, "bool"),
+      op.greater(b, op.unsqueeze(b, position, [0]), op.int64Scalar(b, 0)),
+    ); // [B, T]
     const zero = b.constant(fromNumbers("float32", [], [0]), "zero");
     const tokenLogprobs = op.where(b, isScored, aligned, zero); // [B, T]
     b.output(tokenLogprobs, "token_logprobs");
@@ -101,7 +122,13 @@ export function rewardHead(b: GraphBuilder, params: TParams, hidden: Value, mask
   const head = op.transpose(b, param(b, params, SCORE_WEIGHT), { perm: [1, 0] }); // [H, 1]
   const perToken = op.squeeze(b, op.matMul(b, hidden, head), [2], { name: "token_scores" }); // [B, T]
   const position = op.range(b, 0, op.gather(b, op.shape(b, mask), op.int64Scalar(b, 1)), 1); // [T]
-  const last = op.reduceMax(b, op.mul(b, mask, op.unsqueeze(b, position, [0])), [1], { keepdims: 1 }, { name: "last_index" }); // [B, 1]
+  const last = op.reduceMax(
+    b,
+    op.mul(b, mask, op.unsqueeze(b, position, [0])),
+    [1],
+    { keepdims: 1 },
+    { name: "last_index" },
+  ); // [B, 1]
   return op.squeeze(b, op.gatherElements(b, perToken, last, { axis: 1 }), [1]); // [B]
 }
 

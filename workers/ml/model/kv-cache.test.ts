@@ -20,7 +20,11 @@ const rowAt = (logits: TDecodeResult["logits"], b: number, t: number) => {
 function columns(t: TTextBatch["inputIds"], from: number, to: number): TTextBatch["inputIds"] {
   const [B, T] = t.shape as [number, number];
   const w = to - from;
-  return tensor("int64", [B, w], BigInt64Array.from({ length: B * w }, (_, i) => t.data[Math.floor(i / w) * T + from + (i % w)] ?? 0n));
+  return tensor(
+    "int64",
+    [B, w],
+    BigInt64Array.from({ length: B * w }, (_, i) => t.data[Math.floor(i / w) * T + from + (i % w)] ?? 0n),
+  );
 }
 
 /** The prefill of the first `cols` columns (the prompts' beginnings, left padding included). */
@@ -42,7 +46,10 @@ describe.each(fixture.configs)("KV cache of $name", (g) => {
   const get = () => (model ??= loadModel(g.dir, { session: { intraOpThreads: 1 } }));
   afterAll(() => model?.dispose());
   const rng = new Rng(7);
-  const sequence = (length: number) => [1, ...Array.from({ length: length - 1 }, () => rng.int(3, g.config.vocab_size))];
+  const sequence = (length: number) => [
+    1,
+    ...Array.from({ length: length - 1 }, () => rng.int(3, g.config.vocab_size)),
+  ];
 
   it.each([
     { name: "one sequence", lengths: [11] },
@@ -61,13 +68,21 @@ describe.each(fixture.configs)("KV cache of $name", (g) => {
     const prefix = firstColumns(full, prefixCols);
     let out = await m.decode(prefix, null, "all");
     lengths.forEach((_, b) => {
-      for (let t = 0; t < prefixCols; t++) if (full.attentionMask.data[b * T + t] === 1n) expectClose(rowAt(out.logits, b, t), rowAt(reference, b, t), tol, `prefill row ${b} column ${t}`);
+      for (let t = 0; t < prefixCols; t++)
+        if (full.attentionMask.data[b * T + t] === 1n)
+          expectClose(rowAt(out.logits, b, t), rowAt(reference, b, t), tol, `prefill row ${b} column ${t}`);
     });
     for (let col = prefixCols; col < T; col++) {
       out = await m.decode(stepAt(full, col), out.present, "all");
-      expect(out.present[0]?.key.shape).toEqual([lengths.length, g.config.num_key_value_heads, col + 1, g.config.head_dim ?? g.config.hidden_size / g.config.num_attention_heads]);
+      expect(out.present[0]?.key.shape).toEqual([
+        lengths.length,
+        g.config.num_key_value_heads,
+        col + 1,
+        g.config.head_dim ?? g.config.hidden_size / g.config.num_attention_heads,
+      ]);
       lengths.forEach((_, b) => {
-        if (full.attentionMask.data[b * T + col] === 1n) expectClose(rowAt(out.logits, b, 0), rowAt(reference, b, col), tol, `step at column ${col}, row ${b}`);
+        if (full.attentionMask.data[b * T + col] === 1n)
+          expectClose(rowAt(out.logits, b, 0), rowAt(reference, b, col), tol, `step at column ${col}, row ${b}`);
       });
     }
   });

@@ -33,7 +33,13 @@ function dropoutSeed(seed: number, modulePath: string): number {
  * A_i stacked so that x is read once: [..., in] -> [..., n*r] -> n slices of r -> [..., out_i]. Null entries
  * are projections without an adapter; null overall when none has one.
  */
-function loraDeltas(b: GraphBuilder, params: TParams, x: Value, names: readonly string[], name: string): (Value | null)[] | null {
+function loraDeltas(
+  b: GraphBuilder,
+  params: TParams,
+  x: Value,
+  names: readonly string[],
+  name: string,
+): (Value | null)[] | null {
   const lora = params.lora;
   if (!lora) return null;
   const adapted = names.filter((n) => lora.tensors.has(b.scoped(`${n}.lora_A.weight`)));
@@ -47,9 +53,19 @@ function loraDeltas(b: GraphBuilder, params: TParams, x: Value, names: readonly 
       const scaling = b.constant(fromNumbers("float32", [], [lora.scaling]), "scaling");
       const ups = adapted.map((n, i) => {
         const seed = dropoutSeed(lora.dropoutSeed ?? 0, b.scoped(n));
-        const dropped = op.dropout(b, x, { ratio: p, trainingMode: trainingModeInput(b) }, { seed }, { name: `${n}_dropout` }).output;
+        const dropped = op.dropout(
+          b,
+          x,
+          { ratio: p, trainingMode: trainingModeInput(b) },
+          { seed },
+          { name: `${n}_dropout` },
+        ).output;
         const down = op.matMul(b, dropped, op.transpose(b, as[i] as Value, { perm: [1, 0] }), { name: `${n}_down` }); // [..., r]
-        return op.mul(b, op.matMul(b, down, op.transpose(b, bs[i] as Value, { perm: [1, 0] }), { name: `${n}_up` }), scaling); // [..., out_i]
+        return op.mul(
+          b,
+          op.matMul(b, down, op.transpose(b, bs[i] as Value, { perm: [1, 0] }), { name: `${n}_up` }),
+          scaling,
+        ); // [..., out_i]
       });
       return names.map((n) => {
         const i = adapted.indexOf(n);
@@ -62,9 +78,19 @@ function loraDeltas(b: GraphBuilder, params: TParams, x: Value, names: readonly 
     const u = op.matMul(b, x, op.transpose(b, a, { perm: [1, 0] }), { name: "down" }); // [..., n*r]
     const rank = (as[0] as Value).type.shape[0];
     if (typeof rank !== "number") throw new Error("LoRA rank must be static");
-    const parts = as.length === 1 ? [u] : op.split(b, u, as.map(() => rank), { axis: -1 }); // [..., r] each
+    const parts =
+      as.length === 1
+        ? [u]
+        : op.split(
+            b,
+            u,
+            as.map(() => rank),
+            { axis: -1 },
+          ); // [..., r] each
     const scaling = b.constant(fromNumbers("float32", [], [lora.scaling]), "scaling");
-    const ups = parts.map((p, i) => op.mul(b, op.matMul(b, p, op.transpose(b, bs[i] as Value, { perm: [1, 0] }), { name: `up_${i}` }), scaling)); // [..., out_i]
+    const ups = parts.map((p, i) =>
+      op.mul(b, op.matMul(b, p, op.transpose(b, bs[i] as Value, { perm: [1, 0] }), { name: `up_${i}` }), scaling),
+    ); // [..., out_i]
     return names.map((n) => {
       const i = adapted.indexOf(n);
       return i < 0 ? null : (ups[i] as Value);
@@ -89,7 +115,14 @@ export function trainedLinear(b: GraphBuilder, x: Value, ws: readonly Value[], b
 }
 
 /** x [..., in] through the projections `names` (state-dict module names in the current scope) -> [..., sum(out)]. */
-export function fusedLinear(b: GraphBuilder, params: TParams, x: Value, names: readonly string[], hasBias: boolean, name: string): Value {
+export function fusedLinear(
+  b: GraphBuilder,
+  params: TParams,
+  x: Value,
+  names: readonly string[],
+  hasBias: boolean,
+  name: string,
+): Value {
   const ws = names.map((n) => param(b, params, `${n}.weight`)); // [out_i, in]
   const bs = hasBias ? names.map((n) => param(b, params, `${n}.bias`)) : []; // [out_i]
   const deltas = loraDeltas(b, params, x, names, name); // per projection [..., out_i] or null
@@ -101,7 +134,9 @@ export function fusedLinear(b: GraphBuilder, params: TParams, x: Value, names: r
       const w = ws.length === 1 ? (ws[0] as Value) : op.concat(b, ws, { axis: 0 }, { name: "weight" }); // [out, in]
       const wT = op.transpose(b, w, { perm: [1, 0] }, { name: "weight_t" }); // [in, out]
       const y = op.matMul(b, x, wT); // [..., out]
-      biased = hasBias ? op.add(b, y, bs.length === 1 ? (bs[0] as Value) : op.concat(b, bs, { axis: 0 }, { name: "bias" })) : y;
+      biased = hasBias
+        ? op.add(b, y, bs.length === 1 ? (bs[0] as Value) : op.concat(b, bs, { axis: 0 }, { name: "bias" }))
+        : y;
     }
     if (!deltas) return biased;
     if (deltas.every((d) => d !== null)) {
@@ -111,6 +146,11 @@ export function fusedLinear(b: GraphBuilder, params: TParams, x: Value, names: r
     // Some projections of the group are not adapted (e.g. q and v only): add to the adapted slices alone.
     const sizes = ws.map((v) => v.type.shape[0] as number);
     const parts = op.split(b, biased, sizes, { axis: -1 }); // [..., out_i]
-    return op.concat(b, parts.map((p, i) => (deltas[i] ? op.add(b, p, deltas[i] as Value) : p)), { axis: -1 }, { name: "plus_lora" });
+    return op.concat(
+      b,
+      parts.map((p, i) => (deltas[i] ? op.add(b, p, deltas[i] as Value) : p)),
+      { axis: -1 },
+      { name: "plus_lora" },
+    );
   });
 }

@@ -50,7 +50,10 @@ export function ropeFactors(b: GraphBuilder, positionIds: Value, tables: TRopeTa
     const sinHalf = op.gather(b, sinTable, positionIds); // [B, T, D/2]
     const cos = op.concat(b, [cosHalf, cosHalf], { axis: -1 }); // [B, T, D]
     const sinSigned = op.concat(b, [op.neg(b, sinHalf), sinHalf], { axis: -1 }); // [B, T, D]
-    return { cos: op.unsqueeze(b, cos, [2], { name: "cos" }), sinSigned: op.unsqueeze(b, sinSigned, [2], { name: "sin_signed" }) };
+    return {
+      cos: op.unsqueeze(b, cos, [2], { name: "cos" }),
+      sinSigned: op.unsqueeze(b, sinSigned, [2], { name: "sin_signed" }),
+    };
   });
 }
 

@@ -28,7 +28,11 @@ describe.each(fixture.configs.slice(0, 2))("score graph of $name", (g) => {
   let model: CausalLM;
   const get = () => (model ??= loadModel(g.dir, { session: { intraOpThreads: 1 } }));
   afterAll(() => model?.dispose());
-  const prompts = [[1, 17, 40, 9], [1, 5], [1, 60, 61, 62, 63, 64]];
+  const prompts = [
+    [1, 17, 40, 9],
+    [1, 5],
+    [1, 60, 61, 62, 63, 64],
+  ];
   const completions = [[33, 34, 35], [70, 71, 72, 73, 74], []];
 
   it.each([1, 0.7])("sums log_softmax(decode logits / %s) at the completion tokens", async (temperature) => {
@@ -41,7 +45,11 @@ describe.each(fixture.configs.slice(0, 2))("score graph of $name", (g) => {
     for (let b = 0; b < B; b++) {
       for (let t = 1; t < T; t++) {
         if (completionMask.data[b * T + t] !== 1n) continue;
-        expected[b * T + t] = logprobOf(logits.subarray((b * T + t - 1) * V, (b * T + t) * V), Number(batch.inputIds.data[b * T + t]), temperature);
+        expected[b * T + t] = logprobOf(
+          logits.subarray((b * T + t - 1) * V, (b * T + t) * V),
+          Number(batch.inputIds.data[b * T + t]),
+          temperature,
+        );
       }
     }
     const got = await m.score(batch, completionMask, temperature);
@@ -83,7 +91,13 @@ describe("reward graph", () => {
     const alone = await m.reward(leftPadBatch([[1, 20, 21, 22]], 0));
     const right = batchOf([[1, 20, 21, 22, 0, 0]], [[1, 1, 1, 1, 0, 0]], [[0, 1, 2, 3, 1, 1]]);
     const rightOther = batchOf([[1, 20, 21, 22, 57, 99]], [[1, 1, 1, 1, 0, 0]], [[0, 1, 2, 3, 40, 7]]);
-    const left = leftPadBatch([[1, 20, 21, 22], [1, 5, 6, 7, 8, 9]], 0);
+    const left = leftPadBatch(
+      [
+        [1, 20, 21, 22],
+        [1, 5, 6, 7, 8, 9],
+      ],
+      0,
+    );
     const lastChanged = batchOf([[1, 20, 21, 23, 0, 0]], [[1, 1, 1, 1, 0, 0]], [[0, 1, 2, 3, 1, 1]]);
     const r0 = at(alone, 0);
     const tol = { atol: 1e-6, rtol: 1e-5 };
@@ -106,17 +120,36 @@ describe("reward graph", () => {
   it("takes score.weight from the checkpoint when it is there", async () => {
     const dir = copyModelDir(g.dir, tmp.fresh("reward-head"));
     const ckpt = openCheckpoint(dir);
-    const tensors = [...ckpt.entries.values()].map((e) => ({ name: e.name, shape: e.shape, dtype: "F32" as const, data: ckpt.readFloat32(e.name) }));
+    const tensors = [...ckpt.entries.values()].map((e) => ({
+      name: e.name,
+      shape: e.shape,
+      dtype: "F32" as const,
+      data: ckpt.readFloat32(e.name),
+    }));
     ckpt.close();
     const head = initScoreHead(g.config.hidden_size).data.map((x) => 2 * x);
-    saveCheckpoint(dir, [...tensors, { name: SCORE_WEIGHT, shape: [1, g.config.hidden_size], dtype: "F32", data: head }]);
+    saveCheckpoint(dir, [
+      ...tensors,
+      { name: SCORE_WEIGHT, shape: [1, g.config.hidden_size], dtype: "F32", data: head },
+    ]);
     expect(fs.existsSync(path.join(dir, "model.safetensors"))).toBe(true);
     const doubled = loadModel(dir, { session: { intraOpThreads: 1 } });
     try {
       expect(doubled.hasScoreHead).toBe(true);
-      const batch = leftPadBatch([[1, 20, 21, 22], [1, 5, 6]], 0);
+      const batch = leftPadBatch(
+        [
+          [1, 20, 21, 22],
+          [1, 5, 6],
+        ],
+        0,
+      );
       const base = await get().reward(batch);
-      expectClose(await doubled.reward(batch), Array.from(base, (x) => 2 * x), { atol: 1e-6, rtol: 1e-5 }, "rewards with a doubled head");
+      expectClose(
+        await doubled.reward(batch),
+        Array.from(base, (x) => 2 * x),
+        { atol: 1e-6, rtol: 1e-5 },
+        "rewards with a doubled head",
+      );
     } finally {
       await doubled.dispose();
     }

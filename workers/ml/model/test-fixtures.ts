@@ -26,13 +26,18 @@ export function goldenPrompts(c: GoldenCase): number[][] {
 
 export function tempRoot(prefix: string): { dir: string; fresh: (name: string) => string; remove: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  return { dir, fresh: (name) => fs.mkdtempSync(path.join(dir, `${name}-`)), remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    fresh: (name) => fs.mkdtempSync(path.join(dir, `${name}-`)),
+    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** Copies config.json and the weights of `src` into `dst`, with config.json fields overridden. */
 export function copyModelDir(src: string, dst: string, configPatch: Record<string, unknown> = {}): string {
   fs.mkdirSync(dst, { recursive: true });
-  for (const f of fs.readdirSync(src)) if (f.endsWith(".safetensors") || f.endsWith(".json")) fs.copyFileSync(path.join(src, f), path.join(dst, f));
+  for (const f of fs.readdirSync(src))
+    if (f.endsWith(".safetensors") || f.endsWith(".json")) fs.copyFileSync(path.join(src, f), path.join(dst, f));
   const config = JSON.parse(fs.readFileSync(path.join(src, "config.json"), "utf8")) as Record<string, unknown>;
   fs.writeFileSync(path.join(dst, "config.json"), JSON.stringify({ ...config, ...configPatch }, null, 2));
   return dst;
@@ -53,11 +58,47 @@ export function tokenizerChars(vocabSize: number): string[] {
 export function writeCharTokenizer(dir: string, vocabSize: number): void {
   const vocab: Record<string, number> = { "<pad>": 0, "<s>": 1, "</s>": 2 };
   tokenizerChars(vocabSize).forEach((ch, i) => (vocab[ch] = i + 3));
-  const special = ["<pad>", "<s>", "</s>"].map((content, id) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }));
-  const model = { type: "BPE", dropout: null, unk_token: null, continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab, merges: [] };
-  const tokenizerJson = { version: "1.0", truncation: null, padding: null, added_tokens: special, normalizer: null, pre_tokenizer: null, post_processor: null, decoder: { type: "Fuse" }, model };
-  const chatTemplate = "{% for m in messages %}[{{ m.role }}] {{ m.content }}\n{% endfor %}{% if add_generation_prompt %}[assistant] {% endif %}";
-  const config = { bos_token: "<s>", eos_token: "</s>", pad_token: "<pad>", add_bos_token: true, chat_template: chatTemplate };
+  const special = ["<pad>", "<s>", "</s>"].map((content, id) => ({
+    id,
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  }));
+  const model = {
+    type: "BPE",
+    dropout: null,
+    unk_token: null,
+    continuing_subword_prefix: null,
+    end_of_word_suffix: null,
+    fuse_unk: false,
+    byte_fallback: false,
+    ignore_merges: false,
+    vocab,
+    merges: [],
+  };
+  const tokenizerJson = {
+    version: "1.0",
+    truncation: null,
+    padding: null,
+    added_tokens: special,
+    normalizer: null,
+    pre_tokenizer: null,
+    post_processor: null,
+    decoder: { type: "Fuse" },
+    model,
+  };
+  const chatTemplate =
+    "{% for m in messages %}[{{ m.role }}] {{ m.content }}\n{% endfor %}{% if add_generation_prompt %}[assistant] {% endif %}";
+  const config = {
+    bos_token: "<s>",
+    eos_token: "</s>",
+    pad_token: "<pad>",
+    add_bos_token: true,
+    chat_template: chatTemplate,
+  };
   fs.writeFileSync(path.join(dir, "tokenizer.json"), JSON.stringify(tokenizerJson));
   fs.writeFileSync(path.join(dir, "tokenizer_config.json"), JSON.stringify(config));
 }

@@ -28,13 +28,18 @@ export function leftPadBatch(rows: readonly (readonly number[])[], padId: number
     for (let t = 0; t < T; t++) {
       const isReal = t >= pad;
       const token = isReal ? row[t - pad] : padId;
-      if (token === undefined || !Number.isSafeInteger(token) || token < 0) throw new Error(`sequence ${b}: token ${String(token)} at ${t - pad} is not a token id`);
+      if (token === undefined || !Number.isSafeInteger(token) || token < 0)
+        throw new Error(`sequence ${b}: token ${String(token)} at ${t - pad} is not a token id`);
       ids[b * T + t] = BigInt(token);
       mask[b * T + t] = isReal ? 1n : 0n;
       pos[b * T + t] = BigInt(isReal ? t - pad : PAD_POSITION);
     }
   });
-  return { inputIds: tensor("int64", [B, T], ids), attentionMask: tensor("int64", [B, T], mask), positionIds: tensor("int64", [B, T], pos) };
+  return {
+    inputIds: tensor("int64", [B, T], ids),
+    attentionMask: tensor("int64", [B, T], mask),
+    positionIds: tensor("int64", [B, T], pos),
+  };
 }
 
 /** Batch feeds under their graph input names. */
@@ -46,8 +51,13 @@ export function textFeeds(batch: TTextBatch): Record<string, Tensor> {
  * Prompt + completion rows, left-padded, with the completion mask the score graph reads (1 at completion
  * tokens). An empty completion scores 0.
  */
-export function completionBatch(prompts: readonly (readonly number[])[], completions: readonly (readonly number[])[], padId: number): { batch: TTextBatch; completionMask: Tensor<"int64"> } {
-  if (prompts.length !== completions.length) throw new Error(`${prompts.length} prompts but ${completions.length} completions`);
+export function completionBatch(
+  prompts: readonly (readonly number[])[],
+  completions: readonly (readonly number[])[],
+  padId: number,
+): { batch: TTextBatch; completionMask: Tensor<"int64"> } {
+  if (prompts.length !== completions.length)
+    throw new Error(`${prompts.length} prompts but ${completions.length} completions`);
   const rows = prompts.map((p, i) => [...p, ...(completions[i] ?? [])]);
   const batch = leftPadBatch(rows, padId);
   const [B, T] = batch.inputIds.shape as [number, number];

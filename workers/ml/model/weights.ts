@@ -52,7 +52,10 @@ export function loadModelWeights(dir: string, config: TModelConfig): TLoadedWeig
   const probe = openCheckpoint(dir);
   const hasScoreHead = probe.entries.has(SCORE_WEIGHT);
   probe.close();
-  const expected: TExpectedTensor[] = [...hfTensorSpecs(config), ...(hasScoreHead ? [{ name: SCORE_WEIGHT, shape: [1, config.hiddenSize] }] : [])];
+  const expected: TExpectedTensor[] = [
+    ...hfTensorSpecs(config),
+    ...(hasScoreHead ? [{ name: SCORE_WEIGHT, shape: [1, config.hiddenSize] }] : []),
+  ];
   const ckpt = loadCheckpoint(dir, expected, { ignore: config.tieWordEmbeddings ? ["lm_head.weight"] : [] });
   const weights = new Map<string, Tensor<"float32">>();
   const sourceDtypes = new Map<string, string>();

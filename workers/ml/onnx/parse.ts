@@ -50,12 +50,16 @@ function parseTensor(m: TensorMsg): ParsedTensor {
   const base = { name: m.name ?? "", dtype, dims };
   if (m.data_location === DATA_LOCATION_EXTERNAL) {
     const e = Object.fromEntries((m.external_data ?? []).map((x) => [x.key, x.value]));
-    return { ...base, external: { location: e.location ?? "", offset: Number(e.offset ?? 0), length: Number(e.length ?? 0) } };
+    return {
+      ...base,
+      external: { location: e.location ?? "", offset: Number(e.offset ?? 0), length: Number(e.length ?? 0) },
+    };
   }
   if (m.raw_data) return { ...base, data: fromRaw(dtype, dims, m.raw_data) };
   const typed = m.float_data ?? m.int32_data ?? m.int64_data ?? m.double_data ?? [];
   const data = allocData(dtype, typed.length);
-  for (let i = 0; i < typed.length; i++) (data as { [i: number]: number | bigint })[i] = dtype === "int64" ? BigInt(at(typed, i)) : at(typed, i);
+  for (let i = 0; i < typed.length; i++)
+    (data as { [i: number]: number | bigint })[i] = dtype === "int64" ? BigInt(at(typed, i)) : at(typed, i);
   return { ...base, data: tensor(dtype, dims, data) };
 }
 
@@ -64,7 +68,8 @@ export function fromRaw(dtype: DType, dims: readonly number[], raw: Uint8Array):
   const n = dims.reduce((p, q) => p * q, 1);
   const data = allocData(dtype, n);
   new Uint8Array(data.buffer).set(raw.subarray(0, data.byteLength));
-  if (raw.byteLength !== data.byteLength) throw new Error(`raw data has ${raw.byteLength} bytes, ${dtype}[${dims.join(", ")}] needs ${data.byteLength}`);
+  if (raw.byteLength !== data.byteLength)
+    throw new Error(`raw data has ${raw.byteLength} bytes, ${dtype}[${dims.join(", ")}] needs ${data.byteLength}`);
   return tensor(dtype, dims, data);
 }
 

@@ -16,7 +16,14 @@ const bytes = (t: Tensor) => new Uint8Array(t.data.buffer, t.data.byteOffset, t.
 function sample(): Graph {
   const b = new GraphBuilder("sample");
   const x = b.input("x", "float32", ["batch", "seq", 4]);
-  const w = b.parameter("w", fromNumbers("float32", [4, 300], Array.from({ length: 1200 }, (_, i) => i / 100)));
+  const w = b.parameter(
+    "w",
+    fromNumbers(
+      "float32",
+      [4, 300],
+      Array.from({ length: 1200 }, (_, i) => i / 100),
+    ),
+  );
   const h = b.parameter("h", fromNumbers("float16", [2], [1.5, -65504]));
   const m = b.parameter("m", fromNumbers("bool", [3], [1, 0, 1]));
   const y = op.matMul(b, x, w, { name: "y" });

@@ -40,7 +40,8 @@ const IR_FOR_OPSET: Readonly<Record<number, number>> = { [OPSET]: IR_VERSION };
 
 function modelMsg(g: Graph, o: SerializeOptions, initializer: TensorMsg[]): ModelMsg {
   const irVersion = IR_FOR_OPSET[g.opset];
-  if (irVersion === undefined) throw new Error(`opset ${g.opset} is not supported (this package writes opset ${OPSET})`);
+  if (irVersion === undefined)
+    throw new Error(`opset ${g.opset} is not supported (this package writes opset ${OPSET})`);
   const graph: GraphMsg = {
     name: g.name,
     node: g.nodes.map(nodeMsg),
@@ -66,8 +67,23 @@ function encode(m: ModelMsg): Uint8Array {
 export function serializeModel(g: Graph, o: SerializeOptions = {}): SerializedModel {
   const threshold = o.externalDataThreshold ?? PROTOBUF_LIMIT;
   const weightBytes = g.initializers.reduce((s, i) => s + i.data.data.byteLength, 0);
-  const skeleton = encode(modelMsg(g, o, g.initializers.map((i) => ({ ...tensorMsg(i.data, i.value.name), raw_data: undefined }))));
-  if (skeleton.length + weightBytes <= threshold) return { model: encode(modelMsg(g, o, g.initializers.map((i) => tensorMsg(i.data, i.value.name)))) };
+  const skeleton = encode(
+    modelMsg(
+      g,
+      o,
+      g.initializers.map((i) => ({ ...tensorMsg(i.data, i.value.name), raw_data: undefined })),
+    ),
+  );
+  if (skeleton.length + weightBytes <= threshold)
+    return {
+      model: encode(
+        modelMsg(
+          g,
+          o,
+          g.initializers.map((i) => tensorMsg(i.data, i.value.name)),
+        ),
+      ),
+    };
 
   const location = o.externalDataLocation ?? "model.onnx.data";
   const minBytes = o.externalMinBytes ?? 1024;
@@ -81,9 +97,15 @@ export function serializeModel(g: Graph, o: SerializeOptions = {}): SerializedMo
     chunks.push({ offset, bytes });
     size = offset + bytes.byteLength;
     const entries = { location, offset: String(offset), length: String(bytes.byteLength) };
-    return { ...msg, raw_data: undefined, data_location: DATA_LOCATION_EXTERNAL, external_data: Object.entries(entries).map(([key, value]) => ({ key, value })) };
+    return {
+      ...msg,
+      raw_data: undefined,
+      data_location: DATA_LOCATION_EXTERNAL,
+      external_data: Object.entries(entries).map(([key, value]) => ({ key, value })),
+    };
   });
   const model = encode(modelMsg(g, o, initializer));
-  if (model.length > PROTOBUF_LIMIT) throw new Error(`model graph is ${model.length} bytes even without its weights; protobuf cannot hold it`);
+  if (model.length > PROTOBUF_LIMIT)
+    throw new Error(`model graph is ${model.length} bytes even without its weights; protobuf cannot hold it`);
   return { model, external: { location, size, chunks } };
 }

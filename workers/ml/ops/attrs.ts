@@ -14,9 +14,15 @@ export interface AttrSpec<K extends Kind = Kind> {
   readonly allowed?: readonly JsOf<K>[];
 }
 
-type SpecFor<T> = [T] extends [DType] ? AttrSpec<"dtype"> : [T] extends [number] ? AttrSpec<"int"> | AttrSpec<"float">
-  : [T] extends [readonly number[]] ? AttrSpec<"ints"> | AttrSpec<"floats"> : [T] extends [string] ? AttrSpec<"string">
-  : AttrSpec<"tensor">;
+type SpecFor<T> = [T] extends [DType]
+  ? AttrSpec<"dtype">
+  : [T] extends [number]
+    ? AttrSpec<"int"> | AttrSpec<"float">
+    : [T] extends [readonly number[]]
+      ? AttrSpec<"ints"> | AttrSpec<"floats">
+      : [T] extends [string]
+        ? AttrSpec<"string">
+        : AttrSpec<"tensor">;
 
 /** One spec per field of the resolved-attributes type A; `undefined` in A marks an optional attribute. */
 export type AttrSchema<A> = { readonly [K in keyof A]-?: SpecFor<Exclude<A[K], undefined>> };
@@ -67,12 +73,18 @@ function checkValue(op: string, name: string, spec: AttrSpec, v: unknown): Attr 
       break;
   }
   if (spec.allowed && !spec.allowed.some((x) => JSON.stringify(x) === JSON.stringify(a.value)))
-    bad(`= ${JSON.stringify(a.value)} is not supported (supported: ${spec.allowed.map((x) => JSON.stringify(x)).join(", ")})`);
+    bad(
+      `= ${JSON.stringify(a.value)} is not supported (supported: ${spec.allowed.map((x) => JSON.stringify(x)).join(", ")})`,
+    );
   return a;
 }
 
 /** Checks attributes given to a builder: unknown names and unsupported values are errors. */
-export function checkAttrs(op: string, schema: Readonly<Record<string, AttrSpec>>, given: Readonly<Record<string, unknown>>): Record<string, Attr> {
+export function checkAttrs(
+  op: string,
+  schema: Readonly<Record<string, AttrSpec>>,
+  given: Readonly<Record<string, unknown>>,
+): Record<string, Attr> {
   const out: Record<string, Attr> = {};
   for (const [name, v] of Object.entries(given)) {
     if (v === undefined) continue;
@@ -88,7 +100,8 @@ export function checkAttrs(op: string, schema: Readonly<Record<string, AttrSpec>
 /** Stored attributes plus the schema's defaults, as plain values. */
 export function resolveAttrs<A>(op: string, schema: AttrSchema<A>, stored: Attrs): A {
   const specs = schema as Readonly<Record<string, AttrSpec>>;
-  for (const name of Object.keys(stored)) if (specs[name] === undefined) throw new Error(`${op}: attribute "${name}" is not supported`);
+  for (const name of Object.keys(stored))
+    if (specs[name] === undefined) throw new Error(`${op}: attribute "${name}" is not supported`);
   const out: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(specs)) out[name] = stored[name]?.value ?? spec.default;
   return out as A;

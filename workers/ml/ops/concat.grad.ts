@@ -23,9 +23,13 @@ export const concatGrad: GradRule = (b, node, gys, needs) => {
     const x = at(xs, i);
     const start = offset(i);
     const d = size(x);
-    if (typeof start === "number" && typeof d === "number") return slice(b, g, { starts: [start], ends: [start + d], axes: [ax] });
+    if (typeof start === "number" && typeof d === "number")
+      return slice(b, g, { starts: [start], ends: [start + d], axes: [ax] });
     const s = typeof start === "number" ? int64s(b, [start]) : start;
     return slice(b, g, { starts: s, ends: add(b, s, shapeOf(b, x, ax, ax + 1)), axes: [ax] });
   };
-  return perInput(needs, xs.map((_, i) => window(i)));
+  return perInput(
+    needs,
+    xs.map((_, i) => window(i)),
+  );
 };

@@ -22,7 +22,8 @@ export const Concat = defineOp<ConcatAttrs>({
     const shape: Dim[] = [...first];
     xs.slice(1).forEach((v) => {
       const s = v.type.shape;
-      if (s.length !== first.length) a.fail(`all inputs must have rank ${first.length}; "${v.name}" is ${dimsToString(s)}`);
+      if (s.length !== first.length)
+        a.fail(`all inputs must have rank ${first.length}; "${v.name}" is ${dimsToString(s)}`);
       s.forEach((d, i) => {
         const cur = shape[i] ?? 0;
         shape[i] = i === axis ? dimAdd(cur, d) : mergeDim(a, cur, d, `dim ${i} of "${v.name}"`);
@@ -33,6 +34,11 @@ export const Concat = defineOp<ConcatAttrs>({
   },
 });
 
-export function concat(b: GraphBuilder, xs: readonly Value[], attrs: Partial<ConcatAttrs> & { axis: number }, opts?: NodeOptions): Value {
+export function concat(
+  b: GraphBuilder,
+  xs: readonly Value[],
+  attrs: Partial<ConcatAttrs> & { axis: number },
+  opts?: NodeOptions,
+): Value {
   return applyOp1(b, Concat, xs, attrs, opts);
 }

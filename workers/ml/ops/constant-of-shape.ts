@@ -20,13 +20,20 @@ export const ConstantOfShape = defineOp<ConstantOfShapeAttrs>({
     checkDType(a, shp, ["int64"], "input");
     const len = staticLength(a, shp, "input");
     const v = a.attrs.value;
-    if (v && (numel(v.shape) !== 1 || v.shape.length > 1)) a.fail(`value must hold one element, got shape ${dimsToString(v.shape)}`);
-    if (shp.known?.some((d) => typeof d === "number" && d < 0)) a.fail(`shape ${dimsToString(shp.known)} has a negative size`);
+    if (v && (numel(v.shape) !== 1 || v.shape.length > 1))
+      a.fail(`value must hold one element, got shape ${dimsToString(v.shape)}`);
+    if (shp.known?.some((d) => typeof d === "number" && d < 0))
+      a.fail(`shape ${dimsToString(shp.known)} has a negative size`);
     const shape = shp.known ?? Array.from({ length: len }, () => a.fresh());
     return [{ type: { dtype: v?.dtype ?? "float32", shape } }];
   },
 });
 
-export function constantOfShape(b: GraphBuilder, shape: IntsLike, attrs?: Partial<ConstantOfShapeAttrs>, opts?: NodeOptions): Value {
+export function constantOfShape(
+  b: GraphBuilder,
+  shape: IntsLike,
+  attrs?: Partial<ConstantOfShapeAttrs>,
+  opts?: NodeOptions,
+): Value {
   return applyOp1(b, ConstantOfShape, [asInt64s(b, shape)], attrs, opts);
 }

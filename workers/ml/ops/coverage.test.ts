@@ -11,7 +11,9 @@ import { gradRuleOf, OPS } from "./registry";
 
 const REQUIRED = `MatMul Gemm Add Sub Mul Div Neg Pow Sqrt Reciprocal Exp Log Tanh Sigmoid Softmax LogSoftmax ReduceMean
   ReduceSum ReduceMax Cast Gather GatherElements Reshape Transpose Concat Slice Split Unsqueeze Squeeze Expand Where
-  Equal Less Greater Not And CumSum Shape Range Trilu Max Min ConstantOfShape Identity ScatterElements Dropout`.split(/\s+/);
+  Equal Less Greater Not And CumSum Shape Range Trilu Max Min ConstantOfShape Identity ScatterElements Dropout`.split(
+  /\s+/,
+);
 
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
 
@@ -25,7 +27,9 @@ describe("op coverage", () => {
   });
 
   it("runs every op through onnxruntime in some case", () => {
-    const tested = [...ELEMENTWISE_CASES, ...NN_CASES, ...LAYOUT_CASES, ...INDEXING_CASES, ...DROPOUT_CASES].map((c) => c.op);
+    const tested = [...ELEMENTWISE_CASES, ...NN_CASES, ...LAYOUT_CASES, ...INDEXING_CASES, ...DROPOUT_CASES].map(
+      (c) => c.op,
+    );
     expect(sorted(tested)).toEqual(sorted(OPS.keys()));
   });
 

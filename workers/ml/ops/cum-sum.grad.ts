@@ -6,5 +6,8 @@ import type { GradRule } from "./op";
 
 export const cumSumGrad: GradRule = (b, node, gys, needs) => {
   const { exclusive, reverse } = attrsOf(CumSum, node);
-  return perInput(needs, [() => cumSum(b, gradOf(node, gys), inputOf(node, 1), { exclusive, reverse: 1 - reverse }), null]);
+  return perInput(needs, [
+    () => cumSum(b, gradOf(node, gys), inputOf(node, 1), { exclusive, reverse: 1 - reverse }),
+    null,
+  ]);
 };

@@ -27,6 +27,12 @@ export const CumSum = defineOp<CumSumAttrs>({
   },
 });
 
-export function cumSum(b: GraphBuilder, x: Value, axis: Value | number, attrs?: Partial<CumSumAttrs>, opts?: NodeOptions): Value {
+export function cumSum(
+  b: GraphBuilder,
+  x: Value,
+  axis: Value | number,
+  attrs?: Partial<CumSumAttrs>,
+  opts?: NodeOptions,
+): Value {
   return applyOp1(b, CumSum, [x, typeof axis === "number" ? int64Scalar(b, axis) : axis], attrs, opts);
 }

@@ -11,7 +11,9 @@ import { where } from "./where";
 
 export const dropoutGrad: GradRule = (b, node, gys, needs) => {
   if (needs[1] === true)
-    throw new Error(`Dropout gradient: node ${node.name}: the ratio depends on a differentiated value; dropout has no gradient with respect to its ratio`);
+    throw new Error(
+      `Dropout gradient: node ${node.name}: the ratio depends on a differentiated value; dropout has no gradient with respect to its ratio`,
+    );
   const dX = () => {
     const g = gradOf(node, gys);
     const mode = knownDropoutTrainingMode(node);
@@ -19,7 +21,9 @@ export const dropoutGrad: GradRule = (b, node, gys, needs) => {
     if (mode === false) return g;
     const ratio = knownDropoutRatio(node);
     if (ratio === undefined)
-      throw new Error(`Dropout gradient: node ${node.name}: the ratio must be known at build time (give dropout() a number) when training_mode may be true`);
+      throw new Error(
+        `Dropout gradient: node ${node.name}: the ratio must be known at build time (give dropout() a number) when training_mode may be true`,
+      );
     // onnxruntime reads the ratio as float32, drops nothing when it is 0 (an all-true mask) and otherwise
     // divides by 1 - ratio computed in float32.
     if (Math.fround(ratio) === 0) return g;

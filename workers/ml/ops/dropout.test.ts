@@ -25,7 +25,12 @@ function model(ratio: number, seed?: number): Uint8Array {
 }
 
 /** Runs a fresh session `runs` times in training mode (or with `mode`); returns each run's y and mask. */
-async function runs(ratio: number, seed: number | undefined, count: number, mode: Tensor = TRUE): Promise<{ y: number[]; mask: number[] }[]> {
+async function runs(
+  ratio: number,
+  seed: number | undefined,
+  count: number,
+  mode: Tensor = TRUE,
+): Promise<{ y: number[]; mask: number[] }[]> {
   const s = await createSession(model(ratio, seed), { intraOpThreads: 1, interOpThreads: 1 });
   try {
     const out: { y: number[]; mask: number[] }[] = [];
@@ -60,13 +65,16 @@ function mismatches(y: readonly number[], mask: readonly number[], ratio: number
 const kept = (mask: readonly number[]) => mask.reduce((s, m) => s + m, 0);
 
 describe("Dropout in training mode (onnxruntime CPU)", () => {
-  it.each([0.1, 0.5])("ratio %s: y == x * mask / (1 - ratio) exactly, kept fraction within 4 sd of 1 - ratio", async (ratio) => {
-    const { y, mask } = first(await runs(ratio, 1234, 1));
-    expect(mismatches(y, mask, ratio).slice(0, 5)).toEqual([]);
-    const p = 1 - ratio;
-    const sd = Math.sqrt((p * (1 - p)) / N);
-    expect(Math.abs(kept(mask) / N - p)).toBeLessThan(4 * sd);
-  });
+  it.each([0.1, 0.5])(
+    "ratio %s: y == x * mask / (1 - ratio) exactly, kept fraction within 4 sd of 1 - ratio",
+    async (ratio) => {
+      const { y, mask } = first(await runs(ratio, 1234, 1));
+      expect(mismatches(y, mask, ratio).slice(0, 5)).toEqual([]);
+      const p = 1 - ratio;
+      const sd = Math.sqrt((p * (1 - p)) / N);
+      expect(Math.abs(kept(mask) / N - p)).toBeLessThan(4 * sd);
+    },
+  );
 
   it("the same seed gives the same mask on the first run of two fresh sessions", async () => {
     const [a, b] = [first(await runs(0.3, 42, 1)), first(await runs(0.3, 42, 1))];
@@ -90,7 +98,10 @@ describe("Dropout in training mode (onnxruntime CPU)", () => {
   it("still drops when nothing reads the mask (onnxruntime's Dropout elimination leaves training mode alone)", async () => {
     const b = new GraphBuilder("dropout_no_mask");
     const x = b.input("x", "float32", [N]);
-    b.output(op.dropout(b, x, { ratio: 0.5, trainingMode: b.input("training_mode", "bool", []) }, { seed: 1 }).output, "y");
+    b.output(
+      op.dropout(b, x, { ratio: 0.5, trainingMode: b.input("training_mode", "bool", []) }, { seed: 1 }).output,
+      "y",
+    );
     const s = await createSession(serializeModel(b.build()).model, { intraOpThreads: 1, optimizationLevel: "all" });
     try {
       const y = toNumbers((await s.run({ x: X, training_mode: TRUE })).y ?? X);
@@ -137,7 +148,8 @@ describe("Dropout builder and reference", () => {
 
   it("rejects a ratio outside [0, 1) when it is known", () => {
     const { b, x } = setup();
-    for (const r of [1, -0.1, 1.5, NaN]) expect(() => op.dropout(b, x, { ratio: r })).toThrow(`Dropout: ratio must be in [0, 1), got ${r}`);
+    for (const r of [1, -0.1, 1.5, NaN])
+      expect(() => op.dropout(b, x, { ratio: r })).toThrow(`Dropout: ratio must be in [0, 1), got ${r}`);
     expect(() => op.dropout(b, x, { ratio: 0 })).not.toThrow();
     expect(() => op.dropout(b, x, { ratio: 0.999 })).not.toThrow();
   });
@@ -149,14 +161,20 @@ describe("Dropout builder and reference", () => {
     expect(() => op.dropout(b, f("int64", [2]))).toThrow(/Dropout: data has type int64/);
     expect(() => op.dropout(b, x, { ratio: f("int64", []) })).toThrow(/Dropout: ratio has type int64/);
     expect(() => op.dropout(b, x, { ratio: f("float32", [1]) })).toThrow("Dropout: ratio must be a scalar (0-D)");
-    expect(() => op.dropout(b, x, { trainingMode: f("float32", []) })).toThrow(/Dropout: training_mode has type float32; expected one of bool/);
-    expect(() => op.dropout(b, x, { trainingMode: f("bool", [1]) })).toThrow("Dropout: training_mode must be a scalar (0-D)");
+    expect(() => op.dropout(b, x, { trainingMode: f("float32", []) })).toThrow(
+      /Dropout: training_mode has type float32; expected one of bool/,
+    );
+    expect(() => op.dropout(b, x, { trainingMode: f("bool", [1]) })).toThrow(
+      "Dropout: training_mode must be a scalar (0-D)",
+    );
     expect(() => op.applyOpByName(b, "Dropout", [x, null, null, x])).toThrow("Dropout: expects 1 to 3 inputs, got 4");
   });
 
   it("rejects unknown attributes and a non-integer seed", () => {
     const { b, x } = setup();
-    expect(() => op.applyOpByName(b, "Dropout", [x], { ratio: 0.5 })).toThrow('Dropout: attribute "ratio" is not supported');
+    expect(() => op.applyOpByName(b, "Dropout", [x], { ratio: 0.5 })).toThrow(
+      'Dropout: attribute "ratio" is not supported',
+    );
     expect(() => op.dropout(b, x, {}, { seed: 1.5 })).toThrow(/Dropout: attribute "seed" must be an integer/);
   });
 
@@ -172,6 +190,8 @@ describe("Dropout builder and reference", () => {
     const out = evaluate(g, { x: xs, training_mode: FALSE });
     expect(Array.from(out.y?.data ?? [])).toEqual([1, -2, 3]);
     expect(Array.from(out.mask?.data ?? [])).toEqual([1, 1, 1]);
-    expect(() => evaluate(g, { x: xs, training_mode: TRUE })).toThrow(/reference Dropout: .*training mode.*cannot reproduce.*onnxruntime's own mask/);
+    expect(() => evaluate(g, { x: xs, training_mode: TRUE })).toThrow(
+      /reference Dropout: .*training mode.*cannot reproduce.*onnxruntime's own mask/,
+    );
   });
 });

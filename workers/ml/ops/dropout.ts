@@ -85,13 +85,22 @@ function knownConstant(b: GraphBuilder, dtype: DType, v: number): Value {
 
 /** Dropout of `x`; returns the output and the mask. A number ratio becomes a constant of x's float type
  *  (float32 for bfloat16 data, which the ratio may not have). */
-export function dropout(b: GraphBuilder, x: Value, inputs: DropoutInputs = {}, attrs?: Partial<DropoutAttrs>, opts?: NodeOptions): DropoutOutputs {
+export function dropout(
+  b: GraphBuilder,
+  x: Value,
+  inputs: DropoutInputs = {},
+  attrs?: Partial<DropoutAttrs>,
+  opts?: NodeOptions,
+): DropoutOutputs {
   const r = inputs.ratio;
   if (typeof r === "number")
     checkRatio(r, (msg) => {
       throw new Error(`Dropout: ${msg}`);
     });
-  const ratio = typeof r === "number" ? knownConstant(b, RATIO_TYPES.includes(x.type.dtype) ? x.type.dtype : "float32", r) : (r ?? null);
+  const ratio =
+    typeof r === "number"
+      ? knownConstant(b, RATIO_TYPES.includes(x.type.dtype) ? x.type.dtype : "float32", r)
+      : (r ?? null);
   const tm = inputs.trainingMode;
   const mode = typeof tm === "boolean" ? knownConstant(b, "bool", tm ? 1 : 0) : (tm ?? null);
   const [output, mask] = applyOp(b, Dropout, [x, ratio, mode], attrs, opts);

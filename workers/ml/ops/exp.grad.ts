@@ -3,4 +3,5 @@ import { gradOf, outputOf, perInput } from "./grad-util";
 import { mul } from "./mul";
 import type { GradRule } from "./op";
 
-export const expGrad: GradRule = (b, node, gys, needs) => perInput(needs, [() => mul(b, gradOf(node, gys), outputOf(node))]);
+export const expGrad: GradRule = (b, node, gys, needs) =>
+  perInput(needs, [() => mul(b, gradOf(node, gys), outputOf(node))]);

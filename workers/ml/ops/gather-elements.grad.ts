@@ -9,5 +9,8 @@ import { scatterElements } from "./scatter-elements";
 export const gatherElementsGrad: GradRule = (b, node, gys, needs) => {
   const [x, idx] = [inputOf(node, 0), inputOf(node, 1)];
   const { axis } = attrsOf(GatherElements, node);
-  return perInput(needs, [() => scatterElements(b, zerosLike(b, x), idx, gradOf(node, gys), { axis, reduction: "add" }), null]);
+  return perInput(needs, [
+    () => scatterElements(b, zerosLike(b, x), idx, gradOf(node, gys), { axis, reduction: "add" }),
+    null,
+  ]);
 };

@@ -20,12 +20,20 @@ export const GatherElements = defineOp<GatherElementsAttrs>({
     checkDType(a, x, ALL, "data");
     checkDType(a, idx, INDEX, "indices");
     if (x.type.shape.length === 0 || x.type.shape.length !== idx.type.shape.length)
-      a.fail(`data ${dimsToString(x.type.shape)} and indices ${dimsToString(idx.type.shape)} must have the same rank >= 1`);
+      a.fail(
+        `data ${dimsToString(x.type.shape)} and indices ${dimsToString(idx.type.shape)} must have the same rank >= 1`,
+      );
     normAxis(a, a.attrs.axis, x.type.shape.length);
     return [{ type: { dtype: x.type.dtype, shape: idx.type.shape } }];
   },
 });
 
-export function gatherElements(b: GraphBuilder, data: Value, indices: Value, attrs?: Partial<GatherElementsAttrs>, opts?: NodeOptions): Value {
+export function gatherElements(
+  b: GraphBuilder,
+  data: Value,
+  indices: Value,
+  attrs?: Partial<GatherElementsAttrs>,
+  opts?: NodeOptions,
+): Value {
   return applyOp1(b, GatherElements, [data, indices], attrs, opts);
 }

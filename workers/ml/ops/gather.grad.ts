@@ -17,8 +17,16 @@ function flatShape(b: GraphBuilder, x: Value, axis: number): Value {
   const r = x.type.shape.length;
   const known = staticDims(x.type.shape);
   if (known) return int64s(b, [...known.slice(0, axis), -1, ...known.slice(axis + 1)]);
-  const pieces = [axis > 0 ? shapeOf(b, x, 0, axis) : null, int64s(b, [-1]), axis + 1 < r ? shapeOf(b, x, axis + 1, r) : null];
-  return concat(b, pieces.filter((p): p is Value => p !== null), { axis: 0 });
+  const pieces = [
+    axis > 0 ? shapeOf(b, x, 0, axis) : null,
+    int64s(b, [-1]),
+    axis + 1 < r ? shapeOf(b, x, axis + 1, r) : null,
+  ];
+  return concat(
+    b,
+    pieces.filter((p): p is Value => p !== null),
+    { axis: 0 },
+  );
 }
 
 function scatterBack(b: GraphBuilder, node: Node, g: Value): Value {
@@ -32,4 +40,5 @@ function scatterBack(b: GraphBuilder, node: Node, g: Value): Value {
   return scatterElements(b, zerosLike(b, x), idxFull, gFlat, { axis, reduction: "add" });
 }
 
-export const gatherGrad: GradRule = (b, node, gys, needs) => perInput(needs, [() => scatterBack(b, node, gradOf(node, gys)), null]);
+export const gatherGrad: GradRule = (b, node, gys, needs) =>
+  perInput(needs, [() => scatterBack(b, node, gradOf(node, gys)), null]);

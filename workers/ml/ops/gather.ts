@@ -35,6 +35,12 @@ function gatherKnown(x: Value, idx: Value): Dim[] | undefined {
   return out.every((d) => d !== undefined) ? (out as Dim[]) : undefined;
 }
 
-export function gather(b: GraphBuilder, data: Value, indices: Value, attrs?: Partial<GatherAttrs>, opts?: NodeOptions): Value {
+export function gather(
+  b: GraphBuilder,
+  data: Value,
+  indices: Value,
+  attrs?: Partial<GatherAttrs>,
+  opts?: NodeOptions,
+): Value {
   return applyOp1(b, Gather, [data, indices], attrs, opts);
 }

@@ -13,8 +13,14 @@ export const gemmGrad: GradRule = (b, node, gys, needs) => {
   const g = gradOf(node, gys);
   const [x, w] = [inputOf(node, 0), inputOf(node, 1)];
   const { alpha, beta, transA, transB } = attrsOf(Gemm, node);
-  const dA = () => (transA === 0 ? gemm(b, g, w, null, { alpha, transB: 1 - transB }) : gemm(b, w, g, null, { alpha, transA: transB, transB: 1 }));
-  const dB = () => (transB === 0 ? gemm(b, x, g, null, { alpha, transA: 1 - transA }) : gemm(b, g, x, null, { alpha, transA: 1, transB: transA }));
+  const dA = () =>
+    transA === 0
+      ? gemm(b, g, w, null, { alpha, transB: 1 - transB })
+      : gemm(b, w, g, null, { alpha, transA: transB, transB: 1 });
+  const dB = () =>
+    transB === 0
+      ? gemm(b, x, g, null, { alpha, transA: 1 - transA })
+      : gemm(b, g, x, null, { alpha, transA: 1, transB: transA });
   const dC = () => (beta === 1 ? g : mul(b, g, scalar(b, g, beta)));
   return perInput(needs, [dA, dB, dC]);
 };

@@ -22,7 +22,8 @@ export const Gemm = defineOp<GemmAttrs>({
     const y = inputAt(a, 1);
     const c = a.inputs[2] ?? null;
     const dtype = sameDType(a, c ? [x, y, c] : [x, y], ["float32", "float16", "bfloat16", "float64", "int32", "int64"]);
-    if (x.type.shape.length !== 2 || y.type.shape.length !== 2) a.fail(`A and B must be 2-D, got ${dimsToString(x.type.shape)} and ${dimsToString(y.type.shape)}`);
+    if (x.type.shape.length !== 2 || y.type.shape.length !== 2)
+      a.fail(`A and B must be 2-D, got ${dimsToString(x.type.shape)} and ${dimsToString(y.type.shape)}`);
     const [a0, a1] = x.type.shape as [never, never];
     const [b0, b1] = y.type.shape as [never, never];
     const [m, k1] = a.attrs.transA === 1 ? [a1, a0] : [a0, a1];
@@ -30,12 +31,20 @@ export const Gemm = defineOp<GemmAttrs>({
     mergeDim(a, k1, k2, "inner dimensions");
     if (c) {
       const s = broadcastShapes(a, [[m, n], c.type.shape]);
-      if (c.type.shape.length > 2 || !s.every((d, i) => dimEq(d, [m, n][i] ?? 0))) a.fail(`C ${dimsToString(c.type.shape)} does not broadcast to [M, N]`);
+      if (c.type.shape.length > 2 || !s.every((d, i) => dimEq(d, [m, n][i] ?? 0)))
+        a.fail(`C ${dimsToString(c.type.shape)} does not broadcast to [M, N]`);
     }
     return [{ type: { dtype, shape: [m, n] } }];
   },
 });
 
-export function gemm(b: GraphBuilder, x: Value, y: Value, c?: Value | null, attrs?: Partial<GemmAttrs>, opts?: NodeOptions): Value {
+export function gemm(
+  b: GraphBuilder,
+  x: Value,
+  y: Value,
+  c?: Value | null,
+  attrs?: Partial<GemmAttrs>,
+  opts?: NodeOptions,
+): Value {
   return applyOp1(b, Gemm, [x, y, c ?? null], attrs, opts);
 }

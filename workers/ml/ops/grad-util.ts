@@ -28,7 +28,8 @@ export function outputOf(node: Node, i = 0): Value {
 /** The gradient of a one-output node's output (autodiff only calls a rule when some output has one). */
 export function gradOf(node: Node, gradOutputs: readonly (Value | null)[]): Value {
   const g = gradOutputs[0];
-  if (g === undefined || g === null) throw new Error(`${node.opType} gradient: node ${node.name} was given no output gradient`);
+  if (g === undefined || g === null)
+    throw new Error(`${node.opType} gradient: node ${node.name} was given no output gradient`);
   return g;
 }
 

@@ -6,7 +6,14 @@ export { Concat, concat, type ConcatAttrs } from "./concat";
 export { ConstantOfShape, constantOfShape, type ConstantOfShapeAttrs } from "./constant-of-shape";
 export { CumSum, cumSum, type CumSumAttrs } from "./cum-sum";
 export { Div, div } from "./div";
-export { DEFAULT_DROPOUT_RATIO, Dropout, dropout, type DropoutAttrs, type DropoutInputs, type DropoutOutputs } from "./dropout";
+export {
+  DEFAULT_DROPOUT_RATIO,
+  Dropout,
+  dropout,
+  type DropoutAttrs,
+  type DropoutInputs,
+  type DropoutOutputs,
+} from "./dropout";
 export { Equal, equal } from "./equal";
 export { Exp, exp } from "./exp";
 export { Expand, expand } from "./expand";
@@ -47,7 +54,18 @@ export { Unsqueeze, unsqueeze } from "./unsqueeze";
 export { Where, where } from "./where";
 export { attr, checkAttrs, resolveAttrs, type AttrSchema, type AttrSpec } from "./attrs";
 export { asInt64s, int64Scalar, int64s, type IntsLike } from "./int-inputs";
-export { applyOp, applyOp1, defineOp, type AnyOpSpec, type GradRule, type InferArgs, type InferredOutput, type InputSpec, type NodeOptions, type OpSpec } from "./op";
+export {
+  applyOp,
+  applyOp1,
+  defineOp,
+  type AnyOpSpec,
+  type GradRule,
+  type InferArgs,
+  type InferredOutput,
+  type InputSpec,
+  type NodeOptions,
+  type OpSpec,
+} from "./op";
 export { applyOpByName, getOp, gradRuleOf, nodeAttrs, OPS } from "./registry";
 export { GRAD_RULES } from "./grads";
 export { reshapeLike, sameShape, shapeOf, zerosLike } from "./grad-util";

@@ -23,7 +23,8 @@ export function sameDType(a: Args, values: readonly Value[], allowed: readonly D
   if (first === undefined) return a.fail("no inputs");
   const d = checkDType(a, first, allowed, `input "${first.name}"`);
   for (const v of values)
-    if (v.type.dtype !== d) a.fail(`inputs must share one type: "${first.name}" is ${d}, "${v.name}" is ${v.type.dtype}`);
+    if (v.type.dtype !== d)
+      a.fail(`inputs must share one type: "${first.name}" is ${d}, "${v.name}" is ${v.type.dtype}`);
   return d;
 }
 
@@ -49,8 +50,10 @@ function broadcastDim(a: Args, dims: readonly Dim[], shapes: readonly (readonly 
     if (out === 1) out = d;
     else if (dimEq(out, d) || isUnknownDim(d)) continue;
     else if (isUnknownDim(out)) out = d;
-    else if (typeof out === "number" && typeof d === "number") a.fail(`cannot broadcast shapes ${shapes.map(dimsToString).join(" and ")}`);
-    else if (typeof out !== "number" && typeof d !== "number") a.fail(`cannot broadcast ${out.text} with ${d.text} in ${shapes.map(dimsToString).join(" and ")}`);
+    else if (typeof out === "number" && typeof d === "number")
+      a.fail(`cannot broadcast shapes ${shapes.map(dimsToString).join(" and ")}`);
+    else if (typeof out !== "number" && typeof d !== "number")
+      a.fail(`cannot broadcast ${out.text} with ${d.text} in ${shapes.map(dimsToString).join(" and ")}`);
     else if (typeof d === "number") out = d; // a symbol against a static size: the symbol must be 1 or that size
   }
   return out;
@@ -76,7 +79,8 @@ export function knownInts(v: Value | null | undefined): number[] | undefined {
 /** A rank-1 input's static length (Reshape's shape, Expand's shape). */
 export function staticLength(a: Args, v: Value, what: string): number {
   const [len] = v.type.shape;
-  if (v.type.shape.length !== 1 || typeof len !== "number") return a.fail(`${what} must be a 1-D tensor of static length, got ${dimsToString(v.type.shape)}`);
+  if (v.type.shape.length !== 1 || typeof len !== "number")
+    return a.fail(`${what} must be a 1-D tensor of static length, got ${dimsToString(v.type.shape)}`);
   return len;
 }
 

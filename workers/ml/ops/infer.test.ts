@@ -30,7 +30,9 @@ describe("symbolic shape inference", () => {
     const s = op.shape(b, x);
     const batch = op.gather(b, s, op.int64s(b, [0]));
     const total = op.gather(b, op.shape(b, mask), op.int64s(b, [1]));
-    const target = op.concat(b, [batch, op.int64s(b, [1]), op.slice(b, s, { starts: [1], ends: [2] }), total], { axis: 0 });
+    const target = op.concat(b, [batch, op.int64s(b, [1]), op.slice(b, s, { starts: [1], ends: [2] }), total], {
+      axis: 0,
+    });
     expect(target.known?.map(String)).toEqual(["batch", "1", "seq", "past+seq"]);
     const pastLen = op.sub(b, total, op.gather(b, s, op.int64s(b, [1])));
     expect(pastLen.known?.map(String)).toEqual(["past"]);
@@ -48,13 +50,18 @@ describe("symbolic shape inference", () => {
     expect(t(op.slice(b, x, { starts: [-1], ends: [2 ** 31 - 1], axes: [1] }))).toBe("float32[batch, 1, 8]");
     expect(t(op.slice(b, x, { starts: [1], ends: [2 ** 31 - 1], axes: [1] }))).toBe("float32[batch, seq-1, 8]");
     expect(t(op.slice(b, x, { starts: [0], ends: [-1], axes: [1] }))).toBe("float32[batch, seq-1, 8]");
-    expect(t(op.slice(b, x, { starts: [0, 2], ends: [3, 6], axes: [1, 2], steps: [2, 2] }))).toBe("float32[batch, ?1, 2]");
+    expect(t(op.slice(b, x, { starts: [0, 2], ends: [3, 6], axes: [1, 2], steps: [2, 2] }))).toBe(
+      "float32[batch, ?1, 2]",
+    );
   });
 
   it("splits, reduces and gathers with symbolic dims", () => {
     const b = new GraphBuilder();
     const x = b.input("x", "float32", ["batch", "seq", 64]);
-    expect(op.split(b, x, null, { axis: -1, num_outputs: 2 }).map(t)).toEqual(["float32[batch, seq, 32]", "float32[batch, seq, 32]"]);
+    expect(op.split(b, x, null, { axis: -1, num_outputs: 2 }).map(t)).toEqual([
+      "float32[batch, seq, 32]",
+      "float32[batch, seq, 32]",
+    ]);
     expect(t(op.reduceMean(b, x, [-1]))).toBe("float32[batch, seq, 1]");
     expect(t(op.reduceSum(b, x, [1], { keepdims: 0 }))).toBe("float32[batch, 64]");
     const ids = b.input("input_ids", "int64", ["batch", "seq"]);

@@ -27,7 +27,13 @@ function rows(b: GraphBuilder, v: Value): Value {
   const r = v.type.shape.length;
   if (r === 2) return v;
   const last = v.type.shape[r - 1];
-  return reshape(b, v, typeof last === "number" ? int64s(b, [-1, last]) : concat(b, [int64s(b, [-1]), shapeOf(b, v, r - 1, r)], { axis: 0 }));
+  return reshape(
+    b,
+    v,
+    typeof last === "number"
+      ? int64s(b, [-1, last])
+      : concat(b, [int64s(b, [-1]), shapeOf(b, v, r - 1, r)], { axis: 0 }),
+  );
 }
 
 export const matMulGrad: GradRule = (b, node, gys, needs) => {

@@ -28,7 +28,12 @@ export interface InferArgs<A> {
  *  gradients of its outputs (null where an output does not reach the loss) and which inputs need a gradient,
  *  build the gradients of those inputs (null elsewhere; never build what `needs` does not ask for). A gradient
  *  may have the broadcast (output) shape of its input; autodiff sums it back to the input's shape. */
-export type GradRule = (b: GraphBuilder, node: Node, gradOutputs: readonly (Value | null)[], needs: readonly boolean[]) => readonly (Value | null)[];
+export type GradRule = (
+  b: GraphBuilder,
+  node: Node,
+  gradOutputs: readonly (Value | null)[],
+  needs: readonly boolean[],
+) => readonly (Value | null)[];
 
 export interface OpSpec<A = Record<string, never>> {
   readonly opType: string;
@@ -61,7 +66,9 @@ function checkInputs(spec: AnyOpSpec, inputs: readonly (Value | null)[]): void {
   const max = variadic ? Infinity : spec.inputs.length;
   const min = spec.inputs.filter((i) => i.optional !== true).length;
   if (inputs.length < min || inputs.length > max)
-    throw new Error(`${op}: expects ${variadic ? `at least ${min}` : min === max ? `${min}` : `${min} to ${max}`} inputs, got ${inputs.length}`);
+    throw new Error(
+      `${op}: expects ${variadic ? `at least ${min}` : min === max ? `${min}` : `${min} to ${max}`} inputs, got ${inputs.length}`,
+    );
   inputs.forEach((v, i) => {
     const s = spec.inputs[Math.min(i, spec.inputs.length - 1)];
     if (v === null && s?.optional !== true) throw new Error(`${op}: input ${i} (${s?.name ?? "?"}) is required`);
@@ -69,9 +76,19 @@ function checkInputs(spec: AnyOpSpec, inputs: readonly (Value | null)[]): void {
 }
 
 /** Checks attributes and inputs, infers output types, and adds the node. Returns its outputs. */
-export function applyOp<A>(b: GraphBuilder, spec: OpSpec<A>, inputs: readonly (Value | null)[], attrs: Partial<A> = {}, opts: NodeOptions = {}): Value[] {
+export function applyOp<A>(
+  b: GraphBuilder,
+  spec: OpSpec<A>,
+  inputs: readonly (Value | null)[],
+  attrs: Partial<A> = {},
+  opts: NodeOptions = {},
+): Value[] {
   const op = spec.opType;
-  const given = checkAttrs(op, spec.attrs as Readonly<Record<string, AttrSpec>>, attrs as Readonly<Record<string, unknown>>);
+  const given = checkAttrs(
+    op,
+    spec.attrs as Readonly<Record<string, AttrSpec>>,
+    attrs as Readonly<Record<string, unknown>>,
+  );
   checkInputs(spec as unknown as AnyOpSpec, inputs);
   // Trailing absent optional inputs are dropped, as ONNX writers do.
   const ins = [...inputs];
@@ -80,7 +97,8 @@ export function applyOp<A>(b: GraphBuilder, spec: OpSpec<A>, inputs: readonly (V
     throw new Error(`${op}: ${msg}`);
   };
   const outs = spec.infer({ inputs: ins, attrs: resolveAttrs(op, spec.attrs, given), fresh: () => b.freshDim(), fail });
-  if (opts.names && opts.names.length !== outs.length) fail(`${opts.names.length} output names given for ${outs.length} outputs`);
+  if (opts.names && opts.names.length !== outs.length)
+    fail(`${opts.names.length} output names given for ${outs.length} outputs`);
   const node = b.addNode({
     opType: op,
     domain: spec.domain,
@@ -93,7 +111,13 @@ export function applyOp<A>(b: GraphBuilder, spec: OpSpec<A>, inputs: readonly (V
 }
 
 /** applyOp for the one-output ops. */
-export function applyOp1<A>(b: GraphBuilder, spec: OpSpec<A>, inputs: readonly (Value | null)[], attrs?: Partial<A>, opts?: NodeOptions): Value {
+export function applyOp1<A>(
+  b: GraphBuilder,
+  spec: OpSpec<A>,
+  inputs: readonly (Value | null)[],
+  attrs?: Partial<A>,
+  opts?: NodeOptions,
+): Value {
   const [v] = applyOp(b, spec, inputs, attrs, opts);
   if (v === undefined) throw new Error(`${spec.opType}: produced no output`);
   return v;

@@ -22,14 +22,21 @@ export const Range = defineOp({
     const [s, l, d] = xs.map((v) => v.known?.[0]);
     if (d === 0) a.fail("delta must not be 0");
     const len = rangeLength(s, l, d) ?? a.fresh();
-    const isSmall = dtype.startsWith("int") && typeof len === "number" && len <= 64 && typeof s === "number" && typeof d === "number";
+    const isSmall =
+      dtype.startsWith("int") && typeof len === "number" && len <= 64 && typeof s === "number" && typeof d === "number";
     const known = isSmall ? Array.from({ length: len }, (_, i) => s + i * d) : undefined;
     return [{ type: { dtype, shape: [len] }, known }];
   },
 });
 
 /** Numbers become int64 scalar constants. */
-export function range(b: GraphBuilder, start: Value | number, limit: Value | number, delta: Value | number, opts?: NodeOptions): Value {
+export function range(
+  b: GraphBuilder,
+  start: Value | number,
+  limit: Value | number,
+  delta: Value | number,
+  opts?: NodeOptions,
+): Value {
   const v = (x: Value | number) => (typeof x === "number" ? int64Scalar(b, x) : x);
   return applyOp1(b, Range, [v(start), v(limit), v(delta)], {}, opts);
 }

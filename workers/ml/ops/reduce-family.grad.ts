@@ -17,12 +17,19 @@ export function reducedAxes(spec: OpSpec<ReduceAttrs>, node: Node): ReducedAxes 
   const axesValue = node.inputs[1] ?? null;
   const given = axesValue === null ? [] : knownInts(axesValue);
   if (given === undefined) return "runtime";
-  if (given.length === 0) return attrsOf(spec, node).noop_with_empty_axes === 1 ? "noop" : Array.from({ length: rank }, (_, i) => i);
+  if (given.length === 0)
+    return attrsOf(spec, node).noop_with_empty_axes === 1 ? "noop" : Array.from({ length: rank }, (_, i) => i);
   return given.map((a) => (a < 0 ? a + rank : a)).sort((p, q) => p - q);
 }
 
 /** `v` (shaped like the node's output) with the reduced axes as size-1 axes (keepdims=1 layout). */
-export function withKeptDims(b: GraphBuilder, spec: OpSpec<ReduceAttrs>, node: Node, axes: ReducedAxes, v: Value): Value {
+export function withKeptDims(
+  b: GraphBuilder,
+  spec: OpSpec<ReduceAttrs>,
+  node: Node,
+  axes: ReducedAxes,
+  v: Value,
+): Value {
   if (attrsOf(spec, node).keepdims === 1 || axes === "noop" || axes === "runtime") return v;
   const rank = inputOf(node, 0).type.shape.length;
   if (axes.length === rank) return reshape(b, v, new Array<number>(rank).fill(1));

@@ -28,7 +28,8 @@ export function reduceOp(opType: "ReduceMean" | "ReduceSum" | "ReduceMax"): OpSp
         return [{ type: { dtype: x.type.dtype, shape: shape.map(() => a.fresh()) } }];
       }
       if (given.length === 0 && a.attrs.noop_with_empty_axes === 1) return [{ type: x.type }];
-      const axes = given.length === 0 ? shape.map((_, i) => i) : given.map((ax) => normAxis(a, ax, shape.length, "axes"));
+      const axes =
+        given.length === 0 ? shape.map((_, i) => i) : given.map((ax) => normAxis(a, ax, shape.length, "axes"));
       if (new Set(axes).size !== axes.length) a.fail(`axes [${given.join(", ")}] repeat an axis`);
       const out: Dim[] = [];
       shape.forEach((d, i) => {
@@ -40,6 +41,13 @@ export function reduceOp(opType: "ReduceMean" | "ReduceSum" | "ReduceMax"): OpSp
   });
 }
 
-export function applyReduce(b: GraphBuilder, spec: OpSpec<ReduceAttrs>, x: Value, axes?: IntsLike | null, attrs?: Partial<ReduceAttrs>, opts?: NodeOptions): Value {
+export function applyReduce(
+  b: GraphBuilder,
+  spec: OpSpec<ReduceAttrs>,
+  x: Value,
+  axes?: IntsLike | null,
+  attrs?: Partial<ReduceAttrs>,
+  opts?: NodeOptions,
+): Value {
   return applyOp1(b, spec, [x, asOptionalInt64s(b, axes)], attrs, opts);
 }

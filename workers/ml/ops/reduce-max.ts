@@ -6,6 +6,12 @@ import { applyReduce, reduceOp, type ReduceAttrs } from "./reduce-family";
 
 export const ReduceMax = reduceOp("ReduceMax");
 
-export function reduceMax(b: GraphBuilder, x: Value, axes?: IntsLike | null, attrs?: Partial<ReduceAttrs>, opts?: NodeOptions): Value {
+export function reduceMax(
+  b: GraphBuilder,
+  x: Value,
+  axes?: IntsLike | null,
+  attrs?: Partial<ReduceAttrs>,
+  opts?: NodeOptions,
+): Value {
   return applyReduce(b, ReduceMax, x, axes, attrs, opts);
 }

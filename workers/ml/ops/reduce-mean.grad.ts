@@ -19,7 +19,8 @@ function count(b: GraphBuilder, x: Value, axes: readonly number[]): Value {
   let n = scalar(b, x, fixed);
   const s = axes.some((_, i) => typeof dims[i] !== "number") ? shape(b, x) : null;
   axes.forEach((a, i) => {
-    if (s !== null && typeof dims[i] !== "number") n = mul(b, n, cast(b, gather(b, s, int64Scalar(b, a)), x.type.dtype));
+    if (s !== null && typeof dims[i] !== "number")
+      n = mul(b, n, cast(b, gather(b, s, int64Scalar(b, a)), x.type.dtype));
   });
   return n;
 }
@@ -32,4 +33,5 @@ function meanGrad(b: GraphBuilder, node: Node, g: Value): Value {
   return expand(b, div(b, withKeptDims(b, ReduceMean, node, axes, g), count(b, x, axes)), shapeOf(b, x));
 }
 
-export const reduceMeanGrad: GradRule = (b, node, gys, needs) => perInput(needs, [() => meanGrad(b, node, gradOf(node, gys)), null]);
+export const reduceMeanGrad: GradRule = (b, node, gys, needs) =>
+  perInput(needs, [() => meanGrad(b, node, gradOf(node, gys)), null]);

@@ -6,6 +6,12 @@ import { applyReduce, reduceOp, type ReduceAttrs } from "./reduce-family";
 
 export const ReduceMean = reduceOp("ReduceMean");
 
-export function reduceMean(b: GraphBuilder, x: Value, axes?: IntsLike | null, attrs?: Partial<ReduceAttrs>, opts?: NodeOptions): Value {
+export function reduceMean(
+  b: GraphBuilder,
+  x: Value,
+  axes?: IntsLike | null,
+  attrs?: Partial<ReduceAttrs>,
+  opts?: NodeOptions,
+): Value {
   return applyReduce(b, ReduceMean, x, axes, attrs, opts);
 }

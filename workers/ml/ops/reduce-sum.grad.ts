@@ -9,5 +9,8 @@ export const reduceSumGrad: GradRule = (b, node, gys, needs) => {
   const g = gradOf(node, gys);
   const x = inputOf(node, 0);
   const axes = reducedAxes(ReduceSum, node);
-  return perInput(needs, [() => (axes === "noop" ? g : expand(b, withKeptDims(b, ReduceSum, node, axes, g), shapeOf(b, x))), null]);
+  return perInput(needs, [
+    () => (axes === "noop" ? g : expand(b, withKeptDims(b, ReduceSum, node, axes, g), shapeOf(b, x))),
+    null,
+  ]);
 };

@@ -6,6 +6,12 @@ import { applyReduce, reduceOp, type ReduceAttrs } from "./reduce-family";
 
 export const ReduceSum = reduceOp("ReduceSum");
 
-export function reduceSum(b: GraphBuilder, x: Value, axes?: IntsLike | null, attrs?: Partial<ReduceAttrs>, opts?: NodeOptions): Value {
+export function reduceSum(
+  b: GraphBuilder,
+  x: Value,
+  axes?: IntsLike | null,
+  attrs?: Partial<ReduceAttrs>,
+  opts?: NodeOptions,
+): Value {
   return applyReduce(b, ReduceSum, x, axes, attrs, opts);
 }

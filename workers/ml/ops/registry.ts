@@ -109,13 +109,20 @@ export const OPS: ReadonlyMap<string, AnyOpSpec> = new Map(
 
 export function getOp(opType: string): AnyOpSpec {
   const spec = OPS.get(opType);
-  if (spec === undefined) throw new Error(`op "${opType}" is not supported (supported: ${[...OPS.keys()].sort().join(", ")})`);
+  if (spec === undefined)
+    throw new Error(`op "${opType}" is not supported (supported: ${[...OPS.keys()].sort().join(", ")})`);
   return spec;
 }
 
 /** Builds any supported op by name with untyped attributes (tests, graph transforms); checks everything
  *  the typed builders check. */
-export function applyOpByName(b: GraphBuilder, opType: string, inputs: readonly (Value | null)[], attrs: Readonly<Record<string, unknown>> = {}, opts?: NodeOptions): Value[] {
+export function applyOpByName(
+  b: GraphBuilder,
+  opType: string,
+  inputs: readonly (Value | null)[],
+  attrs: Readonly<Record<string, unknown>> = {},
+  opts?: NodeOptions,
+): Value[] {
   return applyOp(b, getOp(opType) as unknown as OpSpec<Record<string, unknown>>, inputs, attrs, opts);
 }
 

@@ -33,7 +33,8 @@ export const Reshape = defineOp<ReshapeAttrs>({
         minus = i;
         return 1;
       }
-      if (d === 0 && a.attrs.allowzero === 0) return inShape[i] ?? a.fail(`shape ${dimsToString(req)} copies dim ${i} of a rank-${inShape.length} input`);
+      if (d === 0 && a.attrs.allowzero === 0)
+        return inShape[i] ?? a.fail(`shape ${dimsToString(req)} copies dim ${i} of a rank-${inShape.length} input`);
       if (typeof d === "number" && d < 0) a.fail(`shape ${dimsToString(req)} has a negative size`);
       return d;
     });
@@ -42,15 +43,27 @@ export const Reshape = defineOp<ReshapeAttrs>({
     if (minus >= 0) {
       if (a.attrs.allowzero === 1 && req.includes(0)) a.fail("allowzero=1 forbids 0 together with -1");
       const q = dimDivExact(total, rest);
-      if (q === undefined && typeof total === "number" && typeof rest === "number") a.fail(`cannot reshape ${dimsToString(inShape)} to ${dimsToString(req)}`);
+      if (q === undefined && typeof total === "number" && typeof rest === "number")
+        a.fail(`cannot reshape ${dimsToString(inShape)} to ${dimsToString(req)}`);
       out[minus] = q ?? a.fresh();
     } else if (typeof total === "number" && typeof rest === "number" && total !== rest) {
       a.fail(`cannot reshape ${dimsToString(inShape)} (${total} elements) to ${dimsToString(out)} (${rest})`);
     }
-    return [{ type: { dtype: x.type.dtype, shape: out }, known: inShape.length <= 1 && out.length <= 1 ? x.known : undefined }];
+    return [
+      {
+        type: { dtype: x.type.dtype, shape: out },
+        known: inShape.length <= 1 && out.length <= 1 ? x.known : undefined,
+      },
+    ];
   },
 });
 
-export function reshape(b: GraphBuilder, x: Value, shape: IntsLike, attrs?: Partial<ReshapeAttrs>, opts?: NodeOptions): Value {
+export function reshape(
+  b: GraphBuilder,
+  x: Value,
+  shape: IntsLike,
+  attrs?: Partial<ReshapeAttrs>,
+  opts?: NodeOptions,
+): Value {
   return applyOp1(b, Reshape, [x, asInt64s(b, shape)], attrs, opts);
 }

@@ -25,12 +25,21 @@ export const ScatterElements = defineOp<ScatterElementsAttrs>({
     checkDType(a, idx, INDEX, "indices");
     const [rx, ri, ru] = [x.type.shape.length, idx.type.shape.length, upd.type.shape.length];
     if (rx === 0 || ri !== rx || ru !== rx)
-      a.fail(`data ${dimsToString(x.type.shape)}, indices ${dimsToString(idx.type.shape)} and updates ${dimsToString(upd.type.shape)} must share one rank >= 1`);
+      a.fail(
+        `data ${dimsToString(x.type.shape)}, indices ${dimsToString(idx.type.shape)} and updates ${dimsToString(upd.type.shape)} must share one rank >= 1`,
+      );
     normAxis(a, a.attrs.axis, rx);
     return [{ type: x.type }];
   },
 });
 
-export function scatterElements(b: GraphBuilder, data: Value, indices: Value, updates: Value, attrs?: Partial<ScatterElementsAttrs>, opts?: NodeOptions): Value {
+export function scatterElements(
+  b: GraphBuilder,
+  data: Value,
+  indices: Value,
+  updates: Value,
+  attrs?: Partial<ScatterElementsAttrs>,
+  opts?: NodeOptions,
+): Value {
   return applyOp1(b, ScatterElements, [data, indices, updates], attrs, opts);
 }

@@ -33,7 +33,11 @@ function staticWindow(d: number, start: number, end: number, step: number): { st
 function shapeWith(b: GraphBuilder, cur: Value, axis: number, size: Value | number): Value {
   const r = cur.type.shape.length;
   const mid = typeof size === "number" ? int64s(b, [size]) : size;
-  const pieces = [axis > 0 ? shapeOf(b, cur, 0, axis) : null, mid, axis + 1 < r ? shapeOf(b, cur, axis + 1, r) : null].filter((p): p is Value => p !== null);
+  const pieces = [
+    axis > 0 ? shapeOf(b, cur, 0, axis) : null,
+    mid,
+    axis + 1 < r ? shapeOf(b, cur, axis + 1, r) : null,
+  ].filter((p): p is Value => p !== null);
   return pieces.length === 1 ? mid : concat(b, pieces, { axis: 0 });
 }
 
@@ -58,11 +62,23 @@ function runtimePads(b: GraphBuilder, x: Value, axis: number, starts: Value, end
 }
 
 /** Scatters `cur` to positions start + k * step along `axis` of zeros sized `d` there. */
-function scatterStrided(b: GraphBuilder, cur: Value, axis: number, d: number, start: number, step: number, length: number): Value {
+function scatterStrided(
+  b: GraphBuilder,
+  cur: Value,
+  axis: number,
+  d: number,
+  start: number,
+  step: number,
+  length: number,
+): Value {
   const r = cur.type.shape.length;
   const positions = Array.from({ length }, (_, k) => start + k * step);
   const ones = (n: number) => new Array<number>(n).fill(1);
-  const idx = expand(b, reshape(b, int64s(b, positions), [...ones(axis), length, ...ones(r - axis - 1)]), shapeOf(b, cur));
+  const idx = expand(
+    b,
+    reshape(b, int64s(b, positions), [...ones(axis), length, ...ones(r - axis - 1)]),
+    shapeOf(b, cur),
+  );
   return scatterElements(b, zerosOfShape(b, shapeWith(b, cur, axis, d), cur.type.dtype), idx, cur, { axis });
 }
 
@@ -74,7 +90,10 @@ function unslice(b: GraphBuilder, node: Node, g: Value): Value {
   };
   const axesV = node.inputs[3] ?? null;
   const stepsV = node.inputs[4] ?? null;
-  const axes = axesV === null ? Array.from({ length: starts.type.shape[0] as number }, (_, i) => i) : (knownInts(axesV) ?? fail("axes must be known at build time"));
+  const axes =
+    axesV === null
+      ? Array.from({ length: starts.type.shape[0] as number }, (_, i) => i)
+      : (knownInts(axesV) ?? fail("axes must be known at build time"));
   const steps = stepsV === null ? axes.map(() => 1) : (knownInts(stepsV) ?? fail("steps must be known at build time"));
   const [s0, e0] = [knownInts(starts), knownInts(ends)];
   let cur = g;
@@ -94,4 +113,5 @@ function unslice(b: GraphBuilder, node: Node, g: Value): Value {
   return reshapeLike(b, cur, x);
 }
 
-export const sliceGrad: GradRule = (b, node, gys, needs) => perInput(needs, [() => unslice(b, node, gradOf(node, gys)), null, null, null, null]);
+export const sliceGrad: GradRule = (b, node, gys, needs) =>
+  perInput(needs, [() => unslice(b, node, gradOf(node, gys)), null, null, null, null]);

@@ -18,7 +18,8 @@ export function sliceLength(d: Dim, start: Dim, end: Dim, step: number): Dim | u
     return Math.max(0, Math.ceil((clamp(s0, 0, d - 1) - clamp(e0, -1, d - 1)) / -step));
   }
   if (step !== 1) return undefined;
-  const resolve = (v: Dim): Dim => (typeof v !== "number" ? v : v >= HUGE ? d : v <= -HUGE ? 0 : v < 0 ? dimSub(d, -v) : v);
+  const resolve = (v: Dim): Dim =>
+    typeof v !== "number" ? v : v >= HUGE ? d : v <= -HUGE ? 0 : v < 0 ? dimSub(d, -v) : v;
   const len = dimSub(resolve(end), resolve(start));
   return typeof len === "number" && len < 0 ? 0 : len;
 }
@@ -34,22 +35,36 @@ function param(a: InferArgs<unknown>, i: number, what: string): readonly Dim[] |
 export const Slice = defineOp({
   opType: "Slice",
   domain: "",
-  inputs: [{ name: "data" }, { name: "starts" }, { name: "ends" }, { name: "axes", optional: true }, { name: "steps", optional: true }],
+  inputs: [
+    { name: "data" },
+    { name: "starts" },
+    { name: "ends" },
+    { name: "axes", optional: true },
+    { name: "steps", optional: true },
+  ],
   attrs: {},
   infer(a) {
     const x = inputAt(a, 0);
     checkDType(a, x, ALL, "data");
     const shape = x.type.shape;
-    const [starts, ends, axes, steps] = [param(a, 1, "starts"), param(a, 2, "ends"), param(a, 3, "axes"), param(a, 4, "steps")];
+    const [starts, ends, axes, steps] = [
+      param(a, 1, "starts"),
+      param(a, 2, "ends"),
+      param(a, 3, "axes"),
+      param(a, 4, "steps"),
+    ];
     // The spec binds starts, ends, axes and steps to one index type; onnxruntime rejects a mix.
     const indexTypes = new Set(a.inputs.slice(1).flatMap((v) => (v ? [v.type.dtype] : [])));
-    if (indexTypes.size > 1) a.fail(`starts, ends, axes and steps must share one index type, got ${[...indexTypes].join(" and ")}`);
+    if (indexTypes.size > 1)
+      a.fail(`starts, ends, axes and steps must share one index type, got ${[...indexTypes].join(" and ")}`);
     const unknown = () => [{ type: { dtype: x.type.dtype, shape: shape.map(() => a.fresh()) } }];
     if (!starts || !ends || axes === undefined || steps === undefined) return unknown();
     if (starts.length !== ends.length) a.fail(`starts and ends differ in length (${starts.length} and ${ends.length})`);
     const axisList = axes ?? starts.map((_, i) => i);
-    if (!axisList.every((ax) => typeof ax === "number") || (steps && !steps.every((s) => typeof s === "number"))) return unknown();
-    if (axisList.length !== starts.length || (steps && steps.length !== starts.length)) a.fail("starts, ends, axes and steps must have the same length");
+    if (!axisList.every((ax) => typeof ax === "number") || (steps && !steps.every((s) => typeof s === "number")))
+      return unknown();
+    if (axisList.length !== starts.length || (steps && steps.length !== starts.length))
+      a.fail("starts, ends, axes and steps must have the same length");
     const out: Dim[] = [...shape];
     const seen = new Set<number>();
     axisList.forEach((ax, i) => {
@@ -64,10 +79,16 @@ export const Slice = defineOp({
   },
 });
 
-function sliceKnown(x: Value, starts: readonly Dim[], ends: readonly Dim[], steps: readonly Dim[] | null): Dim[] | undefined {
+function sliceKnown(
+  x: Value,
+  starts: readonly Dim[],
+  ends: readonly Dim[],
+  steps: readonly Dim[] | null,
+): Dim[] | undefined {
   const data = x.known;
   const [s, e, st] = [starts[0], ends[0], steps?.[0] ?? 1];
-  if (!data || x.type.shape.length !== 1 || typeof s !== "number" || typeof e !== "number" || st !== 1) return undefined;
+  if (!data || x.type.shape.length !== 1 || typeof s !== "number" || typeof e !== "number" || st !== 1)
+    return undefined;
   const n = data.length;
   const lo = Math.min(Math.max(s < 0 ? s + n : s, 0), n);
   const hi = Math.min(Math.max(e < 0 ? e + n : e, 0), n);
@@ -82,6 +103,12 @@ export interface SliceParams {
 }
 
 export function slice(b: GraphBuilder, x: Value, p: SliceParams, opts?: NodeOptions): Value {
-  const inputs = [x, asInt64s(b, p.starts), asInt64s(b, p.ends), asOptionalInt64s(b, p.axes), asOptionalInt64s(b, p.steps)];
+  const inputs = [
+    x,
+    asInt64s(b, p.starts),
+    asInt64s(b, p.ends),
+    asOptionalInt64s(b, p.axes),
+    asOptionalInt64s(b, p.steps),
+  ];
   return applyOp1(b, Slice, inputs, {}, opts);
 }

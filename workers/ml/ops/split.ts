@@ -13,13 +13,15 @@ export interface SplitAttrs {
 
 function partSizes(a: InferArgs<SplitAttrs>, d: Dim, split: Value | null): Dim[] {
   const n = a.attrs.num_outputs;
-  if ((split === null) === (n === undefined)) a.fail("give exactly one of the split input and the num_outputs attribute");
+  if ((split === null) === (n === undefined))
+    a.fail("give exactly one of the split input and the num_outputs attribute");
   if (split !== null) {
     checkDType(a, split, ["int64"], "split");
     const sizes = knownInts(split);
     if (!sizes) return a.fail("split sizes must be known at build time (the output count depends on them)");
     const sum = sizes.reduce((p, q) => p + q, 0);
-    if (sizes.some((s) => s < 0) || (typeof d === "number" && sum !== d)) a.fail(`split sizes [${sizes.join(", ")}] do not add up to ${String(d)}`);
+    if (sizes.some((s) => s < 0) || (typeof d === "number" && sum !== d))
+      a.fail(`split sizes [${sizes.join(", ")}] do not add up to ${String(d)}`);
     return sizes;
   }
   if (n === undefined || n < 1) return a.fail(`num_outputs must be >= 1, got ${String(n)}`);
@@ -42,10 +44,18 @@ export const Split = defineOp<SplitAttrs>({
     checkDType(a, x, ALL, "input");
     const axis = normAxis(a, a.attrs.axis, x.type.shape.length);
     const sizes = partSizes(a, x.type.shape[axis] ?? 0, a.inputs[1] ?? null);
-    return sizes.map((s) => ({ type: { dtype: x.type.dtype, shape: x.type.shape.map((d, i) => (i === axis ? s : d)) } }));
+    return sizes.map((s) => ({
+      type: { dtype: x.type.dtype, shape: x.type.shape.map((d, i) => (i === axis ? s : d)) },
+    }));
   },
 });
 
-export function split(b: GraphBuilder, x: Value, sizes: IntsLike | null, attrs?: Partial<SplitAttrs>, opts?: NodeOptions): Value[] {
+export function split(
+  b: GraphBuilder,
+  x: Value,
+  sizes: IntsLike | null,
+  attrs?: Partial<SplitAttrs>,
+  opts?: NodeOptions,
+): Value[] {
   return applyOp(b, Split, [x, asOptionalInt64s(b, sizes)], attrs, opts);
 }

@@ -22,7 +22,8 @@ export const Squeeze = defineOp({
       checkDType(a, axesValue, ["int64"], "axes");
       const given = knownInts(axesValue) ?? a.fail("axes must be known at build time");
       axes = given.map((ax) => normAxis(a, ax, s.length, "axes"));
-      for (const ax of axes) if (typeof s[ax] === "number" && s[ax] !== 1) a.fail(`axis ${ax} of ${dimsToString(s)} is not 1`);
+      for (const ax of axes)
+        if (typeof s[ax] === "number" && s[ax] !== 1) a.fail(`axis ${ax} of ${dimsToString(s)} is not 1`);
     }
     const known = s.length === 1 && axes.length === 1 ? x.known : undefined;
     return [{ type: { dtype: x.type.dtype, shape: s.filter((_, i) => !axes.includes(i)) }, known }];

@@ -4,4 +4,7 @@ import type { GradRule } from "./op";
 import { Trilu, trilu } from "./trilu";
 
 export const triluGrad: GradRule = (b, node, gys, needs) =>
-  perInput(needs, [() => trilu(b, gradOf(node, gys), node.inputs[1] ?? null, { upper: attrsOf(Trilu, node).upper }), null]);
+  perInput(needs, [
+    () => trilu(b, gradOf(node, gys), node.inputs[1] ?? null, { upper: attrsOf(Trilu, node).upper }),
+    null,
+  ]);

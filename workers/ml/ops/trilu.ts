@@ -28,7 +28,13 @@ export const Trilu = defineOp<TriluAttrs>({
   },
 });
 
-export function trilu(b: GraphBuilder, x: Value, k?: Value | number | null, attrs?: Partial<TriluAttrs>, opts?: NodeOptions): Value {
+export function trilu(
+  b: GraphBuilder,
+  x: Value,
+  k?: Value | number | null,
+  attrs?: Partial<TriluAttrs>,
+  opts?: NodeOptions,
+): Value {
   const kv = typeof k === "number" ? int64Scalar(b, k) : (k ?? null);
   return applyOp1(b, Trilu, [x, kv], attrs, opts);
 }

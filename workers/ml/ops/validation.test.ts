@@ -12,15 +12,25 @@ describe("attribute validation", () => {
   it("rejects unknown attributes by name", () => {
     const { b, x } = setup();
     expect(() => op.applyOpByName(b, "Softmax", [x], { foo: 1 })).toThrow('Softmax: attribute "foo" is not supported');
-    expect(() => op.applyOpByName(b, "Cast", [x], { to: "float16", saturate: 1 })).toThrow('Cast: attribute "saturate" is not supported');
+    expect(() => op.applyOpByName(b, "Cast", [x], { to: "float16", saturate: 1 })).toThrow(
+      'Cast: attribute "saturate" is not supported',
+    );
   });
 
   it("rejects unsupported values and wrong kinds", () => {
     const { b, x } = setup();
-    expect(() => op.gemm(b, x, x, null, { transA: 2 })).toThrow(/Gemm: attribute "transA" = 2 is not supported \(supported: 0, 1\)/);
-    expect(() => op.reduceSum(b, x, [1], { keepdims: 3 })).toThrow(/ReduceSum: attribute "keepdims" = 3 is not supported/);
-    expect(() => op.applyOpByName(b, "Softmax", [x], { axis: 1.5 })).toThrow(/Softmax: attribute "axis" must be an integer/);
-    expect(() => op.applyOpByName(b, "Cast", [x], { to: "complex64" })).toThrow(/Cast: attribute "to" must be a data type name/);
+    expect(() => op.gemm(b, x, x, null, { transA: 2 })).toThrow(
+      /Gemm: attribute "transA" = 2 is not supported \(supported: 0, 1\)/,
+    );
+    expect(() => op.reduceSum(b, x, [1], { keepdims: 3 })).toThrow(
+      /ReduceSum: attribute "keepdims" = 3 is not supported/,
+    );
+    expect(() => op.applyOpByName(b, "Softmax", [x], { axis: 1.5 })).toThrow(
+      /Softmax: attribute "axis" must be an integer/,
+    );
+    expect(() => op.applyOpByName(b, "Cast", [x], { to: "complex64" })).toThrow(
+      /Cast: attribute "to" must be a data type name/,
+    );
     expect(() => op.applyOpByName(b, "Transpose", [x], { perm: [0, "a"] })).toThrow(/must be a list of integers/);
   });
 
@@ -35,8 +45,12 @@ describe("attribute validation", () => {
     expect(() => op.softmax(b, x, { axis: 2 })).toThrow("Softmax: axis 2 is out of range for rank 2");
     expect(() => op.transpose(b, x, { perm: [0, 0] })).toThrow(/perm \[0, 0\] is not a permutation/);
     expect(() => op.split(b, x, [1, 1], { axis: 1 })).toThrow(/do not add up to 3/);
-    expect(() => op.split(b, x, [1, 2], { axis: 1, num_outputs: 2 })).toThrow(/exactly one of the split input and the num_outputs/);
-    expect(() => op.constantOfShape(b, [2], { value: fromNumbers("float32", [2], [1, 2]) })).toThrow(/value must hold one element/);
+    expect(() => op.split(b, x, [1, 2], { axis: 1, num_outputs: 2 })).toThrow(
+      /exactly one of the split input and the num_outputs/,
+    );
+    expect(() => op.constantOfShape(b, [2], { value: fromNumbers("float32", [2], [1, 2]) })).toThrow(
+      /value must hold one element/,
+    );
   });
 });
 
@@ -53,7 +67,9 @@ describe("input validation", () => {
     const { b, x } = setup();
     const i32 = (v: number) => b.constant(fromNumbers("int32", [1], [v]));
     const i64 = (v: number) => b.constant(fromNumbers("int64", [1], [v]));
-    expect(() => op.applyOpByName(b, "Slice", [x, i32(0), i32(1), i64(0)])).toThrow(/must share one index type, got int32 and int64/);
+    expect(() => op.applyOpByName(b, "Slice", [x, i32(0), i32(1), i64(0)])).toThrow(
+      /must share one index type, got int32 and int64/,
+    );
     expect(() => op.applyOpByName(b, "Slice", [x, i32(0), i32(1), i32(0)])).not.toThrow();
   });
 

@@ -16,6 +16,13 @@ export const extremeGrad: GradRule = (b, node, gys, needs) => {
   if (xs.length === 1) return perInput(needs, [() => g]);
   const y = outputOf(node);
   const hits = xs.map((x) => cast(b, equal(b, x, y), y.type.dtype)); // Y's shape
-  const share = div(b, g, hits.slice(1).reduce((s, h) => add(b, s, h), hits[0] as Value));
-  return perInput(needs, hits.map((h) => () => mul(b, share, h)));
+  const share = div(
+    b,
+    g,
+    hits.slice(1).reduce((s, h) => add(b, s, h), hits[0] as Value),
+  );
+  return perInput(
+    needs,
+    hits.map((h) => () => mul(b, share, h)),
+  );
 };

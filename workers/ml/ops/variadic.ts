@@ -12,7 +12,17 @@ export function variadicOp(opType: string, types: readonly DType[]): OpSpec {
     infer(a) {
       const xs = a.inputs.filter((v) => v !== null);
       const dtype = sameDType(a, xs, types);
-      return [{ type: { dtype, shape: broadcastShapes(a, xs.map((v) => v.type.shape)) } }];
+      return [
+        {
+          type: {
+            dtype,
+            shape: broadcastShapes(
+              a,
+              xs.map((v) => v.type.shape),
+            ),
+          },
+        },
+      ];
     },
   });
 }

@@ -10,7 +10,8 @@ export function broadcastShape(shapes: readonly (readonly number[])[]): number[]
     let d = 1;
     for (const s of shapes) {
       const x = s[s.length - rank + i] ?? 1;
-      if (x !== 1 && d !== 1 && x !== d) throw new Error(`reference: cannot broadcast [${shapes.map((t) => t.join(",")).join("] and [")}]`);
+      if (x !== 1 && d !== 1 && x !== d)
+        throw new Error(`reference: cannot broadcast [${shapes.map((t) => t.join(",")).join("] and [")}]`);
       if (x !== 1) d = x;
     }
     out.push(d);

@@ -39,7 +39,10 @@ export const ELEMENTWISE: Readonly<Record<string, RefOp>> = {
   Add: nary((xs) => x0(xs) + x1(xs)),
   Sub: nary((xs) => x0(xs) - x1(xs)),
   Mul: nary((xs) => x0(xs) * x1(xs)),
-  Div: nary((xs) => x0(xs) / x1(xs), (xs) => Math.trunc(x0(xs) / x1(xs))),
+  Div: nary(
+    (xs) => x0(xs) / x1(xs),
+    (xs) => Math.trunc(x0(xs) / x1(xs)),
+  ),
   Pow: nary((xs) => Math.pow(x0(xs), x1(xs))),
   Equal: nary((xs) => bool(x0(xs) === x1(xs))),
   Less: nary((xs) => bool(x0(xs) < x1(xs))),

@@ -74,4 +74,9 @@ const cumSum: RefOp = (ins, node) => {
   return [{ ...x, data: out } satisfies NdArray];
 };
 
-export const INDEXING: Readonly<Record<string, RefOp>> = { Gather: gather, GatherElements: gatherElements, Trilu: trilu, CumSum: cumSum };
+export const INDEXING: Readonly<Record<string, RefOp>> = {
+  Gather: gather,
+  GatherElements: gatherElements,
+  Trilu: trilu,
+  CumSum: cumSum,
+};

@@ -15,11 +15,13 @@ const transpose: RefOp = (ins, node) => {
   const x = input(ins, 0, node);
   const perm = nodeAttrs<TransposeAttrs>(node).perm ?? x.shape.map((_, i) => x.shape.length - 1 - i);
   const shape = perm.map((p) => at(x.shape, p));
-  return [gatherBy(x, shape, (o) => {
-    const src = new Array<number>(o.length).fill(0);
-    perm.forEach((p, i) => (src[p] = at(o, i)));
-    return src;
-  })];
+  return [
+    gatherBy(x, shape, (o) => {
+      const src = new Array<number>(o.length).fill(0);
+      perm.forEach((p, i) => (src[p] = at(o, i)));
+      return src;
+    }),
+  ];
 };
 
 const concat: RefOp = (ins, node) => {
@@ -31,7 +33,14 @@ const concat: RefOp = (ins, node) => {
     const o = unravel(f, shape);
     let k = at(o, axis);
     for (const x of xs) {
-      if (k < at(x.shape, axis)) return at(x.data, ravel(o.map((v, i) => (i === axis ? k : v)), strides(x.shape)));
+      if (k < at(x.shape, axis))
+        return at(
+          x.data,
+          ravel(
+            o.map((v, i) => (i === axis ? k : v)),
+            strides(x.shape),
+          ),
+        );
       k -= at(x.shape, axis);
     }
     throw new Error("unreachable");
@@ -40,7 +49,12 @@ const concat: RefOp = (ins, node) => {
 };
 
 /** Start, step and length of a sliced axis per the ONNX Slice clamping rules. */
-export function sliceAxis(d: number, start: number, end: number, step: number): { start: number; step: number; length: number } {
+export function sliceAxis(
+  d: number,
+  start: number,
+  end: number,
+  step: number,
+): { start: number; step: number; length: number } {
   const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
   let s = start < 0 ? start + d : start;
   let e = end < 0 ? end + d : end;
@@ -51,8 +65,20 @@ export function sliceAxis(d: number, start: number, end: number, step: number): 
 
 function sliceBy(x: NdArray, node: Node, axes: number[], starts: number[], ends: number[], steps: number[]): NdArray {
   const plan = x.shape.map((d) => ({ start: 0, step: 1, length: d }));
-  axes.forEach((ax, i) => (plan[normAxis(ax, x.shape.length)] = sliceAxis(at(x.shape, normAxis(ax, x.shape.length)), at(starts, i), at(ends, i), steps[i] ?? 1)));
-  return gatherBy(x, plan.map((p) => p.length), (o) => o.map((v, i) => at(plan, i).start + v * at(plan, i).step));
+  axes.forEach(
+    (ax, i) =>
+      (plan[normAxis(ax, x.shape.length)] = sliceAxis(
+        at(x.shape, normAxis(ax, x.shape.length)),
+        at(starts, i),
+        at(ends, i),
+        steps[i] ?? 1,
+      )),
+  );
+  return gatherBy(
+    x,
+    plan.map((p) => p.length),
+    (o) => o.map((v, i) => at(plan, i).start + v * at(plan, i).step),
+  );
 }
 
 const slice: RefOp = (ins, node) => {
@@ -77,4 +103,9 @@ const split: RefOp = (ins, node) => {
   });
 };
 
-export const LAYOUT: Readonly<Record<string, RefOp>> = { Transpose: transpose, Concat: concat, Slice: slice, Split: split };
+export const LAYOUT: Readonly<Record<string, RefOp>> = {
+  Transpose: transpose,
+  Concat: concat,
+  Slice: slice,
+  Split: split,
+};

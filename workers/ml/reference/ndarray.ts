@@ -9,7 +9,8 @@ export interface NdArray {
 }
 
 export function nd(dtype: DType, shape: readonly number[], data: ArrayLike<number>): NdArray {
-  if (data.length !== numel(shape)) throw new Error(`ndarray data has ${data.length} elements, shape [${shape.join(", ")}] needs ${numel(shape)}`);
+  if (data.length !== numel(shape))
+    throw new Error(`ndarray data has ${data.length} elements, shape [${shape.join(", ")}] needs ${numel(shape)}`);
   return { dtype, shape: [...shape], data: Float64Array.from(data) };
 }
 

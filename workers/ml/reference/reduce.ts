@@ -33,5 +33,9 @@ export const REDUCE: Readonly<Record<string, RefOp>> = {
   ReduceSum: reduce({ init: 0, step: (a, v) => a + v, finish: (a) => a }),
   ReduceMean: reduce({ init: 0, step: (a, v) => a + v, finish: (a, n) => a / n }),
   // NOTE: NaN propagates through the max (numpy.max); onnxruntime's kernel is checked against it.
-  ReduceMax: reduce({ init: -Infinity, step: (a, v) => (Number.isNaN(a) || Number.isNaN(v) ? NaN : Math.max(a, v)), finish: (a) => a }),
+  ReduceMax: reduce({
+    init: -Infinity,
+    step: (a, v) => (Number.isNaN(a) || Number.isNaN(v) ? NaN : Math.max(a, v)),
+    finish: (a) => a,
+  }),
 };

@@ -36,7 +36,10 @@ describe("reference ops by hand", () => {
   });
 
   it("slices with negative steps and clamps like the spec", () => {
-    const y = one((b, x) => op.slice(b, x, { starts: [-2], ends: [-100], steps: [-2] }), nd("float32", [5], [0, 1, 2, 3, 4]));
+    const y = one(
+      (b, x) => op.slice(b, x, { starts: [-2], ends: [-100], steps: [-2] }),
+      nd("float32", [5], [0, 1, 2, 3, 4]),
+    );
     expect(y.data).toEqual([3, 1]);
   });
 

@@ -7,7 +7,8 @@ import { ints, normAxis, type NdArray } from "./ndarray";
 import { input, outDType, type RefOp } from "./ref-op";
 
 const withShape = (x: NdArray, shape: readonly number[]): NdArray => {
-  if (numel(shape) !== x.data.length) throw new Error(`reference: cannot view [${x.shape.join(", ")}] as [${shape.join(", ")}]`);
+  if (numel(shape) !== x.data.length)
+    throw new Error(`reference: cannot view [${x.shape.join(", ")}] as [${shape.join(", ")}]`);
   return { ...x, shape: [...shape] };
 };
 
@@ -26,13 +27,25 @@ const unsqueeze: RefOp = (ins, node) => {
   const rank = x.shape.length + ints(input(ins, 1, node)).length;
   const axes = ints(input(ins, 1, node)).map((a) => normAxis(a, rank));
   const rest = [...x.shape];
-  return [withShape(x, Array.from({ length: rank }, (_, i) => (axes.includes(i) ? 1 : (rest.shift() ?? 0))))];
+  return [
+    withShape(
+      x,
+      Array.from({ length: rank }, (_, i) => (axes.includes(i) ? 1 : (rest.shift() ?? 0))),
+    ),
+  ];
 };
 
 const squeeze: RefOp = (ins, node) => {
   const x = input(ins, 0, node);
-  const axes = ins[1] ? ints(ins[1]).map((a) => normAxis(a, x.shape.length)) : x.shape.flatMap((d, i) => (d === 1 ? [i] : []));
-  return [withShape(x, x.shape.filter((_, i) => !axes.includes(i)))];
+  const axes = ins[1]
+    ? ints(ins[1]).map((a) => normAxis(a, x.shape.length))
+    : x.shape.flatMap((d, i) => (d === 1 ? [i] : []));
+  return [
+    withShape(
+      x,
+      x.shape.filter((_, i) => !axes.includes(i)),
+    ),
+  ];
 };
 
 const shape: RefOp = (ins, node) => {
@@ -62,5 +75,11 @@ const expand: RefOp = (ins, node) => {
 };
 
 export const SHAPE_OPS: Readonly<Record<string, RefOp>> = {
-  Reshape: reshape, Unsqueeze: unsqueeze, Squeeze: squeeze, Shape: shape, Range: range, ConstantOfShape: constantOfShape, Expand: expand,
+  Reshape: reshape,
+  Unsqueeze: unsqueeze,
+  Squeeze: squeeze,
+  Shape: shape,
+  Range: range,
+  ConstantOfShape: constantOfShape,
+  Expand: expand,
 };

@@ -40,12 +40,20 @@ export const DEFAULT_SESSION_CONFIG: ResolvedSessionConfig = {
 };
 
 export function resolveSessionConfig(c: SessionConfig = {}): ResolvedSessionConfig {
-  const r = { ...DEFAULT_SESSION_CONFIG, ...Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) } as ResolvedSessionConfig;
-  if (!PROVIDERS.includes(r.provider)) throw new Error(`unknown execution provider "${String(r.provider)}" (supported: ${PROVIDERS.join(", ")})`);
-  if (!OPTIMIZATION_LEVELS.includes(r.optimizationLevel)) throw new Error(`unknown graph optimization level "${String(r.optimizationLevel)}" (supported: ${OPTIMIZATION_LEVELS.join(", ")})`);
+  const r = {
+    ...DEFAULT_SESSION_CONFIG,
+    ...Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)),
+  } as ResolvedSessionConfig;
+  if (!PROVIDERS.includes(r.provider))
+    throw new Error(`unknown execution provider "${String(r.provider)}" (supported: ${PROVIDERS.join(", ")})`);
+  if (!OPTIMIZATION_LEVELS.includes(r.optimizationLevel))
+    throw new Error(
+      `unknown graph optimization level "${String(r.optimizationLevel)}" (supported: ${OPTIMIZATION_LEVELS.join(", ")})`,
+    );
   for (const k of ["allowSpinning", "memoryArena", "memoryPattern"] as const)
     if (typeof r[k] !== "boolean") throw new Error(`session config ${k} must be a boolean, got ${String(r[k])}`);
   for (const k of ["deviceId", "intraOpThreads", "interOpThreads"] as const)
-    if (!Number.isInteger(r[k]) || r[k] < 0) throw new Error(`session config ${k} must be a non-negative integer, got ${String(r[k])}`);
+    if (!Number.isInteger(r[k]) || r[k] < 0)
+      throw new Error(`session config ${k} must be a non-negative integer, got ${String(r[k])}`);
   return r;
 }

@@ -5,13 +5,23 @@ import { tensor, type DataByDType, type DType, type Tensor } from "../ir";
 type OrtType = "float32" | "float16" | "float64" | "int64" | "int32" | "bool" | "int8" | "uint8";
 
 const TO_ORT: Readonly<Record<DType, OrtType | undefined>> = {
-  float32: "float32", float16: "float16", float64: "float64", int64: "int64", int32: "int32", bool: "bool", int8: "int8", uint8: "uint8",
+  float32: "float32",
+  float16: "float16",
+  float64: "float64",
+  int64: "int64",
+  int32: "int32",
+  bool: "bool",
+  int8: "int8",
+  uint8: "uint8",
   bfloat16: undefined, // onnxruntime-node has no bfloat16 tensor type
 };
 
 export function toOrt(name: string, t: Tensor): ort.Tensor {
   const type = TO_ORT[t.dtype];
-  if (type === undefined) throw new Error(`input "${name}": ${t.dtype} tensors cannot cross the onnxruntime-node boundary; Cast inside the graph`);
+  if (type === undefined)
+    throw new Error(
+      `input "${name}": ${t.dtype} tensors cannot cross the onnxruntime-node boundary; Cast inside the graph`,
+    );
   return new ort.Tensor(type, t.data as ort.Tensor.DataTypeMap[OrtType], [...t.shape]);
 }
 

@@ -20,7 +20,10 @@ export function isCudaInstalled(dir: string = ortBinaryDir()): boolean {
   return existsSync(join(dir, lib));
 }
 
-export function executionProviders(c: ResolvedSessionConfig, hasCuda: () => boolean = isCudaInstalled): InferenceSession.ExecutionProviderConfig[] {
+export function executionProviders(
+  c: ResolvedSessionConfig,
+  hasCuda: () => boolean = isCudaInstalled,
+): InferenceSession.ExecutionProviderConfig[] {
   switch (c.provider) {
     case "cpu":
       return ["cpu"];

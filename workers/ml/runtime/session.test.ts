@@ -44,7 +44,9 @@ describe("Session", () => {
     await expect(s.run({ input_ids: feeds.input_ids })).rejects.toThrow(/missing h; expected input_ids, h/);
     await expect(s.run({ ...feeds, extra: feeds.h })).rejects.toThrow(/unknown extra/);
     await expect(s.run(feeds, ["nope"])).rejects.toThrow(/unknown outputs nope/);
-    await expect(s.run({ ...feeds, h: fromNumbers("bfloat16", [2], [1, 2]) })).rejects.toThrow(/bfloat16 tensors cannot cross/);
+    await expect(s.run({ ...feeds, h: fromNumbers("bfloat16", [2], [1, 2]) })).rejects.toThrow(
+      /bfloat16 tensors cannot cross/,
+    );
     await s.dispose();
   });
 
@@ -53,19 +55,34 @@ describe("Session", () => {
   });
 
   it("validates its configuration", () => {
-    expect(resolveSessionConfig()).toEqual({ provider: "cpu", deviceId: 0, intraOpThreads: 0, interOpThreads: 0, optimizationLevel: "all", allowSpinning: false, memoryArena: true, memoryPattern: true });
+    expect(resolveSessionConfig()).toEqual({
+      provider: "cpu",
+      deviceId: 0,
+      intraOpThreads: 0,
+      interOpThreads: 0,
+      optimizationLevel: "all",
+      allowSpinning: false,
+      memoryArena: true,
+      memoryPattern: true,
+    });
     expect(() => resolveSessionConfig({ provider: "tpu" as never })).toThrow(/unknown execution provider "tpu"/);
     expect(() => resolveSessionConfig({ allowSpinning: "yes" as never })).toThrow(/allowSpinning must be a boolean/);
     expect(() => resolveSessionConfig({ intraOpThreads: -1 })).toThrow(/intraOpThreads must be a non-negative integer/);
-    expect(() => resolveSessionConfig({ optimizationLevel: "max" as never })).toThrow(/unknown graph optimization level/);
+    expect(() => resolveSessionConfig({ optimizationLevel: "max" as never })).toThrow(
+      /unknown graph optimization level/,
+    );
   });
 
   it("asks for cuda with a clear install step when the provider is missing", async () => {
     const cuda = resolveSessionConfig({ provider: "cuda", deviceId: 1 });
-    expect(() => executionProviders(cuda, () => false)).toThrow("ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node");
+    expect(() => executionProviders(cuda, () => false)).toThrow(
+      "ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node",
+    );
     expect(executionProviders(cuda, () => true)).toEqual([{ name: "cuda", deviceId: 1 }, "cpu"]);
     // This machine has no CUDA provider installed: a real request fails with the same message.
-    await expect(createSession(model(), { provider: "cuda" })).rejects.toThrow(/ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node/);
+    await expect(createSession(model(), { provider: "cuda" })).rejects.toThrow(
+      /ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node/,
+    );
   });
 });
 

@@ -28,11 +28,15 @@ export class Session {
       logSeverityLevel: 3, // errors only: onnxruntime's warnings would flood test output
     };
     try {
-      const s = model instanceof Uint8Array ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model.path, options);
+      const s =
+        model instanceof Uint8Array
+          ? await ort.InferenceSession.create(model, options)
+          : await ort.InferenceSession.create(model.path, options);
       return new Session(s, c);
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
-      if (c.provider === "cuda" && /cuda|shared library/i.test(msg)) throw new Error(`provider "cuda" failed to start: ${CUDA_INSTALL_HINT} (${msg})`, { cause: e });
+      if (c.provider === "cuda" && /cuda|shared library/i.test(msg))
+        throw new Error(`provider "cuda" failed to start: ${CUDA_INSTALL_HINT} (${msg})`, { cause: e });
       throw new Error(`onnxruntime could not load the model: ${msg}`, { cause: e });
     }
   }
@@ -46,14 +50,20 @@ export class Session {
   }
 
   /** Runs the graph; fetches `outputs` (default: all) and returns them by name. */
-  async run(feeds: Readonly<Record<string, Tensor>>, outputs: readonly string[] = this.outputNames): Promise<Record<string, Tensor>> {
+  async run(
+    feeds: Readonly<Record<string, Tensor>>,
+    outputs: readonly string[] = this.outputNames,
+  ): Promise<Record<string, Tensor>> {
     if (this.#disposed) throw new Error("session is disposed");
     const missing = this.inputNames.filter((n) => !(n in feeds));
     const extra = Object.keys(feeds).filter((n) => !this.inputNames.includes(n));
     if (missing.length > 0 || extra.length > 0)
-      throw new Error(`feeds do not match the graph inputs:${missing.length > 0 ? ` missing ${missing.join(", ")};` : ""}${extra.length > 0 ? ` unknown ${extra.join(", ")};` : ""} expected ${this.inputNames.join(", ")}`);
+      throw new Error(
+        `feeds do not match the graph inputs:${missing.length > 0 ? ` missing ${missing.join(", ")};` : ""}${extra.length > 0 ? ` unknown ${extra.join(", ")};` : ""} expected ${this.inputNames.join(", ")}`,
+      );
     const unknownOut = outputs.filter((n) => !this.outputNames.includes(n));
-    if (unknownOut.length > 0) throw new Error(`unknown outputs ${unknownOut.join(", ")}; the graph has ${this.outputNames.join(", ")}`);
+    if (unknownOut.length > 0)
+      throw new Error(`unknown outputs ${unknownOut.join(", ")}; the graph has ${this.outputNames.join(", ")}`);
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrt(name, t);
     const res = await this.ortSession.run(ortFeeds, [...outputs]);

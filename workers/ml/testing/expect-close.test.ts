@@ -10,11 +10,14 @@ const tol = { atol: 1e-6, rtol: 1e-4 };
 describe("expectClose", () => {
   it("passes within atol + rtol * |expected|", () => {
     expect(() => expectClose([1, 100, 0], [1 + 1e-5, 100.009, 5e-7], tol)).not.toThrow();
-    expect(() => expectClose(fromNumbers("float32", [2], [1, 2]), nd("float64", [2], [1, 2]), { atol: 0, rtol: 0 })).not.toThrow();
+    expect(() =>
+      expectClose(fromNumbers("float32", [2], [1, 2]), nd("float64", [2], [1, 2]), { atol: 0, rtol: 0 }),
+    ).not.toThrow();
   });
 
   it("fails beyond the tolerance, reporting the worst index, both values and the largest difference", () => {
-    const run = () => expectClose(nd("float32", [2, 2], [1, 2, 3, 4.5]), nd("float64", [2, 2], [1, 2.001, 3, 4]), tol, "logits");
+    const run = () =>
+      expectClose(nd("float32", [2, 2], [1, 2, 3, 4.5]), nd("float64", [2, 2], [1, 2.001, 3, 4]), tol, "logits");
     expect(run).toThrow(/logits: not close: 2 of 4 elements fail/);
     expect(run).toThrow(/worst at index 3 \[1, 1\]: actual 4.5, expected 4; largest finite difference 0.5/);
   });
@@ -35,7 +38,9 @@ describe("expectClose", () => {
   });
 
   it("fails on shape or length mismatches", () => {
-    expect(() => expectClose(nd("float32", [2, 3], [1, 2, 3, 4, 5, 6]), nd("float32", [3, 2], [1, 2, 3, 4, 5, 6]), tol)).toThrow(/shape \[2, 3\] differs from expected \[3, 2\]/);
+    expect(() =>
+      expectClose(nd("float32", [2, 3], [1, 2, 3, 4, 5, 6]), nd("float32", [3, 2], [1, 2, 3, 4, 5, 6]), tol),
+    ).toThrow(/shape \[2, 3\] differs from expected \[3, 2\]/);
     expect(() => expectClose([1, 2], [1], tol)).toThrow(/2 elements, expected 1/);
   });
 });

@@ -14,7 +14,11 @@ function values(x: Numeric): { shape?: readonly number[]; get: (i: number) => nu
   if ("shape" in x && "data" in x && "dtype" in x) {
     const t = x;
     const isNd = t.data instanceof Float64Array;
-    return { shape: t.shape, length: t.data.length, get: (i) => (isNd ? at(t.data as Float64Array, i) : getNumber(t as Tensor, i)) };
+    return {
+      shape: t.shape,
+      length: t.data.length,
+      get: (i) => (isNd ? at(t.data as Float64Array, i) : getNumber(t as Tensor, i)),
+    };
   }
   const arr = x as ArrayLike<number>;
   return { length: arr.length, get: (i) => at(arr, i) };

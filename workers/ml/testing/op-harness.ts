@@ -9,7 +9,8 @@ import { createSession } from "../runtime";
 import { expectClose, type Tolerance } from "./expect-close";
 
 /** A graph input fed at run time (optionally declared with symbolic dims), a constant initializer, or absent. */
-export type CaseInput = { readonly feed: Tensor; readonly dims?: readonly DimLike[] } | { readonly const: Tensor } | null;
+export type CaseInput =
+  { readonly feed: Tensor; readonly dims?: readonly DimLike[] } | { readonly const: Tensor } | null;
 
 export interface OpCase {
   readonly op: string;
@@ -59,12 +60,15 @@ export async function checkOp(c: OpCase): Promise<void> {
       const [g, w] = [got[v.name], want[v.name]];
       if (!g || !w) throw new Error(`${c.op}: output ${v.name} missing`);
       const label = `${c.op} ${v.name}`;
-      if (g.dtype !== v.type.dtype) throw new Error(`${label}: onnxruntime gave ${g.dtype}, the builder inferred ${v.type.dtype}`);
+      if (g.dtype !== v.type.dtype)
+        throw new Error(`${label}: onnxruntime gave ${g.dtype}, the builder inferred ${v.type.dtype}`);
       v.type.shape.forEach((d, k) => {
         const inferred = evalDim(d, env);
-        if (inferred !== undefined && inferred !== g.shape[k]) throw new Error(`${label}: inferred dim ${k} = ${String(d)} = ${inferred}, onnxruntime gave ${g.shape[k]}`);
+        if (inferred !== undefined && inferred !== g.shape[k])
+          throw new Error(`${label}: inferred dim ${k} = ${String(d)} = ${inferred}, onnxruntime gave ${g.shape[k]}`);
       });
-      if (v.type.shape.length !== g.shape.length) throw new Error(`${label}: inferred rank ${v.type.shape.length}, onnxruntime gave [${g.shape.join(", ")}]`);
+      if (v.type.shape.length !== g.shape.length)
+        throw new Error(`${label}: inferred rank ${v.type.shape.length}, onnxruntime gave [${g.shape.join(", ")}]`);
       const tol = isFloatDType(g.dtype) ? { ...DEFAULT_TOL, ...c.tol } : { atol: 0, rtol: 0 };
       expectClose(g, w, tol, label);
     }

@@ -41,7 +41,11 @@ export class Rng {
   tensor(dtype: DType, shape: readonly number[], opts: { std?: number; lo?: number; hi?: number } = {}): Tensor {
     const n = shape.reduce((a, b) => a * b, 1);
     const isFloat = dtype.startsWith("float") || dtype === "bfloat16";
-    const vals = isFloat ? this.normals(n, opts.std ?? 1) : Array.from({ length: n }, () => this.int(opts.lo ?? (dtype === "bool" ? 0 : -5), opts.hi ?? (dtype === "bool" ? 2 : 6)));
+    const vals = isFloat
+      ? this.normals(n, opts.std ?? 1)
+      : Array.from({ length: n }, () =>
+          this.int(opts.lo ?? (dtype === "bool" ? 0 : -5), opts.hi ?? (dtype === "bool" ? 2 : 6)),
+        );
     return fromNumbers(dtype, shape, vals);
   }
 }

@@ -19,19 +19,31 @@ describe("Qwen3's template", () => {
     "<|im_start|>system\nYou are terse.<|im_end|>\n<|im_start|>user\nName a prime.<|im_end|>\n" +
     "<|im_start|>assistant\nSeven.<|im_end|>\n<|im_start|>user\nAnother, in 中文?<|im_end|>\n";
   it("renders a two-turn conversation and opens the assistant's turn", () => {
-    expect(qwen3.applyChatTemplate(conversation, { addGenerationPrompt: true })).toBe(`${turns}<|im_start|>assistant\n`);
+    expect(qwen3.applyChatTemplate(conversation, { addGenerationPrompt: true })).toBe(
+      `${turns}<|im_start|>assistant\n`,
+    );
   });
   it("without the generation prompt, ends after the last user turn", () => {
     expect(qwen3.applyChatTemplate(conversation)).toBe(turns);
   });
   it("passes template variables through (enable_thinking)", () => {
-    expect(qwen3.applyChatTemplate(conversation, { addGenerationPrompt: true, variables: { enable_thinking: false } })).toBe(
-      `${turns}<|im_start|>assistant\n<think>\n\n</think>\n\n`,
-    );
+    expect(
+      qwen3.applyChatTemplate(conversation, { addGenerationPrompt: true, variables: { enable_thinking: false } }),
+    ).toBe(`${turns}<|im_start|>assistant\n<think>\n\n</think>\n\n`);
   });
   it("tokenizes to the role markers' own ids", () => {
     const ids = qwen3.encodeChat(conversation.slice(1, 2), { addGenerationPrompt: true });
-    expect(ids).toEqual([151644, 872, 198, ...qwen3.encode("Name a prime.", { addSpecialTokens: false }), 151645, 198, 151644, 77091, 198]);
+    expect(ids).toEqual([
+      151644,
+      872,
+      198,
+      ...qwen3.encode("Name a prime.", { addSpecialTokens: false }),
+      151645,
+      198,
+      151644,
+      77091,
+      198,
+    ]);
     expect(qwen3.idToToken(77091)).toBe("assistant");
   });
 });
@@ -57,8 +69,14 @@ describe("ChatTemplates", () => {
   const special = { bos: "<s>", eos: "</s>", pad: null, unk: null, additional: [] };
   const templates = new ChatTemplates(
     new Map([
-      ["default", "{{ bos_token }}{% for m in messages %}{% if m.role == 'system' %}{{ raise_exception('System role not supported') }}{% endif %}{{ m.content }}{{ eos_token }}{% endfor %}{% if add_generation_prompt %}>{% endif %}"],
-      ["tool_use", "{{ tools | length }} tools{% if documents is none %}, no documents{% endif %}{% if pad_token is defined %}, pad{% endif %}"],
+      [
+        "default",
+        "{{ bos_token }}{% for m in messages %}{% if m.role == 'system' %}{{ raise_exception('System role not supported') }}{% endif %}{{ m.content }}{{ eos_token }}{% endfor %}{% if add_generation_prompt %}>{% endif %}",
+      ],
+      [
+        "tool_use",
+        "{{ tools | length }} tools{% if documents is none %}, no documents{% endif %}{% if pad_token is defined %}, pad{% endif %}",
+      ],
     ]),
     special,
   );
@@ -68,10 +86,14 @@ describe("ChatTemplates", () => {
     expect(templates.render([], { templateName: "tool_use", tools: [] })).toBe("0 tools, no documents");
   });
   it("surfaces raise_exception as a ChatTemplateError with the template's message", () => {
-    expect(() => templates.render([{ role: "system", content: "x" }])).toThrow(new ChatTemplateError("chat template 'default': System role not supported"));
+    expect(() => templates.render([{ role: "system", content: "x" }])).toThrow(
+      new ChatTemplateError("chat template 'default': System role not supported"),
+    );
   });
   it("names the available templates when the asked one is absent, or when there is none", () => {
-    expect(() => templates.render([], { templateName: "rag" })).toThrow("no chat template named 'rag' (templates: default, tool_use)");
+    expect(() => templates.render([], { templateName: "rag" })).toThrow(
+      "no chat template named 'rag' (templates: default, tool_use)",
+    );
     expect(() => new ChatTemplates(new Map(), special).render([])).toThrow("this tokenizer has no chat template");
   });
   it("reports a template syntax error as a ChatTemplateError", () => {

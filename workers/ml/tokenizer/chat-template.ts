@@ -38,9 +38,15 @@ export class ChatTemplates {
 
   private select(options: TChatTemplateOptions): string {
     const names = this.names;
-    if (names.length === 0) throw new ChatTemplateError("this tokenizer has no chat template (tokenizer_config.json or chat_template.jinja)");
+    if (names.length === 0)
+      throw new ChatTemplateError("this tokenizer has no chat template (tokenizer_config.json or chat_template.jinja)");
     const name =
-      options.templateName ?? (options.tools?.length && this.templates.has("tool_use") ? "tool_use" : this.templates.has("default") ? "default" : undefined);
+      options.templateName ??
+      (options.tools?.length && this.templates.has("tool_use")
+        ? "tool_use"
+        : this.templates.has("default")
+          ? "default"
+          : undefined);
     if (name === undefined || !this.templates.has(name)) {
       throw new ChatTemplateError(`no chat template named '${name ?? "default"}' (templates: ${names.join(", ")})`);
     }
@@ -51,9 +57,12 @@ export class ChatTemplates {
     const name = this.select(options);
     // transformers passes the special tokens that are set (as text), then the caller's kwargs.
     const tokens = Object.fromEntries(
-      Object.entries({ bos_token: this.special.bos, eos_token: this.special.eos, pad_token: this.special.pad, unk_token: this.special.unk }).filter(
-        ([, v]) => v !== null,
-      ),
+      Object.entries({
+        bos_token: this.special.bos,
+        eos_token: this.special.eos,
+        pad_token: this.special.pad,
+        unk_token: this.special.unk,
+      }).filter(([, v]) => v !== null),
     );
     try {
       let template = this.compiled.get(name);

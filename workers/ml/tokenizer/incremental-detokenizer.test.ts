@@ -39,7 +39,10 @@ describe("IncrementalDetokenizer", () => {
     expect(deltas.at(-2)).toBe("😀");
   });
   it("streams a chat with special tokens kept or skipped", () => {
-    const ids = qwen3.encodeChat([{ role: "user", content: "写一首诗 🌸" }, { role: "assistant", content: "春风 🌸" }]);
+    const ids = qwen3.encodeChat([
+      { role: "user", content: "写一首诗 🌸" },
+      { role: "assistant", content: "春风 🌸" },
+    ]);
     expect(stream(qwen3, ids).join("")).toBe(qwen3.decode(ids));
     expect(stream(qwen3, ids, true).join("")).toBe(qwen3.decode(ids, { skipSpecialTokens: true }));
     // <think> and </think> are added tokens but not special ones, so they stay (as in transformers).

@@ -21,7 +21,9 @@ export class IncrementalDetokenizer {
   ) {}
 
   private decode(from: number, to: number): string {
-    return this.tokenizer.decode(this.ids.slice(from, to), { skipSpecialTokens: this.options.skipSpecialTokens ?? false });
+    return this.tokenizer.decode(this.ids.slice(from, to), {
+      skipSpecialTokens: this.options.skipSpecialTokens ?? false,
+    });
   }
 
   /** Adds one token; returns the text it completes ("" while a character is still incomplete). */

@@ -4,7 +4,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
 import { ChatTemplates, type TChatMessage, type TChatTemplateOptions } from "./chat-template";
-import { chatTemplatesOf, libraryConfigOf, parseTokenizerConfig, specialTokensOf, type TSpecialTokens } from "./tokenizer-config";
+import {
+  chatTemplatesOf,
+  libraryConfigOf,
+  parseTokenizerConfig,
+  specialTokensOf,
+  type TSpecialTokens,
+} from "./tokenizer-config";
 
 export interface TEncodeOptions {
   /** Add what the model adds around a text (e.g. BOS); default true, as in transformers. */
@@ -53,7 +59,9 @@ export class TextTokenizer {
     this.padTokenId = this.idOfSpecial("pad_token", this.special.pad);
     const eos = this.idOfSpecial("eos_token", this.special.eos);
     const extra = files.generationEosTokenId;
-    const more = (Array.isArray(extra) ? extra : extra == null ? [] : [extra]).filter((x): x is number => Number.isInteger(x));
+    const more = (Array.isArray(extra) ? extra : extra == null ? [] : [extra]).filter((x): x is number =>
+      Number.isInteger(x),
+    );
     this.eosTokenIds = [...new Set([...(eos === null ? [] : [eos]), ...more])];
     this.addBos = config.add_bos_token ?? null;
     this.addEos = config.add_eos_token ?? null;
@@ -126,7 +134,8 @@ const readJson = (file: string): unknown => JSON.parse(fs.readFileSync(file, "ut
 export function loadTokenizer(dir: string): TextTokenizer {
   const file = (name: string) => path.join(dir, name);
   if (!fs.existsSync(file("tokenizer.json"))) throw new Error(`no tokenizer.json in ${dir}`);
-  const optional = <T>(name: string, read: (f: string) => T): T | null => (fs.existsSync(file(name)) ? read(file(name)) : null);
+  const optional = <T>(name: string, read: (f: string) => T): T | null =>
+    fs.existsSync(file(name)) ? read(file(name)) : null;
   const generation = optional("generation_config.json", readJson) as { eos_token_id?: unknown } | null;
   return new TextTokenizer({
     tokenizerJson: readJson(file("tokenizer.json")),

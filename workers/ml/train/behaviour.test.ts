@@ -40,26 +40,45 @@ const randomIds = (rng: Rng, n: number) => Array.from({ length: n }, () => 3 + M
 function rulePairs(n: number, seed: number): TPreferenceExample[] {
   const rng = new Rng(seed);
   return Array.from({ length: n }, (_, i) => {
-    const tail = (first: number) => [...randomIds(rng, 2 + Math.floor(rng.next() * 4)), first + Math.floor(rng.next() * 8)];
+    const tail = (first: number) => [
+      ...randomIds(rng, 2 + Math.floor(rng.next() * 4)),
+      first + Math.floor(rng.next() * 8),
+    ];
     return { line: i + 1, promptIds: [1, ...randomIds(rng, 3)], chosenIds: tail(4), rejectedIds: tail(100) };
   });
 }
 
-const asRanking = (e: TPreferenceExample): TRewardExample => ({ line: e.line, promptIds: e.promptIds, completions: [e.chosenIds, e.rejectedIds], tiers: [0, 1] });
+const asRanking = (e: TPreferenceExample): TRewardExample => ({
+  line: e.line,
+  promptIds: e.promptIds,
+  completions: [e.chosenIds, e.rejectedIds],
+  tiers: [0, 1],
+});
 
 const args = (over: Partial<TTrainingArgs>): TTrainingArgs => ({ ...DEFAULT_TRAINING_ARGS, loggingSteps: 1, ...over });
 
 describe("reward model", () => {
   it("learns an obvious rule: held-out accuracy above 95%", async () => {
     const m = base();
-    const model = new TrainableModel(m.config, m.weights, { body: "lora", lora: { ...DEFAULT_LORA_CONFIG, r: 8, alpha: 16 }, head: true, seed: 1 });
+    const model = new TrainableModel(m.config, m.weights, {
+      body: "lora",
+      lora: { ...DEFAULT_LORA_CONFIG, r: 8, alpha: 16 },
+      head: true,
+      seed: 1,
+    });
     const runner = await StepRunner.create(model, { kind: "rm", loss: "bradley_terry", centerCoefficient: 0 }, SESSION);
     const { train: tr, eval: ev } = splitEval(rulePairs(400, 7).map(asRanking), 100, 3);
     const result = await train({
       runner,
       train: tr,
       eval: ev,
-      args: args({ learningRate: 2e-2, numTrainEpochs: 4, perDeviceTrainBatchSize: 16, warmupRatio: 0.1, weightDecay: 0.01 }),
+      args: args({
+        learningRate: 2e-2,
+        numTrainEpochs: 4,
+        perDeviceTrainBatchSize: 16,
+        warmupRatio: 0.1,
+        weightDecay: 0.01,
+      }),
       hooks: { toBatch: (x) => rewardFeeds(x, PAD, "bradley_terry") },
       outputDir: null,
     });
@@ -72,7 +91,8 @@ describe("reward model", () => {
 
 /** Sequence log-probs of each pair's chosen minus rejected completion under the model's score graph. */
 async function pairMargins(m: CausalLM, pairs: readonly TPreferenceExample[]): Promise<number[]> {
-  const scorer = (batch: Parameters<CausalLM["score"]>[0], mask: Parameters<CausalLM["score"]>[1]) => m.score(batch, mask);
+  const scorer = (batch: Parameters<CausalLM["score"]>[0], mask: Parameters<CausalLM["score"]>[1]) =>
+    m.score(batch, mask);
   const { feeds } = await dpoFeeds(pairs, PAD, scorer, false);
   const ref = feeds.ref_logps?.data as Float32Array;
   return pairs.map((_, p) => (ref[p] ?? 0) - (ref[pairs.length + p] ?? 0));
@@ -81,10 +101,20 @@ async function pairMargins(m: CausalLM, pairs: readonly TPreferenceExample[]): P
 describe("DPO", () => {
   it("raises the chosen-over-rejected log-probability margin on held-out pairs", async () => {
     const m = base();
-    const model = new TrainableModel(m.config, m.weights, { body: "lora", lora: { ...DEFAULT_LORA_CONFIG, r: 8, alpha: 16 }, head: false, seed: 2 });
-    const runner = await StepRunner.create(model, { kind: "dpo", lossType: "sigmoid", beta: 0.1, labelSmoothing: 0 }, SESSION);
+    const model = new TrainableModel(m.config, m.weights, {
+      body: "lora",
+      lora: { ...DEFAULT_LORA_CONFIG, r: 8, alpha: 16 },
+      head: false,
+      seed: 2,
+    });
+    const runner = await StepRunner.create(
+      model,
+      { kind: "dpo", lossType: "sigmoid", beta: 0.1, labelSmoothing: 0 },
+      SESSION,
+    );
     const { train: tr, eval: ev } = splitEval(rulePairs(240, 11), 60, 5);
-    const reference = (batch: Parameters<CausalLM["score"]>[0], mask: Parameters<CausalLM["score"]>[1]) => m.score(batch, mask);
+    const reference = (batch: Parameters<CausalLM["score"]>[0], mask: Parameters<CausalLM["score"]>[1]) =>
+      m.score(batch, mask);
     const before = await pairMargins(m, ev);
     const result = await train({
       runner,
@@ -110,11 +140,14 @@ describe("DPO reference", () => {
   it("precomputed once (TRL's precompute_ref_log_probs) equals scoring it in every batch", async () => {
     const m = base();
     const pairs = rulePairs(10, 31);
-    const reference = (batch: Parameters<CausalLM["score"]>[0], mask: Parameters<CausalLM["score"]>[1]) => m.score(batch, mask);
+    const reference = (batch: Parameters<CausalLM["score"]>[0], mask: Parameters<CausalLM["score"]>[1]) =>
+      m.score(batch, mask);
     for (const isIpo of [false, true]) {
       const pre = await precomputeReference(pairs, PAD, reference, isIpo, 3);
       const batch = pre.slice(2, 8);
-      const fromCache = (await dpoFeeds(batch, PAD, () => Promise.reject(new Error("the reference must not be scored again")), isIpo)).feeds.ref_logps?.data as Float32Array;
+      const fromCache = (
+        await dpoFeeds(batch, PAD, () => Promise.reject(new Error("the reference must not be scored again")), isIpo)
+      ).feeds.ref_logps?.data as Float32Array;
       const scored = (await dpoFeeds(pairs.slice(2, 8), PAD, reference, isIpo)).feeds.ref_logps?.data as Float32Array;
       expect(fromCache.length).toBe(12);
       fromCache.forEach((v, i) => expect(v).toBeCloseTo(scored[i] ?? NaN, 4));
@@ -125,7 +158,13 @@ describe("DPO reference", () => {
 describe("LoRA dropout", () => {
   it("is off in evaluation (the loss of the no-dropout graph), draws new masks on every training run, and still learns", async () => {
     const m = base();
-    const make = (dropout: number) => new TrainableModel(m.config, m.weights, { body: "lora", lora: { ...DEFAULT_LORA_CONFIG, r: 4, alpha: 8, dropout }, head: true, seed: 8 });
+    const make = (dropout: number) =>
+      new TrainableModel(m.config, m.weights, {
+        body: "lora",
+        lora: { ...DEFAULT_LORA_CONFIG, r: 4, alpha: 8, dropout },
+        head: true,
+        seed: 8,
+      });
     const withDropout = make(0.3);
     const without = make(0);
     const rng = new Rng(29);
@@ -134,7 +173,10 @@ describe("LoRA dropout", () => {
       without.tensors.get(n)?.data.set(t.data);
     }
     const objective = { kind: "rm", loss: "bradley_terry", centerCoefficient: 0 } as const;
-    const [a, b] = [await StepRunner.create(withDropout, objective, SESSION), await StepRunner.create(without, objective, SESSION)];
+    const [a, b] = [
+      await StepRunner.create(withDropout, objective, SESSION),
+      await StepRunner.create(without, objective, SESSION),
+    ];
     expect([a.hasDropout, b.hasDropout]).toEqual([true, false]);
     const { feeds } = rewardFeeds(rulePairs(6, 41).map(asRanking), PAD, "bradley_terry");
     expect((await a.run(feeds, false)).lossSum).toBe((await b.run(feeds, false)).lossSum);
@@ -146,7 +188,14 @@ describe("LoRA dropout", () => {
     const model = make(0.1);
     const runner = await StepRunner.create(model, objective, SESSION);
     const { train: tr, eval: ev } = splitEval(rulePairs(300, 43).map(asRanking), 60, 3);
-    const result = await train({ runner, train: tr, eval: ev, args: args({ learningRate: 2e-2, numTrainEpochs: 4, perDeviceTrainBatchSize: 16, warmupRatio: 0.1 }), hooks: { toBatch: (x) => rewardFeeds(x, PAD, "bradley_terry") }, outputDir: null });
+    const result = await train({
+      runner,
+      train: tr,
+      eval: ev,
+      args: args({ learningRate: 2e-2, numTrainEpochs: 4, perDeviceTrainBatchSize: 16, warmupRatio: 0.1 }),
+      hooks: { toBatch: (x) => rewardFeeds(x, PAD, "bradley_terry") },
+      outputDir: null,
+    });
     await runner.dispose();
     expect(result.lastEval?.eval_accuracy).toBeGreaterThan(0.95);
   });
@@ -155,12 +204,28 @@ describe("LoRA dropout", () => {
 describe("LoRA", () => {
   it("a fresh adapter (B = 0) leaves every logit unchanged", async () => {
     const m = base();
-    const model = new TrainableModel(m.config, m.weights, { body: "lora", lora: DEFAULT_LORA_CONFIG, head: false, seed: 3 });
+    const model = new TrainableModel(m.config, m.weights, {
+      body: "lora",
+      lora: DEFAULT_LORA_CONFIG,
+      head: false,
+      seed: 3,
+    });
     const withAdapter = buildGraph("decode", { ...model.graphSource(), trainable: new Set() });
     expect(withAdapter.nodes.some((n) => n.name.includes("_lora"))).toBe(true);
     const session = await createSession(serializeModel(withAdapter).model, SESSION);
-    const batch = leftPadBatch([[1, 5, 9, 14, 20], [1, 7, 3]], PAD);
-    const feeds = { input_ids: batch.inputIds, attention_mask: batch.attentionMask, position_ids: batch.positionIds, ...m.emptyPast(2) };
+    const batch = leftPadBatch(
+      [
+        [1, 5, 9, 14, 20],
+        [1, 7, 3],
+      ],
+      PAD,
+    );
+    const feeds = {
+      input_ids: batch.inputIds,
+      attention_mask: batch.attentionMask,
+      position_ids: batch.positionIds,
+      ...m.emptyPast(2),
+    };
     const got = (await session.run(feeds)).logits?.data as Float32Array;
     await session.dispose();
     const want = (await m.decode(batch, null, "all")).logits.data;
@@ -177,10 +242,20 @@ describe("LoRA on some projections of a fused group (q_proj and v_proj only)", (
     const lora = { ...DEFAULT_LORA_CONFIG, r: 4, alpha: 8, targetModules: ["q_proj", "v_proj"] };
     const model = new TrainableModel(m.config, m.weights, { body: "lora", lora, head: false, seed: 5 });
     const rng = new Rng(17);
-    for (const [n, t] of model.tensors) if (n.includes("lora_B")) for (let i = 0; i < t.data.length; i++) t.data[i] = 0.05 * (rng.next() - 0.5);
-    const batch = leftPadBatch([[1, 5, 9, 14, 20], [1, 7, 3, 11, 4]], PAD);
+    for (const [n, t] of model.tensors)
+      if (n.includes("lora_B")) for (let i = 0; i < t.data.length; i++) t.data[i] = 0.05 * (rng.next() - 0.5);
+    const batch = leftPadBatch(
+      [
+        [1, 5, 9, 14, 20],
+        [1, 7, 3, 11, 4],
+      ],
+      PAD,
+    );
     const text = { input_ids: batch.inputIds, attention_mask: batch.attentionMask, position_ids: batch.positionIds };
-    const session = await createSession(serializeModel(buildGraph("decode", { ...model.graphSource(), trainable: new Set() })).model, SESSION);
+    const session = await createSession(
+      serializeModel(buildGraph("decode", { ...model.graphSource(), trainable: new Set() })).model,
+      SESSION,
+    );
     const got = (await session.run({ ...text, ...m.emptyPast(2) })).logits?.data as Float32Array;
     await session.dispose();
     const merged = new TrainableModel(m.config, model.mergedWeights(), { body: "full", head: false, seed: 0 });
@@ -227,14 +302,32 @@ describe("LoRA on some projections of a fused group (q_proj and v_proj only)", (
 describe("a LoRA policy generating through live adapter inputs", () => {
   it("gives the merged model's greedy tokens and log-probs, and follows updates without new sessions", async () => {
     const m = base();
-    const model = new TrainableModel(m.config, m.weights, { body: "lora", lora: { ...DEFAULT_LORA_CONFIG, r: 4, alpha: 8 }, head: false, seed: 6 });
+    const model = new TrainableModel(m.config, m.weights, {
+      body: "lora",
+      lora: { ...DEFAULT_LORA_CONFIG, r: 4, alpha: 8 },
+      head: false,
+      seed: 6,
+    });
     const rng = new Rng(23);
     const perturb = () => {
-      for (const [n, t] of model.tensors) if (n.includes("lora_B")) for (let i = 0; i < t.data.length; i++) t.data[i] = 0.2 * (rng.next() - 0.5);
+      for (const [n, t] of model.tensors)
+        if (n.includes("lora_B")) for (let i = 0; i < t.data.length; i++) t.data[i] = 0.2 * (rng.next() - 0.5);
     };
-    const live = new (m.constructor as typeof CausalLM)(DIR, m.config, m.weights, null, SESSION, undefined, false, model.graphSource().lora ?? null);
+    const live = new (m.constructor as typeof CausalLM)(
+      DIR,
+      m.config,
+      m.weights,
+      null,
+      SESSION,
+      undefined,
+      false,
+      model.graphSource().lora ?? null,
+    );
     models.push(live);
-    const prompts = [[1, 5, 9], [1, 22, 7, 40]];
+    const prompts = [
+      [1, 5, 9],
+      [1, 22, 7, 40],
+    ];
     for (let round = 0; round < 2; round++) {
       perturb(); // what an optimiser step does to the buffers
       const merged = new (m.constructor as typeof CausalLM)(DIR, m.config, model.mergedWeights(), null, SESSION);
@@ -242,7 +335,9 @@ describe("a LoRA policy generating through live adapter inputs", () => {
       const a = await generate(live, { prompts, n: 1, maxNewTokens: 6, params: { temperature: 0 } });
       const b = await generate(merged, { prompts, n: 1, maxNewTokens: 6, params: { temperature: 0 } });
       expect(a.candidates.map((c) => c.tokenIds)).toEqual(b.candidates.map((c) => c.tokenIds));
-      a.candidates.forEach((c, i) => c.tokenLogprobs.forEach((lp, t) => expect(lp).toBeCloseTo(b.candidates[i]?.tokenLogprobs[t] ?? NaN, 4)));
+      a.candidates.forEach((c, i) =>
+        c.tokenLogprobs.forEach((lp, t) => expect(lp).toBeCloseTo(b.candidates[i]?.tokenLogprobs[t] ?? NaN, 4)),
+      );
     }
   });
 });
@@ -251,11 +346,36 @@ describe("resume", () => {
   it("a run resumed from a checkpoint continues the uninterrupted run's loss curve", async () => {
     const m = base();
     const data = rulePairs(48, 21).map(asRanking);
-    const a = args({ learningRate: 5e-3, maxSteps: 8, perDeviceTrainBatchSize: 4, gradientAccumulationSteps: 2, warmupSteps: 2, weightDecay: 0.1, saveSteps: 4, seed: 9 });
+    const a = args({
+      learningRate: 5e-3,
+      maxSteps: 8,
+      perDeviceTrainBatchSize: 4,
+      gradientAccumulationSteps: 2,
+      warmupSteps: 2,
+      weightDecay: 0.1,
+      saveSteps: 4,
+      seed: 9,
+    });
     const run = async (outputDir: string, options: { stopAfterSteps?: number; resumeFrom?: string }) => {
-      const model = new TrainableModel(m.config, m.weights, { body: "lora", lora: { ...DEFAULT_LORA_CONFIG, r: 4, alpha: 8 }, head: true, seed: 4 });
-      const runner = await StepRunner.create(model, { kind: "rm", loss: "bradley_terry", centerCoefficient: 0.01 }, SESSION);
-      const result = await train({ runner, train: data, args: a, hooks: { toBatch: (x) => rewardFeeds(x, PAD, "bradley_terry") }, outputDir, ...options });
+      const model = new TrainableModel(m.config, m.weights, {
+        body: "lora",
+        lora: { ...DEFAULT_LORA_CONFIG, r: 4, alpha: 8 },
+        head: true,
+        seed: 4,
+      });
+      const runner = await StepRunner.create(
+        model,
+        { kind: "rm", loss: "bradley_terry", centerCoefficient: 0.01 },
+        SESSION,
+      );
+      const result = await train({
+        runner,
+        train: data,
+        args: a,
+        hooks: { toBatch: (x) => rewardFeeds(x, PAD, "bradley_terry") },
+        outputDir,
+        ...options,
+      });
       await runner.dispose();
       return { result, tensors: model.tensors };
     };
@@ -264,9 +384,20 @@ describe("resume", () => {
     const first = await run(path.join(tmp, "parts"), { stopAfterSteps: 6 });
     const second = await run(path.join(tmp, "parts"), { resumeFrom: path.join(tmp, "parts", "checkpoint-4") });
     expect(whole.result.log.map((e) => e.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    expect([...first.result.log.slice(0, 4), ...second.result.log].map((e) => [e.step, e.loss, e.grad_norm, e.learning_rate])).toEqual(whole.result.log.map((e) => [e.step, e.loss, e.grad_norm, e.learning_rate]));
-    for (const [name, t] of whole.tensors) expect(Array.from(second.tensors.get(name)?.data ?? []), name).toEqual(Array.from(t.data));
-    const lines = fs.readFileSync(path.join(tmp, "parts", "metrics.jsonl"), "utf8").trim().split("\n");
+    expect(
+      [...first.result.log.slice(0, 4), ...second.result.log].map((e) => [
+        e.step,
+        e.loss,
+        e.grad_norm,
+        e.learning_rate,
+      ]),
+    ).toEqual(whole.result.log.map((e) => [e.step, e.loss, e.grad_norm, e.learning_rate]));
+    for (const [name, t] of whole.tensors)
+      expect(Array.from(second.tensors.get(name)?.data ?? []), name).toEqual(Array.from(t.data));
+    const lines = fs
+      .readFileSync(path.join(tmp, "parts", "metrics.jsonl"), "utf8")
+      .trim()
+      .split("\n");
     expect(lines.map((l) => (JSON.parse(l) as { step: number }).step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 });

@@ -2,7 +2,15 @@
 // log-probabilities (DPO) come from a frozen scorer passed in. Not the batching itself (data/batch.ts).
 import { tensor, type Tensor } from "../ir";
 import type { TTextBatch } from "../model";
-import { batchTensors, lmBatch, preferenceBatch, promptCompletionBatch, rankingBatch, scoredTokenCount, type TTokenBatch } from "./data/batch";
+import {
+  batchTensors,
+  lmBatch,
+  preferenceBatch,
+  promptCompletionBatch,
+  rankingBatch,
+  scoredTokenCount,
+  type TTokenBatch,
+} from "./data/batch";
 import type { TCompletionExample, TLmExample, TPreferenceExample, TRankingExample } from "./data/tokenize";
 import type { TUnit } from "./step-graph";
 
@@ -16,7 +24,10 @@ export interface TFeedBatch {
 }
 
 /** Scores sequences with a frozen model (the DPO reference): per-row token log-probs [B, T] and sums [B]. */
-export type TReferenceScorer = (batch: TTextBatch, completionMask: Tensor<"int64">) => Promise<{ tokenLogprobs: Float32Array; sumLogprobs: Float32Array }>;
+export type TReferenceScorer = (
+  batch: TTextBatch,
+  completionMask: Tensor<"int64">,
+) => Promise<{ tokenLogprobs: Float32Array; sumLogprobs: Float32Array }>;
 
 /** A reward-model example: a ranking (tiers, 0 best) and an optional margin for its pairs (TRL's `margin`). */
 export type TRewardExample = TRankingExample & { readonly margin?: number };
@@ -39,7 +50,8 @@ function counts(partial: Partial<TCounts>): TCounts {
 export function rowTokenCounts(b: TTokenBatch): Float64Array {
   const [B, T] = b.shape;
   const out = new Float64Array(B);
-  for (let r = 0; r < B; r++) for (let t = 1; t < T; t++) if (b.completionMask[r * T + t] === 1n) out[r] = (out[r] ?? 0) + 1;
+  for (let r = 0; r < B; r++)
+    for (let t = 1; t < T; t++) if (b.completionMask[r * T + t] === 1n) out[r] = (out[r] ?? 0) + 1;
   return out;
 }
 
@@ -54,8 +66,17 @@ export function sftFeeds(examples: readonly TCompletionExample[], padId: number)
 }
 
 /** Pairs (better, worse) of different tiers within each prompt, weighted 1 / (pairs of that prompt). */
-export function rankingPairs(groups: readonly { rows: readonly number[]; tiers: readonly number[] }[], margins: readonly number[]): { better: number[]; worse: number[]; weight: number[]; margin: number[]; prompts: number } {
-  const out = { better: [] as number[], worse: [] as number[], weight: [] as number[], margin: [] as number[], prompts: 0 };
+export function rankingPairs(
+  groups: readonly { rows: readonly number[]; tiers: readonly number[] }[],
+  margins: readonly number[],
+): { better: number[]; worse: number[]; weight: number[]; margin: number[]; prompts: number } {
+  const out = {
+    better: [] as number[],
+    worse: [] as number[],
+    weight: [] as number[],
+    margin: [] as number[],
+    prompts: 0,
+  };
   groups.forEach((g, gi) => {
     const pairs: [number, number][] = [];
     g.rows.forEach((ri, i) =>
@@ -76,7 +97,10 @@ export function rankingPairs(groups: readonly { rows: readonly number[]; tiers: 
 }
 
 /** Plackett-Luce terms: each candidate outside its prompt's last tier against every candidate not in a better tier. */
-export function rankingTerms(groups: readonly { rows: readonly number[]; tiers: readonly number[] }[], rows: number): { item: number[]; risk: Uint8Array; weight: number[]; prompts: number } {
+export function rankingTerms(
+  groups: readonly { rows: readonly number[]; tiers: readonly number[] }[],
+  rows: number,
+): { item: number[]; risk: Uint8Array; weight: number[]; prompts: number } {
   const item: number[] = [];
   const weight: number[] = [];
   const risk: number[][] = [];
@@ -101,7 +125,11 @@ export function rankingTerms(groups: readonly { rows: readonly number[]; tiers: 
   return { item, risk: Uint8Array.from(risk.flat()), weight, prompts };
 }
 
-export function rewardFeeds(examples: readonly TRewardExample[], padId: number, loss: "bradley_terry" | "plackett_luce"): TFeedBatch {
+export function rewardFeeds(
+  examples: readonly TRewardExample[],
+  padId: number,
+  loss: "bradley_terry" | "plackett_luce",
+): TFeedBatch {
   const rb = rankingBatch(examples, padId);
   const B = rb.batch.shape[0];
   const base = textFeeds(rb.batch, false);
@@ -139,7 +167,11 @@ export function rewardFeeds(examples: readonly TRewardExample[], padId: number, 
 export type TDpoExample = TPreferenceExample & { readonly refChosen?: number; readonly refRejected?: number };
 
 /** The reference's sequence log-probs of a batch's rows (token means for IPO), scored by `reference`. */
-async function scoreReference(pb: ReturnType<typeof preferenceBatch>, reference: TReferenceScorer, isIpo: boolean): Promise<Float32Array> {
+async function scoreReference(
+  pb: ReturnType<typeof preferenceBatch>,
+  reference: TReferenceScorer,
+  isIpo: boolean,
+): Promise<Float32Array> {
   const { batch, completionMask } = batchTensors(pb.batch);
   const ref = Float32Array.from((await reference(batch, completionMask)).sumLogprobs);
   if (isIpo) {
@@ -153,18 +185,31 @@ async function scoreReference(pb: ReturnType<typeof preferenceBatch>, reference:
  * Preference pairs -> chosen rows then rejected rows, with the reference's sequence log-probs: the examples'
  * own when every one has them (`precomputeReference`), else scored now by `reference`.
  */
-export async function dpoFeeds(examples: readonly TDpoExample[], padId: number, reference: TReferenceScorer, isIpo: boolean): Promise<TFeedBatch> {
+export async function dpoFeeds(
+  examples: readonly TDpoExample[],
+  padId: number,
+  reference: TReferenceScorer,
+  isIpo: boolean,
+): Promise<TFeedBatch> {
   const pb = preferenceBatch(examples, padId);
   const feeds = textFeeds(pb.batch, true);
   const known = examples.every((e) => e.refChosen !== undefined && e.refRejected !== undefined);
-  const ref = known ? Float32Array.from([...examples.map((e) => e.refChosen ?? 0), ...examples.map((e) => e.refRejected ?? 0)]) : await scoreReference(pb, reference, isIpo);
+  const ref = known
+    ? Float32Array.from([...examples.map((e) => e.refChosen ?? 0), ...examples.map((e) => e.refRejected ?? 0)])
+    : await scoreReference(pb, reference, isIpo);
   feeds.ref_logps = tensor("float32", [ref.length], ref);
   return { feeds, counts: counts({ pairs: pb.pairs, sequences: 2 * pb.pairs, tokens: scoredTokenCount(pb.batch) }) };
 }
 
 /** TRL's `precompute_ref_log_probs`: scores every pair's reference log-probs once, before training, so each step
  *  runs the policy only. */
-export async function precomputeReference(examples: readonly TPreferenceExample[], padId: number, reference: TReferenceScorer, isIpo: boolean, batchSize: number): Promise<TDpoExample[]> {
+export async function precomputeReference(
+  examples: readonly TPreferenceExample[],
+  padId: number,
+  reference: TReferenceScorer,
+  isIpo: boolean,
+  batchSize: number,
+): Promise<TDpoExample[]> {
   const out: TDpoExample[] = [];
   for (let i = 0; i < examples.length; i += batchSize) {
     const chunk = examples.slice(i, i + batchSize);

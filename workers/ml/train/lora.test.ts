@@ -14,13 +14,19 @@ import {
   peftKeyOf,
 } from "./lora";
 
-const golden = (name: string) => parseModelConfig(JSON.parse(fs.readFileSync(path.join(__dirname, "../fixtures/golden", name, "config.json"), "utf8")));
+const golden = (name: string) =>
+  parseModelConfig(
+    JSON.parse(fs.readFileSync(path.join(__dirname, "../fixtures/golden", name, "config.json"), "utf8")),
+  );
 const gqa = golden("llama-gqa"); // hidden 48, 4 heads of 12, 2 kv heads, intermediate 96, 2 layers
 
 describe("LoRA config", () => {
   it("has this product's PEFT defaults: r 16, alpha 32, dropout 0, all seven projections, scaling alpha / r", () => {
     expect(DEFAULT_LORA_CONFIG).toEqual({
-      r: 16, alpha: 32, dropout: 0, useRslora: false,
+      r: 16,
+      alpha: 32,
+      dropout: 0,
+      useRslora: false,
       targetModules: ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"],
     });
     expect(loraScaling(DEFAULT_LORA_CONFIG)).toBe(2);
@@ -32,7 +38,9 @@ describe("LoRA config", () => {
     expect(() => parseLoraConfig({ r: 0 })).toThrow(/^LoRA config: r:/);
     expect(() => parseLoraConfig({ r: 2.5 })).toThrow(/r:/);
     expect(() => parseLoraConfig({ useRslora: true })).toThrow(/useRslora: use_rslora .* not supported/);
-    expect(() => parseLoraConfig({ targetModules: ["q_proj", "lm_head"] })).toThrow(/target module 'lm_head' is not one of/);
+    expect(() => parseLoraConfig({ targetModules: ["q_proj", "lm_head"] })).toThrow(
+      /target module 'lm_head' is not one of/,
+    );
     expect(() => parseLoraConfig({ targetModules: ["q_proj", "q_proj"] })).toThrow(/must not repeat/);
     expect(() => parseLoraConfig({ targetModules: [] })).toThrow(/targetModules/);
     expect(() => parseLoraConfig({ dropout: 1 })).toThrow(/dropout/);
@@ -56,8 +64,10 @@ describe("loraModules and PEFT keys", () => {
     expect(mods[7]).toMatchObject({ path: "model.layers.1.self_attn.q_proj", layer: 1, target: "q_proj" });
     const qv = loraModules(gqa, parseLoraConfig({ targetModules: ["v_proj", "q_proj"] }));
     expect(qv.map((m) => m.path)).toEqual([
-      "model.layers.0.self_attn.q_proj", "model.layers.0.self_attn.v_proj",
-      "model.layers.1.self_attn.q_proj", "model.layers.1.self_attn.v_proj",
+      "model.layers.0.self_attn.q_proj",
+      "model.layers.0.self_attn.v_proj",
+      "model.layers.1.self_attn.q_proj",
+      "model.layers.1.self_attn.v_proj",
     ]);
   });
 
@@ -93,22 +103,36 @@ describe("loraModules and PEFT keys", () => {
       "base_model.model.model.layers.1.mlp.down_proj.lora_A.weight",
       "base_model.model.model.layers.1.mlp.down_proj.lora_B.weight",
     ]);
-    expect(keys.map(engineNameOf)).toEqual([...initLora(loraModules(gqa, DEFAULT_LORA_CONFIG), DEFAULT_LORA_CONFIG, 0).keys()]);
+    expect(keys.map(engineNameOf)).toEqual([
+      ...initLora(loraModules(gqa, DEFAULT_LORA_CONFIG), DEFAULT_LORA_CONFIG, 0).keys(),
+    ]);
   });
 
   it("maps the reward head to PEFT's modules_to_save key and refuses every other name", () => {
     expect(peftKeyOf("score.weight")).toBe("base_model.model.score.weight");
     expect(engineNameOf("base_model.model.score.weight")).toBe("score.weight");
     expect(() => peftKeyOf("model.layers.0.self_attn.q_proj.weight")).toThrow(/neither a LoRA tensor/);
-    expect(() => engineNameOf("base_model.model.model.layers.0.self_attn.q_proj.lora_A.default.weight")).toThrow(/neither a LoRA tensor/);
-    expect(() => engineNameOf("model.layers.0.self_attn.q_proj.lora_A.weight")).toThrow(/does not start with 'base_model.model.'/);
+    expect(() => engineNameOf("base_model.model.model.layers.0.self_attn.q_proj.lora_A.default.weight")).toThrow(
+      /neither a LoRA tensor/,
+    );
+    expect(() => engineNameOf("model.layers.0.self_attn.q_proj.lora_A.weight")).toThrow(
+      /does not start with 'base_model.model.'/,
+    );
     expect(() => engineNameOf("base_model.model.score.modules_to_save.default.weight")).toThrow(/neither/);
   });
 });
 
 describe("initLora", () => {
   const lora = parseLoraConfig({ r: 64 });
-  const big = { ...gqa, hiddenSize: 256, intermediateSize: 512, numAttentionHeads: 4, numKeyValueHeads: 2, headDim: 64, numHiddenLayers: 1 };
+  const big = {
+    ...gqa,
+    hiddenSize: 256,
+    intermediateSize: 512,
+    numAttentionHeads: 4,
+    numKeyValueHeads: 2,
+    headDim: 64,
+    numHiddenLayers: 1,
+  };
 
   it("draws A from U(-1/sqrt(in), 1/sqrt(in)) (kaiming_uniform a=sqrt(5)) and sets B to zeros", () => {
     const mods = loraModules(big, lora);
@@ -131,7 +155,7 @@ describe("initLora", () => {
       expect(min).toBeLessThan(-0.995 * bound);
       // U(-b, b): mean 0 (sd b / sqrt(3n)), variance b^2 / 3 (relative sd sqrt(0.8 / n) < 0.7 %).
       expect(Math.abs(sum / n)).toBeLessThan((5 * bound) / Math.sqrt(3 * n));
-      expect(Math.abs(sq / n / (bound * bound / 3) - 1)).toBeLessThan(0.04);
+      expect(Math.abs(sq / n / ((bound * bound) / 3) - 1)).toBeLessThan(0.04);
     }
   });
 
@@ -141,7 +165,8 @@ describe("initLora", () => {
     const a1again = initLora(mods, DEFAULT_LORA_CONFIG, 1);
     const a2 = initLora(mods, DEFAULT_LORA_CONFIG, 2);
     const q0 = "model.layers.0.self_attn.q_proj.lora_A.weight";
-    for (const [name, t] of a1) expect(Buffer.from(a1again.get(name)!.data.buffer).equals(Buffer.from(t.data.buffer))).toBe(true);
+    for (const [name, t] of a1)
+      expect(Buffer.from(a1again.get(name)!.data.buffer).equals(Buffer.from(t.data.buffer))).toBe(true);
     expect(Buffer.from(a2.get(q0)!.data.buffer).equals(Buffer.from(a1.get(q0)!.data.buffer))).toBe(false);
     expect(a1.get(q0)!.data).not.toEqual(a1.get("model.layers.1.self_attn.q_proj.lora_A.weight")!.data);
     const onlyQ = parseLoraConfig({ targetModules: ["q_proj"] });

@@ -42,11 +42,17 @@ export const ZLoraConfig = z.strictObject({
   alpha: z.number().positive().default(32),
   dropout: z.number().min(0).lt(1).default(0),
   targetModules: z
-    .array(z.enum(LORA_TARGETS, { error: (i) => `target module '${String(i.input)}' is not one of ${LORA_TARGETS.join(", ")}` }))
+    .array(
+      z.enum(LORA_TARGETS, {
+        error: (i) => `target module '${String(i.input)}' is not one of ${LORA_TARGETS.join(", ")}`,
+      }),
+    )
     .min(1)
     .refine(unique, "target modules must not repeat")
     .default([...LORA_TARGETS]),
-  useRslora: z.literal(false, { error: "use_rslora (scaling alpha / sqrt(r)) is not supported; scaling is alpha / r" }).default(false),
+  useRslora: z
+    .literal(false, { error: "use_rslora (scaling alpha / sqrt(r)) is not supported; scaling is alpha / r" })
+    .default(false),
 });
 
 export const DEFAULT_LORA_CONFIG: TLoraConfig = Object.freeze(ZLoraConfig.parse({}));
@@ -54,7 +60,10 @@ export const DEFAULT_LORA_CONFIG: TLoraConfig = Object.freeze(ZLoraConfig.parse(
 /** Parses a (partial) LoRA config; throws one error listing every problem. */
 export function parseLoraConfig(input: unknown = {}): TLoraConfig {
   const parsed = ZLoraConfig.safeParse(input);
-  if (!parsed.success) throw new Error(`LoRA config: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new Error(
+      `LoRA config: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`,
+    );
   return parsed.data;
 }
 
@@ -81,7 +90,8 @@ function isTarget(s: string): s is TLoraTarget {
 /** The adapted modules of `config` for `lora`, layer by layer, in LORA_TARGETS order within a layer. */
 export function loraModules(config: TModelConfig, lora: TLoraConfig): TLoraModule[] {
   const bad = lora.targetModules.filter((t) => !isTarget(t));
-  if (bad.length > 0) throw new Error(`LoRA target modules not in this model: ${bad.join(", ")} (known: ${LORA_TARGETS.join(", ")})`);
+  if (bad.length > 0)
+    throw new Error(`LoRA target modules not in this model: ${bad.join(", ")} (known: ${LORA_TARGETS.join(", ")})`);
   const H = config.hiddenSize;
   const I = config.intermediateSize;
   const q = config.numAttentionHeads * config.headDim;
@@ -100,7 +110,13 @@ export function loraModules(config: TModelConfig, lora: TLoraConfig): TLoraModul
     for (const target of LORA_TARGETS) {
       if (!lora.targetModules.includes(target)) continue;
       const d = dims[target];
-      modules.push({ path: `model.layers.${layer}.${d.parent}.${target}`, target, layer, inFeatures: d.in, outFeatures: d.out });
+      modules.push({
+        path: `model.layers.${layer}.${d.parent}.${target}`,
+        target,
+        layer,
+        inFeatures: d.in,
+        outFeatures: d.out,
+      });
     }
   }
   return modules;
@@ -112,7 +128,10 @@ export function loraTensorNames(modulePath: string): { a: string; b: string } {
 }
 
 /** Every adapter tensor a (config, lora) pair has, by engine name, with its shape. */
-export function loraTensorSpecs(modules: readonly TLoraModule[], lora: TLoraConfig): { name: string; shape: [number, number] }[] {
+export function loraTensorSpecs(
+  modules: readonly TLoraModule[],
+  lora: TLoraConfig,
+): { name: string; shape: [number, number] }[] {
   return modules.flatMap((m) => {
     const { a, b } = loraTensorNames(m.path);
     return [
@@ -133,7 +152,9 @@ export function parseLoraName(name: string): { modulePath: string; side: "A" | "
 /** Engine name -> key in PEFT's `adapter_model.safetensors` (LoRA tensors and the `score` head only). */
 export function peftKeyOf(engineName: string): string {
   if (engineName !== SCORE_WEIGHT && !parseLoraName(engineName)) {
-    throw new Error(`'${engineName}' is neither a LoRA tensor (<module>.lora_A.weight / .lora_B.weight) nor '${SCORE_WEIGHT}'`);
+    throw new Error(
+      `'${engineName}' is neither a LoRA tensor (<module>.lora_A.weight / .lora_B.weight) nor '${SCORE_WEIGHT}'`,
+    );
   }
   return PEFT_PREFIX + engineName;
 }
@@ -143,7 +164,9 @@ export function engineNameOf(peftKey: string): string {
   if (!peftKey.startsWith(PEFT_PREFIX)) throw new Error(`PEFT key '${peftKey}' does not start with '${PEFT_PREFIX}'`);
   const name = peftKey.slice(PEFT_PREFIX.length);
   if (name !== SCORE_WEIGHT && !parseLoraName(name)) {
-    throw new Error(`PEFT key '${peftKey}' is neither a LoRA tensor (<module>.lora_A.weight / .lora_B.weight) nor '${PEFT_PREFIX}${SCORE_WEIGHT}'`);
+    throw new Error(
+      `PEFT key '${peftKey}' is neither a LoRA tensor (<module>.lora_A.weight / .lora_B.weight) nor '${PEFT_PREFIX}${SCORE_WEIGHT}'`,
+    );
   }
   return name;
 }
@@ -179,7 +202,11 @@ export class LoraRng {
  * PEFT's default initialisation (`init_lora_weights=True`): A [r, in] ~ U(-1/sqrt(in), 1/sqrt(in)), B [out, r]
  * zeros, so the adapted model starts equal to the base model. Keys are engine names.
  */
-export function initLora(modules: readonly TLoraModule[], lora: TLoraConfig, seed: number): Map<string, Tensor<"float32">> {
+export function initLora(
+  modules: readonly TLoraModule[],
+  lora: TLoraConfig,
+  seed: number,
+): Map<string, Tensor<"float32">> {
   if (!Number.isInteger(seed)) throw new Error(`LoRA seed must be an integer, got ${seed}`);
   const out = new Map<string, Tensor<"float32">>();
   for (const m of modules) {

@@ -29,7 +29,12 @@ export interface TRlOptions {
 }
 
 /** RLOO: R_i = s_i - beta * kl_i, A_i = R_i - mean of the group's other R_j. */
-export function rlooAdvantages(scores: readonly number[], kl: readonly number[], K: number, beta: number): Float32Array {
+export function rlooAdvantages(
+  scores: readonly number[],
+  kl: readonly number[],
+  K: number,
+  beta: number,
+): Float32Array {
   if (K < 2) throw new Error("RLOO needs at least 2 completions per prompt (the baseline leaves one out)");
   const R = scores.map((s, i) => s - beta * (kl[i] ?? 0));
   const out = new Float32Array(R.length);
@@ -43,7 +48,8 @@ export function rlooAdvantages(scores: readonly number[], kl: readonly number[],
 
 /** GRPO: A_i = (s_i - mean_g) / (std_g + 1e-4), std unbiased as torch.std. */
 export function grpoAdvantages(scores: readonly number[], K: number): Float32Array {
-  if (K < 2) throw new Error("GRPO needs at least 2 completions per prompt (advantages are normalised within the group)");
+  if (K < 2)
+    throw new Error("GRPO needs at least 2 completions per prompt (advantages are normalised within the group)");
   const out = new Float32Array(scores.length);
   for (let g = 0; g < scores.length; g += K) {
     const group = scores.slice(g, g + K);
@@ -71,8 +77,22 @@ export function rlBatches(o: TRlOptions): TRlBatches {
   // buffers (sessions built once); a fully trained policy is re-merged into a fresh model per micro-batch.
   const policy = o.policy;
   const isLora = policy.spec.body === "lora" && [...policy.tensors.keys()].every((n) => n.includes(".lora_"));
-  const live = isLora ? new CausalLM(o.tokenizerDir, policy.config, policy.base, null, o.session ?? {}, undefined, false, withoutDropout(policy.graphSource().lora ?? null)) : null;
-  const toBatch = async (prompts: readonly TPromptExample[], at: { step: number; micro: number }): Promise<TFeedBatch> => {
+  const live = isLora
+    ? new CausalLM(
+        o.tokenizerDir,
+        policy.config,
+        policy.base,
+        null,
+        o.session ?? {},
+        undefined,
+        false,
+        withoutDropout(policy.graphSource().lora ?? null),
+      )
+    : null;
+  const toBatch = async (
+    prompts: readonly TPromptExample[],
+    at: { step: number; micro: number },
+  ): Promise<TFeedBatch> => {
     const K = o.numGenerations;
     const current = live ?? new CausalLM(o.tokenizerDir, policy.config, policy.mergedWeights(), null, o.session ?? {});
     try {
@@ -83,7 +103,11 @@ export function rlBatches(o: TRlOptions): TRlBatches {
         params: { temperature: o.temperature },
         seed: o.seed * 1_000_003 + at.step * 1009 + at.micro,
       });
-      const rows = gen.candidates.map((c) => ({ line: prompts[c.prompt]?.line ?? 0, promptIds: gen.promptTokenIds[c.prompt] ?? [], completionIds: c.tokenIds }));
+      const rows = gen.candidates.map((c) => ({
+        line: prompts[c.prompt]?.line ?? 0,
+        promptIds: gen.promptTokenIds[c.prompt] ?? [],
+        completionIds: c.tokenIds,
+      }));
       const tb = rightPadBatch(rows, o.padId);
       const { batch, completionMask } = batchTensors(tb);
       const scores = Array.from(await o.reward.reward(batch));
@@ -103,7 +127,9 @@ export function rlBatches(o: TRlOptions): TRlBatches {
         position_ids: batch.positionIds,
         completion_mask: completionMask,
         advantages: tensor("float32", [B], advantages),
-        ...(o.kind === "grpo" ? { old_logps: tensor("float32", [B, T], old), ref_logps: tensor("float32", [B, T], ref) } : {}),
+        ...(o.kind === "grpo"
+          ? { old_logps: tensor("float32", [B, T], old), ref_logps: tensor("float32", [B, T], ref) }
+          : {}),
       };
       const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
       return {

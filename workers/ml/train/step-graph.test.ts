@@ -10,17 +10,25 @@ const source = { config: m.config, weights: m.weights, rope: ropeTables(m.config
 
 describe("buildStepGraph", () => {
   it("refuses a graph with no trainable tensor", () => {
-    expect(() => buildStepGraph({ ...source, trainable: new Set() }, { kind: "sft" })).toThrow("a training graph needs at least one trainable tensor");
+    expect(() => buildStepGraph({ ...source, trainable: new Set() }, { kind: "sft" })).toThrow(
+      "a training graph needs at least one trainable tensor",
+    );
   });
 
   it("refuses a trainable tensor the objective never reads", () => {
     // The language-model objectives do not read the reward head.
-    expect(() => buildStepGraph({ ...source, trainable: new Set(["score.weight"]) }, { kind: "pretrain" })).toThrow("the pretrain graph never reads the trainable tensor(s) score.weight");
+    expect(() => buildStepGraph({ ...source, trainable: new Set(["score.weight"]) }, { kind: "pretrain" })).toThrow(
+      "the pretrain graph never reads the trainable tensor(s) score.weight",
+    );
   });
 
   it("builds the evaluation graph without gradient outputs", () => {
     const train = buildStepGraph({ ...source, trainable: new Set(["model.norm.weight"]) }, { kind: "pretrain" });
-    const evaluation = buildStepGraph({ ...source, trainable: new Set(["model.norm.weight"]) }, { kind: "pretrain" }, { gradients: false });
+    const evaluation = buildStepGraph(
+      { ...source, trainable: new Set(["model.norm.weight"]) },
+      { kind: "pretrain" },
+      { gradients: false },
+    );
     expect(train.graph.outputs.map((o) => o.name)).toContain("grad.model.norm.weight");
     expect(evaluation.graph.outputs.map((o) => o.name)).toEqual(["loss_sum", "metric.entropy"]);
   });

@@ -9,7 +9,19 @@ import { fromNumbers, GraphBuilder, type Graph, type Value } from "../ir";
 import * as op from "../ops";
 import { grad } from "../autodiff";
 import { decoder, lmHead, rewardHead, type TGraphSource } from "../model";
-import { bradleyTerry, crossEntropy, dpo, entropySum, grpo, plackettLuce, rloo, scoredMask, tokenLogprobs, type TDpoConfig, type TLossOut } from "./losses";
+import {
+  bradleyTerry,
+  crossEntropy,
+  dpo,
+  entropySum,
+  grpo,
+  plackettLuce,
+  rloo,
+  scoredMask,
+  tokenLogprobs,
+  type TDpoConfig,
+  type TLossOut,
+} from "./losses";
 
 export const OBJECTIVE_KINDS = ["pretrain", "sft", "rm", "dpo", "rloo", "grpo"] as const;
 export type TObjectiveKind = (typeof OBJECTIVE_KINDS)[number];
@@ -57,7 +69,14 @@ export interface TStepGraph {
 }
 
 /** The objective's inputs beyond the text batch and its loss. */
-function objectiveLoss(b: GraphBuilder, s: TGraphSource, o: TObjective, ids: Value, mask: Value, position: Value): TLossOut {
+function objectiveLoss(
+  b: GraphBuilder,
+  s: TGraphSource,
+  o: TObjective,
+  ids: Value,
+  mask: Value,
+  position: Value,
+): TLossOut {
   const c = s.config;
   const out = decoder(b, c, s, s.rope, { inputIds: ids, attentionMask: mask, positionIds: position, past: null });
   if (o.kind === "rm") {
@@ -88,7 +107,15 @@ function objectiveLoss(b: GraphBuilder, s: TGraphSource, o: TObjective, ids: Val
       const t = tokenLogprobs(b, logits, ids, scoredMask(b, completion));
       let seq = op.reduceSum(b, t.logprobs, [1], { keepdims: 0 }); // [2P]
       // IPO compares mean token log-probabilities (TRL), so long and short completions weigh alike.
-      if (o.lossType === "ipo") seq = op.div(b, seq, op.max(b, [op.reduceSum(b, t.weight, [1], { keepdims: 0 }), b.constant(fromNumbers("float32", [], [1]), "one")]));
+      if (o.lossType === "ipo")
+        seq = op.div(
+          b,
+          seq,
+          op.max(b, [
+            op.reduceSum(b, t.weight, [1], { keepdims: 0 }),
+            b.constant(fromNumbers("float32", [], [1]), "one"),
+          ]),
+        );
       return dpo(b, seq, b.input("ref_logps", "float32", ["batch"]), o);
     }
     case "rloo": {
@@ -116,7 +143,11 @@ function objectiveLoss(b: GraphBuilder, s: TGraphSource, o: TObjective, ids: Val
 /** Builds the training graph; `source.trainable` names the tensors to train (weights, LoRA, score head). With
  *  `gradients` false it is the evaluation graph: the same inputs, the loss and metrics only (onnxruntime runs
  *  every node of a graph whatever outputs are fetched, so evaluation needs a graph without the backward pass). */
-export function buildStepGraph(source: TGraphSource, objective: TObjective, options: { gradients?: boolean } = {}): TStepGraph {
+export function buildStepGraph(
+  source: TGraphSource,
+  objective: TObjective,
+  options: { gradients?: boolean } = {},
+): TStepGraph {
   const wanted = source.trainable ?? new Set<string>();
   if (wanted.size === 0) throw new Error("a training graph needs at least one trainable tensor");
   const b = new GraphBuilder(`train_${objective.kind}`);
@@ -127,13 +158,18 @@ export function buildStepGraph(source: TGraphSource, objective: TObjective, opti
   const position = b.input("position_ids", "int64", ["batch", "seq"]);
   const loss = objectiveLoss(b, s, objective, ids, mask, position);
   const missing = [...wanted].filter((n) => !created.has(n));
-  if (missing.length > 0) throw new Error(`the ${objective.kind} graph never reads the trainable tensor(s) ${missing.join(", ")}`);
+  if (missing.length > 0)
+    throw new Error(`the ${objective.kind} graph never reads the trainable tensor(s) ${missing.join(", ")}`);
   const trainable = [...created.keys()];
   b.output(loss.lossSum, "loss_sum");
   const metrics = Object.keys(loss.metrics);
   for (const m of metrics) b.output(loss.metrics[m] as Value, `metric.${m}`);
   if (options.gradients !== false) {
-    const grads = grad(b, loss.lossSum, trainable.map((n) => created.get(n) as Value));
+    const grads = grad(
+      b,
+      loss.lossSum,
+      trainable.map((n) => created.get(n) as Value),
+    );
     trainable.forEach((n) => b.output(grads.get(created.get(n) as Value) as Value, `grad.${n}`));
   }
   return { graph: b.build(), trainable, metrics };

@@ -22,7 +22,12 @@ function scalarOf(t: Tensor | undefined, name: string): number {
   return (t.data as Float32Array)[0] ?? NaN;
 }
 
-async function sessionOf(model: TrainableModel, objective: TObjective, config: SessionConfig, gradients: boolean): Promise<{ session: Session; metrics: readonly string[] }> {
+async function sessionOf(
+  model: TrainableModel,
+  objective: TObjective,
+  config: SessionConfig,
+  gradients: boolean,
+): Promise<{ session: Session; metrics: readonly string[] }> {
   const step = buildStepGraph(model.graphSource(), objective, { gradients });
   const serialized = serializeModel(step.graph);
   if (!serialized.external) return { session: await createSession(serialized.model, config), metrics: step.metrics };
@@ -79,7 +84,11 @@ export class StepRunner {
     if (this.hasDropout) all[TRAINING_MODE_INPUT] = tensor("bool", [], Uint8Array.of(withGrads ? 1 : 0));
     for (const [name, t] of this.model.tensors) all[name] = t;
     const names = this.model.trainableNames;
-    const outputs = ["loss_sum", ...this.metricNames.map((m) => `metric.${m}`), ...(withGrads ? names.map((n) => `grad.${n}`) : [])];
+    const outputs = [
+      "loss_sum",
+      ...this.metricNames.map((m) => `metric.${m}`),
+      ...(withGrads ? names.map((n) => `grad.${n}`) : []),
+    ];
     const out = await (withGrads ? this.session : await this.#evaluation()).run(all, outputs);
     const metrics: Record<string, number> = {};
     for (const m of this.metricNames) metrics[m] = scalarOf(out[`metric.${m}`], `metric.${m}`);

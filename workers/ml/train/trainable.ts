@@ -2,7 +2,14 @@
 // reward head) as owned float32 buffers the optimiser updates in place, and the graph source that feeds
 // those tensors as inputs. Not the loop (trainer.ts), not file formats (save/).
 import { tensor, type Tensor } from "../ir";
-import { ropeTables, SCORE_WEIGHT, type TGraphSource, type TModelConfig, type TModelWeights, type TRopeTables } from "../model";
+import {
+  ropeTables,
+  SCORE_WEIGHT,
+  type TGraphSource,
+  type TModelConfig,
+  type TModelWeights,
+  type TRopeTables,
+} from "../model";
 import { initLora, loraModules, loraScaling, type TLoraConfig } from "./lora";
 import { mergeAdapter } from "./save/adapter";
 
@@ -38,8 +45,12 @@ export class TrainableModel {
     this.lora = spec.body === "lora" ? (spec.lora ?? null) : null;
     if (spec.body === "lora" && !this.lora) throw new Error("LoRA training needs a LoRA config");
     const tensors = new Map<string, Tensor<"float32">>();
-    if (spec.body === "full") for (const [name, t] of base) if (name !== SCORE_WEIGHT && !(config.tieWordEmbeddings && name === "lm_head.weight")) tensors.set(name, copy(t));
-    if (this.lora) for (const [name, t] of initLora(loraModules(config, this.lora), this.lora, spec.seed)) tensors.set(name, t);
+    if (spec.body === "full")
+      for (const [name, t] of base)
+        if (name !== SCORE_WEIGHT && !(config.tieWordEmbeddings && name === "lm_head.weight"))
+          tensors.set(name, copy(t));
+    if (this.lora)
+      for (const [name, t] of initLora(loraModules(config, this.lora), this.lora, spec.seed)) tensors.set(name, t);
     if (spec.head) {
       const head = base.get(SCORE_WEIGHT);
       if (!head) throw new Error(`the model has no '${SCORE_WEIGHT}' to train`);
@@ -49,7 +60,8 @@ export class TrainableModel {
     for (const [name, t] of start ?? []) {
       const own = tensors.get(name);
       if (!own) throw new Error(`cannot start from '${name}': it is not a trained tensor of this run`);
-      if (own.data.length !== t.data.length) throw new Error(`cannot start from '${name}': ${t.data.length} values, expected ${own.data.length}`);
+      if (own.data.length !== t.data.length)
+        throw new Error(`cannot start from '${name}': ${t.data.length} values, expected ${own.data.length}`);
       own.data.set(t.data);
     }
     this.tensors = tensors;
@@ -67,7 +79,14 @@ export class TrainableModel {
       config: this.config,
       rope: this.rope,
       weights: this.base,
-      lora: this.lora ? { scaling: loraScaling(this.lora), tensors: loraTensors, dropout: this.lora.dropout, dropoutSeed: this.spec.seed } : null,
+      lora: this.lora
+        ? {
+            scaling: loraScaling(this.lora),
+            tensors: loraTensors,
+            dropout: this.lora.dropout,
+            dropoutSeed: this.spec.seed,
+          }
+        : null,
       trainable: new Set(this.tensors.keys()),
     };
   }

@@ -27,8 +27,15 @@ function base(): CausalLM {
   return m;
 }
 
-const texts: TLmExample[] = Array.from({ length: 10 }, (_, i) => ({ line: i + 1, ids: Array.from({ length: 4 + (i % 5) }, (_, t) => 3 + ((i * 7 + t * 13) % 120)) }));
-const args = (over: Partial<TTrainingArgs>): TTrainingArgs => ({ ...DEFAULT_TRAINING_ARGS, learningRate: 1e-3, ...over });
+const texts: TLmExample[] = Array.from({ length: 10 }, (_, i) => ({
+  line: i + 1,
+  ids: Array.from({ length: 4 + (i % 5) }, (_, t) => 3 + ((i * 7 + t * 13) % 120)),
+}));
+const args = (over: Partial<TTrainingArgs>): TTrainingArgs => ({
+  ...DEFAULT_TRAINING_ARGS,
+  learningRate: 1e-3,
+  ...over,
+});
 
 async function runWith(over: Partial<TTrainingArgs>, mutate?: (m: TrainableModel) => void) {
   const m = base();
@@ -36,7 +43,16 @@ async function runWith(over: Partial<TTrainingArgs>, mutate?: (m: TrainableModel
   mutate?.(model);
   const runner = await StepRunner.create(model, { kind: "pretrain" }, SESSION);
   try {
-    return { result: await train({ runner, train: texts, args: args(over), hooks: { toBatch: (x) => pretrainFeeds(x, 0) }, outputDir: null }), model };
+    return {
+      result: await train({
+        runner,
+        train: texts,
+        args: args(over),
+        hooks: { toBatch: (x) => pretrainFeeds(x, 0) },
+        outputDir: null,
+      }),
+      model,
+    };
   } finally {
     await runner.dispose();
   }
@@ -44,8 +60,13 @@ async function runWith(over: Partial<TTrainingArgs>, mutate?: (m: TrainableModel
 
 describe("trainer", () => {
   it("counts steps from epochs, batch size and accumulation (a short last step per epoch), or from max steps", async () => {
-    expect((await runWith({ numTrainEpochs: 2, perDeviceTrainBatchSize: 3, gradientAccumulationSteps: 2 })).result.totalSteps).toBe(4); // 4 micro-batches -> 2 steps per epoch
-    expect((await runWith({ maxSteps: 3, perDeviceTrainBatchSize: 4 })).result.log.map((e) => e.step)).toEqual([1, 2, 3]);
+    expect(
+      (await runWith({ numTrainEpochs: 2, perDeviceTrainBatchSize: 3, gradientAccumulationSteps: 2 })).result
+        .totalSteps,
+    ).toBe(4); // 4 micro-batches -> 2 steps per epoch
+    expect((await runWith({ maxSteps: 3, perDeviceTrainBatchSize: 4 })).result.log.map((e) => e.step)).toEqual([
+      1, 2, 3,
+    ]);
   });
 
   it("accumulating micro-batches gives the same update as one batch of all of them", async () => {
@@ -72,7 +93,9 @@ describe("trainer", () => {
       model = m;
     });
     await expect(run).rejects.toThrow(new NonFiniteError(1, "the loss"));
-    expect(Array.from((model as TrainableModel | null)?.tensors.get("model.layers.0.mlp.up_proj.weight")?.data ?? [])).toEqual(Array.from(before ?? []));
+    expect(
+      Array.from((model as TrainableModel | null)?.tensors.get("model.layers.0.mlp.up_proj.weight")?.data ?? []),
+    ).toEqual(Array.from(before ?? []));
   });
 
   it("stops at a non-finite gradient, naming the tensor and element", async () => {
@@ -88,7 +111,15 @@ describe("trainer", () => {
       return r;
     };
     try {
-      await expect(train({ runner: poisoned, train: texts, args: args({ maxSteps: 1 }), hooks: { toBatch: (x) => pretrainFeeds(x, 0) }, outputDir: null })).rejects.toThrow(
+      await expect(
+        train({
+          runner: poisoned,
+          train: texts,
+          args: args({ maxSteps: 1 }),
+          hooks: { toBatch: (x) => pretrainFeeds(x, 0) },
+          outputDir: null,
+        }),
+      ).rejects.toThrow(
         "training stopped at step 1: the gradient of 'model.layers.1.self_attn.o_proj.weight' (element 5) is not finite (the update was not applied)",
       );
     } finally {
@@ -102,9 +133,22 @@ describe("trainer", () => {
     const runner = await StepRunner.create(model, { kind: "pretrain" }, SESSION);
     const out = path.join(tmp, "run");
     try {
-      await train({ runner, train: texts, args: args({ maxSteps: 2, saveSteps: 1, perDeviceTrainBatchSize: 5 }), hooks: { toBatch: (x) => pretrainFeeds(x, 0) }, outputDir: out });
+      await train({
+        runner,
+        train: texts,
+        args: args({ maxSteps: 2, saveSteps: 1, perDeviceTrainBatchSize: 5 }),
+        hooks: { toBatch: (x) => pretrainFeeds(x, 0) },
+        outputDir: out,
+      });
       await expect(
-        train({ runner, train: texts.slice(0, 8), args: args({ maxSteps: 2, perDeviceTrainBatchSize: 5 }), hooks: { toBatch: (x) => pretrainFeeds(x, 0) }, outputDir: out, resumeFrom: path.join(out, "checkpoint-1") }),
+        train({
+          runner,
+          train: texts.slice(0, 8),
+          args: args({ maxSteps: 2, perDeviceTrainBatchSize: 5 }),
+          hooks: { toBatch: (x) => pretrainFeeds(x, 0) },
+          outputDir: out,
+          resumeFrom: path.join(out, "checkpoint-1"),
+        }),
       ).rejects.toThrow("it was a run of 2 steps over 10 examples with seed 42; this one has 2, 8, 42");
     } finally {
       await runner.dispose();

@@ -10,7 +10,16 @@ import { SafetensorsFile } from "../checkpoint/safetensors-read";
 import { writeSafetensors } from "../checkpoint/safetensors-write";
 import { epochBatches } from "./data/batch";
 import type { TCounts, TFeedBatch } from "./feeds";
-import { AdamW, clipGradNorm, createSchedule, isNoDecayParameter, loadOptimizerState, saveOptimizerState, warmupStepsOf, type ScheduleKind } from "./optim";
+import {
+  AdamW,
+  clipGradNorm,
+  createSchedule,
+  isNoDecayParameter,
+  loadOptimizerState,
+  saveOptimizerState,
+  warmupStepsOf,
+  type ScheduleKind,
+} from "./optim";
 import { LOSS_UNIT, METRIC_UNITS, type TUnit } from "./step-graph";
 import type { StepRunner } from "./step-runner";
 
@@ -77,7 +86,10 @@ export class NonFiniteError extends Error {
 
 export interface TTrainerHooks<E> {
   /** Micro-batch -> feeds and counts (may score a frozen reference first). */
-  readonly toBatch: (examples: readonly E[], at: { readonly step: number; readonly micro: number }) => Promise<TFeedBatch> | TFeedBatch;
+  readonly toBatch: (
+    examples: readonly E[],
+    at: { readonly step: number; readonly micro: number },
+  ) => Promise<TFeedBatch> | TFeedBatch;
   readonly onLog?: (entry: TLogEntry) => void;
   /** Told the run's length before the first step. */
   readonly onStart?: (info: { readonly totalSteps: number; readonly startStep: number }) => void;
@@ -108,7 +120,13 @@ export interface TTrainResult {
 
 const TRAINER_STATE = "trainer_state.json";
 const TRAINED_TENSORS = "trained.safetensors";
-const ZTrainerState = z.object({ version: z.literal(1), globalStep: z.number().int().min(0), totalSteps: z.number().int().min(1), seed: z.number(), trainExamples: z.number().int() });
+const ZTrainerState = z.object({
+  version: z.literal(1),
+  globalStep: z.number().int().min(0),
+  totalSteps: z.number().int().min(1),
+  seed: z.number(),
+  trainExamples: z.number().int(),
+});
 
 /** The micro-batches of every optimiser step of the run, epoch by epoch (the last step of an epoch may be short). */
 function plan<E>(train: readonly E[], args: TTrainingArgs): { steps: E[][][]; stepsPerEpoch: number } {
@@ -116,18 +134,25 @@ function plan<E>(train: readonly E[], args: TTrainingArgs): { steps: E[][][]; st
   const perEpoch = (epoch: number) => {
     const micro = epochBatches(train, args.perDeviceTrainBatchSize, { seed: args.seed, epoch });
     const steps: E[][][] = [];
-    for (let i = 0; i < micro.length; i += args.gradientAccumulationSteps) steps.push(micro.slice(i, i + args.gradientAccumulationSteps));
+    for (let i = 0; i < micro.length; i += args.gradientAccumulationSteps)
+      steps.push(micro.slice(i, i + args.gradientAccumulationSteps));
     return steps;
   };
   const first = perEpoch(0);
   const total = args.maxSteps > 0 ? args.maxSteps : Math.ceil(args.numTrainEpochs * first.length);
   const steps: E[][][] = [];
-  for (let epoch = 0; steps.length < total; epoch++) steps.push(...(epoch === 0 ? first : perEpoch(epoch)).slice(0, total - steps.length));
+  for (let epoch = 0; steps.length < total; epoch++)
+    steps.push(...(epoch === 0 ? first : perEpoch(epoch)).slice(0, total - steps.length));
   return { steps, stepsPerEpoch: first.length };
 }
 
 function addCounts(a: TCounts, b: TCounts): TCounts {
-  return { tokens: a.tokens + b.tokens, sequences: a.sequences + b.sequences, pairs: a.pairs + b.pairs, prompts: a.prompts + b.prompts };
+  return {
+    tokens: a.tokens + b.tokens,
+    sequences: a.sequences + b.sequences,
+    pairs: a.pairs + b.pairs,
+    prompts: a.prompts + b.prompts,
+  };
 }
 
 // Hot loops over every gradient element (135M for a full SmolLM2-135M step): one pass each, no per-element
@@ -165,7 +190,13 @@ function addSums(into: TSums, graph: Readonly<Record<string, number>>, extra: TF
 }
 
 /** Loss and metric sums of micro-batches -> means over their units. */
-function means(lossSum: number, sums: TSums, c: TCounts, kind: keyof typeof LOSS_UNIT, prefix = ""): Record<string, number> {
+function means(
+  lossSum: number,
+  sums: TSums,
+  c: TCounts,
+  kind: keyof typeof LOSS_UNIT,
+  prefix = "",
+): Record<string, number> {
   const out: Record<string, number> = { [`${prefix}loss`]: lossSum / Math.max(c[LOSS_UNIT[kind]], 1) };
   for (const [m, v] of Object.entries(sums)) out[`${prefix}${m}`] = v.sum / Math.max(c[v.unit], 1);
   return out;
@@ -184,7 +215,8 @@ function loadTrained(dir: string, tensors: Map<string, Tensor<"float32">>): void
     for (const [name, t] of tensors) {
       if (!file.entries.has(name)) throw new Error(`checkpoint ${dir} has no trained tensor '${name}'`);
       const data = file.readFloat32(name);
-      if (data.length !== t.data.length) throw new Error(`checkpoint ${dir}: '${name}' has ${data.length} values, expected ${t.data.length}`);
+      if (data.length !== t.data.length)
+        throw new Error(`checkpoint ${dir}: '${name}' has ${data.length} values, expected ${t.data.length}`);
       t.data.set(data);
     }
   } finally {
@@ -196,11 +228,22 @@ function loadTrained(dir: string, tensors: Map<string, Tensor<"float32">>): void
  *  have logged past it), so the file reads as one uninterrupted run. */
 function keepLogUpTo(file: string, step: number): void {
   if (!fs.existsSync(file)) return;
-  const kept = step === 0 ? [] : fs.readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "" && (JSON.parse(l) as { step: number }).step <= step);
+  const kept =
+    step === 0
+      ? []
+      : fs
+          .readFileSync(file, "utf8")
+          .split("\n")
+          .filter((l) => l.trim() !== "" && (JSON.parse(l) as { step: number }).step <= step);
   fs.writeFileSync(file, kept.map((l) => `${l}\n`).join(""));
 }
 
-export async function evaluate<E>(runner: StepRunner, examples: readonly E[], args: TTrainingArgs, toBatch: TTrainerHooks<E>["toBatch"]): Promise<Record<string, number>> {
+export async function evaluate<E>(
+  runner: StepRunner,
+  examples: readonly E[],
+  args: TTrainingArgs,
+  toBatch: TTrainerHooks<E>["toBatch"],
+): Promise<Record<string, number>> {
   let lossSum = 0;
   const sums: TSums = {};
   let c: TCounts = { tokens: 0, sequences: 0, pairs: 0, prompts: 0 };
@@ -219,16 +262,28 @@ export async function train<E>(o: TTrainOptions<E>): Promise<TTrainResult> {
   const model = runner.model;
   const { steps, stepsPerEpoch } = plan(o.train, args);
   const totalSteps = steps.length;
-  const schedule = createSchedule({ kind: args.lrSchedulerType, baseLr: args.learningRate, totalSteps, warmupSteps: warmupStepsOf(totalSteps, args.warmupSteps, args.warmupRatio) });
+  const schedule = createSchedule({
+    kind: args.lrSchedulerType,
+    baseLr: args.learningRate,
+    totalSteps,
+    warmupSteps: warmupStepsOf(totalSteps, args.warmupSteps, args.warmupRatio),
+  });
   const optimizer = new AdamW(
     [...model.tensors].map(([name, t]) => ({ name, data: t.data, decay: !isNoDecayParameter(name), shape: t.shape })),
-    { lr: args.learningRate, betas: [args.adamBeta1, args.adamBeta2], eps: args.adamEpsilon, weightDecay: args.weightDecay },
+    {
+      lr: args.learningRate,
+      betas: [args.adamBeta1, args.adamBeta2],
+      eps: args.adamEpsilon,
+      weightDecay: args.weightDecay,
+    },
   );
   let start = 0;
   if (o.resumeFrom) {
     const state = ZTrainerState.parse(JSON.parse(fs.readFileSync(path.join(o.resumeFrom, TRAINER_STATE), "utf8")));
     if (state.totalSteps !== totalSteps || state.trainExamples !== o.train.length || state.seed !== args.seed)
-      throw new Error(`cannot resume from ${o.resumeFrom}: it was a run of ${state.totalSteps} steps over ${state.trainExamples} examples with seed ${state.seed}; this one has ${totalSteps}, ${o.train.length}, ${args.seed}`);
+      throw new Error(
+        `cannot resume from ${o.resumeFrom}: it was a run of ${state.totalSteps} steps over ${state.trainExamples} examples with seed ${state.seed}; this one has ${totalSteps}, ${o.train.length}, ${args.seed}`,
+      );
     loadTrained(o.resumeFrom, model.tensors);
     loadOptimizerState(o.resumeFrom, optimizer);
     start = state.globalStep;
@@ -283,14 +338,28 @@ export async function train<E>(o: TTrainOptions<E>): Promise<TTrainResult> {
     optimizer.step(grads32, lr);
     const done = step + 1;
     if (done % args.loggingSteps === 0 || done === end)
-      emit({ step: done, epoch: done / stepsPerEpoch, ...means(lossSum, sums, c, runner.objective.kind), grad_norm: gradNorm, learning_rate: lr, num_tokens: c.tokens });
+      emit({
+        step: done,
+        epoch: done / stepsPerEpoch,
+        ...means(lossSum, sums, c, runner.objective.kind),
+        grad_norm: gradNorm,
+        learning_rate: lr,
+        num_tokens: c.tokens,
+      });
     if (args.evalSteps > 0 && done % args.evalSteps === 0 && done < totalSteps) await runEval(done);
     if (o.outputDir && args.saveSteps > 0 && done % args.saveSteps === 0) {
       const dir = path.join(o.outputDir, `checkpoint-${done}`);
       fs.mkdirSync(dir, { recursive: true });
       saveTrained(dir, model.tensors);
       saveOptimizerState(dir, optimizer);
-      fs.writeFileSync(path.join(dir, TRAINER_STATE), JSON.stringify({ version: 1, globalStep: done, totalSteps, seed: args.seed, trainExamples: o.train.length }, null, 2));
+      fs.writeFileSync(
+        path.join(dir, TRAINER_STATE),
+        JSON.stringify(
+          { version: 1, globalStep: done, totalSteps, seed: args.seed, trainExamples: o.train.length },
+          null,
+          2,
+        ),
+      );
       await o.hooks.saveModel?.(dir);
     }
   }

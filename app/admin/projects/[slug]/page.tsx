@@ -30,15 +30,29 @@ export default function ProjectPage({ params }: { params: Promise<{ slug: string
   return (
     <main className="space-y-4">
       <div className="flex flex-wrap items-center gap-3">
-        <Link href="/admin" className="text-sm text-slate-500 hover:underline">← Projects</Link>
-        <h1 className="text-xl font-semibold" data-testid="project-name">{p.name}</h1>
-        <span className="rounded bg-slate-100 px-2 py-0.5 text-xs text-slate-600" data-testid="project-status">{p.status}</span>
-        <Link href={`/label/${p.slug}`} className="ml-auto text-sm text-indigo-700 hover:underline">Label this project →</Link>
+        <Link href="/admin" className="text-sm text-slate-500 hover:underline">
+          ← Projects
+        </Link>
+        <h1 className="text-xl font-semibold" data-testid="project-name">
+          {p.name}
+        </h1>
+        <span className="rounded bg-slate-100 px-2 py-0.5 text-xs text-slate-600" data-testid="project-status">
+          {p.status}
+        </span>
+        <Link href={`/label/${p.slug}`} className="ml-auto text-sm text-indigo-700 hover:underline">
+          Label this project →
+        </Link>
       </div>
       <nav className="flex flex-wrap gap-1 border-b border-slate-200" role="tablist">
         {TABS.map((t) => (
-          <button key={t} role="tab" aria-selected={tab === t} onClick={() => setTab(t)} data-testid={`tab-${t}`}
-            className={`-mb-px border-b-2 px-3 py-2 text-sm capitalize ${tab === t ? "border-indigo-600 font-medium text-indigo-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}>
+          <button
+            key={t}
+            role="tab"
+            aria-selected={tab === t}
+            onClick={() => setTab(t)}
+            data-testid={`tab-${t}`}
+            className={`-mb-px border-b-2 px-3 py-2 text-sm capitalize ${tab === t ? "border-indigo-600 font-medium text-indigo-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}
+          >
             {t}
           </button>
         ))}
@@ -51,20 +65,41 @@ export default function ProjectPage({ params }: { params: Promise<{ slug: string
       {tab === "settings" && (
         <div className="grid gap-4 lg:grid-cols-2">
           <Card title="Settings">
-            <ProjectSettingsForm key={p.updatedAt.toISOString()} initial={p} submitLabel="Save settings" isBusy={update.isPending} onSubmit={(settings) => update.mutate({ projectId: p.id, settings })} />
-            <div className="mt-3"><ErrorText error={update.error} /></div>
+            <ProjectSettingsForm
+              key={p.updatedAt.toISOString()}
+              initial={p}
+              submitLabel="Save settings"
+              isBusy={update.isPending}
+              onSubmit={(settings) => update.mutate({ projectId: p.id, settings })}
+            />
+            <div className="mt-3">
+              <ErrorText error={update.error} />
+            </div>
             {update.isSuccess && <p className="mt-2 text-sm text-green-700">Saved.</p>}
           </Card>
           <Card title="Status">
-            <p className="mb-3 text-sm text-slate-600">Paused and archived projects hand out no tasks; archived ones are hidden from the list. Nothing is deleted.</p>
+            <p className="mb-3 text-sm text-slate-600">
+              Paused and archived projects hand out no tasks; archived ones are hidden from the list. Nothing is
+              deleted.
+            </p>
             <div className="flex flex-wrap gap-2">
-              {(["active", "paused", "archived"] as const).filter((s) => s !== p.status).map((s) => (
-                <Button key={s} variant={s === "archived" ? "danger" : "secondary"} disabled={setStatus.isPending} onClick={() => setStatus.mutate({ projectId: p.id, status: s })} data-testid={`status-${s}`}>
-                  {s === "active" ? "Reactivate" : s === "paused" ? "Pause" : "Archive"}
-                </Button>
-              ))}
+              {(["active", "paused", "archived"] as const)
+                .filter((s) => s !== p.status)
+                .map((s) => (
+                  <Button
+                    key={s}
+                    variant={s === "archived" ? "danger" : "secondary"}
+                    disabled={setStatus.isPending}
+                    onClick={() => setStatus.mutate({ projectId: p.id, status: s })}
+                    data-testid={`status-${s}`}
+                  >
+                    {s === "active" ? "Reactivate" : s === "paused" ? "Pause" : "Archive"}
+                  </Button>
+                ))}
             </div>
-            <div className="mt-3"><ErrorText error={setStatus.error} /></div>
+            <div className="mt-3">
+              <ErrorText error={setStatus.error} />
+            </div>
           </Card>
         </div>
       )}

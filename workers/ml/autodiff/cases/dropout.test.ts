@@ -71,7 +71,10 @@ describe("Dropout gradient in training mode (onnxruntime, against the same run's
     [0.5, "fed"],
     [0.25, true],
   ] as const)("ratio %s, training_mode %s: dX == w * mask / (1 - ratio)", async (ratio, mode) => {
-    const out = await runOnce(trainingGraph(ratio, mode), mode === "fed" ? { x: X, w: W, training_mode: TRUE } : { x: X, w: W });
+    const out = await runOnce(
+      trainingGraph(ratio, mode),
+      mode === "fed" ? { x: X, w: W, training_mode: TRUE } : { x: X, w: W },
+    );
     const mask = out.mask ?? [];
     const kept = mask.reduce((s, m) => s + m, 0);
     expect(kept).toBeGreaterThan(0);
@@ -95,7 +98,13 @@ describe("Dropout gradient: what the rule refuses", () => {
     const b = new GraphBuilder();
     const x = b.input("x", "float32", [3]);
     const ratio = b.input("ratio", "float32", []);
-    const { output } = op.dropout(b, x, { ratio, trainingMode: b.input("training_mode", "bool", []) }, {}, { name: "drop" });
+    const { output } = op.dropout(
+      b,
+      x,
+      { ratio, trainingMode: b.input("training_mode", "bool", []) },
+      {},
+      { name: "drop" },
+    );
     expect(() => grad(b, sum(b, output), [x])).toThrow(
       "Dropout gradient: node drop: the ratio must be known at build time (give dropout() a number) when training_mode may be true",
     );
@@ -113,6 +122,8 @@ describe("Dropout gradient: what the rule refuses", () => {
     const x = b.input("x", "float32", [3]);
     const ratio = b.input("ratio", "float32", []);
     const { output } = op.dropout(b, x, { ratio }, {}, { name: "drop" });
-    expect(() => grad(b, sum(b, output), [x, ratio])).toThrow(/Dropout gradient: node drop: the ratio depends on a differentiated value/);
+    expect(() => grad(b, sum(b, output), [x, ratio])).toThrow(
+      /Dropout gradient: node drop: the ratio depends on a differentiated value/,
+    );
   });
 });

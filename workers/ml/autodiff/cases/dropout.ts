@@ -5,7 +5,11 @@ import * as op from "../../ops";
 import type { GradCase } from "../testing/grad-case";
 
 export const DROPOUT_GRAD_CASES: GradCase[] = [
-  { name: "Dropout: no training_mode, default ratio", inputs: { x: { shape: [2, 3] } }, forward: (b, v) => op.dropout(b, v("x")).output },
+  {
+    name: "Dropout: no training_mode, default ratio",
+    inputs: { x: { shape: [2, 3] } },
+    forward: (b, v) => op.dropout(b, v("x")).output,
+  },
   {
     name: "Dropout: training_mode false constant, ratio 0.3, symbolic [batch, seq, 4]",
     inputs: { x: { shape: [2, 3, 4], dims: ["batch", "seq", 4] } },

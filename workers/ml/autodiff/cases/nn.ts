@@ -3,7 +3,12 @@
 import * as op from "../../ops";
 import type { GradCase } from "../testing/grad-case";
 
-const mm = (name: string, a: number[], bShape: number[], dims?: { a?: (string | number)[]; b?: (string | number)[] }): GradCase => ({
+const mm = (
+  name: string,
+  a: number[],
+  bShape: number[],
+  dims?: { a?: (string | number)[]; b?: (string | number)[] },
+): GradCase => ({
   name: `MatMul: ${name}`,
   inputs: { a: { shape: a, dims: dims?.a }, b: { shape: bShape, dims: dims?.b } },
   forward: (b, v) => op.matMul(b, v("a"), v("b")),
@@ -18,7 +23,10 @@ export const NN_GRAD_CASES: GradCase[] = [
   mm("batch broadcast [2,1,3,4]@[5,4,6]", [2, 1, 3, 4], [5, 4, 6]),
   mm("2-D @ batched [3,4]@[2,4,5]", [3, 4], [2, 4, 5]),
   mm("symbolic [batch, seq, 8]@[8,4]", [2, 3, 8], [8, 4], { a: ["batch", "seq", 8] }),
-  mm("symbolic attention [batch, 2, seq, 4]@[batch, 2, 4, seq]", [2, 2, 3, 4], [2, 2, 4, 3], { a: ["batch", 2, "seq", 4], b: ["batch", 2, 4, "seq"] }),
+  mm("symbolic attention [batch, 2, seq, 4]@[batch, 2, 4, seq]", [2, 2, 3, 4], [2, 2, 4, 3], {
+    a: ["batch", 2, "seq", 4],
+    b: ["batch", 2, 4, "seq"],
+  }),
   mm("1-D @ 2-D", [4], [4, 3]),
   mm("2-D @ 1-D", [3, 4], [4]),
   mm("1-D @ 1-D", [5], [5]),
@@ -39,23 +47,55 @@ export const NN_GRAD_CASES: GradCase[] = [
     inputs: { a: { shape: a as number[] }, w: { shape: w as number[] }, c: { shape: c as number[] } },
     forward: (b, v) => op.gemm(b, v("a"), v("w"), v("c"), attrs as Partial<op.GemmAttrs>),
   })),
-  { name: "Gemm: no C", inputs: { a: { shape: [3, 4] }, w: { shape: [4, 2] } }, forward: (b, v) => op.gemm(b, v("a"), v("w")) },
+  {
+    name: "Gemm: no C",
+    inputs: { a: { shape: [3, 4] }, w: { shape: [4, 2] } },
+    forward: (b, v) => op.gemm(b, v("a"), v("w")),
+  },
   ...(["Softmax", "LogSoftmax"] as const).flatMap((name): GradCase[] => {
     const f = name === "Softmax" ? op.softmax : op.logSoftmax;
     return [
       { name: `${name}: [2,5] default axis`, inputs: { x: { shape: [2, 5] } }, forward: (b, v) => f(b, v("x")) },
-      { name: `${name}: [2,3,4] axis 1`, inputs: { x: { shape: [2, 3, 4] } }, forward: (b, v) => f(b, v("x"), { axis: 1 }) },
-      { name: `${name}: symbolic [batch, seq, 6]`, inputs: { x: { shape: [2, 3, 6], dims: ["batch", "seq", 6] } }, forward: (b, v) => f(b, v("x")) },
-      { name: `${name}: large logits`, inputs: { x: { shape: [2, 3], values: [1000, 1001, 1002, -1e4, 0, 3] } }, forward: (b, v) => f(b, v("x")) },
+      {
+        name: `${name}: [2,3,4] axis 1`,
+        inputs: { x: { shape: [2, 3, 4] } },
+        forward: (b, v) => f(b, v("x"), { axis: 1 }),
+      },
+      {
+        name: `${name}: symbolic [batch, seq, 6]`,
+        inputs: { x: { shape: [2, 3, 6], dims: ["batch", "seq", 6] } },
+        forward: (b, v) => f(b, v("x")),
+      },
+      {
+        name: `${name}: large logits`,
+        inputs: { x: { shape: [2, 3], values: [1000, 1001, 1002, -1e4, 0, 3] } },
+        forward: (b, v) => f(b, v("x")),
+      },
     ];
   }),
   ...Object.entries(REDUCE).flatMap(([name, f]): GradCase[] => [
     { name: `${name}: axes [1] keepdims`, inputs: { x: { shape: [2, 3, 4] } }, forward: (b, v) => f(b, v("x"), [1]) },
-    { name: `${name}: axes [-1] no keepdims`, inputs: { x: { shape: [2, 3, 4] } }, forward: (b, v) => f(b, v("x"), [-1], { keepdims: 0 }) },
-    { name: `${name}: axes [0, 2] no keepdims`, inputs: { x: { shape: [2, 3, 4] } }, forward: (b, v) => f(b, v("x"), [0, 2], { keepdims: 0 }) },
+    {
+      name: `${name}: axes [-1] no keepdims`,
+      inputs: { x: { shape: [2, 3, 4] } },
+      forward: (b, v) => f(b, v("x"), [-1], { keepdims: 0 }),
+    },
+    {
+      name: `${name}: axes [0, 2] no keepdims`,
+      inputs: { x: { shape: [2, 3, 4] } },
+      forward: (b, v) => f(b, v("x"), [0, 2], { keepdims: 0 }),
+    },
     { name: `${name}: all axes`, inputs: { x: { shape: [2, 3] } }, forward: (b, v) => f(b, v("x")) },
-    { name: `${name}: all axes no keepdims`, inputs: { x: { shape: [2, 3] } }, forward: (b, v) => f(b, v("x"), null, { keepdims: 0 }) },
-    { name: `${name}: noop with empty axes`, inputs: { x: { shape: [2, 3] } }, forward: (b, v) => f(b, v("x"), [], { noop_with_empty_axes: 1 }) },
+    {
+      name: `${name}: all axes no keepdims`,
+      inputs: { x: { shape: [2, 3] } },
+      forward: (b, v) => f(b, v("x"), null, { keepdims: 0 }),
+    },
+    {
+      name: `${name}: noop with empty axes`,
+      inputs: { x: { shape: [2, 3] } },
+      forward: (b, v) => f(b, v("x"), [], { noop_with_empty_axes: 1 }),
+    },
     {
       name: `${name}: symbolic, over seq`,
       inputs: { x: { shape: [2, 5, 3], dims: ["batch", "seq", 3] } },
@@ -88,5 +128,9 @@ export const NN_GRAD_CASES: GradCase[] = [
     forward: (b, v) => op.cumSum(b, v("x"), axis as number, attrs as Partial<op.CumSumAttrs>),
   })),
   { name: "Trilu: upper", inputs: { x: { shape: [4, 5] } }, forward: (b, v) => op.trilu(b, v("x")) },
-  { name: "Trilu: lower k=-1 batched", inputs: { x: { shape: [2, 3, 4] } }, forward: (b, v) => op.trilu(b, v("x"), -1, { upper: 0 }) },
+  {
+    name: "Trilu: lower k=-1 batched",
+    inputs: { x: { shape: [2, 3, 4] } },
+    forward: (b, v) => op.trilu(b, v("x"), -1, { upper: 0 }),
+  },
 ];

@@ -30,13 +30,20 @@ export function buildCase(c: GradCase, inputs: readonly ResolvedInput[], dt: Flo
     return x;
   };
   const ys = [c.forward(b, v, dt)].flat();
-  const terms = ys.map((y, i) => op.reduceSum(b, op.mul(b, y, b.input(`weight_${i}`, y.type.dtype, y.type.shape)), null, { keepdims: 0 }));
+  const terms = ys.map((y, i) =>
+    op.reduceSum(b, op.mul(b, y, b.input(`weight_${i}`, y.type.dtype, y.type.shape)), null, { keepdims: 0 }),
+  );
   const loss = terms.slice(1).reduce((s, t) => op.add(b, s, t), terms[0] as Value);
   b.output(loss, "loss");
   const forwardNodes = b.build({ dangling: "prune" }).nodes.length;
   if (withGrads) {
     const wrt = inputs.filter(isWrt);
-    const grads = grad(b, loss, wrt.map((inp) => v(inp.name)), c.options);
+    const grads = grad(
+      b,
+      loss,
+      wrt.map((inp) => v(inp.name)),
+      c.options,
+    );
     for (const inp of wrt) {
       const g = grads.get(v(inp.name));
       if (g === undefined) throw new Error(`case ${c.name}: grad returned nothing for ${inp.name}`);

@@ -63,9 +63,11 @@ export function resolveInputs(c: GradCase): ResolvedInput[] {
     const isFloat = inp.dtype === undefined || inp.dtype === "float" || isFloatDType(inp.dtype);
     const n = inp.shape.reduce((p, q) => p * q, 1);
     if (!isFloat && inp.values === undefined) throw new Error(`case ${c.name}: integer input ${name} needs values`);
-    const drawn = inp.values ?? rng.normals(n, inp.std ?? 1).map((v) => (inp.positive === true ? Math.abs(v) + 0.5 : v));
+    const drawn =
+      inp.values ?? rng.normals(n, inp.std ?? 1).map((v) => (inp.positive === true ? Math.abs(v) + 0.5 : v));
     const values = drawn.map((v) => (isFloat ? Math.fround(v) : v));
-    if (values.length !== n) throw new Error(`case ${c.name}: input ${name} has ${values.length} values for shape [${inp.shape.join(", ")}]`);
+    if (values.length !== n)
+      throw new Error(`case ${c.name}: input ${name} has ${values.length} values for shape [${inp.shape.join(", ")}]`);
     return { ...inp, name, isFloat, values };
   });
 }

@@ -7,7 +7,17 @@ import { evaluate, nd, type NdArray } from "../../reference";
 import { createSession } from "../../runtime";
 import { expectClose, Rng } from "../../testing";
 import { buildCase } from "./build-case";
-import { dtypeOf, hashSeed, isWrt, resolveInputs, TOL32, TOL64, type FloatType, type GradCase, type ResolvedInput } from "./grad-case";
+import {
+  dtypeOf,
+  hashSeed,
+  isWrt,
+  resolveInputs,
+  TOL32,
+  TOL64,
+  type FloatType,
+  type GradCase,
+  type ResolvedInput,
+} from "./grad-case";
 
 /** Step of the central differences.
  *  NOTE: absolute, not scaled by |x|: softmax of logits near 1000 is shift-invariant, so a step of 1e-2
@@ -26,32 +36,63 @@ function lossAt(g: Graph, feeds: Record<string, Tensor | NdArray>): number {
 }
 
 /** The loss of the float64 graph with `inp` set to `values` (a feed or an initializer). */
-function lossWith(g: Graph, feeds: Record<string, Tensor | NdArray>, inp: ResolvedInput, values: readonly number[]): number {
+function lossWith(
+  g: Graph,
+  feeds: Record<string, Tensor | NdArray>,
+  inp: ResolvedInput,
+  values: readonly number[],
+): number {
   if (inp.kind !== "parameter") return lossAt(g, { ...feeds, [inp.name]: nd("float64", inp.shape, values) });
-  const initializers = g.initializers.map((i) => (i.value.name === inp.name ? { value: i.value, data: fromNumbers("float64", inp.shape, values) } : i));
+  const initializers = g.initializers.map((i) =>
+    i.value.name === inp.name ? { value: i.value, data: fromNumbers("float64", inp.shape, values) } : i,
+  );
   return lossAt({ ...g, initializers }, feeds);
 }
 
 /** Central differences of the loss along `direction` (one element: a unit vector). */
-function centralDifference(g: Graph, feeds: Record<string, Tensor | NdArray>, inp: ResolvedInput, direction: (k: number) => number): number {
+function centralDifference(
+  g: Graph,
+  feeds: Record<string, Tensor | NdArray>,
+  inp: ResolvedInput,
+  direction: (k: number) => number,
+): number {
   const moved = (s: number) => inp.values.map((v, k) => v + s * H * direction(k));
   return (lossWith(g, feeds, inp, moved(1)) - lossWith(g, feeds, inp, moved(-1))) / (2 * H);
 }
 
 /** Compares the analytic gradient of `inp` with central differences: per element (all, or a seeded sample),
  *  and along random directions over all elements when asked. */
-function checkFiniteDifferences(c: GradCase, g: Graph, feeds: Record<string, Tensor | NdArray>, inp: ResolvedInput, analytic: Float64Array): void {
+function checkFiniteDifferences(
+  c: GradCase,
+  g: Graph,
+  feeds: Record<string, Tensor | NdArray>,
+  inp: ResolvedInput,
+  analytic: Float64Array,
+): void {
   const tol = { ...TOL64, ...c.tol64 };
   const label = `${c.name}: d loss / d ${inp.name}, reference backward vs finite differences`;
   const rng = new Rng(hashSeed(`${c.name}/${inp.name}/fd`));
   const n = inp.values.length;
-  const sample = c.fdSample === undefined || c.fdSample >= n ? Array.from({ length: n }, (_, k) => k) : Array.from({ length: c.fdSample }, () => rng.int(0, n));
+  const sample =
+    c.fdSample === undefined || c.fdSample >= n
+      ? Array.from({ length: n }, (_, k) => k)
+      : Array.from({ length: c.fdSample }, () => rng.int(0, n));
   const fd = sample.map((j) => centralDifference(g, feeds, inp, (k) => (k === j ? 1 : 0)));
-  expectClose(sample.map((j) => at(analytic, j)), fd, tol, `${label} (elements ${sample.join(", ")})`);
+  expectClose(
+    sample.map((j) => at(analytic, j)),
+    fd,
+    tol,
+    `${label} (elements ${sample.join(", ")})`,
+  );
   for (let d = 0; d < (c.fdDirections ?? 0); d++) {
     const dir = rng.normals(n);
     const along = dir.reduce((s, v, k) => s + v * at(analytic, k), 0);
-    expectClose([along], [centralDifference(g, feeds, inp, (k) => at(dir, k))], tol, `${label} (random direction ${d})`);
+    expectClose(
+      [along],
+      [centralDifference(g, feeds, inp, (k) => at(dir, k))],
+      tol,
+      `${label} (random direction ${d})`,
+    );
   }
 }
 
@@ -61,7 +102,8 @@ function inputFeeds(inputs: readonly ResolvedInput[], dt: FloatType): Record<str
   for (const inp of inputs) {
     if ((inp.kind ?? "input") !== "input") continue;
     const dtype = dtypeOf(inp, dt);
-    feeds[inp.name] = dtype === "float64" ? nd("float64", inp.shape, inp.values) : fromNumbers(dtype, inp.shape, inp.values);
+    feeds[inp.name] =
+      dtype === "float64" ? nd("float64", inp.shape, inp.values) : fromNumbers(dtype, inp.shape, inp.values);
   }
   return feeds;
 }
@@ -97,7 +139,12 @@ export async function checkGradCase(c: GradCase): Promise<GradReport> {
   return { forwardNodes: full64.forwardNodes, totalNodes: full64.graph.nodes.length, backward: full64.graph };
 }
 
-async function checkOnnxRuntime(c: GradCase, inputs: readonly ResolvedInput[], weights: Record<string, NdArray>, ref: Record<string, NdArray>): Promise<void> {
+async function checkOnnxRuntime(
+  c: GradCase,
+  inputs: readonly ResolvedInput[],
+  weights: Record<string, NdArray>,
+  ref: Record<string, NdArray>,
+): Promise<void> {
   const built = buildCase(c, inputs, "float32", true);
   const feeds = inputFeeds(inputs, "float32") as Record<string, Tensor>;
   for (const v of built.graph.inputs) {
@@ -111,7 +158,12 @@ async function checkOnnxRuntime(c: GradCase, inputs: readonly ResolvedInput[], w
     expectClose(got.loss ?? [], ref.loss ?? [], tol32, `${c.name}: loss, onnxruntime float32 vs float64 reference`);
     for (const inp of inputs.filter(isWrt)) {
       const name = `grad.${inp.name}`;
-      expectClose(got[name] ?? [], ref[name] ?? [], tol32, `${c.name}: d loss / d ${inp.name}, onnxruntime float32 vs float64 reference`);
+      expectClose(
+        got[name] ?? [],
+        ref[name] ?? [],
+        tol32,
+        `${c.name}: d loss / d ${inp.name}, onnxruntime float32 vs float64 reference`,
+      );
     }
   } finally {
     await session.dispose();

@@ -6,7 +6,10 @@ export interface NamedCase extends OpCase {
   readonly name: string;
 }
 
-const make = (dtype: DType) => (shape: readonly number[], values: readonly number[]): Tensor => fromNumbers(dtype, shape, values);
+const make =
+  (dtype: DType) =>
+  (shape: readonly number[], values: readonly number[]): Tensor =>
+    fromNumbers(dtype, shape, values);
 
 export const f32 = make("float32");
 export const f64 = make("float64");

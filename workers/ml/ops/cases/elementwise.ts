@@ -4,7 +4,11 @@ import { bool, cases, f32, i64, type NamedCase } from "./case";
 
 const r = new Rng(1);
 const n = (shape: number[], std = 1) => r.tensor("float32", shape, { std });
-const pos = (shape: number[]) => f32(shape, r.normals(shape.reduce((a, b) => a * b, 1)).map((v) => Math.abs(v) + 0.1));
+const pos = (shape: number[]) =>
+  f32(
+    shape,
+    r.normals(shape.reduce((a, b) => a * b, 1)).map((v) => Math.abs(v) + 0.1),
+  );
 const edge = f32([6], [NaN, Infinity, -Infinity, 0, -0, 1]);
 
 const unary = (op: string, x: () => ReturnType<typeof n>, extra: NamedCase["inputs"][] = []): NamedCase[] =>
@@ -31,7 +35,10 @@ export const ELEMENTWISE_CASES: NamedCase[] = [
       { name: "broadcast [2,1,4] and [3,1]", inputs: [feed(n([2, 1, 4])), feed(pos([3, 1]))] },
       { name: "symbolic", inputs: [{ feed: n([2, 3]), dims: ["batch", 3] }, feed(pos([1, 3]))] },
       { name: "scalar constant", inputs: [feed(n([2, 3])), konst(f32([], [2.5]))] },
-      { name: "non-finite", inputs: [feed(f32([4], [NaN, Infinity, Infinity, 1])), feed(f32([4], [1, Infinity, -Infinity, 0]))] },
+      {
+        name: "non-finite",
+        inputs: [feed(f32([4], [NaN, Infinity, Infinity, 1])), feed(f32([4], [1, Infinity, -Infinity, 0]))],
+      },
       { name: "int64", inputs: [feed(i64([5], [7, -7, 7, -7, 0])), feed(i64([5], [2, 2, -2, -2, 3]))] },
     ]),
   ),

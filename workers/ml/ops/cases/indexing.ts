@@ -14,19 +14,42 @@ export const INDEXING_CASES: NamedCase[] = [
     { name: "negative indices", inputs: [feed(n([5, 3])), feed(i64([3], [-1, -5, 2]))] },
     { name: "scalar index drops the axis", inputs: [feed(n([4, 3])), konst(i64([], [2]))], attrs: { axis: 0 } },
     { name: "int32 indices", inputs: [feed(n([5, 3])), feed(i32([2], [1, 3]))] },
-    { name: "embedding lookup", inputs: [feed(n([10, 4])), { feed: i64([2, 3], [1, 9, 0, 3, 3, 7]), dims: ["batch", "seq"] }] },
+    {
+      name: "embedding lookup",
+      inputs: [feed(n([10, 4])), { feed: i64([2, 3], [1, 9, 0, 3, 3, 7]), dims: ["batch", "seq"] }],
+    },
   ]),
   ...cases("GatherElements", [
     { name: "axis 1", inputs: [feed(n([3, 4])), feed(i64([3, 2], [0, 3, 1, 1, 2, 0]))], attrs: { axis: 1 } },
     { name: "axis 0", inputs: [feed(n([3, 4])), feed(i64([1, 4], [2, 0, 1, 2]))] },
-    { name: "negative, token log-probs", inputs: [feed(n([2, 3, 5])), feed(i64([2, 3, 1], [-1, 0, 4, 2, 2, -5]))], attrs: { axis: 2 } },
+    {
+      name: "negative, token log-probs",
+      inputs: [feed(n([2, 3, 5])), feed(i64([2, 3, 1], [-1, 0, 4, 2, 2, -5]))],
+      attrs: { axis: 2 },
+    },
   ]),
   ...cases("ScatterElements", [
     { name: "none, axis 0", inputs: [feed(n([3, 4])), feed(i64([1, 4], [2, 0, 1, 2])), feed(n([1, 4]))] },
-    { name: "none, axis 1, negative", inputs: [feed(n([2, 5])), feed(i64([2, 2], [4, -5, 1, 3])), feed(n([2, 2]))], attrs: { axis: 1 } },
-    { name: "add, repeated indices", inputs: [feed(n([3, 4])), feed(i64([2, 4], [0, 2, 1, 0, 0, 1, 1, 2])), feed(n([2, 4]))], attrs: { reduction: "add" } },
-    { name: "add, narrower indices, int32", inputs: [feed(n([3, 5])), feed(i32([2, 1], [4, 4])), feed(n([2, 1]))], attrs: { axis: 1, reduction: "add" } },
-    { name: "add into zeros (an embedding gradient)", inputs: [feed(f32([4, 2], [0, 0, 0, 0, 0, 0, 0, 0])), feed(i64([3, 2], [1, 1, 3, 3, 1, 1])), feed(n([3, 2]))], attrs: { reduction: "add" } },
+    {
+      name: "none, axis 1, negative",
+      inputs: [feed(n([2, 5])), feed(i64([2, 2], [4, -5, 1, 3])), feed(n([2, 2]))],
+      attrs: { axis: 1 },
+    },
+    {
+      name: "add, repeated indices",
+      inputs: [feed(n([3, 4])), feed(i64([2, 4], [0, 2, 1, 0, 0, 1, 1, 2])), feed(n([2, 4]))],
+      attrs: { reduction: "add" },
+    },
+    {
+      name: "add, narrower indices, int32",
+      inputs: [feed(n([3, 5])), feed(i32([2, 1], [4, 4])), feed(n([2, 1]))],
+      attrs: { axis: 1, reduction: "add" },
+    },
+    {
+      name: "add into zeros (an embedding gradient)",
+      inputs: [feed(f32([4, 2], [0, 0, 0, 0, 0, 0, 0, 0])), feed(i64([3, 2], [1, 1, 3, 3, 1, 1])), feed(n([3, 2]))],
+      attrs: { reduction: "add" },
+    },
   ]),
   ...cases("CumSum", [
     { name: "axis 1", inputs: [feed(n([2, 4])), konst(i64([], [1]))] },
@@ -49,9 +72,24 @@ export const INDEXING_CASES: NamedCase[] = [
     { name: "float32 -> bool", inputs: [feed(f32([4], [0, -0, 2, NaN]))], attrs: { to: "bool" } },
     { name: "bool -> float32", inputs: [feed(bool([3], [1, 0, 1]))], attrs: { to: "float32" } },
     { name: "int64 -> float32", inputs: [feed(i64([3], [-3, 0, 16777217]))], attrs: { to: "float32" } },
-    { name: "float32 -> float16 rounds", inputs: [feed(f32([6], [1.0009765625, 65504, 70000, 1e-8, -2.5, NaN]))], attrs: { to: "float16" }, tol: { atol: 0, rtol: 0 } },
-    { name: "float16 -> float32", inputs: [feed(f16([4], [1.5, -65504, 6e-8, Infinity]))], attrs: { to: "float32" }, tol: { atol: 0, rtol: 0 } },
-    { name: "float64 -> float32", inputs: [feed(f64([3], [1 / 3, 1e40, -1e-50]))], attrs: { to: "float32" }, tol: { atol: 0, rtol: 0 } },
+    {
+      name: "float32 -> float16 rounds",
+      inputs: [feed(f32([6], [1.0009765625, 65504, 70000, 1e-8, -2.5, NaN]))],
+      attrs: { to: "float16" },
+      tol: { atol: 0, rtol: 0 },
+    },
+    {
+      name: "float16 -> float32",
+      inputs: [feed(f16([4], [1.5, -65504, 6e-8, Infinity]))],
+      attrs: { to: "float32" },
+      tol: { atol: 0, rtol: 0 },
+    },
+    {
+      name: "float64 -> float32",
+      inputs: [feed(f64([3], [1 / 3, 1e40, -1e-50]))],
+      attrs: { to: "float32" },
+      tol: { atol: 0, rtol: 0 },
+    },
     { name: "float32 -> float64", inputs: [feed(n([2, 2]))], attrs: { to: "float64" }, tol: { atol: 0, rtol: 0 } },
   ]),
 ];

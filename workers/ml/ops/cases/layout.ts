@@ -25,7 +25,14 @@ export const LAYOUT_CASES: NamedCase[] = [
   ...cases("Concat", [
     { name: "axis 1", inputs: [feed(n([2, 3])), feed(n([2, 4]))], attrs: { axis: 1 } },
     { name: "three, axis -1", inputs: [feed(n([2, 1])), feed(n([2, 2])), feed(n([2, 3]))], attrs: { axis: -1 } },
-    { name: "kv cache past+seq", inputs: [{ feed: n([1, 2, 3, 4]), dims: ["batch", 2, "past", 4] }, { feed: n([1, 2, 1, 4]), dims: ["batch", 2, "seq", 4] }], attrs: { axis: 2 } },
+    {
+      name: "kv cache past+seq",
+      inputs: [
+        { feed: n([1, 2, 3, 4]), dims: ["batch", 2, "past", 4] },
+        { feed: n([1, 2, 1, 4]), dims: ["batch", 2, "seq", 4] },
+      ],
+      attrs: { axis: 2 },
+    },
     { name: "empty past", inputs: [feed(n([1, 2, 0, 4])), feed(n([1, 2, 3, 4]))], attrs: { axis: 2 } },
     { name: "int64", inputs: [feed(i64([2], [1, 2])), feed(i64([1], [3]))], attrs: { axis: 0 } },
   ]),
@@ -35,8 +42,14 @@ export const LAYOUT_CASES: NamedCase[] = [
     { name: "step 2", inputs: [feed(n([6, 3])), ints([0]), ints([6]), ints([0]), ints([2])] },
     { name: "reverse", inputs: [feed(n([5])), ints([-1]), ints([-BIG]), ints([0]), ints([-1])] },
     { name: "empty", inputs: [feed(n([4, 3])), ints([3]), ints([1]), ints([0])] },
-    { name: "last token (symbolic)", inputs: [{ feed: n([2, 5, 3]), dims: ["batch", "seq", 3] }, ints([-1]), ints([BIG]), ints([1])] },
-    { name: "int32 params", inputs: [feed(n([4, 5])), konst(i32([1], [1])), konst(i32([1], [3])), konst(i32([1], [1]))] },
+    {
+      name: "last token (symbolic)",
+      inputs: [{ feed: n([2, 5, 3]), dims: ["batch", "seq", 3] }, ints([-1]), ints([BIG]), ints([1])],
+    },
+    {
+      name: "int32 params",
+      inputs: [feed(n([4, 5])), konst(i32([1], [1])), konst(i32([1], [3])), konst(i32([1], [1]))],
+    },
     { name: "fed params", inputs: [feed(n([4, 5])), feed(i64([1], [1])), feed(i64([1], [3]))] },
   ]),
   ...cases("Split", [

@@ -22,8 +22,16 @@ export const NN_CASES: NamedCase[] = [
   ]),
   ...cases("Gemm", [
     { name: "plain", inputs: [feed(n([3, 4])), feed(n([4, 5]))] },
-    { name: "transA transB, C [5]", inputs: [feed(n([4, 3])), feed(n([5, 4])), feed(n([5]))], attrs: { transA: 1, transB: 1 } },
-    { name: "alpha beta, C [3,1]", inputs: [feed(n([3, 4])), feed(n([4, 5])), feed(n([3, 1]))], attrs: { alpha: 0.5, beta: -2 } },
+    {
+      name: "transA transB, C [5]",
+      inputs: [feed(n([4, 3])), feed(n([5, 4])), feed(n([5]))],
+      attrs: { transA: 1, transB: 1 },
+    },
+    {
+      name: "alpha beta, C [3,1]",
+      inputs: [feed(n([3, 4])), feed(n([4, 5])), feed(n([3, 1]))],
+      attrs: { alpha: 0.5, beta: -2 },
+    },
   ]),
   ...["Softmax", "LogSoftmax"].flatMap((op) =>
     cases(op, [
@@ -43,7 +51,11 @@ export const NN_CASES: NamedCase[] = [
       { name: "axes [0,2]", inputs: [feed(n([2, 3, 4])), konst(i64([2], [0, 2]))] },
       { name: "all axes", inputs: [feed(n([2, 3]))] },
       { name: "all axes no keepdims", inputs: [feed(n([2, 3]))], attrs: { keepdims: 0 } },
-      { name: "noop with empty axes", inputs: [feed(n([2, 3])), konst(i64([0], []))], attrs: { noop_with_empty_axes: 1 } },
+      {
+        name: "noop with empty axes",
+        inputs: [feed(n([2, 3])), konst(i64([0], []))],
+        attrs: { noop_with_empty_axes: 1 },
+      },
       { name: "symbolic", inputs: [{ feed: n([2, 5, 3]), dims: ["batch", "seq", 3] }, konst(i64([1], [-1]))] },
       { name: "int64", inputs: [feed(i64([2, 3], [1, 2, 3, -4, 5, 6])), konst(i64([1], [1]))] },
       { name: "infinities", inputs: [feed(f32([2, 2], [-Infinity, 1, Infinity, 2])), konst(i64([1], [1]))] },

@@ -35,10 +35,16 @@ function expectedTensors(c: TGoldenHfConfig): Map<string, number[]> {
     out.set(`${p}self_attn.q_proj.weight`, [Q, C]).set(`${p}self_attn.k_proj.weight`, [KV, C]);
     out.set(`${p}self_attn.v_proj.weight`, [KV, C]).set(`${p}self_attn.o_proj.weight`, [C, Q]);
     if (c.model_type === "qwen2") {
-      out.set(`${p}self_attn.q_proj.bias`, [Q]).set(`${p}self_attn.k_proj.bias`, [KV]).set(`${p}self_attn.v_proj.bias`, [KV]);
+      out
+        .set(`${p}self_attn.q_proj.bias`, [Q])
+        .set(`${p}self_attn.k_proj.bias`, [KV])
+        .set(`${p}self_attn.v_proj.bias`, [KV]);
     }
     if (c.model_type === "qwen3") out.set(`${p}self_attn.q_norm.weight`, [HS]).set(`${p}self_attn.k_norm.weight`, [HS]);
-    out.set(`${p}mlp.gate_proj.weight`, [I, C]).set(`${p}mlp.up_proj.weight`, [I, C]).set(`${p}mlp.down_proj.weight`, [C, I]);
+    out
+      .set(`${p}mlp.gate_proj.weight`, [I, C])
+      .set(`${p}mlp.up_proj.weight`, [I, C])
+      .set(`${p}mlp.down_proj.weight`, [C, I]);
   }
   return out;
 }
@@ -49,12 +55,17 @@ interface SafetensorsEntry {
   data_offsets: [number, number];
 }
 
-function readSafetensorsHeader(file: string): { headerBytes: number; fileBytes: number; entries: Map<string, SafetensorsEntry> } {
+function readSafetensorsHeader(file: string): {
+  headerBytes: number;
+  fileBytes: number;
+  entries: Map<string, SafetensorsEntry>;
+} {
   const bytes = fs.readFileSync(file);
   const headerBytes = Number(bytes.readBigUInt64LE(0));
   const json = JSON.parse(bytes.subarray(8, 8 + headerBytes).toString("utf8")) as Record<string, unknown>;
   const entries = new Map<string, SafetensorsEntry>();
-  for (const [name, value] of Object.entries(json)) if (name !== "__metadata__") entries.set(name, value as SafetensorsEntry);
+  for (const [name, value] of Object.entries(json))
+    if (name !== "__metadata__") entries.set(name, value as SafetensorsEntry);
   return { headerBytes, fileBytes: bytes.byteLength, entries };
 }
 
@@ -75,7 +86,9 @@ describe("golden fixture file", () => {
     expect(configs.some((c) => c.tie_word_embeddings)).toBe(true);
     expect(configs.some((c) => !c.tie_word_embeddings)).toBe(true);
     expect(configs.some((c) => c.model_type === "qwen2")).toBe(true);
-    expect(configs.some((c) => c.model_type === "qwen3" && c.head_dim !== c.hidden_size / c.num_attention_heads)).toBe(true);
+    expect(configs.some((c) => c.model_type === "qwen3" && c.head_dim !== c.hidden_size / c.num_attention_heads)).toBe(
+      true,
+    );
     expect(configs.some((c) => c.rope_theta !== 10000)).toBe(true);
   });
 
@@ -83,8 +96,12 @@ describe("golden fixture file", () => {
     const badMagic = Uint8Array.from(goldenBytes);
     badMagic[0] = 0x58;
     expect(() => decodeGoldenFile(badMagic)).toThrow(/bad magic.*make_golden\.py/);
-    expect(() => decodeGoldenFile(withUint32(goldenBytes, 8, GOLDEN_VERSION + 1))).toThrow(/version 2.*make_golden\.py/);
-    expect(() => decodeGoldenFile(goldenBytes.subarray(0, goldenBytes.byteLength - 8))).toThrow(/size.*make_golden\.py/);
+    expect(() => decodeGoldenFile(withUint32(goldenBytes, 8, GOLDEN_VERSION + 1))).toThrow(
+      /version 2.*make_golden\.py/,
+    );
+    expect(() => decodeGoldenFile(goldenBytes.subarray(0, goldenBytes.byteLength - 8))).toThrow(
+      /size.*make_golden\.py/,
+    );
     expect(() => decodeGoldenFile(goldenBytes.subarray(0, 10))).toThrow(/too short/);
   });
 });

@@ -13,7 +13,9 @@ const PREAMBLE_BYTES = 16; // magic (8) + version u32 + header length u32
 
 export class GoldenFixtureError extends Error {
   constructor(problem: string) {
-    super(`golden fixture: ${problem}. Regenerate it with \`${GOLDEN_REGENERATE}\` (see workers/ml/reference/golden/README.md).`);
+    super(
+      `golden fixture: ${problem}. Regenerate it with \`${GOLDEN_REGENERATE}\` (see workers/ml/reference/golden/README.md).`,
+    );
     this.name = "GoldenFixtureError";
   }
 }
@@ -121,10 +123,12 @@ export type GoldenFile = Omit<GoldenFixture, "configs"> & {
 export function decodeGoldenFile(bytes: Uint8Array): GoldenFile {
   if (bytes.byteLength < PREAMBLE_BYTES) throw new GoldenFixtureError(`file too short (${bytes.byteLength} bytes)`);
   const magic = String.fromCharCode(...bytes.subarray(0, 8));
-  if (magic !== GOLDEN_MAGIC) throw new GoldenFixtureError(`bad magic ${JSON.stringify(magic)}, expected "PFGOLD\\0\\0"`);
+  if (magic !== GOLDEN_MAGIC)
+    throw new GoldenFixtureError(`bad magic ${JSON.stringify(magic)}, expected "PFGOLD\\0\\0"`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
-  if (version !== GOLDEN_VERSION) throw new GoldenFixtureError(`version ${version}, this reader expects ${GOLDEN_VERSION}`);
+  if (version !== GOLDEN_VERSION)
+    throw new GoldenFixtureError(`version ${version}, this reader expects ${GOLDEN_VERSION}`);
   const headerBytes = view.getUint32(12, true);
   const dataStart = PREAMBLE_BYTES + headerBytes;
   if (dataStart > bytes.byteLength) throw new GoldenFixtureError("truncated header");
@@ -146,8 +150,10 @@ export function decodeGoldenFile(bytes: Uint8Array): GoldenFile {
     const entry = header.tensors[key];
     if (!entry) throw new GoldenFixtureError(`tensor ${key} missing from the table`);
     const count = entry.shape.reduce((a, b) => a * b, 1);
-    if (entry.dtype !== "float64" || entry.byteLength !== count * 8) throw new GoldenFixtureError(`tensor ${key} is not float64 of its shape`);
-    if (entry.offset < 0 || entry.offset + entry.byteLength > header.dataBytes) throw new GoldenFixtureError(`tensor ${key} out of bounds`);
+    if (entry.dtype !== "float64" || entry.byteLength !== count * 8)
+      throw new GoldenFixtureError(`tensor ${key} is not float64 of its shape`);
+    if (entry.offset < 0 || entry.offset + entry.byteLength > header.dataBytes)
+      throw new GoldenFixtureError(`tensor ${key} out of bounds`);
     const data = new Float64Array(count);
     for (let i = 0; i < count; i++) data[i] = view.getFloat64(dataStart + entry.offset + 8 * i, true);
     return { data, shape: entry.shape };

@@ -42,10 +42,16 @@ function checkpointShapes(c: TGoldenHfConfig): Map<string, number[]> {
     out.set(`${p}self_attn.q_proj.weight`, [Q, C]).set(`${p}self_attn.k_proj.weight`, [KV, C]);
     out.set(`${p}self_attn.v_proj.weight`, [KV, C]).set(`${p}self_attn.o_proj.weight`, [C, Q]);
     if (c.model_type === "qwen2") {
-      out.set(`${p}self_attn.q_proj.bias`, [Q]).set(`${p}self_attn.k_proj.bias`, [KV]).set(`${p}self_attn.v_proj.bias`, [KV]);
+      out
+        .set(`${p}self_attn.q_proj.bias`, [Q])
+        .set(`${p}self_attn.k_proj.bias`, [KV])
+        .set(`${p}self_attn.v_proj.bias`, [KV]);
     }
     if (c.model_type === "qwen3") out.set(`${p}self_attn.q_norm.weight`, [HS]).set(`${p}self_attn.k_norm.weight`, [HS]);
-    out.set(`${p}mlp.gate_proj.weight`, [I, C]).set(`${p}mlp.up_proj.weight`, [I, C]).set(`${p}mlp.down_proj.weight`, [C, I]);
+    out
+      .set(`${p}mlp.gate_proj.weight`, [I, C])
+      .set(`${p}mlp.up_proj.weight`, [I, C])
+      .set(`${p}mlp.down_proj.weight`, [C, I]);
   }
   return out;
 }
@@ -110,7 +116,11 @@ describe("train golden fixture file", () => {
     const headerBytes = trainBytes.readUInt32LE(12);
     const header = JSON.parse(trainBytes.subarray(16, 16 + headerBytes).toString("utf8")) as {
       tensors: Record<string, unknown>;
-      configs: { loraTensors: Record<string, string>; scoreHead: string; cases: { gradients: Record<string, string>; finalParams?: Record<string, string> }[] }[];
+      configs: {
+        loraTensors: Record<string, string>;
+        scoreHead: string;
+        cases: { gradients: Record<string, string>; finalParams?: Record<string, string> }[];
+      }[];
     };
     const refs: string[] = [];
     for (const c of header.configs) {
@@ -125,8 +135,12 @@ describe("train golden fixture file", () => {
     const badMagic = Uint8Array.from(trainBytes);
     badMagic[0] = 0x58;
     expect(() => decodeTrainFile(badMagic)).toThrow(/bad magic.*make_train_golden\.py/);
-    expect(() => decodeTrainFile(withUint32(trainBytes, 8, TRAIN_VERSION + 1))).toThrow(/version 2.*make_train_golden\.py/);
-    expect(() => decodeTrainFile(trainBytes.subarray(0, trainBytes.byteLength - 8))).toThrow(/size.*make_train_golden\.py/);
+    expect(() => decodeTrainFile(withUint32(trainBytes, 8, TRAIN_VERSION + 1))).toThrow(
+      /version 2.*make_train_golden\.py/,
+    );
+    expect(() => decodeTrainFile(trainBytes.subarray(0, trainBytes.byteLength - 8))).toThrow(
+      /size.*make_train_golden\.py/,
+    );
     expect(() => decodeTrainFile(trainBytes.subarray(0, 10))).toThrow(/too short/);
   });
 
@@ -168,20 +182,23 @@ describe.each(fixture.configs.map((c) => [c.name, c] as const))("train golden co
     expect(entry.scoreHead.shape).toEqual([1, config.hidden_size]);
   });
 
-  it.each(entry.cases.map((k) => [k.name, k] as const))("case %s has finite gradients for exactly what it trains", (_case, k) => {
-    const expected = k.name === "adamw" ? new Map<string, number[]>() : trainedShapes(config, k, r);
-    expect([...k.gradients.keys()].sort()).toEqual([...expected.keys()].sort());
-    for (const [name, shape] of expected) {
-      const g = trainGradient(k, name);
-      expect(g.shape, name).toEqual(shape);
-      expect(g.data.length).toBe(shape.reduce((a, b) => a * b, 1));
-      expect(g.data.every(Number.isFinite), `${name} finite`).toBe(true);
-      expect(maxAbs(g), `${name} non-zero`).toBeGreaterThan(0);
-    }
-    expect(Number.isFinite(k.loss)).toBe(true);
-    for (const [m, v] of Object.entries(k.metrics)) expect(Number.isFinite(v), m).toBe(true);
-    for (const v of Object.values(k.fp32)) expect(v).toBeLessThan(k.name === "adamw" ? 1e-3 : 1e-5);
-  });
+  it.each(entry.cases.map((k) => [k.name, k] as const))(
+    "case %s has finite gradients for exactly what it trains",
+    (_case, k) => {
+      const expected = k.name === "adamw" ? new Map<string, number[]>() : trainedShapes(config, k, r);
+      expect([...k.gradients.keys()].sort()).toEqual([...expected.keys()].sort());
+      for (const [name, shape] of expected) {
+        const g = trainGradient(k, name);
+        expect(g.shape, name).toEqual(shape);
+        expect(g.data.length).toBe(shape.reduce((a, b) => a * b, 1));
+        expect(g.data.every(Number.isFinite), `${name} finite`).toBe(true);
+        expect(maxAbs(g), `${name} non-zero`).toBeGreaterThan(0);
+      }
+      expect(Number.isFinite(k.loss)).toBe(true);
+      for (const [m, v] of Object.entries(k.metrics)) expect(Number.isFinite(v), m).toBe(true);
+      for (const v of Object.values(k.fp32)) expect(v).toBeLessThan(k.name === "adamw" ? 1e-3 : 1e-5);
+    },
+  );
 
   it.each(entry.cases.map((k) => [k.name, k] as const))("case %s has right-padded, consistent inputs", (_case, k) => {
     const { inputIds, attentionMask, positionIds, lengths } = k.inputs;
@@ -207,7 +224,9 @@ describe.each(fixture.configs.map((c) => [c.name, c] as const))("train golden co
       const { completionMask, promptLengths } = k.inputs;
       for (let b = 0; b < B; b++) {
         const p = at(promptLengths, b);
-        expect(row(completionMask, b)).toEqual(Array.from({ length: T }, (_, t) => (t >= p && t < at(lengths, b) ? 1 : 0)));
+        expect(row(completionMask, b)).toEqual(
+          Array.from({ length: T }, (_, t) => (t >= p && t < at(lengths, b) ? 1 : 0)),
+        );
         expect(p).toBeGreaterThanOrEqual(1);
       }
     }
@@ -240,7 +259,9 @@ describe.each(fixture.configs.map((c) => [c.name, c] as const))("train golden co
       const ps = bt.inputs.pairs.filter((q) => q.group === g);
       const d = ps.map((q) => at(rewards, q.better) - at(rewards, q.worse));
       return {
-        loss: mean(ps.map((q, i) => -logsigmoid(at(d, i) - q.margin) + c * (at(rewards, q.better) + at(rewards, q.worse)) ** 2)),
+        loss: mean(
+          ps.map((q, i) => -logsigmoid(at(d, i) - q.margin) + c * (at(rewards, q.better) + at(rewards, q.worse)) ** 2),
+        ),
         accuracy: mean(d.map((x) => (x > 0 ? 1 : 0))),
         margin: mean(d),
       };
@@ -265,34 +286,38 @@ describe.each(fixture.configs.map((c) => [c.name, c] as const))("train golden co
     expect(mean(plPerPrompt)).toBeCloseTo(pl.loss, 12);
   });
 
-  it.each(["dpo_sigmoid", "dpo_ipo"] as const)("%s: 2 pairs, chosen rows first; loss and metrics from the stored log-probs", (name) => {
-    const k = trainCase(entry, name);
-    expect(k.inputs.pairs).toEqual([
-      { chosen: 0, rejected: 2 },
-      { chosen: 1, rejected: 3 },
-    ]);
-    const seq = k.outputs.sequenceLogps ?? [];
-    const lp = k.outputs.tokenLogps ?? [];
-    for (let b = 0; b < seq.length; b++) {
-      const s = maskedSum(lp, k.inputs.completionMask, b);
-      const n = sum(row(k.inputs.completionMask, b));
-      expect(at(seq, b)).toBeCloseTo(k.settings.lossType === "ipo" ? s / n : s, 12);
-    }
-    const beta = k.settings.beta;
-    const per = k.inputs.pairs.map((q, i) => {
-      const logits = at(seq, q.chosen) - at(seq, q.rejected) - (at(k.inputs.refChosenLogps, i) - at(k.inputs.refRejectedLogps, i));
-      return k.settings.lossType === "ipo" ? (logits - 1 / (2 * beta)) ** 2 : -logsigmoid(beta * logits);
-    });
-    expect(mean(per)).toBeCloseTo(k.loss, 12);
-    const rc = k.inputs.pairs.map((q, i) => beta * (at(seq, q.chosen) - at(k.inputs.refChosenLogps, i)));
-    const rr = k.inputs.pairs.map((q, i) => beta * (at(seq, q.rejected) - at(k.inputs.refRejectedLogps, i)));
-    expect(k.metrics["rewards/chosen"]).toBeCloseTo(mean(rc), 12);
-    expect(k.metrics["rewards/rejected"]).toBeCloseTo(mean(rr), 12);
-    expect(k.metrics["rewards/margins"]).toBeCloseTo(mean(rc.map((x, i) => x - at(rr, i))), 12);
-    expect(k.metrics["rewards/accuracies"]).toBe(mean(rc.map((x, i) => (x > at(rr, i) ? 1 : 0))));
-    expect(k.metrics["logps/chosen"]).toBeCloseTo(mean(k.inputs.pairs.map((q) => at(seq, q.chosen))), 12);
-    expect(k.metrics["logps/rejected"]).toBeCloseTo(mean(k.inputs.pairs.map((q) => at(seq, q.rejected))), 12);
-  });
+  it.each(["dpo_sigmoid", "dpo_ipo"] as const)(
+    "%s: 2 pairs, chosen rows first; loss and metrics from the stored log-probs",
+    (name) => {
+      const k = trainCase(entry, name);
+      expect(k.inputs.pairs).toEqual([
+        { chosen: 0, rejected: 2 },
+        { chosen: 1, rejected: 3 },
+      ]);
+      const seq = k.outputs.sequenceLogps ?? [];
+      const lp = k.outputs.tokenLogps ?? [];
+      for (let b = 0; b < seq.length; b++) {
+        const s = maskedSum(lp, k.inputs.completionMask, b);
+        const n = sum(row(k.inputs.completionMask, b));
+        expect(at(seq, b)).toBeCloseTo(k.settings.lossType === "ipo" ? s / n : s, 12);
+      }
+      const beta = k.settings.beta;
+      const per = k.inputs.pairs.map((q, i) => {
+        const logits =
+          at(seq, q.chosen) - at(seq, q.rejected) - (at(k.inputs.refChosenLogps, i) - at(k.inputs.refRejectedLogps, i));
+        return k.settings.lossType === "ipo" ? (logits - 1 / (2 * beta)) ** 2 : -logsigmoid(beta * logits);
+      });
+      expect(mean(per)).toBeCloseTo(k.loss, 12);
+      const rc = k.inputs.pairs.map((q, i) => beta * (at(seq, q.chosen) - at(k.inputs.refChosenLogps, i)));
+      const rr = k.inputs.pairs.map((q, i) => beta * (at(seq, q.rejected) - at(k.inputs.refRejectedLogps, i)));
+      expect(k.metrics["rewards/chosen"]).toBeCloseTo(mean(rc), 12);
+      expect(k.metrics["rewards/rejected"]).toBeCloseTo(mean(rr), 12);
+      expect(k.metrics["rewards/margins"]).toBeCloseTo(mean(rc.map((x, i) => x - at(rr, i))), 12);
+      expect(k.metrics["rewards/accuracies"]).toBe(mean(rc.map((x, i) => (x > at(rr, i) ? 1 : 0))));
+      expect(k.metrics["logps/chosen"]).toBeCloseTo(mean(k.inputs.pairs.map((q) => at(seq, q.chosen))), 12);
+      expect(k.metrics["logps/rejected"]).toBeCloseTo(mean(k.inputs.pairs.map((q) => at(seq, q.rejected))), 12);
+    },
+  );
 
   it("rloo and grpo: K = 3, scores [1, -0.5, 0.25]; advantages and losses from the stored values", () => {
     const rloo = trainCase(entry, "rloo");
@@ -359,7 +384,8 @@ describe.each(fixture.configs.map((c) => [c.name, c] as const))("train golden co
     const { lr, warmupSteps: w, totalSteps: n } = k.settings;
     for (const key of ["losses", "gradNorms", "lrs"] as const) expect(k.steps[key]).toHaveLength(n);
     k.steps.lrs.forEach((x, s) => {
-      const lambda = s < w ? s / Math.max(1, w) : Math.max(0, 0.5 * (1 + Math.cos(Math.PI * ((s - w) / Math.max(1, n - w)))));
+      const lambda =
+        s < w ? s / Math.max(1, w) : Math.max(0, 0.5 * (1 + Math.cos(Math.PI * ((s - w) / Math.max(1, n - w)))));
       expect(x).toBeCloseTo(lr * lambda, 15);
     });
     expect(Math.max(...k.steps.gradNorms)).toBeGreaterThan(k.settings.maxGradNorm); // clipping is exercised

@@ -10,13 +10,25 @@ export const TRAIN_MAGIC = "PFTRAIN\0";
 export const TRAIN_VERSION = 1;
 export const TRAIN_REGENERATE = "/usr/bin/python3 workers/ml/reference/golden/make_train_golden.py";
 export const PEFT_KEYS_REGENERATE = "/tmp/peftenv/bin/python workers/ml/reference/golden/make_peft_keys.py";
-export const TRAIN_CASE_NAMES = ["pretrain", "sft", "bt", "pl", "dpo_sigmoid", "dpo_ipo", "rloo", "grpo", "adamw"] as const;
+export const TRAIN_CASE_NAMES = [
+  "pretrain",
+  "sft",
+  "bt",
+  "pl",
+  "dpo_sigmoid",
+  "dpo_ipo",
+  "rloo",
+  "grpo",
+  "adamw",
+] as const;
 export type TrainCaseName = (typeof TRAIN_CASE_NAMES)[number];
 const PREAMBLE_BYTES = 16; // magic (8) + version u32 + header length u32
 
 export class TrainFixtureError extends Error {
   constructor(problem: string, regenerate: string = TRAIN_REGENERATE) {
-    super(`train golden fixture: ${problem}. Regenerate it with \`${regenerate}\` (see workers/ml/reference/golden/TRAIN.md).`);
+    super(
+      `train golden fixture: ${problem}. Regenerate it with \`${regenerate}\` (see workers/ml/reference/golden/TRAIN.md).`,
+    );
     this.name = "TrainFixtureError";
   }
 }
@@ -74,7 +86,13 @@ const ZCaseCommon = {
 const ZRewardPosition = z.string();
 
 const ZHeaderCase = z.discriminatedUnion("name", [
-  z.object({ name: z.literal("pretrain"), trainable: z.literal("full"), settings: z.object({}), inputs: z.object(ZBatch), ...ZCaseCommon }),
+  z.object({
+    name: z.literal("pretrain"),
+    trainable: z.literal("full"),
+    settings: z.object({}),
+    inputs: z.object(ZBatch),
+    ...ZCaseCommon,
+  }),
   z.object({
     name: z.literal("sft"),
     trainable: z.literal("lora"),
@@ -86,7 +104,12 @@ const ZHeaderCase = z.discriminatedUnion("name", [
     name: z.literal("bt"),
     trainable: z.literal("lora+score"),
     settings: z.object({ centerRewardsCoefficient: z.number(), rewardPosition: ZRewardPosition }),
-    inputs: z.object({ ...ZBatch, promptLengths: z.array(ZInt), groups: z.array(ZGroup), pairs: z.array(ZRankingPair) }),
+    inputs: z.object({
+      ...ZBatch,
+      promptLengths: z.array(ZInt),
+      groups: z.array(ZGroup),
+      pairs: z.array(ZRankingPair),
+    }),
     ...ZCaseCommon,
   }),
   z.object({
@@ -199,7 +222,10 @@ export interface TrainTensor {
 }
 
 type Decoded<C> = C extends { finalParams: Record<string, string> }
-  ? Omit<C, "gradients" | "finalParams"> & { gradients: Map<string, TrainTensor>; finalParams: Map<string, TrainTensor> }
+  ? Omit<C, "gradients" | "finalParams"> & {
+      gradients: Map<string, TrainTensor>;
+      finalParams: Map<string, TrainTensor>;
+    }
   : Omit<C, "gradients"> & { gradients: Map<string, TrainTensor> };
 
 /** One case; narrow on `name` for its typed inputs and settings. `gradients` maps every trained tensor
@@ -237,7 +263,8 @@ export function decodeTrainFile(bytes: Uint8Array): TrainFixture {
   if (magic !== TRAIN_MAGIC) throw new TrainFixtureError(`bad magic ${JSON.stringify(magic)}, expected "PFTRAIN\\0"`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
-  if (version !== TRAIN_VERSION) throw new TrainFixtureError(`version ${version}, this reader expects ${TRAIN_VERSION}`);
+  if (version !== TRAIN_VERSION)
+    throw new TrainFixtureError(`version ${version}, this reader expects ${TRAIN_VERSION}`);
   const headerBytes = view.getUint32(12, true);
   const dataStart = PREAMBLE_BYTES + headerBytes;
   if (dataStart > bytes.byteLength) throw new TrainFixtureError("truncated header");
@@ -312,7 +339,10 @@ export function loadTrainFixture(dir: string = GOLDEN_DIR): TrainFixtureWithConf
 }
 
 /** The case `name` of a config, typed by its name. */
-export function trainCase<N extends TrainCaseName>(config: Pick<TrainConfig, "name" | "cases">, name: N): TrainCaseOf<N> {
+export function trainCase<N extends TrainCaseName>(
+  config: Pick<TrainConfig, "name" | "cases">,
+  name: N,
+): TrainCaseOf<N> {
   const found = config.cases.find((c) => c.name === name);
   if (!found) throw new TrainFixtureError(`config ${config.name} has no case ${name}`);
   return found as TrainCaseOf<N>;

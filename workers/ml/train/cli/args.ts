@@ -61,7 +61,12 @@ export interface TTrainCliOptions {
   readonly out: string;
   readonly full: boolean;
   readonly merge: boolean;
-  readonly lora: { readonly r: number; readonly alpha: number; readonly dropout: number; readonly targetModules: readonly string[] };
+  readonly lora: {
+    readonly r: number;
+    readonly alpha: number;
+    readonly dropout: number;
+    readonly targetModules: readonly string[];
+  };
   readonly args: TTrainingArgs;
   readonly maxLength: number;
   readonly evalSplit: number | null;
@@ -82,41 +87,95 @@ export interface TTrainCliOptions {
 }
 
 const STRING_OPTIONS = [
-  "kind", "model", "data", "out", "lora-r", "lora-alpha", "lora-dropout", "lora-targets", "lr", "epochs", "max-steps", "batch-size",
-  "grad-accum", "max-grad-norm", "scheduler", "warmup-ratio", "warmup-steps", "weight-decay", "seed", "max-length", "eval-split",
-  "eval-steps", "save-steps", "resume-from", "logging-steps", "loss-type", "beta", "label-smoothing", "rm-loss", "center-rewards",
-  "reward-model", "num-generations", "max-new-tokens", "temperature", "epsilon", "threads",
+  "kind",
+  "model",
+  "data",
+  "out",
+  "lora-r",
+  "lora-alpha",
+  "lora-dropout",
+  "lora-targets",
+  "lr",
+  "epochs",
+  "max-steps",
+  "batch-size",
+  "grad-accum",
+  "max-grad-norm",
+  "scheduler",
+  "warmup-ratio",
+  "warmup-steps",
+  "weight-decay",
+  "seed",
+  "max-length",
+  "eval-split",
+  "eval-steps",
+  "save-steps",
+  "resume-from",
+  "logging-steps",
+  "loss-type",
+  "beta",
+  "label-smoothing",
+  "rm-loss",
+  "center-rewards",
+  "reward-model",
+  "num-generations",
+  "max-new-tokens",
+  "temperature",
+  "epsilon",
+  "threads",
 ] as const;
 
-function num(name: string, text: string | undefined, o: { integer?: boolean; min?: number; exclusiveMin?: boolean } = {}): number | undefined {
+function num(
+  name: string,
+  text: string | undefined,
+  o: { integer?: boolean; min?: number; exclusiveMin?: boolean } = {},
+): number | undefined {
   if (text === undefined) return undefined;
   const v = Number(text);
-  if (text.trim() === "" || !Number.isFinite(v) || (o.integer && !Number.isSafeInteger(v))) throw new UsageError(`--${name} expects ${o.integer ? "an integer" : "a number"}, got "${text}"`);
-  if (o.min !== undefined && (o.exclusiveMin ? v <= o.min : v < o.min)) throw new UsageError(`--${name} must be ${o.exclusiveMin ? ">" : ">="} ${o.min}, got ${v}`);
+  if (text.trim() === "" || !Number.isFinite(v) || (o.integer && !Number.isSafeInteger(v)))
+    throw new UsageError(`--${name} expects ${o.integer ? "an integer" : "a number"}, got "${text}"`);
+  if (o.min !== undefined && (o.exclusiveMin ? v <= o.min : v < o.min))
+    throw new UsageError(`--${name} must be ${o.exclusiveMin ? ">" : ">="} ${o.min}, got ${v}`);
   return v;
 }
 
 function oneOf<T extends string>(name: string, text: string | undefined, allowed: readonly T[], fallback: T): T {
   if (text === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(text)) throw new UsageError(`--${name} must be one of ${allowed.join(", ")}, got "${text}"`);
+  if (!(allowed as readonly string[]).includes(text))
+    throw new UsageError(`--${name} must be one of ${allowed.join(", ")}, got "${text}"`);
   return text as T;
 }
 
 export function parseTrainArgs(argv: readonly string[]): TTrainCliOptions {
   let v: Record<string, string | boolean | undefined>;
   try {
-    const options = Object.fromEntries([...STRING_OPTIONS.map((n) => [n, { type: "string" as const }]), ["full", { type: "boolean" as const }], ["merge", { type: "boolean" as const }], ["precompute-ref", { type: "boolean" as const }], ["quiet", { type: "boolean" as const }]]);
-    v = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+    const options = Object.fromEntries([
+      ...STRING_OPTIONS.map((n) => [n, { type: "string" as const }]),
+      ["full", { type: "boolean" as const }],
+      ["merge", { type: "boolean" as const }],
+      ["precompute-ref", { type: "boolean" as const }],
+      ["quiet", { type: "boolean" as const }],
+    ]);
+    v = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Record<
+      string,
+      string | boolean | undefined
+    >;
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
   const s = (n: (typeof STRING_OPTIONS)[number]) => v[n] as string | undefined;
-  for (const required of ["kind", "model", "data", "out"] as const) if (s(required) === undefined) throw new UsageError(`--${required} is required`);
+  for (const required of ["kind", "model", "data", "out"] as const)
+    if (s(required) === undefined) throw new UsageError(`--${required} is required`);
   const kind = oneOf("kind", s("kind"), OBJECTIVE_KINDS, "sft");
   const full = v.full === true || kind === "pretrain";
-  const targets = s("lora-targets")?.split(",").map((t) => t.trim()) ?? [...LORA_TARGETS];
+  const targets = s("lora-targets")
+    ?.split(",")
+    .map((t) => t.trim()) ?? [...LORA_TARGETS];
   const bad = targets.filter((t) => !(LORA_TARGETS as readonly string[]).includes(t));
-  if (bad.length > 0) throw new UsageError(`--lora-targets: ${bad.join(", ")} ${bad.length === 1 ? "is" : "are"} not one of ${LORA_TARGETS.join(", ")}`);
+  if (bad.length > 0)
+    throw new UsageError(
+      `--lora-targets: ${bad.join(", ")} ${bad.length === 1 ? "is" : "are"} not one of ${LORA_TARGETS.join(", ")}`,
+    );
   const dropout = num("lora-dropout", s("lora-dropout"), { min: 0 }) ?? 0;
   if (dropout >= 1) throw new UsageError(`--lora-dropout must be below 1, got ${dropout}`);
   const evalText = s("eval-split");
@@ -129,7 +188,12 @@ export function parseTrainArgs(argv: readonly string[]): TTrainCliOptions {
     perDeviceEvalBatchSize: num("batch-size", s("batch-size"), { integer: true, min: 1 }) ?? 8,
     gradientAccumulationSteps: num("grad-accum", s("grad-accum"), { integer: true, min: 1 }) ?? 1,
     maxGradNorm: num("max-grad-norm", s("max-grad-norm"), { min: 0 }) ?? 1,
-    lrSchedulerType: oneOf<ScheduleKind>("scheduler", s("scheduler"), ["cosine", "linear", "constant", "constant_with_warmup"], "cosine"),
+    lrSchedulerType: oneOf<ScheduleKind>(
+      "scheduler",
+      s("scheduler"),
+      ["cosine", "linear", "constant", "constant_with_warmup"],
+      "cosine",
+    ),
     warmupRatio: num("warmup-ratio", s("warmup-ratio"), { min: 0 }) ?? 0,
     warmupSteps: num("warmup-steps", s("warmup-steps"), { integer: true, min: 0 }) ?? 0,
     weightDecay: num("weight-decay", s("weight-decay"), { min: 0 }) ?? 0,
@@ -140,7 +204,8 @@ export function parseTrainArgs(argv: readonly string[]): TTrainCliOptions {
   };
   if (args.warmupRatio >= 1) throw new UsageError(`--warmup-ratio must be below 1, got ${args.warmupRatio}`);
   const numGenerations = num("num-generations", s("num-generations"), { integer: true, min: 2 }) ?? 4;
-  if ((kind === "rloo" || kind === "grpo") && s("reward-model") === undefined) throw new UsageError(`--kind ${kind} needs --reward-model <dir> to score its completions`);
+  if ((kind === "rloo" || kind === "grpo") && s("reward-model") === undefined)
+    throw new UsageError(`--kind ${kind} needs --reward-model <dir> to score its completions`);
   return {
     kind,
     model: s("model") as string,
@@ -148,7 +213,12 @@ export function parseTrainArgs(argv: readonly string[]): TTrainCliOptions {
     out: s("out") as string,
     full,
     merge: v.merge === true && !full,
-    lora: { r: num("lora-r", s("lora-r"), { integer: true, min: 1 }) ?? 16, alpha: num("lora-alpha", s("lora-alpha"), { min: 0, exclusiveMin: true }) ?? 32, dropout, targetModules: targets },
+    lora: {
+      r: num("lora-r", s("lora-r"), { integer: true, min: 1 }) ?? 16,
+      alpha: num("lora-alpha", s("lora-alpha"), { min: 0, exclusiveMin: true }) ?? 32,
+      dropout,
+      targetModules: targets,
+    },
     args,
     maxLength: num("max-length", s("max-length"), { integer: true, min: 2 }) ?? 1024,
     evalSplit: evalText === undefined ? null : (num("eval-split", evalText, { min: 0 }) ?? null),

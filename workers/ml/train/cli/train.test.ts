@@ -34,12 +34,19 @@ function rng(seed: number): () => number {
 }
 
 const LETTERS = "abcdefghijklmnopqrstuvwxyz ";
-const words = (r: () => number, n: number) => Array.from({ length: n }, () => LETTERS[Math.floor(r() * LETTERS.length)]).join("");
+const words = (r: () => number, n: number) =>
+  Array.from({ length: n }, () => LETTERS[Math.floor(r() * LETTERS.length)]).join("");
 
 /** Standard preference rows with an obvious rule: the chosen reply ends with a smile, the rejected one with a frown. */
 function preferenceFile(name: string, n: number, seed: number): string {
   const r = rng(seed);
-  const rows = Array.from({ length: n }, () => JSON.stringify({ prompt: `Q: ${words(r, 6)}\nA:`, chosen: ` ${words(r, 2 + Math.floor(r() * 4))} :)`, rejected: ` ${words(r, 2 + Math.floor(r() * 4))} :(` }));
+  const rows = Array.from({ length: n }, () =>
+    JSON.stringify({
+      prompt: `Q: ${words(r, 6)}\nA:`,
+      chosen: ` ${words(r, 2 + Math.floor(r() * 4))} :)`,
+      rejected: ` ${words(r, 2 + Math.floor(r() * 4))} :(`,
+    }),
+  );
   const file = path.join(root.dir, name);
   fs.writeFileSync(file, `${rows.join("\n")}\n`);
   return file;
@@ -69,13 +76,40 @@ describe("npm run train", () => {
 
   it("trains a reward model from TRL preference rows and reports held-out accuracy above 95%", async () => {
     const data = preferenceFile("prefs.jsonl", 300, 1);
-    const r = await cli(["--kind", "rm", "--data", data, "--out", rmOut, ...COMMON, "--lr", "2e-2", "--epochs", "4", "--batch-size", "16", "--warmup-ratio", "0.1"]);
+    const r = await cli([
+      "--kind",
+      "rm",
+      "--data",
+      data,
+      "--out",
+      rmOut,
+      ...COMMON,
+      "--lr",
+      "2e-2",
+      "--epochs",
+      "4",
+      "--batch-size",
+      "16",
+      "--warmup-ratio",
+      "0.1",
+    ]);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain("300 preference examples (standard)");
     const accuracy = Number(/held-out accuracy ([\d.]+) on 30 examples/.exec(r.out)?.[1]);
     expect(accuracy, r.out).toBeGreaterThan(0.95);
-    const lines = fs.readFileSync(path.join(rmOut, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, number>);
-    expect(lines[0]).toMatchObject({ step: 1, loss: expect.any(Number), grad_norm: expect.any(Number), learning_rate: expect.any(Number), accuracy: expect.any(Number), margin: expect.any(Number) });
+    const lines = fs
+      .readFileSync(path.join(rmOut, "metrics.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, number>);
+    expect(lines[0]).toMatchObject({
+      step: 1,
+      loss: expect.any(Number),
+      grad_norm: expect.any(Number),
+      learning_rate: expect.any(Number),
+      accuracy: expect.any(Number),
+      margin: expect.any(Number),
+    });
     expect(lines.at(-1)?.eval_accuracy).toBe(accuracy === 1 ? 1 : expect.closeTo(accuracy, 4));
   });
 
@@ -84,9 +118,25 @@ describe("npm run train", () => {
     const keys = headerKeys(path.join(rmOut, "adapter_model.safetensors"));
     expect([...keys.keys()].sort()).toEqual([...peft.sequenceClassification.keys].sort());
     for (const [k, shape] of keys) expect(shape, k).toEqual(peft.sequenceClassification.shapes[k]);
-    const config = JSON.parse(fs.readFileSync(path.join(rmOut, "adapter_config.json"), "utf8")) as Record<string, unknown>;
+    const config = JSON.parse(fs.readFileSync(path.join(rmOut, "adapter_config.json"), "utf8")) as Record<
+      string,
+      unknown
+    >;
     const want = peft.sequenceClassification.adapterConfig;
-    for (const field of ["peft_type", "task_type", "r", "lora_alpha", "lora_dropout", "bias", "fan_in_fan_out", "use_rslora", "use_dora", "init_lora_weights", "inference_mode"]) expect(config[field], field).toEqual(want[field]);
+    for (const field of [
+      "peft_type",
+      "task_type",
+      "r",
+      "lora_alpha",
+      "lora_dropout",
+      "bias",
+      "fan_in_fan_out",
+      "use_rslora",
+      "use_dora",
+      "init_lora_weights",
+      "inference_mode",
+    ])
+      expect(config[field], field).toEqual(want[field]);
     expect([...(config.target_modules as string[])].sort()).toEqual([...(want.target_modules as string[])].sort());
     expect(config.modules_to_save).toContain("score");
   });
@@ -94,7 +144,22 @@ describe("npm run train", () => {
   it("trains a DPO adapter and reports the held-out reward accuracy and margin", async () => {
     const out = root.fresh("dpo");
     const data = preferenceFile("prefs-dpo.jsonl", 200, 2);
-    const r = await cli(["--kind", "dpo", "--data", data, "--out", out, ...COMMON, "--lr", "2e-2", "--epochs", "2", "--batch-size", "10", "--merge"]);
+    const r = await cli([
+      "--kind",
+      "dpo",
+      "--data",
+      data,
+      "--out",
+      out,
+      ...COMMON,
+      "--lr",
+      "2e-2",
+      "--epochs",
+      "2",
+      "--batch-size",
+      "10",
+      "--merge",
+    ]);
     expect(r.code, r.err).toBe(0);
     const m = /held-out reward accuracy ([\d.]+), margin (-?[\d.]+) on 20 examples/.exec(r.out);
     expect(m, r.out).not.toBeNull();
@@ -119,12 +184,43 @@ describe("npm run train", () => {
   it("runs GRPO on prompt-only rows, scoring samples with the trained reward adapter", async () => {
     const out = root.fresh("grpo");
     const file = path.join(root.dir, "prompts.jsonl");
-    fs.writeFileSync(file, ["abc", "hello", "xyz", "what"].map((p) => JSON.stringify({ prompt: `Q: ${p}\nA:` })).join("\n"));
-    const r = await cli(["--kind", "grpo", "--data", file, "--out", out, ...COMMON, "--reward-model", rmOut, "--max-steps", "2", "--batch-size", "2", "--num-generations", "3", "--max-new-tokens", "4", "--beta", "0.04", "--lr", "1e-3"]);
+    fs.writeFileSync(
+      file,
+      ["abc", "hello", "xyz", "what"].map((p) => JSON.stringify({ prompt: `Q: ${p}\nA:` })).join("\n"),
+    );
+    const r = await cli([
+      "--kind",
+      "grpo",
+      "--data",
+      file,
+      "--out",
+      out,
+      ...COMMON,
+      "--reward-model",
+      rmOut,
+      "--max-steps",
+      "2",
+      "--batch-size",
+      "2",
+      "--num-generations",
+      "3",
+      "--max-new-tokens",
+      "4",
+      "--beta",
+      "0.04",
+      "--lr",
+      "1e-3",
+    ]);
     expect(r.code, r.err).toBe(0);
-    const lines = fs.readFileSync(path.join(out, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, number>);
+    const lines = fs
+      .readFileSync(path.join(out, "metrics.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, number>);
     expect(lines.map((l) => l.step)).toEqual([1, 2]);
-    for (const l of lines) for (const k of ["loss", "reward", "kl", "entropy", "clip_ratio", "completion_length"]) expect(Number.isFinite(l[k]), `${k} in ${JSON.stringify(l)}`).toBe(true);
+    for (const l of lines)
+      for (const k of ["loss", "reward", "kl", "entropy", "clip_ratio", "completion_length"])
+        expect(Number.isFinite(l[k]), `${k} in ${JSON.stringify(l)}`).toBe(true);
     expect(fs.existsSync(path.join(out, "adapter_model.safetensors"))).toBe(true);
   });
 
@@ -133,7 +229,25 @@ describe("npm run train", () => {
     const file = path.join(root.dir, "text.jsonl");
     const r0 = rng(3);
     fs.writeFileSync(file, Array.from({ length: 12 }, () => JSON.stringify({ text: words(r0, 20) })).join("\n"));
-    const r = await cli(["--kind", "pretrain", "--data", file, "--out", out, "--model", modelDir, "--threads", "1", "--quiet", "--max-steps", "3", "--batch-size", "4", "--lr", "1e-3"]);
+    const r = await cli([
+      "--kind",
+      "pretrain",
+      "--data",
+      file,
+      "--out",
+      out,
+      "--model",
+      modelDir,
+      "--threads",
+      "1",
+      "--quiet",
+      "--max-steps",
+      "3",
+      "--batch-size",
+      "4",
+      "--lr",
+      "1e-3",
+    ]);
     expect(r.code, r.err).toBe(0);
     const saved = loadModel(path.join(out, "model"), { tokenizer: true });
     try {
@@ -148,11 +262,23 @@ describe("npm run train", () => {
     const prefs = preferenceFile("prefs-small.jsonl", 4, 4);
     const wrong = await cli(["--kind", "sft", "--data", prefs, "--out", root.fresh("x"), ...COMMON]);
     expect(wrong.code).toBe(1);
-    expect(wrong.err).toContain("holds preference rows; --kind sft trains on prompt-completion or language-modeling rows");
+    expect(wrong.err).toContain(
+      "holds preference rows; --kind sft trains on prompt-completion or language-modeling rows",
+    );
     const noRm = await cli(["--kind", "grpo", "--data", prefs, "--out", root.fresh("y"), ...COMMON]);
     expect(noRm.code).toBe(2);
     expect(noRm.err).toContain("--kind grpo needs --reward-model");
-    const bad = await cli(["--kind", "dpo", "--data", prefs, "--out", root.fresh("z"), ...COMMON, "--loss-type", "kto"]);
+    const bad = await cli([
+      "--kind",
+      "dpo",
+      "--data",
+      prefs,
+      "--out",
+      root.fresh("z"),
+      ...COMMON,
+      "--loss-type",
+      "kto",
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain("--loss-type must be one of sigmoid, ipo, hinge, robust");
     const badLine = path.join(root.dir, "bad.jsonl");

@@ -6,8 +6,24 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { loadModel, SCORE_WEIGHT, type CausalLM } from "../../model";
 import { CausalLM as CausalLMClass } from "../../model/causal-lm";
-import { loadDataset, preferencePairs, splitEval, tokenizeDataset, type TDataset, type TPreferenceExample, type TTokenizedDataset } from "../data";
-import { dpoFeeds, precomputeReference, pretrainFeeds, rewardFeeds, sftFeeds, type TFeedBatch, type TRewardExample } from "../feeds";
+import {
+  loadDataset,
+  preferencePairs,
+  splitEval,
+  tokenizeDataset,
+  type TDataset,
+  type TPreferenceExample,
+  type TTokenizedDataset,
+} from "../data";
+import {
+  dpoFeeds,
+  precomputeReference,
+  pretrainFeeds,
+  rewardFeeds,
+  sftFeeds,
+  type TFeedBatch,
+  type TRewardExample,
+} from "../feeds";
 import { parseLoraConfig } from "../lora";
 import { rlBatches } from "../rl";
 import { loadAdapter, mergeAdapter, saveAdapter, saveHfCheckpoint } from "../save";
@@ -52,7 +68,11 @@ function objectiveOf(o: TTrainCliOptions): TObjective {
 /** DPO reads rankings as every pair of different tiers (ties give none). */
 function forDpo(ds: TDataset): TDataset {
   if (ds.rows[0]?.kind !== "ranking") return ds;
-  return { ...ds, format: "preference", rows: ds.rows.flatMap((r) => (r.kind === "ranking" ? preferencePairs(r) : [r])) } as TDataset;
+  return {
+    ...ds,
+    format: "preference",
+    rows: ds.rows.flatMap((r) => (r.kind === "ranking" ? preferencePairs(r) : [r])),
+  } as TDataset;
 }
 
 function formatDuration(s: number): string {
@@ -76,7 +96,8 @@ function progressLine(e: TLogEntry, total: number, started: number): string {
 function loadRewardModel(dir: string, base: CausalLM, session: { intraOpThreads?: number }): CausalLM {
   if (fs.existsSync(path.join(dir, "adapter_config.json"))) {
     const adapter = loadAdapter(dir, base.config);
-    if (!adapter.scoreHead) throw new Error(`${dir} is an adapter without a reward head (score.weight); train one with --kind rm`);
+    if (!adapter.scoreHead)
+      throw new Error(`${dir} is an adapter without a reward head (score.weight); train one with --kind rm`);
     return new CausalLMClass(dir, base.config, mergeAdapter(base.weights, adapter), null, session, undefined, true);
   }
   const rm = loadModel(dir, { session, tokenizer: false });
@@ -101,8 +122,10 @@ export async function runTrainCli(argv: readonly string[], io: TCliOutput): Prom
   const cleanups: (() => Promise<void>)[] = [];
   let runner: StepRunner | null = null;
   try {
-    if (!fs.existsSync(path.join(o.model, "config.json"))) throw new Error(`${o.model} has no config.json (is it a Hugging Face model directory?)`);
-    if (!fs.existsSync(path.join(o.model, "tokenizer.json"))) throw new Error(`${o.model} has no tokenizer.json, which the dataset's text needs`);
+    if (!fs.existsSync(path.join(o.model, "config.json")))
+      throw new Error(`${o.model} has no config.json (is it a Hugging Face model directory?)`);
+    if (!fs.existsSync(path.join(o.model, "tokenizer.json")))
+      throw new Error(`${o.model} has no tokenizer.json, which the dataset's text needs`);
     if (!fs.existsSync(o.data)) throw new Error(`dataset ${o.data} does not exist`);
     const session = { intraOpThreads: o.threads };
     const base = loadModel(o.model, { session, tokenizer: true });
@@ -114,21 +137,34 @@ export async function runTrainCli(argv: readonly string[], io: TCliOutput): Prom
     let dataset = await loadDataset(o.data);
     if (o.kind === "dpo") dataset = forDpo(dataset);
     const tokenized = tokenizeDataset(dataset, tok, { maxLength: o.maxLength });
-    if (!NEEDS[o.kind].includes(tokenized.kind)) throw new Error(`${o.data} holds ${tokenized.kind} rows; --kind ${o.kind} trains on ${NEEDS[o.kind].join(" or ")} rows`);
+    if (!NEEDS[o.kind].includes(tokenized.kind))
+      throw new Error(
+        `${o.data} holds ${tokenized.kind} rows; --kind ${o.kind} trains on ${NEEDS[o.kind].join(" or ")} rows`,
+      );
     const t = tokenized.truncation;
-    io.out(`${o.data}: ${tokenized.examples.length} ${tokenized.kind} examples (${dataset.conversational ? "conversational" : "standard"})${dataset.dropped.length ? `, ${dataset.dropped.length} rows with nothing to learn skipped` : ""}${t.examples ? `, ${t.examples} truncated to ${o.maxLength} tokens` : ""}`);
+    io.out(
+      `${o.data}: ${tokenized.examples.length} ${tokenized.kind} examples (${dataset.conversational ? "conversational" : "standard"})${dataset.dropped.length ? `, ${dataset.dropped.length} rows with nothing to learn skipped` : ""}${t.examples ? `, ${t.examples} truncated to ${o.maxLength} tokens` : ""}`,
+    );
 
     const objective = objectiveOf(o);
     const isRm = o.kind === "rm";
     const model = new TrainableModel(base.config, base.weights, {
       body: o.full ? "full" : "lora",
-      lora: o.full ? undefined : parseLoraConfig({ r: o.lora.r, alpha: o.lora.alpha, dropout: o.lora.dropout, targetModules: o.lora.targetModules }),
+      lora: o.full
+        ? undefined
+        : parseLoraConfig({
+            r: o.lora.r,
+            alpha: o.lora.alpha,
+            dropout: o.lora.dropout,
+            targetModules: o.lora.targetModules,
+          }),
       head: isRm,
       seed: o.args.seed,
     });
     runner = await StepRunner.create(model, objective, session);
 
-    const reference = (batch: Parameters<CausalLM["score"]>[0], mask: Parameters<CausalLM["score"]>[1]) => base.score(batch, mask);
+    const reference = (batch: Parameters<CausalLM["score"]>[0], mask: Parameters<CausalLM["score"]>[1]) =>
+      base.score(batch, mask);
     let examples: readonly unknown[];
     let toBatch: (xs: readonly never[], at: { step: number; micro: number }) => Promise<TFeedBatch> | TFeedBatch;
     switch (tokenized.kind) {
@@ -142,11 +178,19 @@ export async function runTrainCli(argv: readonly string[], io: TCliOutput): Prom
         break;
       case "preference":
         if (isRm) {
-          examples = tokenized.examples.map((e: TPreferenceExample): TRewardExample => ({ line: e.line, promptIds: e.promptIds, completions: [e.chosenIds, e.rejectedIds], tiers: [0, 1], ...(e.margin === undefined ? {} : { margin: e.margin }) }));
+          examples = tokenized.examples.map((e: TPreferenceExample): TRewardExample => ({
+            line: e.line,
+            promptIds: e.promptIds,
+            completions: [e.chosenIds, e.rejectedIds],
+            tiers: [0, 1],
+            ...(e.margin === undefined ? {} : { margin: e.margin }),
+          }));
           toBatch = (xs) => rewardFeeds(xs, padId, o.rmLoss);
         } else {
           const isIpo = o.lossType === "ipo";
-          examples = o.precomputeRef ? await precomputeReference(tokenized.examples, padId, reference, isIpo, o.args.perDeviceTrainBatchSize) : tokenized.examples;
+          examples = o.precomputeRef
+            ? await precomputeReference(tokenized.examples, padId, reference, isIpo, o.args.perDeviceTrainBatchSize)
+            : tokenized.examples;
           toBatch = (xs) => dpoFeeds(xs, padId, reference, isIpo);
         }
         break;
@@ -159,7 +203,20 @@ export async function runTrainCli(argv: readonly string[], io: TCliOutput): Prom
         toClose.push(rewardModel);
         examples = tokenized.examples;
         const kind = o.kind === "grpo" ? "grpo" : "rloo";
-        const rl = rlBatches({ kind, policy: model, reference: base, reward: rewardModel, numGenerations: o.numGenerations, maxNewTokens: o.maxNewTokens, temperature: o.temperature, klCoefficient: o.beta ?? 0.05, padId, seed: o.args.seed, session, tokenizerDir: o.model });
+        const rl = rlBatches({
+          kind,
+          policy: model,
+          reference: base,
+          reward: rewardModel,
+          numGenerations: o.numGenerations,
+          maxNewTokens: o.maxNewTokens,
+          temperature: o.temperature,
+          klCoefficient: o.beta ?? 0.05,
+          padId,
+          seed: o.args.seed,
+          session,
+          tokenizerDir: o.model,
+        });
         cleanups.push(rl.dispose);
         toBatch = rl.toBatch;
         break;
@@ -168,18 +225,41 @@ export async function runTrainCli(argv: readonly string[], io: TCliOutput): Prom
 
     const evalSize = o.evalSplit ?? (examples.length >= 20 ? 0.1 : 0);
     const split = evalSize > 0 ? splitEval(examples, evalSize, o.args.seed) : { train: [...examples], eval: [] };
-    io.out(`training ${o.kind} (${o.full ? "every weight" : `LoRA r=${o.lora.r} alpha=${o.lora.alpha} on ${o.lora.targetModules.join(",")}`}${isRm ? " + reward head" : ""}) on ${split.train.length} examples, ${split.eval.length} held out`);
+    io.out(
+      `training ${o.kind} (${o.full ? "every weight" : `LoRA r=${o.lora.r} alpha=${o.lora.alpha} on ${o.lora.targetModules.join(",")}`}${isRm ? " + reward head" : ""}) on ${split.train.length} examples, ${split.eval.length} held out`,
+    );
 
     const saveModel = (dir: string, isFinal = false) => {
       if (o.full || (isFinal && o.merge)) {
-        const configJson = JSON.parse(fs.readFileSync(path.join(o.model, "config.json"), "utf8")) as Record<string, unknown>;
-        if (isRm) configJson.architectures = [String((configJson.architectures as string[] | undefined)?.[0] ?? "LlamaForCausalLM").replace(/ForCausalLM$/, "ForSequenceClassification")];
-        saveHfCheckpoint(path.join(dir, "model"), { configJson: isRm ? { ...configJson, num_labels: 1 } : configJson, weights: model.mergedWeights(), tokenizerDir: o.model, includeScoreHead: isRm, overwrite: true });
+        const configJson = JSON.parse(fs.readFileSync(path.join(o.model, "config.json"), "utf8")) as Record<
+          string,
+          unknown
+        >;
+        if (isRm)
+          configJson.architectures = [
+            String((configJson.architectures as string[] | undefined)?.[0] ?? "LlamaForCausalLM").replace(
+              /ForCausalLM$/,
+              "ForSequenceClassification",
+            ),
+          ];
+        saveHfCheckpoint(path.join(dir, "model"), {
+          configJson: isRm ? { ...configJson, num_labels: 1 } : configJson,
+          weights: model.mergedWeights(),
+          tokenizerDir: o.model,
+          includeScoreHead: isRm,
+          overwrite: true,
+        });
       }
       if (!o.full) {
         const lora = model.lora;
         if (!lora) throw new Error("unreachable: a LoRA run without a LoRA config");
-        saveAdapter(dir, { lora, taskType: isRm ? "SEQ_CLS" : "CAUSAL_LM", baseModel: path.resolve(o.model), tensors: model.loraTensors(), ...(isRm ? { scoreHead: model.tensors.get(SCORE_WEIGHT) } : {}) });
+        saveAdapter(dir, {
+          lora,
+          taskType: isRm ? "SEQ_CLS" : "CAUSAL_LM",
+          baseModel: path.resolve(o.model),
+          tensors: model.loraTensors(),
+          ...(isRm ? { scoreHead: model.tensors.get(SCORE_WEIGHT) } : {}),
+        });
       }
     };
 
@@ -199,20 +279,29 @@ export async function runTrainCli(argv: readonly string[], io: TCliOutput): Prom
         onLog: (e) => {
           if (o.quiet) return;
           const evals = Object.entries(e).filter(([k]) => k.startsWith("eval_"));
-          if (evals.length > 0) io.out(`eval at step ${e.step}: ${evals.map(([k, v]) => `${k} ${v.toFixed(4)}`).join("  ")}`);
+          if (evals.length > 0)
+            io.out(`eval at step ${e.step}: ${evals.map(([k, v]) => `${k} ${v.toFixed(4)}`).join("  ")}`);
           else (io.progress ?? ((text: string) => io.err(text)))(progressLine(e, total, started), e.step === total);
         },
       },
     });
     saveModel(o.out, true);
     const last = result.log.filter((e) => e.loss !== undefined).at(-1);
-    io.out(`done: ${result.steps} steps in ${formatDuration((Date.now() - started) / 1000)}; final loss ${last?.loss?.toFixed(4) ?? "?"}`);
+    io.out(
+      `done: ${result.steps} steps in ${formatDuration((Date.now() - started) / 1000)}; final loss ${last?.loss?.toFixed(4) ?? "?"}`,
+    );
     const ev = result.lastEval;
     if (ev) {
-      const headline = isRm ? `held-out accuracy ${(ev.eval_accuracy ?? NaN).toFixed(4)}` : o.kind === "dpo" ? `held-out reward accuracy ${(ev["eval_rewards/accuracies"] ?? NaN).toFixed(4)}, margin ${(ev["eval_rewards/margins"] ?? NaN).toFixed(4)}` : `held-out loss ${(ev.eval_loss ?? NaN).toFixed(4)}`;
+      const headline = isRm
+        ? `held-out accuracy ${(ev.eval_accuracy ?? NaN).toFixed(4)}`
+        : o.kind === "dpo"
+          ? `held-out reward accuracy ${(ev["eval_rewards/accuracies"] ?? NaN).toFixed(4)}, margin ${(ev["eval_rewards/margins"] ?? NaN).toFixed(4)}`
+          : `held-out loss ${(ev.eval_loss ?? NaN).toFixed(4)}`;
       io.out(`${headline} on ${split.eval.length} examples`);
     }
-    io.out(`saved ${o.full ? `a Hugging Face checkpoint in ${path.join(o.out, "model")}` : `a PEFT adapter in ${o.out}${o.merge ? ` and the merged model in ${path.join(o.out, "model")}` : ""}`}; metrics in ${path.join(o.out, "metrics.jsonl")}`);
+    io.out(
+      `saved ${o.full ? `a Hugging Face checkpoint in ${path.join(o.out, "model")}` : `a PEFT adapter in ${o.out}${o.merge ? ` and the merged model in ${path.join(o.out, "model")}` : ""}`}; metrics in ${path.join(o.out, "metrics.jsonl")}`,
+    );
     return 0;
   } catch (e) {
     io.err(`error: ${e instanceof Error ? e.message : String(e)}`);

@@ -20,8 +20,12 @@ export interface TDpoConfig {
  */
 export function dpo(b: GraphBuilder, policy: Value, reference: Value, c: TDpoConfig): TLossOut {
   return b.scope("dpo", () => {
-    const [pc, pr] = op.split(b, op.reshape(b, policy, [2, -1]), null, { axis: 0, num_outputs: 2 }).map((v) => op.squeeze(b, v, [0])) as [Value, Value]; // [P]
-    const [rc, rr] = op.split(b, op.reshape(b, reference, [2, -1]), null, { axis: 0, num_outputs: 2 }).map((v) => op.squeeze(b, v, [0])) as [Value, Value];
+    const [pc, pr] = op
+      .split(b, op.reshape(b, policy, [2, -1]), null, { axis: 0, num_outputs: 2 })
+      .map((v) => op.squeeze(b, v, [0])) as [Value, Value]; // [P]
+    const [rc, rr] = op
+      .split(b, op.reshape(b, reference, [2, -1]), null, { axis: 0, num_outputs: 2 })
+      .map((v) => op.squeeze(b, v, [0])) as [Value, Value];
     const logits = op.sub(b, op.sub(b, pc, pr), op.sub(b, rc, rr)); // [P]
     const scaled = c.lossType === "ipo" ? logits : op.mul(b, scalar(b, c.beta), logits); // IPO reads the logits unscaled
     const ls = c.labelSmoothing;

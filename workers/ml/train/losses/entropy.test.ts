@@ -9,7 +9,10 @@ import { StepRunner } from "../step-runner";
 import { TrainableModel } from "../trainable";
 import { DEFAULT_LORA_CONFIG } from "../lora";
 
-const m = loadModel(path.join(import.meta.dirname, "../../fixtures/golden/llama-tied"), { session: { intraOpThreads: 1 }, tokenizer: false });
+const m = loadModel(path.join(import.meta.dirname, "../../fixtures/golden/llama-tied"), {
+  session: { intraOpThreads: 1 },
+  tokenizer: false,
+});
 afterAll(() => m.dispose());
 
 describe("entropy metric", () => {
@@ -18,7 +21,12 @@ describe("entropy metric", () => {
       { line: 1, promptIds: [1, 5, 9], completionIds: [14, 20, 2] },
       { line: 2, promptIds: [1, 7], completionIds: [3, 11, 4, 60, 2] },
     ];
-    const model = new TrainableModel(m.config, m.weights, { body: "lora", lora: { ...DEFAULT_LORA_CONFIG, r: 2, alpha: 2 }, head: false, seed: 1 });
+    const model = new TrainableModel(m.config, m.weights, {
+      body: "lora",
+      lora: { ...DEFAULT_LORA_CONFIG, r: 2, alpha: 2 },
+      head: false,
+      seed: 1,
+    });
     const runner = await StepRunner.create(model, { kind: "sft" }, { intraOpThreads: 1 });
     const got = (await runner.run(sftFeeds(examples, 0).feeds, false)).metrics.entropy ?? NaN;
     await runner.dispose();

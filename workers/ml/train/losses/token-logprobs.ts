@@ -13,8 +13,14 @@ const TO_END = 2 ** 31 - 1;
 /** ids [B, T] rolled by `shift` along time (1: left, -1: right). */
 function roll(b: GraphBuilder, x: Value, left: boolean): Value {
   const [a, c] = left
-    ? [op.slice(b, x, { starts: [1], ends: [TO_END], axes: [1] }), op.slice(b, x, { starts: [0], ends: [1], axes: [1] })]
-    : [op.slice(b, x, { starts: [-1], ends: [TO_END], axes: [1] }), op.slice(b, x, { starts: [0], ends: [-1], axes: [1] })];
+    ? [
+        op.slice(b, x, { starts: [1], ends: [TO_END], axes: [1] }),
+        op.slice(b, x, { starts: [0], ends: [1], axes: [1] }),
+      ]
+    : [
+        op.slice(b, x, { starts: [-1], ends: [TO_END], axes: [1] }),
+        op.slice(b, x, { starts: [0], ends: [-1], axes: [1] }),
+      ];
   return op.concat(b, [a, c], { axis: 1 });
 }
 
@@ -34,11 +40,24 @@ export interface TTokenLogprobs {
 }
 
 /** logits [B, T, V], ids [B, T] int64, scored [B, T] bool, temperature (a number, or a float scalar input). */
-export function tokenLogprobs(b: GraphBuilder, logits: Value, ids: Value, scored: Value, temperature: number | Value = 1): TTokenLogprobs {
+export function tokenLogprobs(
+  b: GraphBuilder,
+  logits: Value,
+  ids: Value,
+  scored: Value,
+  temperature: number | Value = 1,
+): TTokenLogprobs {
   return b.scope("token_logprobs", () => {
-    const tempered = typeof temperature === "number" && temperature === 1 ? logits : op.div(b, logits, typeof temperature === "number" ? scalar(b, temperature) : temperature);
+    const tempered =
+      typeof temperature === "number" && temperature === 1
+        ? logits
+        : op.div(b, logits, typeof temperature === "number" ? scalar(b, temperature) : temperature);
     const logSoftmax = op.logSoftmax(b, tempered, { axis: -1 }); // [B, T, V]
-    const picked = op.squeeze(b, op.gatherElements(b, logSoftmax, op.unsqueeze(b, roll(b, ids, true), [2]), { axis: 2 }), [2]); // [B, T]
+    const picked = op.squeeze(
+      b,
+      op.gatherElements(b, logSoftmax, op.unsqueeze(b, roll(b, ids, true), [2]), { axis: 2 }),
+      [2],
+    ); // [B, T]
     const logprobs = op.where(b, scored, roll(b, picked, false), scalar(b, 0)); // [B, T]
     let weight: Value | null = null; // built on first use: a graph may not need it, and unused nodes are errors
     return {
@@ -55,7 +74,10 @@ export function tokenLogprobs(b: GraphBuilder, logits: Value, ids: Value, scored
 /** Sum over scored tokens of the entropy -sum_v p log p of the distribution that predicted them (a metric). */
 export function entropySum(b: GraphBuilder, t: TTokenLogprobs): Value {
   return b.scope("entropy", () => {
-    const perPosition = op.neg(b, op.reduceSum(b, op.mul(b, op.exp(b, t.logSoftmax), t.logSoftmax), [2], { keepdims: 0 })); // [B, T], position t predicts t + 1
+    const perPosition = op.neg(
+      b,
+      op.reduceSum(b, op.mul(b, op.exp(b, t.logSoftmax), t.logSoftmax), [2], { keepdims: 0 }),
+    ); // [B, T], position t predicts t + 1
     return sumAll(b, op.mul(b, roll(b, perPosition, false), t.weight));
   });
 }

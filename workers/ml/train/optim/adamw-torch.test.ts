@@ -27,7 +27,12 @@ describe("AdamW against PyTorch", () => {
       ],
       { lr: c.baseLr, betas: [at(c.betas, 0), at(c.betas, 1)], eps: c.eps, weightDecay: c.weightDecay },
     );
-    const schedule = createSchedule({ kind: "cosine", baseLr: c.baseLr, totalSteps: c.totalSteps, warmupSteps: c.warmupSteps });
+    const schedule = createSchedule({
+      kind: "cosine",
+      baseLr: c.baseLr,
+      totalSteps: c.totalSteps,
+      warmupSteps: c.warmupSteps,
+    });
     fixture.steps.forEach((s, k) => {
       const g = { weight: Float32Array.from(s.grads.weight), bias: Float32Array.from(s.grads.bias) };
       const lr = schedule.lrAt(k);

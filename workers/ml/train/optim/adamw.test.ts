@@ -6,7 +6,10 @@ import { AdamW, isNoDecayParameter, type AdamWParam } from "./adamw";
 
 /** torch's _single_tensor_adamw in float64: decay, moments, bias corrections, eps after sqrt(v) / sqrt(bc2). */
 function referenceSteps(
-  p0: number[], grads: number[][], lrs: number[], cfg: { b1: number; b2: number; eps: number; wd: number },
+  p0: number[],
+  grads: number[][],
+  lrs: number[],
+  cfg: { b1: number; b2: number; eps: number; wd: number },
 ): number[][] {
   const p = [...p0];
   const m = p.map(() => 0);
@@ -90,9 +93,34 @@ describe("AdamW", () => {
     const opt = new AdamW(params);
     const a = new Float32Array(2);
     expect(() => opt.step(new Map([["a", a]]), 1e-3)).toThrow(/no gradient for parameter 'b'/);
-    expect(() => opt.step(new Map([["a", a], ["b", new Float32Array(2)]]), 1e-3)).toThrow(/gradient for 'b' has 2 values, parameter has 3/);
-    expect(() => opt.step(new Map([["a", a], ["b", new Float32Array(3)], ["c", a]]), 1e-3)).toThrow(/unknown parameters: 'c'/);
-    expect(() => opt.step(new Map([["a", a], ["b", new Float32Array(3)]]), NaN)).toThrow(/invalid learning rate/);
+    expect(() =>
+      opt.step(
+        new Map([
+          ["a", a],
+          ["b", new Float32Array(2)],
+        ]),
+        1e-3,
+      ),
+    ).toThrow(/gradient for 'b' has 2 values, parameter has 3/);
+    expect(() =>
+      opt.step(
+        new Map([
+          ["a", a],
+          ["b", new Float32Array(3)],
+          ["c", a],
+        ]),
+        1e-3,
+      ),
+    ).toThrow(/unknown parameters: 'c'/);
+    expect(() =>
+      opt.step(
+        new Map([
+          ["a", a],
+          ["b", new Float32Array(3)],
+        ]),
+        NaN,
+      ),
+    ).toThrow(/invalid learning rate/);
     expect(opt.stepCount).toBe(0);
   });
 

@@ -8,7 +8,11 @@ describe("globalGradNorm", () => {
     expect(globalGradNorm([new Float32Array([3]), new Float32Array([0, 4])])).toBe(5);
     expect(globalGradNorm([])).toBe(0);
     // 1e6 values of 1e-4: a float32 running sum puts the norm ~2e-3 off; float64 stays within ~1e-12.
-    expectClose([globalGradNorm([new Float32Array(1_000_003).fill(1e-4)])], [Math.fround(1e-4) * Math.sqrt(1_000_003)], { atol: 0, rtol: 1e-10 });
+    expectClose(
+      [globalGradNorm([new Float32Array(1_000_003).fill(1e-4)])],
+      [Math.fround(1e-4) * Math.sqrt(1_000_003)],
+      { atol: 0, rtol: 1e-10 },
+    );
     // Squares of large float32 values do not overflow.
     expect(globalGradNorm([new Float32Array([3e38, 3e38])])).toBeCloseTo(Math.fround(3e38) * Math.SQRT2, -30);
   });

@@ -36,7 +36,9 @@ describe("createSchedule", () => {
     expect([0, 1, 5].map((k) => c.lrAt(k))).toEqual([base, base, base]);
     const w = createSchedule({ kind: "constant_with_warmup", baseLr: base, totalSteps: 5, warmupSteps: 2 });
     expect([0, 1, 2, 5].map((k) => w.lrAt(k))).toEqual([0, base / 2, base, base]);
-    expect(() => createSchedule({ kind: "constant", baseLr: base, totalSteps: 5, warmupSteps: 2 })).toThrow(/'constant' takes no warm-up/);
+    expect(() => createSchedule({ kind: "constant", baseLr: base, totalSteps: 5, warmupSteps: 2 })).toThrow(
+      /'constant' takes no warm-up/,
+    );
   });
 
   it("no warm-up starts at the peak", () => {

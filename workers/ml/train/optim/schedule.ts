@@ -30,20 +30,27 @@ export interface LrSchedule {
 
 /** HF's get_warmup_steps: explicit steps win, else ceil(totalSteps * ratio). */
 export function warmupStepsOf(totalSteps: number, warmupSteps = 0, warmupRatio = 0): number {
-  if (!Number.isInteger(warmupSteps) || warmupSteps < 0) throw new RangeError(`schedule: warmupSteps must be a non-negative integer, got ${warmupSteps}`);
-  if (!(warmupRatio >= 0 && warmupRatio <= 1)) throw new RangeError(`schedule: warmupRatio must be in [0, 1], got ${warmupRatio}`);
+  if (!Number.isInteger(warmupSteps) || warmupSteps < 0)
+    throw new RangeError(`schedule: warmupSteps must be a non-negative integer, got ${warmupSteps}`);
+  if (!(warmupRatio >= 0 && warmupRatio <= 1))
+    throw new RangeError(`schedule: warmupRatio must be in [0, 1], got ${warmupRatio}`);
   if (warmupSteps > 0 && warmupRatio > 0) throw new RangeError("schedule: give warmupSteps or warmupRatio, not both");
   return warmupSteps > 0 ? warmupSteps : Math.ceil(totalSteps * warmupRatio);
 }
 
 export function createSchedule(options: ScheduleOptions): LrSchedule {
   const { kind, baseLr, totalSteps, numCycles = 0.5 } = options;
-  if (!Number.isFinite(baseLr) || baseLr < 0) throw new RangeError(`schedule: baseLr must be finite and >= 0, got ${baseLr}`);
-  if (!Number.isInteger(totalSteps) || totalSteps < 1) throw new RangeError(`schedule: totalSteps must be a positive integer, got ${totalSteps}`);
-  if (!Number.isFinite(numCycles) || numCycles <= 0) throw new RangeError(`schedule: numCycles must be finite and > 0, got ${numCycles}`);
+  if (!Number.isFinite(baseLr) || baseLr < 0)
+    throw new RangeError(`schedule: baseLr must be finite and >= 0, got ${baseLr}`);
+  if (!Number.isInteger(totalSteps) || totalSteps < 1)
+    throw new RangeError(`schedule: totalSteps must be a positive integer, got ${totalSteps}`);
+  if (!Number.isFinite(numCycles) || numCycles <= 0)
+    throw new RangeError(`schedule: numCycles must be finite and > 0, got ${numCycles}`);
   const warmup = warmupStepsOf(totalSteps, options.warmupSteps, options.warmupRatio);
-  if (kind === "constant" && warmup > 0) throw new RangeError("schedule: 'constant' takes no warm-up (use 'constant_with_warmup')");
-  if (warmup > totalSteps) throw new RangeError(`schedule: ${warmup} warm-up steps exceed the ${totalSteps} total steps`);
+  if (kind === "constant" && warmup > 0)
+    throw new RangeError("schedule: 'constant' takes no warm-up (use 'constant_with_warmup')");
+  if (warmup > totalSteps)
+    throw new RangeError(`schedule: ${warmup} warm-up steps exceed the ${totalSteps} total steps`);
   const decaySteps = Math.max(1, totalSteps - warmup);
   const after = (step: number): number => {
     switch (kind) {

@@ -7,7 +7,13 @@ import { SafetensorsFile } from "../../checkpoint/safetensors-read";
 import { writeSafetensors } from "../../checkpoint/safetensors-write";
 import { Rng } from "../../testing/prng";
 import { AdamW, type AdamWParam } from "./adamw";
-import { loadOptimizerState, OPTIMIZER_META_FILE, OPTIMIZER_TENSORS_FILE, readOptimizerMeta, saveOptimizerState } from "./state";
+import {
+  loadOptimizerState,
+  OPTIMIZER_META_FILE,
+  OPTIMIZER_TENSORS_FILE,
+  readOptimizerMeta,
+  saveOptimizerState,
+} from "./state";
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "prefloop-optim-"));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -19,7 +25,10 @@ const spec = [
   { name: "model.layers.0.input_layernorm.weight", shape: [3], decay: false },
 ] as const;
 
-function makeParams(rng: Rng, which = spec as readonly { name: string; shape: readonly number[]; decay: boolean }[]): AdamWParam[] {
+function makeParams(
+  rng: Rng,
+  which = spec as readonly { name: string; shape: readonly number[]; decay: boolean }[],
+): AdamWParam[] {
   return which.map((s) => ({ ...s, data: Float32Array.from(rng.normals(s.shape.reduce((a, b) => a * b, 1))) }));
 }
 
@@ -27,7 +36,8 @@ function gradsFor(params: readonly AdamWParam[], rng: Rng): Map<string, Float32A
   return new Map(params.map((p) => [p.name, Float32Array.from(rng.normals(p.data.length))]));
 }
 
-const clone = (params: readonly AdamWParam[]): AdamWParam[] => params.map((p) => ({ ...p, data: Float32Array.from(p.data) }));
+const clone = (params: readonly AdamWParam[]): AdamWParam[] =>
+  params.map((p) => ({ ...p, data: Float32Array.from(p.data) }));
 
 describe("saveOptimizerState / loadOptimizerState", () => {
   it("round-trips: a restored optimiser takes the same next steps, bit for bit", () => {
@@ -62,7 +72,12 @@ describe("saveOptimizerState / loadOptimizerState", () => {
     const dir = freshDir();
     saveOptimizerState(dir, opt); // before any step: zero moments
     const meta = readOptimizerMeta(dir);
-    expect(meta).toMatchObject({ format: "prefloop-adamw", schemaVersion: 1, step: 0, parameters: spec.map((s) => ({ ...s, shape: [...s.shape] })) });
+    expect(meta).toMatchObject({
+      format: "prefloop-adamw",
+      schemaVersion: 1,
+      step: 0,
+      parameters: spec.map((s) => ({ ...s, shape: [...s.shape] })),
+    });
     const st = SafetensorsFile.open(path.join(dir, OPTIMIZER_TENSORS_FILE));
     try {
       expect([...st.entries.keys()].sort()).toEqual(spec.flatMap((s) => [`m.${s.name}`, `v.${s.name}`]).sort());
@@ -91,7 +106,9 @@ describe("saveOptimizerState / loadOptimizerState", () => {
         /'model.layers.0.mlp.up_proj.weight' was saved with shape \[4, 3\] \(12 values\), the parameter has 16/,
       );
       const flipped = makeParams(rng, [spec[0], { ...spec[1], decay: true }]);
-      expect(() => loadOptimizerState(dir, new AdamW(flipped))).toThrow(/'model.layers.0.input_layernorm.weight' was saved with decay=false/);
+      expect(() => loadOptimizerState(dir, new AdamW(flipped))).toThrow(
+        /'model.layers.0.input_layernorm.weight' was saved with decay=false/,
+      );
     });
 
     it("a failed check leaves the optimiser untouched", () => {
@@ -111,13 +128,19 @@ describe("saveOptimizerState / loadOptimizerState", () => {
     opt.step(gradsFor(params, rng), 1e-3);
     saveOptimizerState(dir, opt);
     fs.writeFileSync(path.join(dir, OPTIMIZER_TENSORS_FILE), oldTensors); // as if the second save stopped half-way
-    expect(() => loadOptimizerState(dir, new AdamW(clone(params)))).toThrow(/not from the save described by optimizer.json/);
+    expect(() => loadOptimizerState(dir, new AdamW(clone(params)))).toThrow(
+      /not from the save described by optimizer.json/,
+    );
 
-    expect(() => loadOptimizerState(path.join(root, "nowhere"), new AdamW(clone(params)))).toThrow(/optimizer.json: cannot read optimiser state/);
+    expect(() => loadOptimizerState(path.join(root, "nowhere"), new AdamW(clone(params)))).toThrow(
+      /optimizer.json: cannot read optimiser state/,
+    );
     const foreign = freshDir();
     fs.mkdirSync(foreign);
     fs.writeFileSync(path.join(foreign, OPTIMIZER_META_FILE), JSON.stringify({ format: "other" }));
-    expect(() => loadOptimizerState(foreign, new AdamW(clone(params)))).toThrow(/not a prefloop-adamw v1 file \(format:/);
+    expect(() => loadOptimizerState(foreign, new AdamW(clone(params)))).toThrow(
+      /not a prefloop-adamw v1 file \(format:/,
+    );
   });
 
   it("refuses tensors of the wrong dtype or size inside a matching save", () => {
@@ -130,12 +153,18 @@ describe("saveOptimizerState / loadOptimizerState", () => {
     const metadata = { ...st.metadata };
     st.close();
     const [w, n] = [spec[0].name, spec[1].name];
-    writeSafetensors(file, [
-      { name: `m.${w}`, dtype: "F32", shape: [4, 3], data: new Float32Array(12) },
-      { name: `v.${w}`, dtype: "F16", shape: [4, 3], data: new Float32Array(12) },
-      { name: `m.${n}`, dtype: "F32", shape: [3], data: new Float32Array(3) },
-      { name: `v.${n}`, dtype: "F32", shape: [3], data: new Float32Array(3) },
-    ], metadata);
-    expect(() => loadOptimizerState(dir, new AdamW(clone(params)))).toThrow(new RegExp(`tensor 'v.${w}' is F16 \\[4, 3\\], expected F32 with 12 values`));
+    writeSafetensors(
+      file,
+      [
+        { name: `m.${w}`, dtype: "F32", shape: [4, 3], data: new Float32Array(12) },
+        { name: `v.${w}`, dtype: "F16", shape: [4, 3], data: new Float32Array(12) },
+        { name: `m.${n}`, dtype: "F32", shape: [3], data: new Float32Array(3) },
+        { name: `v.${n}`, dtype: "F32", shape: [3], data: new Float32Array(3) },
+      ],
+      metadata,
+    );
+    expect(() => loadOptimizerState(dir, new AdamW(clone(params)))).toThrow(
+      new RegExp(`tensor 'v.${w}' is F16 \\[4, 3\\], expected F32 with 12 values`),
+    );
   });
 });

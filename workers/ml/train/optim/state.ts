@@ -24,7 +24,9 @@ const ZOptimizerMeta = z.object({
     eps: z.number(),
     weightDecay: z.number(),
   }),
-  parameters: z.array(z.object({ name: z.string(), shape: z.array(z.number().int().nonnegative()), decay: z.boolean() })),
+  parameters: z.array(
+    z.object({ name: z.string(), shape: z.array(z.number().int().nonnegative()), decay: z.boolean() }),
+  ),
 });
 export type TOptimizerMeta = z.infer<typeof ZOptimizerMeta>;
 
@@ -42,10 +44,17 @@ export function saveOptimizerState(dir: string, optimizer: AdamW): void {
     const shape = [...(p.shape ?? [p.data.length])];
     const s = state.moments.get(p.name);
     if (!s) throw new Error(`saveOptimizerState: no moments for parameter '${p.name}'`);
-    tensors.push({ name: `m.${p.name}`, dtype: "F32", shape, data: s.m }, { name: `v.${p.name}`, dtype: "F32", shape, data: s.v });
+    tensors.push(
+      { name: `m.${p.name}`, dtype: "F32", shape, data: s.m },
+      { name: `v.${p.name}`, dtype: "F32", shape, data: s.v },
+    );
     return { name: p.name, shape, decay: p.decay };
   });
-  writeSafetensors(path.join(dir, OPTIMIZER_TENSORS_FILE), tensors, { format: FORMAT, saveId, step: String(state.step) });
+  writeSafetensors(path.join(dir, OPTIMIZER_TENSORS_FILE), tensors, {
+    format: FORMAT,
+    saveId,
+    step: String(state.step),
+  });
   const meta: TOptimizerMeta = {
     format: FORMAT,
     schemaVersion: SCHEMA_VERSION,
@@ -69,7 +78,9 @@ export function readOptimizerMeta(dir: string): TOptimizerMeta {
   const parsed = ZOptimizerMeta.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`${file}: not a ${FORMAT} v${SCHEMA_VERSION} file (${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"})`);
+    throw new Error(
+      `${file}: not a ${FORMAT} v${SCHEMA_VERSION} file (${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"})`,
+    );
   }
   return parsed.data;
 }
@@ -86,13 +97,17 @@ export function loadOptimizerState(dir: string, optimizer: AdamW): void {
   const st = SafetensorsFile.open(file);
   try {
     if (st.metadata.format !== FORMAT || st.metadata.saveId !== meta.saveId || st.metadata.step !== String(meta.step))
-      throw new Error(`${file}: tensors are not from the save described by ${OPTIMIZER_META_FILE} (an interrupted save?)`);
+      throw new Error(
+        `${file}: tensors are not from the save described by ${OPTIMIZER_META_FILE} (an interrupted save?)`,
+      );
     const moments = new Map<string, AdamWMoments>();
     for (const p of optimizer.params) {
       const read = (key: string): Float32Array => {
         const e = st.entry(key);
         if (e.dtype !== "F32" || numel(e.shape) !== p.data.length)
-          throw new Error(`${file}: tensor '${key}' is ${e.dtype} [${e.shape.join(", ")}], expected F32 with ${p.data.length} values`);
+          throw new Error(
+            `${file}: tensor '${key}' is ${e.dtype} [${e.shape.join(", ")}], expected F32 with ${p.data.length} values`,
+          );
         return st.readFloat32(key);
       };
       moments.set(p.name, { m: read(`m.${p.name}`), v: read(`v.${p.name}`) });
@@ -118,8 +133,11 @@ function checkParameters(meta: TOptimizerMeta, optimizer: AdamW): void {
     const s = saved.get(p.name);
     if (!s) continue;
     if (numel(s.shape) !== p.data.length)
-      problems.push(`'${p.name}' was saved with shape [${s.shape.join(", ")}] (${numel(s.shape)} values), the parameter has ${p.data.length}`);
-    if (s.decay !== p.decay) problems.push(`'${p.name}' was saved with decay=${s.decay}, the optimiser has decay=${p.decay}`);
+      problems.push(
+        `'${p.name}' was saved with shape [${s.shape.join(", ")}] (${numel(s.shape)} values), the parameter has ${p.data.length}`,
+      );
+    if (s.decay !== p.decay)
+      problems.push(`'${p.name}' was saved with decay=${s.decay}, the optimiser has decay=${p.decay}`);
   }
   if (problems.length > 0) throw new Error(`loadOptimizerState: parameters do not match: ${problems.join("; ")}`);
 }

@@ -45,7 +45,8 @@ export interface TAdapter {
   readonly scoreHead?: Tensor<"float32">;
 }
 
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+const sameShape = (a: readonly number[], b: readonly number[]) =>
+  a.length === b.length && a.every((d, i) => d === b[i]);
 const shapeText = (s: readonly number[]) => `[${s.join(", ")}]`;
 
 /** Checks an adapter's tensors against its own config (no model needed); returns the score head, if any. */
@@ -66,7 +67,8 @@ function checkAdapter(adapter: TAdapter): { lora: TLoraConfig; scoreHead: Tensor
       continue;
     }
     const target = parsed.modulePath.slice(parsed.modulePath.lastIndexOf(".") + 1);
-    if (!lora.targetModules.includes(target)) problems.push(`'${name}': module '${target}' is not in target_modules (${lora.targetModules.join(", ")})`);
+    if (!lora.targetModules.includes(target))
+      problems.push(`'${name}': module '${target}' is not in target_modules (${lora.targetModules.join(", ")})`);
     const entry = modules.get(parsed.modulePath) ?? {};
     if (parsed.side === "A") entry.a = t;
     else entry.b = t;
@@ -78,20 +80,27 @@ function checkAdapter(adapter: TAdapter): { lora: TLoraConfig; scoreHead: Tensor
     const names = loraTensorNames(modulePath);
     if (!a) problems.push(`'${names.a}' is missing (its lora_B is present)`);
     if (!b) problems.push(`'${names.b}' is missing (its lora_A is present)`);
-    if (a && (a.shape.length !== 2 || a.shape[0] !== lora.r)) problems.push(`'${names.a}' has shape ${shapeText(a.shape)}, expected [r = ${lora.r}, in]`);
-    if (b && (b.shape.length !== 2 || b.shape[1] !== lora.r)) problems.push(`'${names.b}' has shape ${shapeText(b.shape)}, expected [out, r = ${lora.r}]`);
+    if (a && (a.shape.length !== 2 || a.shape[0] !== lora.r))
+      problems.push(`'${names.a}' has shape ${shapeText(a.shape)}, expected [r = ${lora.r}, in]`);
+    if (b && (b.shape.length !== 2 || b.shape[1] !== lora.r))
+      problems.push(`'${names.b}' has shape ${shapeText(b.shape)}, expected [out, r = ${lora.r}]`);
   }
   const unused = lora.targetModules.filter((t) => !seenTargets.has(t));
   if (unused.length > 0) problems.push(`target_modules ${unused.join(", ")} have no tensors`);
-  if (adapter.taskType === "SEQ_CLS" && !scoreHead) problems.push("a SEQ_CLS adapter needs the score head (PEFT always saves it as a module to save)");
-  if (adapter.taskType === "CAUSAL_LM" && scoreHead) problems.push("a score head belongs to a SEQ_CLS adapter, not CAUSAL_LM");
-  if (scoreHead && (scoreHead.shape.length !== 2 || scoreHead.shape[0] !== 1)) problems.push(`score head has shape ${shapeText(scoreHead.shape)}, expected [1, hidden]`);
+  if (adapter.taskType === "SEQ_CLS" && !scoreHead)
+    problems.push("a SEQ_CLS adapter needs the score head (PEFT always saves it as a module to save)");
+  if (adapter.taskType === "CAUSAL_LM" && scoreHead)
+    problems.push("a score head belongs to a SEQ_CLS adapter, not CAUSAL_LM");
+  if (scoreHead && (scoreHead.shape.length !== 2 || scoreHead.shape[0] !== 1))
+    problems.push(`score head has shape ${shapeText(scoreHead.shape)}, expected [1, hidden]`);
   if (problems.length > 0) throw new Error(`cannot save adapter:\n${problems.map((p) => `  ${p}`).join("\n")}`);
   return { lora, scoreHead };
 }
 
 /** `LoraConfig.to_dict()` of PEFT 0.21 (every field, defaults for what this engine does not use), as saved. */
-export function peftAdapterConfig(adapter: Pick<TAdapter, "lora" | "taskType" | "baseModel"> & { hasScoreHead: boolean }): Record<string, unknown> {
+export function peftAdapterConfig(
+  adapter: Pick<TAdapter, "lora" | "taskType" | "baseModel"> & { hasScoreHead: boolean },
+): Record<string, unknown> {
   const lora = parseLoraConfig(adapter.lora);
   const config: Record<string, unknown> = {
     alora_invocation_tokens: null,
@@ -161,10 +170,16 @@ export function saveAdapter(dir: string, adapter: TAdapter): string[] {
   for (const [name, t] of adapter.tensors) {
     if (name !== SCORE_WEIGHT) toWrite.push({ name: peftKeyOf(name), shape: t.shape, dtype: "F32", data: t.data });
   }
-  if (scoreHead) toWrite.push({ name: peftKeyOf(SCORE_WEIGHT), shape: scoreHead.shape, dtype: "F32", data: scoreHead.data });
+  if (scoreHead)
+    toWrite.push({ name: peftKeyOf(SCORE_WEIGHT), shape: scoreHead.shape, dtype: "F32", data: scoreHead.data });
   fs.mkdirSync(dir, { recursive: true });
   writeSafetensors(path.join(dir, ADAPTER_WEIGHTS_FILE), toWrite, { format: "pt" });
-  const config = peftAdapterConfig({ lora, taskType: adapter.taskType, baseModel: adapter.baseModel, hasScoreHead: scoreHead !== undefined });
+  const config = peftAdapterConfig({
+    lora,
+    taskType: adapter.taskType,
+    baseModel: adapter.baseModel,
+    hasScoreHead: scoreHead !== undefined,
+  });
   writeFileAtomic(path.join(dir, ADAPTER_CONFIG_FILE), JSON.stringify(config, null, 2));
   return [ADAPTER_WEIGHTS_FILE, ADAPTER_CONFIG_FILE];
 }
@@ -206,7 +221,11 @@ const ZAdapterConfig = z.looseObject({
 });
 type TAdapterConfigJson = z.infer<typeof ZAdapterConfig>;
 
-const isEmpty = (v: unknown) => v == null || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && Object.keys(v).length === 0) || v === "";
+const isEmpty = (v: unknown) =>
+  v == null ||
+  (Array.isArray(v) && v.length === 0) ||
+  (typeof v === "object" && Object.keys(v).length === 0) ||
+  v === "";
 /** init_lora_weights values whose adapter only works on a modified base model (PiSSA, OLoRA, ...) or that are a variant. */
 const BASE_CHANGING_INITS = ["pissa", "olora", "corda", "loftq", "lora_ga", "mica"];
 /** Modules PEFT adds to modules_to_save for SEQ_CLS; only `score` exists in a Llama-family model. */
@@ -216,35 +235,56 @@ const SEQ_CLS_MODULES = ["score", "classifier"];
 function unsupported(c: TAdapterConfigJson): string[] {
   const out: string[] = [];
   if (c.peft_type !== "LORA") out.push(`peft_type '${c.peft_type}': only LORA adapters are supported`);
-  if (c.task_type !== "CAUSAL_LM" && c.task_type !== "SEQ_CLS") out.push(`task_type ${JSON.stringify(c.task_type ?? null)}: only CAUSAL_LM and SEQ_CLS are supported`);
+  if (c.task_type !== "CAUSAL_LM" && c.task_type !== "SEQ_CLS")
+    out.push(`task_type ${JSON.stringify(c.task_type ?? null)}: only CAUSAL_LM and SEQ_CLS are supported`);
   if (c.use_dora) out.push("use_dora: true (DoRA) is not supported");
   if (c.fan_in_fan_out) out.push("fan_in_fan_out: true (Conv1D-style [in, out] weights) is not supported");
   if (c.use_rslora) out.push("use_rslora: true (scaling alpha / sqrt(r)) is not supported");
   if ((c.bias ?? "none") !== "none") out.push(`bias '${c.bias}': only 'none' is supported (trained biases are not)`);
   if (c.lora_bias) out.push("lora_bias: true (a bias on lora_B) is not supported");
   if (c.use_qalora) out.push("use_qalora: true is not supported");
-  if (!isEmpty(c.rank_pattern)) out.push(`rank_pattern ${JSON.stringify(c.rank_pattern)}: per-module ranks are not supported`);
-  if (!isEmpty(c.alpha_pattern)) out.push(`alpha_pattern ${JSON.stringify(c.alpha_pattern)}: per-module alphas are not supported`);
+  if (!isEmpty(c.rank_pattern))
+    out.push(`rank_pattern ${JSON.stringify(c.rank_pattern)}: per-module ranks are not supported`);
+  if (!isEmpty(c.alpha_pattern))
+    out.push(`alpha_pattern ${JSON.stringify(c.alpha_pattern)}: per-module alphas are not supported`);
   const init = c.init_lora_weights;
   if (typeof init === "string" && BASE_CHANGING_INITS.some((p) => init.toLowerCase().startsWith(p))) {
-    out.push(`init_lora_weights '${init}': this adapter needs a modified base model or a LoRA variant; save it converted to plain LoRA (PEFT's path_initial_model_for_weight_conversion)`);
+    out.push(
+      `init_lora_weights '${init}': this adapter needs a modified base model or a LoRA variant; save it converted to plain LoRA (PEFT's path_initial_model_for_weight_conversion)`,
+    );
   }
   for (const field of [
-    "layers_to_transform", "layers_pattern", "layer_replication", "exclude_modules", "target_parameters", "trainable_token_indices",
-    "alora_invocation_tokens", "megatron_config", "velora_config", "monteclora_config", "use_bdlora", "arrow_config", "kasa_config",
+    "layers_to_transform",
+    "layers_pattern",
+    "layer_replication",
+    "exclude_modules",
+    "target_parameters",
+    "trainable_token_indices",
+    "alora_invocation_tokens",
+    "megatron_config",
+    "velora_config",
+    "monteclora_config",
+    "use_bdlora",
+    "arrow_config",
+    "kasa_config",
   ] as const) {
     if (!isEmpty(c[field])) out.push(`${field} ${JSON.stringify(c[field])} is not supported`);
   }
   const targets = c.target_modules;
-  if (typeof targets === "string" && targets !== "all-linear") out.push(`target_modules '${targets}': a regular expression is not supported (list the module names)`);
+  if (typeof targets === "string" && targets !== "all-linear")
+    out.push(`target_modules '${targets}': a regular expression is not supported (list the module names)`);
   if (Array.isArray(targets)) {
     const bad = targets.filter((t) => !(LORA_TARGETS as readonly string[]).includes(t));
-    if (bad.length > 0) out.push(`target_modules ${bad.map((t) => `'${t}'`).join(", ")}: not supported (supported: ${LORA_TARGETS.join(", ")})`);
+    if (bad.length > 0)
+      out.push(
+        `target_modules ${bad.map((t) => `'${t}'`).join(", ")}: not supported (supported: ${LORA_TARGETS.join(", ")})`,
+      );
     if (targets.length === 0) out.push("target_modules is empty");
   }
   if (targets == null) out.push("target_modules is missing");
   const extra = (c.modules_to_save ?? []).filter((m) => !SEQ_CLS_MODULES.includes(m));
-  if (extra.length > 0) out.push(`modules_to_save ${extra.map((m) => `'${m}'`).join(", ")}: only the reward head 'score' is supported`);
+  if (extra.length > 0)
+    out.push(`modules_to_save ${extra.map((m) => `'${m}'`).join(", ")}: only the reward head 'score' is supported`);
   return out;
 }
 
@@ -255,11 +295,22 @@ export class AdapterMismatchError extends Error {
     readonly unknown: string[],
     readonly misshapen: string[],
   ) {
-    const list = (title: string, items: string[]) => (items.length === 0 ? [] : [`${title} (${items.length}):`, ...items.map((s) => `  ${s}`)]);
+    const list = (title: string, items: string[]) =>
+      items.length === 0 ? [] : [`${title} (${items.length}):`, ...items.map((s) => `  ${s}`)];
     const hint = unknown.some((k) => /\.lora_[AB]\.[^.]+\.weight$/.test(k))
-      ? ["hint: keys with an adapter name (lora_A.<name>.weight) are a live model's state dict, not get_peft_model_state_dict's output"]
+      ? [
+          "hint: keys with an adapter name (lora_A.<name>.weight) are a live model's state dict, not get_peft_model_state_dict's output",
+        ]
       : [];
-    super([`adapter ${dir} does not match the model:`, ...list("missing", missing), ...list("unknown", unknown), ...list("shape or dtype mismatch", misshapen), ...hint].join("\n"));
+    super(
+      [
+        `adapter ${dir} does not match the model:`,
+        ...list("missing", missing),
+        ...list("unknown", unknown),
+        ...list("shape or dtype mismatch", misshapen),
+        ...hint,
+      ].join("\n"),
+    );
     this.name = "AdapterMismatchError";
   }
 }
@@ -274,7 +325,9 @@ export function loadAdapter(dir: string, modelConfig: TModelConfig): TAdapter {
   const weightsFile = path.join(dir, ADAPTER_WEIGHTS_FILE);
   if (!fs.existsSync(configFile)) throw new Error(`${dir}: no ${ADAPTER_CONFIG_FILE}`);
   if (!fs.existsSync(weightsFile)) {
-    const bin = fs.existsSync(path.join(dir, "adapter_model.bin")) ? " (adapter_model.bin is a pickle: save with safe_serialization=True)" : "";
+    const bin = fs.existsSync(path.join(dir, "adapter_model.bin"))
+      ? " (adapter_model.bin is a pickle: save with safe_serialization=True)"
+      : "";
     throw new Error(`${dir}: no ${ADAPTER_WEIGHTS_FILE}${bin}`);
   }
   let json: unknown;
@@ -284,10 +337,14 @@ export function loadAdapter(dir: string, modelConfig: TModelConfig): TAdapter {
     throw new Error(`${configFile}: not JSON (${(e as Error).message})`);
   }
   const parsed = ZAdapterConfig.safeParse(json);
-  if (!parsed.success) throw new Error(`${configFile}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new Error(
+      `${configFile}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`,
+    );
   const c = parsed.data;
   const problems = unsupported(c);
-  if (problems.length > 0) throw new Error(`${configFile}: unsupported adapter:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+  if (problems.length > 0)
+    throw new Error(`${configFile}: unsupported adapter:\n${problems.map((p) => `  ${p}`).join("\n")}`);
   const targetList = c.target_modules === "all-linear" ? [...LORA_TARGETS] : (c.target_modules as string[]);
   const lora = parseLoraConfig({
     r: c.r,
@@ -310,11 +367,14 @@ export function loadAdapter(dir: string, modelConfig: TModelConfig): TAdapter {
     for (const [key, { shape }] of expected) {
       const entry = file.entries.get(key);
       if (!entry) missing.push(key);
-      else if (!sameShape(entry.shape, shape)) misshapen.push(`${key}: expected ${shapeText(shape)}, found ${shapeText(entry.shape)}`);
-      else if (entry.dtype !== "F32" && entry.dtype !== "F16" && entry.dtype !== "BF16") misshapen.push(`${key}: dtype ${entry.dtype}, expected F32, F16 or BF16`);
+      else if (!sameShape(entry.shape, shape))
+        misshapen.push(`${key}: expected ${shapeText(shape)}, found ${shapeText(entry.shape)}`);
+      else if (entry.dtype !== "F32" && entry.dtype !== "F16" && entry.dtype !== "BF16")
+        misshapen.push(`${key}: dtype ${entry.dtype}, expected F32, F16 or BF16`);
     }
     for (const key of [...file.entries.keys()].sort()) if (!expected.has(key)) unknown.push(key);
-    if (missing.length + unknown.length + misshapen.length > 0) throw new AdapterMismatchError(dir, missing, unknown, misshapen);
+    if (missing.length + unknown.length + misshapen.length > 0)
+      throw new AdapterMismatchError(dir, missing, unknown, misshapen);
     const tensors = new Map<string, Tensor<"float32">>();
     let scoreHead: Tensor<"float32"> | undefined;
     for (const [key, { shape }] of expected) {
@@ -323,7 +383,13 @@ export function loadAdapter(dir: string, modelConfig: TModelConfig): TAdapter {
       if (name === SCORE_WEIGHT) scoreHead = t;
       else tensors.set(name, t);
     }
-    return { lora, taskType, baseModel: c.base_model_name_or_path ?? null, tensors, ...(scoreHead ? { scoreHead } : {}) };
+    return {
+      lora,
+      taskType,
+      baseModel: c.base_model_name_or_path ?? null,
+      tensors,
+      ...(scoreHead ? { scoreHead } : {}),
+    };
   } finally {
     file.close();
   }
@@ -334,7 +400,10 @@ export function loadAdapter(dir: string, modelConfig: TModelConfig): TAdapter {
  * rounded to float32 once) and `score.weight` replaced by the adapter's head when it has one. Untouched
  * tensors are shared with `weights`, not copied.
  */
-export function mergeAdapter(weights: TModelWeights, adapter: Pick<TAdapter, "lora" | "tensors" | "scoreHead">): Map<string, Tensor<"float32">> {
+export function mergeAdapter(
+  weights: TModelWeights,
+  adapter: Pick<TAdapter, "lora" | "tensors" | "scoreHead">,
+): Map<string, Tensor<"float32">> {
   const s = loraScaling(adapter.lora);
   const r = adapter.lora.r;
   const merged = new Map(weights);
@@ -350,9 +419,12 @@ export function mergeAdapter(weights: TModelWeights, adapter: Pick<TAdapter, "lo
     if (!A || !B) throw new Error(`mergeAdapter: module '${modulePath}' lacks ${A ? "lora_B" : "lora_A"}`);
     if (!W) throw new Error(`mergeAdapter: the weights have no '${modulePath}.weight'`);
     const [outF, inF] = W.shape;
-    if (W.shape.length !== 2 || outF === undefined || inF === undefined) throw new Error(`mergeAdapter: '${modulePath}.weight' is not 2-D`);
+    if (W.shape.length !== 2 || outF === undefined || inF === undefined)
+      throw new Error(`mergeAdapter: '${modulePath}.weight' is not 2-D`);
     if (!sameShape(A.shape, [r, inF]) || !sameShape(B.shape, [outF, r])) {
-      throw new Error(`mergeAdapter: '${modulePath}': W ${shapeText(W.shape)} with lora_A ${shapeText(A.shape)} and lora_B ${shapeText(B.shape)} (expected [${r}, ${inF}] and [${outF}, ${r}])`);
+      throw new Error(
+        `mergeAdapter: '${modulePath}': W ${shapeText(W.shape)} with lora_A ${shapeText(A.shape)} and lora_B ${shapeText(B.shape)} (expected [${r}, ${inF}] and [${outF}, ${r}])`,
+      );
     }
     const out = new Float32Array(outF * inF);
     const acc = new Float64Array(inF);
@@ -372,10 +444,11 @@ export function mergeAdapter(weights: TModelWeights, adapter: Pick<TAdapter, "lo
   if (adapter.scoreHead) {
     const current = weights.get(SCORE_WEIGHT);
     if (current && !sameShape(current.shape, adapter.scoreHead.shape)) {
-      throw new Error(`mergeAdapter: score head ${shapeText(adapter.scoreHead.shape)} does not match the model's ${shapeText(current.shape)}`);
+      throw new Error(
+        `mergeAdapter: score head ${shapeText(adapter.scoreHead.shape)} does not match the model's ${shapeText(current.shape)}`,
+      );
     }
     merged.set(SCORE_WEIGHT, adapter.scoreHead);
   }
   return merged;
 }
-

@@ -62,9 +62,16 @@ describe("saveHfCheckpoint", () => {
     const src = goldenDir("llama-gqa");
     const config = loadModelConfig(src);
     const { weights } = loadModelWeights(src, config);
-    const trained = new Map(weights).set("score.weight", tensor("float32", [1, 48], Float32Array.from(new Rng(1).normals(48))));
+    const trained = new Map(weights).set(
+      "score.weight",
+      tensor("float32", [1, 48], Float32Array.from(new Rng(1).normals(48))),
+    );
     const dir = freshDir();
-    saveHfCheckpoint(dir, { configJson: readJson(path.join(src, "config.json")), weights: trained, includeScoreHead: true });
+    saveHfCheckpoint(dir, {
+      configJson: readJson(path.join(src, "config.json")),
+      weights: trained,
+      includeScoreHead: true,
+    });
     const ckpt = openCheckpoint(dir);
     expect(ckpt.entries.has("lm_head.weight")).toBe(true);
     ckpt.close();
@@ -79,7 +86,12 @@ describe("saveHfCheckpoint", () => {
     const config = loadModelConfig(src);
     const { weights } = loadModelWeights(src, config);
     const dir = freshDir();
-    saveHfCheckpoint(dir, { configJson: { ...configJson, dtype: "float32" }, weights, dtype: "BF16", maxShardBytes: 4096 });
+    saveHfCheckpoint(dir, {
+      configJson: { ...configJson, dtype: "float32" },
+      weights,
+      dtype: "BF16",
+      maxShardBytes: 4096,
+    });
     const cfg = readJson(path.join(dir, "config.json"));
     expect([cfg.torch_dtype, cfg.dtype]).toEqual(["bfloat16", "bfloat16"]);
     expect(fs.existsSync(path.join(dir, "model.safetensors.index.json"))).toBe(true);
@@ -115,18 +127,40 @@ describe("saveHfCheckpoint", () => {
     const rng = new Rng(5);
     for (const [name, t] of adapter) if (name.endsWith("lora_B.weight")) t.data.set(rng.normals(t.data.length, 0.2));
     const merged = mergeAdapter(weights, { lora, tensors: adapter });
-    expect(bytes(merged.get("model.layers.0.self_attn.q_proj.weight")!).equals(bytes(weights.get("model.layers.0.self_attn.q_proj.weight")!))).toBe(false);
+    expect(
+      bytes(merged.get("model.layers.0.self_attn.q_proj.weight")!).equals(
+        bytes(weights.get("model.layers.0.self_attn.q_proj.weight")!),
+      ),
+    ).toBe(false);
 
     const dir = freshDir();
-    const saved = saveHfCheckpoint(dir, { configJson: readJson(path.join(src, "config.json")), weights: merged, tokenizerDir: tok });
-    expect(saved.files).toEqual(["config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "generation_config.json"]);
-    expect(fs.readFileSync(path.join(dir, "tokenizer.json")).equals(fs.readFileSync(path.join(tok, "tokenizer.json")))).toBe(true);
+    const saved = saveHfCheckpoint(dir, {
+      configJson: readJson(path.join(src, "config.json")),
+      weights: merged,
+      tokenizerDir: tok,
+    });
+    expect(saved.files).toEqual([
+      "config.json",
+      "model.safetensors",
+      "tokenizer.json",
+      "tokenizer_config.json",
+      "generation_config.json",
+    ]);
+    expect(
+      fs.readFileSync(path.join(dir, "tokenizer.json")).equals(fs.readFileSync(path.join(tok, "tokenizer.json"))),
+    ).toBe(true);
 
     const fromDisk = loadModel(dir, { session: { provider: "cpu", intraOpThreads: 1 } });
     expect(fromDisk.tokenizer).not.toBeNull();
     const inMemory = new CausalLM("merged", config, merged, null, { provider: "cpu", intraOpThreads: 1 });
     try {
-      const batch = leftPadBatch([[1, 5, 9, 13], [1, 7]], 0);
+      const batch = leftPadBatch(
+        [
+          [1, 5, 9, 13],
+          [1, 7],
+        ],
+        0,
+      );
       const [a, b] = [await fromDisk.decode(batch, null, "all"), await inMemory.decode(batch, null, "all")];
       expect(Buffer.from(a.logits.data.buffer).equals(Buffer.from(b.logits.data.buffer))).toBe(true);
     } finally {
@@ -147,8 +181,12 @@ describe("saveHfCheckpoint", () => {
     expect(() => saveHfCheckpoint(dir, { configJson, weights: bad })).toThrow(
       /weights do not match config\.json:\nmissing \(1\):\n {2}model\.norm\.weight\nunknown \(1\):\n {2}model\.layers\.9\.mlp\.up_proj\.weight\nshape mismatch \(1\):\n {2}model\.layers\.0\.mlp\.up_proj\.weight: expected \[64, 32\], found \[2, 2\]/,
     );
-    expect(() => saveHfCheckpoint(dir, { configJson: { ...configJson, model_type: "gpt2" }, weights })).toThrow(/model_type 'gpt2'/);
-    expect(() => saveHfCheckpoint(dir, { configJson, weights, includeScoreHead: true, tokenizerDir: path.join(root, "nope") })).toThrow(/tokenizer directory .* does not exist/);
+    expect(() => saveHfCheckpoint(dir, { configJson: { ...configJson, model_type: "gpt2" }, weights })).toThrow(
+      /model_type 'gpt2'/,
+    );
+    expect(() =>
+      saveHfCheckpoint(dir, { configJson, weights, includeScoreHead: true, tokenizerDir: path.join(root, "nope") }),
+    ).toThrow(/tokenizer directory .* does not exist/);
     expect(fs.existsSync(dir)).toBe(false);
     expect(fs.readdirSync(root).filter((f) => f.includes(".tmp-"))).toEqual([]);
   });
@@ -161,7 +199,9 @@ describe("saveHfCheckpoint", () => {
     const dir = freshDir();
     fs.mkdirSync(dir);
     fs.writeFileSync(path.join(dir, "stale.txt"), "old");
-    expect(() => saveHfCheckpoint(dir, { configJson, weights })).toThrow(/exists and is not empty \(pass overwrite: true/);
+    expect(() => saveHfCheckpoint(dir, { configJson, weights })).toThrow(
+      /exists and is not empty \(pass overwrite: true/,
+    );
     expect(fs.readdirSync(dir)).toEqual(["stale.txt"]);
     saveHfCheckpoint(dir, { configJson, weights, overwrite: true, dtype: "BF16" });
     expect(fs.readdirSync(dir).sort()).toEqual(["config.json", "model.safetensors"]);

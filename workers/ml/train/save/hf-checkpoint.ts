@@ -77,13 +77,22 @@ function tensorsToWrite(options: TSaveHfCheckpointOptions, dtype: THfSaveDtype):
   for (const { name, shape } of specs) {
     const t = options.weights.get(name);
     if (!t) missing.push(name);
-    else if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) misshapen.push(`${name}: expected [${shape.join(", ")}], found [${t.shape.join(", ")}]`);
+    else if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]))
+      misshapen.push(`${name}: expected [${shape.join(", ")}], found [${t.shape.join(", ")}]`);
     else out.push({ name, shape, dtype, data: t.data });
   }
   const unknown = [...options.weights.keys()].filter((k) => !expected.has(k) && !skipped.has(k)).sort();
   if (missing.length + unknown.length + misshapen.length > 0) {
-    const list = (title: string, items: string[]) => (items.length === 0 ? [] : [`${title} (${items.length}):`, ...items.map((s) => `  ${s}`)]);
-    throw new Error(["weights do not match config.json:", ...list("missing", missing), ...list("unknown", unknown), ...list("shape mismatch", misshapen)].join("\n"));
+    const list = (title: string, items: string[]) =>
+      items.length === 0 ? [] : [`${title} (${items.length}):`, ...items.map((s) => `  ${s}`)];
+    throw new Error(
+      [
+        "weights do not match config.json:",
+        ...list("missing", missing),
+        ...list("unknown", unknown),
+        ...list("shape mismatch", misshapen),
+      ].join("\n"),
+    );
   }
   return out;
 }
@@ -97,21 +106,28 @@ export function saveHfCheckpoint(dir: string, options: TSaveHfCheckpointOptions)
   const dtype = options.dtype ?? "F32";
   const target = path.resolve(dir);
   const existing = fs.existsSync(target) ? fs.readdirSync(target) : null;
-  if (existing && existing.length > 0 && !options.overwrite) throw new Error(`${dir} exists and is not empty (pass overwrite: true to replace it)`);
+  if (existing && existing.length > 0 && !options.overwrite)
+    throw new Error(`${dir} exists and is not empty (pass overwrite: true to replace it)`);
   const tensors = tensorsToWrite(options, dtype);
   const tokenizerFiles: string[] = [];
   if (options.tokenizerDir !== undefined) {
     const src = options.tokenizerDir;
-    if (!fs.existsSync(src) || !fs.statSync(src).isDirectory()) throw new Error(`tokenizer directory ${src} does not exist`);
+    if (!fs.existsSync(src) || !fs.statSync(src).isDirectory())
+      throw new Error(`tokenizer directory ${src} does not exist`);
     tokenizerFiles.push(...TOKENIZER_FILES.filter((f) => fs.existsSync(path.join(src, f))));
-    if (tokenizerFiles.length === 0) throw new Error(`tokenizer directory ${src} has none of ${TOKENIZER_FILES.join(", ")}`);
+    if (tokenizerFiles.length === 0)
+      throw new Error(`tokenizer directory ${src} has none of ${TOKENIZER_FILES.join(", ")}`);
   }
 
   const tmp = `${target}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
   try {
-    const weightFiles = saveCheckpoint(tmp, tensors, options.maxShardBytes === undefined ? {} : { maxShardBytes: options.maxShardBytes });
+    const weightFiles = saveCheckpoint(
+      tmp,
+      tensors,
+      options.maxShardBytes === undefined ? {} : { maxShardBytes: options.maxShardBytes },
+    );
     const configJson: Record<string, unknown> = { ...options.configJson, torch_dtype: TORCH_DTYPE[dtype] };
     if ("dtype" in options.configJson) configJson.dtype = TORCH_DTYPE[dtype]; // transformers >= 5 writes `dtype`
     fs.writeFileSync(path.join(tmp, "config.json"), `${JSON.stringify(sortKeys(configJson), null, 2)}\n`);

@@ -11,4 +11,10 @@ export {
   type TAdapter,
   type TAdapterTaskType,
 } from "./adapter";
-export { saveHfCheckpoint, TOKENIZER_FILES, type THfSaveDtype, type TSavedHfCheckpoint, type TSaveHfCheckpointOptions } from "./hf-checkpoint";
+export {
+  saveHfCheckpoint,
+  TOKENIZER_FILES,
+  type THfSaveDtype,
+  type TSavedHfCheckpoint,
+  type TSaveHfCheckpointOptions,
+} from "./hf-checkpoint";

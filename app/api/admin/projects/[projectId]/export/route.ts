@@ -22,13 +22,29 @@ export async function GET(req: Request, ctx: { params: Promise<{ projectId: stri
   const { projectId } = await ctx.params;
   const query = ZQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!query.success) {
-    return Response.json({ error: query.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") }, { status: 400 });
+    return Response.json(
+      { error: query.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") },
+      { status: 400 },
+    );
   }
   const project = await getDb().project.findUnique({ where: { id: projectId } });
   if (!project) return Response.json({ error: "No such project." }, { status: 404 });
   const q = query.data;
-  await recordAudit({ actorId: guard.viewer.userId, action: "project.export", targetType: "project", targetId: project.id, details: { format: q.format, shape: q.shape } });
-  const lines = exportLines({ projectId, format: q.format, trlShape: q.shape, withMargin: q.margin === "1", onlyComplete: q.complete === "1", salt: q.salt || undefined });
+  await recordAudit({
+    actorId: guard.viewer.userId,
+    action: "project.export",
+    targetType: "project",
+    targetId: project.id,
+    details: { format: q.format, shape: q.shape },
+  });
+  const lines = exportLines({
+    projectId,
+    format: q.format,
+    trlShape: q.shape,
+    withMargin: q.margin === "1",
+    onlyComplete: q.complete === "1",
+    salt: q.salt || undefined,
+  });
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {

@@ -15,18 +15,25 @@ export async function POST(req: Request, ctx: { params: Promise<{ projectId: str
   const { projectId } = await ctx.params;
   const url = new URL(req.url);
   const format = ZImportFormat.safeParse(url.searchParams.get("format") ?? "auto");
-  if (!format.success) return Response.json({ error: `format: must be one of ${ZImportFormat.options.join(", ")}` }, { status: 400 });
+  if (!format.success)
+    return Response.json({ error: `format: must be one of ${ZImportFormat.options.join(", ")}` }, { status: 400 });
   const filename = (req.headers.get("x-filename") ?? "upload.jsonl").slice(0, 255);
   try {
     const upload = await spoolUpload(req.body);
     const started = new Promise<string>((resolve, reject) => {
       importPrompts({
-        projectId, actorId: guard.viewer.userId, filename, format: format.data,
+        projectId,
+        actorId: guard.viewer.userId,
+        filename,
+        format: format.data,
         isAllOrNothing: url.searchParams.get("partial") !== "1",
         open: () => fs.createReadStream(upload.file),
         onStart: resolve,
       })
-        .catch((e) => { console.error(`import into ${projectId} failed:`, e); reject(e); })
+        .catch((e) => {
+          console.error(`import into ${projectId} failed:`, e);
+          reject(e);
+        })
         .finally(upload.cleanup);
     });
     return Response.json({ importId: await started });
