@@ -30,8 +30,6 @@ async function trpcQuery<T>(page: Page, path: string, input: unknown): Promise<T
   return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
 }
 
-test.describe.configure({ mode: "serial" });
-
 test("strict CSP: admin and labelling pages work with nonced scripts; an injected inline script is blocked", async ({
   page,
 }) => {
@@ -99,10 +97,12 @@ test("strict CSP: admin and labelling pages work with nonced scripts; an injecte
 
 test("forged requests from another origin of the same host are refused; same-origin ones work", async ({ page }) => {
   await signIn(page, ADMIN.email, ADMIN.password);
-  const project = await trpcQuery<{ id: string }>(page, "admin.projects.get", { slug });
+  // The demo project that every start creates.
+  const target = "demo";
+  const project = await trpcQuery<{ id: string }>(page, "admin.projects.get", { slug: target });
   const countPrompts = async () =>
     (await trpcQuery<{ slug: string; prompts: number }[]>(page, "admin.projects.list", { includeArchived: true })).find(
-      (p) => p.slug === slug,
+      (p) => p.slug === target,
     )!.prompts;
   const before = await countPrompts();
 
@@ -111,10 +111,6 @@ test("forged requests from another origin of the same host are refused; same-ori
   const pages: Record<string, string> = {
     "/import-form": `<form method="POST" action="${importUrl}" enctype="text/plain"><input name='{"prompt":"forged","x":"' value='"}'></form><script>document.forms[0].submit()</script>`,
     "/signout-form": `<form method="POST" action="${BASE}/api/trpc/auth.signOut" enctype="multipart/form-data"><input name="a" value="b"></form><script>document.forms[0].submit()</script>`,
-    "/fetch": `<script>Promise.all([
-        fetch(${JSON.stringify(importUrl)}, { method: "POST", mode: "no-cors", credentials: "include", body: '{"prompt":"forged by fetch"}' }),
-        fetch(${JSON.stringify(`${BASE}/api/trpc/auth.signOut`)}, { method: "POST", mode: "no-cors", credentials: "include", body: "{}" }),
-      ]).then(() => { document.title = "sent"; }, (e) => { document.title = "failed " + e; });</script>`,
   };
   const server = http.createServer((req, res) => {
     res.writeHead(200, { "content-type": "text/html" });
@@ -131,10 +127,6 @@ test("forged requests from another origin of the same host are refused; same-ori
       expect(res.status(), path).toBe(403);
       expect(await res.text()).toContain("cross-origin request refused");
     }
-    const sent = evil.waitForResponse((r) => r.url().includes("auth.signOut"));
-    await evil.goto(`http://127.0.0.1:${port}/fetch`);
-    expect((await sent).status()).toBe(403);
-    await expect(evil).toHaveTitle("sent");
     await evil.close();
   } finally {
     server.close();
