@@ -2,6 +2,10 @@
 // Not database access: nothing here imports Prisma.
 import { z } from "zod";
 
+// In the browser zod would probe `new Function` (its faster parsers), which the Content-Security-Policy
+// refuses and reports as a violation; the plain parsers are fast enough for forms.
+if (typeof window !== "undefined") z.config({ jitless: true });
+
 export const ROLES = ["admin", "labeller"] as const;
 export const ZRole = z.enum(ROLES);
 export type TRole = z.infer<typeof ZRole>;
@@ -25,8 +29,20 @@ export const ZConversation = z
 export const CANDIDATE_SOURCES = ["model", "imported", "human"] as const;
 export type TCandidateSource = (typeof CANDIDATE_SOURCES)[number];
 
+/** The most candidates a prompt may have (a project's candidatesPerPrompt is at most this). */
+export const MAX_CANDIDATES = 16;
+const ZCandidateId = z.string().min(1).max(64, "a candidate id has at most 64 characters");
+
 /** A ranking: tiers of candidate ids, best first; several ids in one tier are tied. */
-export const ZTiers = z.array(z.array(z.string().min(1)).min(1, "a tier cannot be empty")).min(1);
+export const ZTiers = z
+  .array(
+    z
+      .array(ZCandidateId)
+      .min(1, "a tier cannot be empty")
+      .max(MAX_CANDIDATES, `a tier has at most ${MAX_CANDIDATES} candidates`),
+  )
+  .min(1)
+  .max(MAX_CANDIDATES, `a ranking has at most ${MAX_CANDIDATES} tiers`);
 export type TTiers = z.infer<typeof ZTiers>;
 
 export const FLAG_KINDS = ["harmful", "factually_wrong", "off_task", "low_quality", "other"] as const;
@@ -40,11 +56,16 @@ export const FLAG_LABELS: Record<TFlagKind, string> = {
   other: "Other",
 };
 export const ZCandidateFlag = z.object({
-  kinds: z.array(ZFlagKind).min(1),
+  kinds: z.array(ZFlagKind).min(1).max(FLAG_KINDS.length),
   note: z.string().max(2000).default(""),
 });
-/** Flags per candidate id. */
-export const ZCandidateFlags = z.record(z.string(), ZCandidateFlag);
+/** Flags per candidate id; the number of keys is checked before any value is parsed. */
+export const ZCandidateFlags = z
+  .custom<Record<string, unknown>>(
+    (v) => typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length <= MAX_CANDIDATES,
+    `flags: an object with at most ${MAX_CANDIDATES} candidate ids`,
+  )
+  .pipe(z.record(ZCandidateId, ZCandidateFlag));
 export type TCandidateFlags = z.infer<typeof ZCandidateFlags>;
 
 export const SKIP_REASONS = [

@@ -15,6 +15,17 @@ const ZEnv = z
     SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
     LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(8),
     LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+    /** Once an account passed its failure budget: seconds between password checks from addresses that failed. */
+    LOGIN_SLOWDOWN_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    /** How many reverse proxies in front of the app append to X-Forwarded-For (0: trust no forwarded header). */
+    TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+    /** Largest tRPC request body, in bytes. */
+    TRPC_MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(100 * 1024 * 1024)
+      .default(1024 * 1024),
   })
   .refine((e) => e.DB_PROVIDER === "sqlite" || !!e.DATABASE_URL, {
     message: "DATABASE_URL is required when DB_PROVIDER=postgres",

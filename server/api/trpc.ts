@@ -6,6 +6,8 @@ import { ZodError } from "zod";
 import { resolveSession, type TViewer } from "../auth/session";
 import { isAppError, type TAppErrorCode } from "../errors";
 import { readCookie } from "../auth/cookies";
+import { clientAddress } from "../auth/client-address";
+import { env } from "../env";
 
 export type TContext = {
   viewer: TViewer | null;
@@ -19,8 +21,7 @@ export type TContext = {
 
 export async function createContext(opts: { req: Request; resHeaders: Headers }): Promise<TContext> {
   const sessionToken = readCookie(opts.req.headers.get("cookie"));
-  const ip =
-    opts.req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || opts.req.headers.get("x-real-ip") || "local";
+  const ip = clientAddress(opts.req.headers, env().TRUST_PROXY);
   return {
     viewer: await resolveSession(sessionToken),
     sessionToken,

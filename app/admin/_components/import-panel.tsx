@@ -11,6 +11,7 @@ function upload(url: string, file: File, onProgress: (fraction: number) => void)
     const xhr = new XMLHttpRequest();
     xhr.open("POST", url);
     xhr.setRequestHeader("x-filename", file.name);
+    xhr.setRequestHeader("content-type", "application/octet-stream");
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
     xhr.onload = () => {
       const body = JSON.parse(xhr.responseText || "{}") as { importId?: string; error?: string };

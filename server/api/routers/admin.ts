@@ -37,7 +37,7 @@ export const adminRouter = router({
       .input(z.object({ projectId: ZId, status: ZProjectStatus }))
       .mutation(({ ctx, input }) => setProjectStatus({ actorId: ctx.viewer.userId, ...input })),
     guidelines: adminProcedure
-      .input(z.object({ projectId: ZId, version: z.number().int().min(1).optional() }))
+      .input(z.object({ projectId: ZId, version: z.number().int().min(1).max(1_000_000).optional() }))
       .query(({ input }) => getGuidelines(input)),
     updateGuidelines: adminProcedure
       .input(z.object({ projectId: ZId, body: ZGuidelines }))
@@ -47,7 +47,7 @@ export const adminRouter = router({
       .input(
         z.object({
           projectId: ZId,
-          page: z.number().int().min(0).default(0),
+          page: z.number().int().min(0).max(1_000_000).default(0),
           pageSize: z.number().int().min(1).max(100).default(20),
         }),
       )
@@ -58,7 +58,9 @@ export const adminRouter = router({
   users: router({
     list: adminProcedure.query(() => findUsers()),
     invite: adminProcedure
-      .input(z.object({ email: z.string().trim().toLowerCase().email("enter a valid email address"), role: ZRole }))
+      .input(
+        z.object({ email: z.string().trim().toLowerCase().email("enter a valid email address").max(254), role: ZRole }),
+      )
       .mutation(({ ctx, input }) => createInvite({ actorId: ctx.viewer.userId, ...input })),
     revokeInvite: adminProcedure
       .input(z.object({ inviteId: ZId }))

@@ -7,7 +7,8 @@ import { submitJudgment } from "../../services/queue/submit-judgment";
 import { skipTask } from "../../services/queue/skip-task";
 import { renewLease } from "../../services/queue/renew-lease";
 import { findLabellerProjects, getLabellerProgress } from "../../services/queue/labeller-progress";
-import { getGuidelines, getProjectBySlug } from "../../services/projects/project-queries";
+import { getProjectBySlug } from "../../services/projects/project-queries";
+import { getLabellerGuidelines } from "../../services/projects/labeller-guidelines";
 
 const ZId = z.string().min(1).max(64);
 const ZMs = z
@@ -61,9 +62,6 @@ export const labelRouter = router({
   }),
 
   guidelines: labellerProcedure
-    .input(z.object({ projectSlug: ZSlug, version: z.number().int().min(1).optional() }))
-    .query(async ({ input }) => {
-      const project = await getProjectBySlug({ slug: input.projectSlug });
-      return { projectName: project.name, ...(await getGuidelines({ projectId: project.id, version: input.version })) };
-    }),
+    .input(z.object({ projectSlug: ZSlug, version: z.number().int().min(1).max(1_000_000).optional() }))
+    .query(({ input }) => getLabellerGuidelines(input)),
 });

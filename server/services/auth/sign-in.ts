@@ -2,23 +2,23 @@
 import { getDb } from "../../db";
 import { AppError } from "../../errors";
 import { dummyPasswordHash, verifyPassword } from "../../auth/password";
-import { assertLoginAllowed, recordLoginAttempt } from "../../auth/rate-limit";
+import { beginLoginAttempt, recordLoginSuccess } from "../../auth/rate-limit";
 import { createSession } from "../../auth/session";
 
 export async function signIn(opts: { email: string; password: string; ip: string; userAgent: string }) {
   const email = opts.email.trim().toLowerCase();
-  await assertLoginAllowed({ email, ip: opts.ip });
+  // Recorded as a failure until the password is found right, so a burst of attempts counts in full.
+  const attemptId = await beginLoginAttempt({ email, ip: opts.ip });
   const user = await getDb().user.findUnique({ where: { email } });
   // Verify against a dummy hash for unknown accounts so the timing does not tell them apart.
   const isValid = await verifyPassword(opts.password, user?.passwordHash ?? (await dummyPasswordHash()));
   if (!user || !isValid || user.isDisabled) {
-    await recordLoginAttempt({ email, ip: opts.ip, isSuccess: false });
     throw new AppError(
       "UNAUTHENTICATED",
       user?.isDisabled && isValid ? "This account is disabled. Ask an admin." : "Wrong email or password.",
     );
   }
-  await recordLoginAttempt({ email, ip: opts.ip, isSuccess: true });
+  await recordLoginSuccess({ attemptId, email, ip: opts.ip });
   await getDb().user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
   const session = await createSession({ userId: user.id, userAgent: opts.userAgent });
   return { ...session, user: { id: user.id, role: user.role } };

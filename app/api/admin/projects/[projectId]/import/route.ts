@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import { ZImportFormat } from "@/server/domain";
 import { requireAdminForRoute } from "@/server/auth/route-guard";
+import { refuseForeignRequest } from "@/server/auth/request-guard";
 import { spoolUpload } from "@/server/services/import/spool-upload";
 import { importPrompts } from "@/server/services/import/import-prompts";
 import { isAppError } from "@/server/errors";
@@ -12,6 +13,9 @@ export const dynamic = "force-dynamic";
 export async function POST(req: Request, ctx: { params: Promise<{ projectId: string }> }) {
   const guard = await requireAdminForRoute();
   if ("response" in guard) return guard.response;
+  // The file is the raw body: a type no HTML form can send, from this app's own pages only.
+  const refused = refuseForeignRequest(req, { contentTypes: ["application/octet-stream"] });
+  if (refused) return refused;
   const { projectId } = await ctx.params;
   const url = new URL(req.url);
   const format = ZImportFormat.safeParse(url.searchParams.get("format") ?? "auto");

@@ -1,0 +1,12 @@
+// A project's guidelines as a labeller may read them: only for a project they can label (an active one),
+// so paused and archived projects stay unreadable to anyone outside the admins, even by guessing a slug.
+import { getDb } from "../../db";
+import { AppError } from "../../errors";
+import { getGuidelines } from "./project-queries";
+
+export async function getLabellerGuidelines(opts: { projectSlug: string; version?: number }) {
+  const project = await getDb().project.findUnique({ where: { slug: opts.projectSlug } });
+  // The same answer for a project that is not open as for one that does not exist.
+  if (!project || project.status !== "active") throw new AppError("NOT_FOUND", `No project "${opts.projectSlug}".`);
+  return { projectName: project.name, ...(await getGuidelines({ projectId: project.id, version: opts.version })) };
+}
