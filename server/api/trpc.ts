@@ -1,10 +1,12 @@
-// tRPC set-up: the request context (viewer from the session cookie), the error formatter that maps
-// AppError to tRPC codes, and the three kinds of procedure: public, labeller (any signed-in user), admin.
+// tRPC set-up: the request context (viewer from the session cookie), the error mapping (AppError to tRPC codes
+// by the table in server/errors.ts; internal errors hidden), and the three kinds of procedure: public, labeller
+// (any signed-in user), admin.
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import { resolveSession, type TViewer } from "../auth/session";
-import { isAppError, type TAppErrorCode } from "../errors";
+import { APP_ERROR_TRANSPORT, INTERNAL_ERROR_MESSAGE, isAppError } from "../errors";
+import { toAppError } from "../services/db-errors";
 import { readCookie } from "../auth/cookies";
 import { clientAddress } from "../auth/client-address";
 import { env } from "../env";
@@ -31,22 +33,14 @@ export async function createContext(opts: { req: Request; resHeaders: Headers })
   };
 }
 
-const CODE_MAP: Record<TAppErrorCode, TRPCError["code"]> = {
-  BAD_INPUT: "BAD_REQUEST",
-  UNAUTHENTICATED: "UNAUTHORIZED",
-  FORBIDDEN: "FORBIDDEN",
-  NOT_FOUND: "NOT_FOUND",
-  CONFLICT: "CONFLICT",
-  RATE_LIMITED: "TOO_MANY_REQUESTS",
-  GONE: "PRECONDITION_FAILED",
-};
-
 const t = initTRPC.context<TContext>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     return {
       ...shape,
+      // An internal error's message can carry SQL, paths or secrets: callers get a generic one (it is logged).
+      message: error.code === "INTERNAL_SERVER_ERROR" ? INTERNAL_ERROR_MESSAGE : shape.message,
       data: {
         ...shape.data,
         stack: undefined,
@@ -58,15 +52,12 @@ const t = initTRPC.context<TContext>().create({
   },
 });
 
-/** Maps service errors to tRPC errors; unexpected errors stay INTERNAL_SERVER_ERROR (logged). */
+/** Maps service errors (and database errors a service left untranslated) through the table in server/errors.ts. */
 const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok) {
-    const cause = result.error.cause;
-    if (isAppError(cause)) throw new TRPCError({ code: CODE_MAP[cause.code], message: cause.message, cause });
-    // Prisma's "record to update/delete not found": an id that does not exist.
-    if ((cause as { code?: unknown } | undefined)?.code === "P2025")
-      throw new TRPCError({ code: "NOT_FOUND", message: "No such record: it may have been deleted.", cause });
+    const app = toAppError(result.error.cause);
+    if (app) throw new TRPCError({ code: APP_ERROR_TRANSPORT[app.code].trpc, message: app.message, cause: app });
   }
   return result;
 });

@@ -1,19 +1,25 @@
 // Admin changes to projects: create, edit settings, archive/pause, and new guideline versions.
-import { getDb } from "../../db";
+import { getDb, type Db } from "../../db";
 import { AppError } from "../../errors";
 import type { TProjectSettings, TProjectStatus } from "../../domain";
 import { recordAudit } from "../audit/record-audit";
+import { toAppError } from "../db-errors";
 
-export async function createProject(opts: {
-  actorId: string;
-  slug: string;
-  settings: TProjectSettings;
-  guidelines: string;
-}) {
+type TNewProject = { actorId: string; slug: string; settings: TProjectSettings; guidelines: string };
+
+export async function createProject(opts: TNewProject) {
   const db = getDb();
-  if (await db.project.findUnique({ where: { slug: opts.slug } })) {
-    throw new AppError("CONFLICT", `The slug "${opts.slug}" is taken; choose another.`);
+  const taken = `The slug "${opts.slug}" is taken; choose another.`;
+  if (await db.project.findUnique({ where: { slug: opts.slug } })) throw new AppError("CONFLICT", taken);
+  // Two admins choosing the same slug at once both pass the check above: the unique index decides.
+  try {
+    return await createProjectRows(db, opts);
+  } catch (e) {
+    throw toAppError(e, { P2002: taken }) ?? e;
   }
+}
+
+function createProjectRows(db: Db, opts: TNewProject) {
   return db.$transaction(async (tx) => {
     const project = await tx.project.create({ data: { slug: opts.slug, ...opts.settings, guidelineVersion: 1 } });
     await tx.guidelineVersion.create({
@@ -80,6 +86,8 @@ export async function updateProject(opts: { actorId: string; projectId: string; 
 }
 
 export async function setProjectStatus(opts: { actorId: string; projectId: string; status: TProjectStatus }) {
+  const project = await getDb().project.findUnique({ where: { id: opts.projectId } });
+  if (!project) throw new AppError("NOT_FOUND", "No such project.");
   return getDb().$transaction(async (tx) => {
     const project = await tx.project.update({ where: { id: opts.projectId }, data: { status: opts.status } });
     if (opts.status !== "active")

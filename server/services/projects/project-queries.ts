@@ -1,6 +1,12 @@
-// Reads of projects: by slug (throws NOT_FOUND) and the admin's list with progress counts.
+// Reads of projects: by id or slug (throws NOT_FOUND) and the admin's list with progress counts.
 import { getDb } from "../../db";
 import { AppError } from "../../errors";
+
+export async function getProject(opts: { projectId: string }) {
+  const project = await getDb().project.findUnique({ where: { id: opts.projectId } });
+  if (!project) throw new AppError("NOT_FOUND", "No such project.");
+  return project;
+}
 
 export async function getProjectBySlug(opts: { slug: string }) {
   const project = await getDb().project.findUnique({ where: { slug: opts.slug } });

@@ -1,4 +1,2 @@
-// Recognises a unique-constraint violation (Prisma P2002) from either database.
-export function isUniqueViolation(e: unknown): boolean {
-  return typeof e === "object" && e !== null && (e as { code?: unknown }).code === "P2002";
-}
+// Kept for the queue's imports; the database error codes live in services/db-errors.ts.
+export { isUniqueViolation } from "../db-errors";

@@ -3,8 +3,9 @@ import { z } from "zod";
 import { ZExportFormat, ZTrlShape } from "@/server/domain";
 import { requireAdminForRoute } from "@/server/auth/route-guard";
 import { exportFilename, exportLines } from "@/server/services/export/export-lines";
-import { getDb } from "@/server/db";
 import { recordAudit } from "@/server/services/audit/record-audit";
+import { getProject } from "@/server/services/projects/project-queries";
+import { errorResponse } from "@/server/api/route-errors";
 
 export const dynamic = "force-dynamic";
 
@@ -27,16 +28,21 @@ export async function GET(req: Request, ctx: { params: Promise<{ projectId: stri
       { status: 400 },
     );
   }
-  const project = await getDb().project.findUnique({ where: { id: projectId } });
-  if (!project) return Response.json({ error: "No such project." }, { status: 404 });
   const q = query.data;
-  await recordAudit({
-    actorId: guard.viewer.userId,
-    action: "project.export",
-    targetType: "project",
-    targetId: project.id,
-    details: { format: q.format, shape: q.shape },
-  });
+  // Errors are answered as such only until the first byte is sent; after that the stream is cut.
+  let project;
+  try {
+    project = await getProject({ projectId });
+    await recordAudit({
+      actorId: guard.viewer.userId,
+      action: "project.export",
+      targetType: "project",
+      targetId: project.id,
+      details: { format: q.format, shape: q.shape },
+    });
+  } catch (e) {
+    return errorResponse(e, `export of ${projectId}`);
+  }
   const lines = exportLines({
     projectId,
     format: q.format,

@@ -6,7 +6,7 @@ import { requireAdminForRoute } from "@/server/auth/route-guard";
 import { refuseForeignRequest } from "@/server/auth/request-guard";
 import { spoolUpload } from "@/server/services/import/spool-upload";
 import { importPrompts } from "@/server/services/import/import-prompts";
-import { isAppError } from "@/server/errors";
+import { errorResponse } from "@/server/api/route-errors";
 
 export const dynamic = "force-dynamic";
 
@@ -42,7 +42,6 @@ export async function POST(req: Request, ctx: { params: Promise<{ projectId: str
     });
     return Response.json({ importId: await started });
   } catch (e) {
-    if (isAppError(e)) return Response.json({ error: e.message }, { status: e.code === "NOT_FOUND" ? 404 : 400 });
-    throw e;
+    return errorResponse(e, `import into ${projectId}`);
   }
 }

@@ -1,0 +1,4 @@
+// probe: pages-use-server-through-trpc
+import { stub } from "../../server/services/stub";
+
+export const probe = stub;

@@ -1,0 +1,4 @@
+// probe: web-imports-only-engine-formats
+import { stub } from "../../workers/ml/model/stub";
+
+export const probe = stub;

@@ -1,0 +1,4 @@
+// probe: no-circular
+import { b } from "./cycle-b";
+
+export const a = () => b;

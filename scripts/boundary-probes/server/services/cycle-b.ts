@@ -1,0 +1,4 @@
+// probe: no-circular
+import { a } from "./cycle-a";
+
+export const b = () => a;

@@ -1,0 +1,4 @@
+// probe: one-onnxruntime-importer
+import * as ort from "onnxruntime-node";
+
+export const probe = ort;

@@ -1,0 +1,4 @@
+// probe: one-protobuf-importer
+import protobuf from "protobufjs";
+
+export const probe = protobuf;

@@ -1,0 +1,4 @@
+// probe: services-not-routers
+import { stub } from "../api/stub";
+
+export const probe = stub;

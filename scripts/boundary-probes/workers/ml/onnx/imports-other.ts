@@ -1,0 +1,5 @@
+// probe: ml-onnx-imports-only-protobuf
+import { z } from "zod";
+import { stub } from "../runtime/stub";
+
+export const probe = [z, stub];

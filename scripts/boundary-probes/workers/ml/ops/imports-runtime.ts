@@ -1,0 +1,4 @@
+// probe: ml-ops-import-only-ir
+import { stub } from "../runtime/stub";
+
+export const probe = stub;

@@ -1,0 +1,2 @@
+// probe: none (a target the probes import)
+export const stub = 1;

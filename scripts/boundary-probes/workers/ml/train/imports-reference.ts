@@ -1,0 +1,4 @@
+// probe: ml-reference-only-from-tests
+import { stub } from "../reference/stub";
+
+export const probe = stub;
