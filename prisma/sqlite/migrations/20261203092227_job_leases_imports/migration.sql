@@ -11,6 +11,7 @@ CREATE TABLE "new_ImportBatch" (
     "phase" TEXT,
     "isAllOrNothing" BOOLEAN NOT NULL DEFAULT true,
     "spoolPath" TEXT,
+    "ownsFile" BOOLEAN NOT NULL DEFAULT true,
     "jobId" TEXT,
     "linesRead" INTEGER NOT NULL DEFAULT 0,
     "promptsAdded" INTEGER NOT NULL DEFAULT 0,
