@@ -61,13 +61,14 @@ type TRawJob = Omit<TClaimedJob, "lockedBy" | "lockedUntil" | "payload"> & { pay
 async function claimOne(
   kinds: string[],
   limit: number | null,
-  o: { workerId: string; now: Date; until: Date },
+  o: { workerId: string; now: Date; until: Date; jobId?: string },
 ): Promise<TRawJob | null> {
   const db = getDb();
   const isPg = dbProvider(db) === "postgres";
   const t = (d: Date) => (isPg ? pgTime(d) : Prisma.sql`${d}`);
   // Queued and due, or running on a lease that ran out with runs left (a dead worker's job).
-  const due = Prisma.sql`j."kind" IN (${Prisma.join(kinds)}) AND (
+  const only = o.jobId === undefined ? Prisma.empty : Prisma.sql`j."id" = ${o.jobId} AND`;
+  const due = Prisma.sql`${only} j."kind" IN (${Prisma.join(kinds)}) AND (
       (j."status" = 'queued' AND j."runAt" <= ${t(o.now)})
       OR (j."status" = 'running' AND j."lockedUntil" < ${t(o.now)} AND j."attempts" < j."maxAttempts"))`;
   const underLimit =
@@ -96,18 +97,19 @@ async function claimOne(
   });
 }
 
-/** Claims one runnable job of the given kinds under a lease of `leaseMs`, or null. */
+/** Claims one runnable job of the given kinds (or just `jobId`) under a lease of `leaseMs`, or null. */
 export async function claimJob(opts: {
   workerId: string;
   kinds: string[];
   leaseMs: number;
   now?: Date;
+  jobId?: string;
 }): Promise<TClaimedJob | null> {
   const now = opts.now ?? new Date();
   const until = new Date(now.getTime() + opts.leaseMs);
   const limited = opts.kinds.filter((k) => (JOBS as Record<string, TJobDef>)[k]?.concurrency !== undefined);
   const free = opts.kinds.filter((k) => !limited.includes(k));
-  const o = { workerId: opts.workerId, now, until };
+  const o = { workerId: opts.workerId, now, until, ...(opts.jobId !== undefined ? { jobId: opts.jobId } : {}) };
   for (const kind of limited) {
     const row = await claimOne([kind], (JOBS as Record<string, TJobDef>)[kind]!.concurrency!, o);
     if (row) return toClaimed(row, o);

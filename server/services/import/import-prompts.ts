@@ -80,7 +80,7 @@ export async function importPrompts(opts: TImportOptions): Promise<TImportReport
   return runImport(batch.id, { open: opts.open, ...(opts.source ? { source: opts.source } : {}) });
 }
 
-const reportOf = (b: {
+export const importReport = (b: {
   id: string;
   status: string;
   linesRead: number;
@@ -107,7 +107,7 @@ export async function runImport(importId: string, o: TRunOptions): Promise<TImpo
   const db = getDb();
   const batch = await db.importBatch.findUnique({ where: { id: importId }, include: { project: true } });
   if (!batch) throw new AppError("NOT_FOUND", "No such import.");
-  if (batch.status === "done" || batch.status === "failed") return reportOf(batch);
+  if (batch.status === "done" || batch.status === "failed") return importReport(batch);
   const project = batch.project;
   const format = batch.format as TImportFormat;
   const progress = (data: Prisma.ImportBatchUpdateInput) => db.importBatch.update({ where: { id: importId }, data });
