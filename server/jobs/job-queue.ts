@@ -131,11 +131,14 @@ function toClaimed(row: TRawJob, o: { workerId: string; until: Date }): TClaimed
   };
 }
 
-/** Extends the lease; false when the worker no longer holds it (it expired and was reclaimed). */
+/**
+ * Extends the lease; false when the worker no longer holds it (it ran out and another worker claimed the
+ * job). A lease that ran out but was not claimed yet is still this worker's: a claim replaces lockedBy.
+ */
 export async function renewLease(job: THolder & { leaseMs: number; now?: Date }): Promise<boolean> {
   const now = job.now ?? new Date();
   const { count } = await getDb().job.updateMany({
-    where: { id: job.id, status: "running", lockedBy: job.lockedBy, lockedUntil: { gte: now } },
+    where: { id: job.id, status: "running", lockedBy: job.lockedBy },
     data: { lockedUntil: new Date(now.getTime() + job.leaseMs) },
   });
   return count === 1;
