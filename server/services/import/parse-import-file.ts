@@ -33,10 +33,13 @@ export async function* parseImportFile(
   const limits = opts.limits ?? importLimits();
   const bytes = await openBytes(input, limits);
   if (isCsv(opts.format, opts.filename)) {
+    const checked = checkedText(limits);
     yield* csvRows(
-      pipeline(bytes, checkedText(limits), () => {}),
+      pipeline(bytes, checked, () => {}),
       { maxRecordBytes: limits.maxLineBytes },
     );
+    const failure = checked.failure();
+    if (failure) yield { kind: "issue", issue: { line: failure.line, message: failure.message } };
     return;
   }
   const format = opts.format === "csv" ? "auto" : opts.format;

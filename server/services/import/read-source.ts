@@ -127,54 +127,58 @@ export async function* numberedLines(
 }
 
 /**
- * For CSV (where a quoted cell may span lines, so lines are not records): passes the bytes through,
- * refusing a line longer than `maxLineBytes` and bytes that are not UTF-8, both with their line number.
+ * For CSV (where a quoted cell may span lines, so lines are not records): passes the bytes through up
+ * to the first line longer than `maxLineBytes` or not UTF-8, then ends the stream there and keeps the
+ * reason in `failure()` (ending rather than erroring keeps the records before it, in order).
  */
-export function checkedText(opts: { maxLineBytes: number }): Transform {
+export function checkedText(opts: { maxLineBytes: number }): Transform & { failure: () => ImportLimitError | null } {
   let line = 1;
   let carry: Buffer = Buffer.alloc(0);
-  const check = (region: Buffer, firstLine: number) => {
-    if (isUtf8(region)) return;
+  let failure: ImportLimitError | null = null;
+  /** Offset of the first invalid line in `region` and its number, or null. */
+  const firstInvalid = (region: Buffer, firstLine: number): { offset: number; line: number } | null => {
+    if (isUtf8(region)) return null;
     let n = firstLine;
     let start = 0;
     for (let nl = region.indexOf(NL); ; nl = region.indexOf(NL, start)) {
       const end = nl === -1 ? region.length : nl;
-      if (!isUtf8(region.subarray(start, end))) throw new ImportLimitError(`line ${n}: ${INVALID_UTF8}`, n);
-      if (nl === -1) return;
+      if (!isUtf8(region.subarray(start, end))) return { offset: start, line: n };
+      if (nl === -1) return null;
       start = nl + 1;
       n++;
     }
   };
-  return new Transform({
+  const stream = new Transform({
     transform(chunk: Buffer, _enc, done) {
-      try {
-        const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-        const last = data.lastIndexOf(NL);
-        const complete = last === -1 ? Buffer.alloc(0) : data.subarray(0, last + 1);
-        carry = last === -1 ? data : data.subarray(last + 1);
-        if (carry.length > opts.maxLineBytes) {
-          const n = line + countNewlines(complete);
-          throw new ImportLimitError(
-            `line ${n} is longer than the limit of ${formatBytes(opts.maxLineBytes)} (IMPORT_MAX_LINE_BYTES); reading stopped here`,
-            n,
-          );
-        }
-        check(complete, line);
-        line += countNewlines(complete);
-        done(null, chunk);
-      } catch (e) {
-        done(e as Error);
+      if (failure) return done();
+      const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      const last = data.lastIndexOf(NL);
+      const complete = last === -1 ? Buffer.alloc(0) : data.subarray(0, last + 1);
+      carry = last === -1 ? data : data.subarray(last + 1);
+      const bad = firstInvalid(complete, line);
+      if (bad) {
+        failure = new ImportLimitError(INVALID_UTF8, bad.line);
+        return done(null, complete.subarray(0, bad.offset));
       }
+      line += countNewlines(complete);
+      if (carry.length > opts.maxLineBytes) {
+        failure = new ImportLimitError(
+          `line ${line} is longer than the limit of ${formatBytes(opts.maxLineBytes)} (IMPORT_MAX_LINE_BYTES); reading stopped here`,
+          line,
+        );
+      }
+      done(null, complete);
     },
     flush(done) {
-      try {
-        check(carry, line);
-        done();
-      } catch (e) {
-        done(e as Error);
+      if (!failure && carry.length) {
+        const bad = firstInvalid(carry, line);
+        if (bad) failure = new ImportLimitError(INVALID_UTF8, bad.line);
+        else return done(null, carry);
       }
+      done();
     },
   });
+  return Object.assign(stream, { failure: () => failure });
 }
 
 export const INVALID_UTF8 = "the line is not valid UTF-8 text (save the file as UTF-8)";
