@@ -35,7 +35,7 @@ describe("labelling during an import", () => {
       ) + "\n",
     );
     const users = await Promise.all(Array.from({ length: LABELLERS }, () => makeUser()));
-    const { importId } = await enqueueImport({
+    const { importId, jobId } = await enqueueImport({
       projectId: target.id,
       actorId: null,
       filename: "big.jsonl",
@@ -51,6 +51,11 @@ describe("labelling during an import", () => {
     });
     // The second read now sees one line more than the first: the write pass fails at its end.
     fs.appendFileSync(file, JSON.stringify({ prompt: "appended", candidates: ["a", "b"] }) + "\n");
+
+    // An open lease taken during the import, left open on purpose.
+    const leaser = await makeUser();
+    const open = await leaseNext({ userId: leaser.id, projectSlug: labelled.slug });
+    expect(open).not.toBeNull();
 
     const errors: unknown[] = [];
     let signIns = 0;
@@ -90,10 +95,6 @@ describe("labelling during an import", () => {
     await Promise.all([...users.map(labeller), watcher]);
     const batch = await watcher;
 
-    // An open lease taken during the import, left open on purpose.
-    const leaser = await makeUser();
-    const open = await leaseNext({ userId: leaser.id, projectSlug: labelled.slug });
-
     expect(errors).toEqual([]);
     expect(submits).toBeGreaterThan(0);
     expect(batch.status).toBe("failed");
@@ -103,6 +104,11 @@ describe("labelling during an import", () => {
     expect(await t.db().session.count({ where: { userId: { in: users.map((u) => u.id) } } })).toBe(signIns);
     expect(await t.db().loginAttempt.count({ where: { email: { in: users.map((u) => u.email) } } })).toBe(signIns);
     expect(open && (await t.db().assignment.findUnique({ where: { id: open.assignmentId } }))?.status).toBe("active");
+    // The job ends once the spool is deleted.
+    await waitFor(
+      "the job to end",
+      async () => (await t.db().job.findUniqueOrThrow({ where: { id: jobId } })).status === "done",
+    );
     expect(fs.existsSync(dir)).toBe(false);
   }, 180_000);
 });
