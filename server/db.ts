@@ -4,6 +4,7 @@ import path from "node:path";
 import fs from "node:fs";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient as PgClient } from "../generated/postgres/client";
 import { PrismaClient as SqliteClient } from "../generated/sqlite/client";
 import { env } from "./env";
@@ -15,16 +16,46 @@ export type DbTx = Omit<Db, "$connect" | "$disconnect" | "$on" | "$transaction" 
 
 export const DEFAULT_SQLITE_URL = "file:./data/prefloop.db";
 
+const providers = new WeakMap<object, "sqlite" | "postgres">();
+/** Which database a client talks to (raw SQL differs between the two). */
+export const dbProvider = (db: DbTx): "sqlite" | "postgres" => providers.get(db) ?? "sqlite";
+
 export function createDb(options: { provider: "sqlite" | "postgres"; url?: string }): Db {
   if (options.provider === "postgres") {
     if (!options.url) throw new Error("DATABASE_URL is required when DB_PROVIDER=postgres");
-    return new PgClient({ adapter: new PrismaPg({ connectionString: options.url }) }) as unknown as Db;
+    const db = new PgClient({ adapter: new PrismaPg({ connectionString: options.url }) }) as unknown as Db;
+    providers.set(db, "postgres");
+    return db;
   }
   const url = options.url ?? DEFAULT_SQLITE_URL;
   const file = url.replace(/^file:/, "");
   if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  // NOTE: a busy timeout lets the web and worker processes share the file without SQLITE_BUSY.
-  return new SqliteClient({ adapter: new PrismaBetterSqlite3({ url, timeout: 10_000 }) });
+  const db = new SqliteClient({ adapter: sqliteAdapter(url) });
+  providers.set(db, "sqlite");
+  return db;
+}
+
+// WAL lets readers (every web request) run while a writer (an import batch, a submit) commits, and
+// lets the web and worker processes share the file; synchronous=NORMAL is durable in WAL except for
+// the last commits on power loss. The busy timeout (better-sqlite3's `timeout`) makes a writer wait
+// for the lock instead of failing at once. The adapter has no hook for per-connection pragmas, so
+// its factory is wrapped: each connection it opens runs them first.
+export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+const SQLITE_PRAGMAS = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+
+function sqliteAdapter(url: string): SqlMigrationAwareDriverAdapterFactory {
+  const inner = new PrismaBetterSqlite3({ url, timeout: SQLITE_BUSY_TIMEOUT_MS });
+  const withPragmas = async (open: () => Promise<SqlDriverAdapter>) => {
+    const adapter = await open();
+    await adapter.executeScript(SQLITE_PRAGMAS);
+    return adapter;
+  };
+  return {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    connect: () => withPragmas(() => inner.connect()),
+    connectToShadowDb: () => withPragmas(() => inner.connectToShadowDb()),
+  };
 }
 
 const holder = globalThis as unknown as { __prefloopDb?: Db };

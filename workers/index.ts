@@ -1,23 +1,18 @@
-// The worker process: schedules its periodic jobs and runs queued jobs from the database.
-// The model engine (generation, training) joins here as new job kinds.
+// The worker process: schedules its periodic jobs and runs queued jobs from the database, one at a
+// time, under a lease it renews. SIGTERM or SIGINT: the running job is handed back, then it exits.
 import { hostname } from "node:os";
 import { env } from "../server/env";
 import { getDb } from "../server/db";
-import { JOBS, scheduledJobId, type TJobKind } from "../server/jobs/contracts";
-import { claimJob, enqueueJob, failJob, finishJob, pruneFinishedJobs } from "../server/jobs/job-queue";
-import { releaseExpiredLeases } from "../server/services/queue/release-expired-leases";
+import { scheduledJobId } from "../server/jobs/contracts";
+import { enqueueJob, pruneFinishedJobs } from "../server/jobs/job-queue";
+import { createJobRunner } from "../server/jobs/job-runner";
+import { appHandlers } from "../server/jobs/app-handlers";
 
-const POLL_MS = 2_000;
-const workerId = `${hostname()}:${process.pid}`;
-
-const handlers: { [K in TJobKind]: (payload: unknown) => Promise<unknown> } = {
-  "queue.release-expired-leases": async (payload) => {
-    const p = JOBS["queue.release-expired-leases"].payload.parse(payload);
-    return { released: await releaseExpiredLeases({ projectId: p.projectId }) };
-  },
-};
-
+const POLL_MS = Number(process.env.WORKER_POLL_MS ?? 2_000);
+/** How long a claimed job stays this worker's without a renewal (renewed every third of it). */
+const LEASE_MS = Number(process.env.WORKER_LEASE_MS ?? 60_000);
 const KEEP_FINISHED_MS = 7 * 86_400_000;
+const workerId = `${hostname()}:${process.pid}`;
 
 async function scheduleMaintenance(now: Date) {
   const minute = now.toISOString().slice(0, 16);
@@ -30,38 +25,36 @@ async function scheduleMaintenance(now: Date) {
   if (isNew) await pruneFinishedJobs(new Date(now.getTime() - KEEP_FINISHED_MS));
 }
 
-async function runOnce(): Promise<boolean> {
-  const job = await claimJob({ workerId, kinds: Object.keys(handlers) });
-  if (!job) return false;
-  try {
-    await finishJob(job.id, await handlers[job.kind as TJobKind](job.payload));
-  } catch (e) {
-    console.error(`job ${job.id} failed:`, e);
-    await failJob(job.id, job.attempts, e);
-  }
-  return true;
-}
-
 async function main() {
   env();
+  const runner = createJobRunner({ workerId, handlers: { ...appHandlers }, leaseMs: LEASE_MS });
   console.log(`worker ${workerId} started (${env().DB_PROVIDER})`);
-  let stopping = false;
+  let wake: (() => void) | null = null;
   const stop = () => {
-    stopping = true;
+    if (runner.isStopping) return;
+    console.log("worker stopping…");
+    void runner.stop().then(() => wake?.());
+    wake?.();
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
-  while (!stopping) {
+  while (!runner.isStopping) {
     try {
       await scheduleMaintenance(new Date());
-      while (!stopping && (await runOnce()));
+      while (await runner.runNext());
     } catch (e) {
       console.error("worker loop error:", e);
     }
-    await new Promise((r) => setTimeout(r, POLL_MS));
+    if (runner.isStopping) break;
+    await new Promise<void>((r) => {
+      wake = r;
+      setTimeout(r, POLL_MS);
+    });
   }
+  await runner.stop();
   await getDb().$disconnect();
   console.log("worker stopped");
+  process.exit(0);
 }
 
 void main();

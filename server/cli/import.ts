@@ -1,11 +1,17 @@
 // `npm run import -- --project <slug> --file <path> [--format auto|jsonl|csv|hh|trl] [--partial]`
+// The same path as an upload: the import and its job are created, then this process claims the job and
+// runs it (a running worker may take it first; then this waits for it). Progress comes from the database.
 import fs from "node:fs";
 import path from "node:path";
-import { ZImportFormat } from "../domain";
+import { hostname } from "node:os";
+import { IMPORT_FORMATS, ZImportFormat } from "../domain";
 import { getDb } from "../db";
-import { importPrompts } from "../services/import/import-prompts";
-import { getImportProgress } from "../services/import/import-progress";
+import { isAppError } from "../errors";
+import { enqueueImport } from "../services/import/import-job";
+import { importReport } from "../services/import/import-prompts";
 import { getProjectBySlug } from "../services/projects/project-queries";
+import { createJobRunner } from "../jobs/job-runner";
+import { appHandlers } from "../jobs/app-handlers";
 import { cliArgs } from "./args";
 import { migrateDeploy } from "./migrate";
 
@@ -21,31 +27,59 @@ const args = cliArgs(
   USAGE,
 );
 
+/** A mistake of the person running the command: one line, no stack trace. */
+class UsageError extends Error {}
+
 async function main() {
-  if (!args.project || !args.file) throw new Error(`--project and --file are required\nusage: ${USAGE}`);
-  const format = ZImportFormat.parse(args.format);
+  if (!args.project || !args.file) throw new UsageError(`--project and --file are required (usage: ${USAGE})`);
+  const format = ZImportFormat.safeParse(args.format);
+  if (!format.success)
+    throw new UsageError(`--format ${args.format}: unknown format; use one of ${IMPORT_FORMATS.join(", ")}`);
   const file = path.resolve(args.file);
-  if (!fs.existsSync(file)) throw new Error(`${file}: no such file`);
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UsageError(`${file}: no such file`);
   migrateDeploy();
   const project = await getProjectBySlug({ slug: args.project });
-  let importId = "";
-  const ticker = setInterval(() => {
-    const p = importId ? getImportProgress(importId) : undefined;
-    if (p) process.stderr.write(`\r${p.phase}: ${p.linesRead} lines read, ${p.promptsAdded} prompts written`);
-  }, 500);
-  const report = await importPrompts({
+  const { importId, jobId } = await enqueueImport({
     projectId: project.id,
     actorId: null,
     filename: path.basename(file),
-    format,
+    format: format.data,
     isAllOrNothing: !args.partial,
-    open: () => fs.createReadStream(file),
-    onStart: (id) => {
-      importId = id;
-    },
-  }).finally(() => clearInterval(ticker));
+    file,
+    ownsFile: false,
+  });
+  const runner = createJobRunner({
+    workerId: `cli:${hostname()}:${process.pid}`,
+    handlers: { import: appHandlers.import! },
+    leaseMs: 30_000,
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  // Ctrl-C hands the job back (a worker finishes it, or the next `npm run import` of the file is a new import).
+  const stop = () => void runner.stop();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  const ticker = setInterval(() => void showProgress(importId), 500);
+  try {
+    for (;;) {
+      if (await runner.runJobById(jobId)) break;
+      const batch = await getDb().importBatch.findUniqueOrThrow({ where: { id: importId } });
+      if (batch.status === "done" || batch.status === "failed" || runner.isStopping) break;
+      await new Promise((r) => setTimeout(r, 500)); // another import into this project runs first, or a worker has it
+    }
+  } finally {
+    clearInterval(ticker);
+  }
   process.stderr.write("\n");
-  for (const e of report.errors) console.error(`${path.basename(file)}:${e.line}: ${e.message}`);
+  const batch = await getDb().importBatch.findUniqueOrThrow({ where: { id: importId } });
+  if (batch.status !== "done" && batch.status !== "failed") {
+    console.error(`stopped: the import (${importId}) is handed back to the queue; a running worker will finish it`);
+    await getDb().$disconnect();
+    process.exit(130);
+  }
+  const report = importReport(batch);
+  const name = path.basename(file);
+  for (const e of report.errors)
+    console.error(e.line > 0 ? `${name}:${e.line}: ${e.message}` : `${name}: ${e.message}`);
   if (report.errorCount > report.errors.length)
     console.error(`… and ${report.errorCount - report.errors.length} more problems`);
   console.log(
@@ -55,7 +89,19 @@ async function main() {
   process.exit(report.status === "done" ? 0 : 1);
 }
 
-main().catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
+async function showProgress(importId: string) {
+  const p = await getDb()
+    .importBatch.findUnique({ where: { id: importId } })
+    .catch(() => null);
+  if (p?.status === "running")
+    process.stderr.write(
+      `\r${p.phase ?? "starting"}: ${p.linesRead} lines read, ${p.errorCount} rejected, ${p.promptsAdded} prompts written`,
+    );
+}
+
+main().catch((e: unknown) => {
+  // Expected failures (bad arguments, an unknown project, a refused file) are one line; anything else is a bug.
+  if (e instanceof UsageError || isAppError(e)) console.error(`error: ${e.message}`);
+  else console.error(e);
   process.exit(1);
 });

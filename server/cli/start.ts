@@ -1,6 +1,11 @@
-// `npm start`: migrations, first admin, demo project, a production build when the sources changed,
-// then the web server (http://127.0.0.1:3000) and the worker, stopped together.
+// `npm start`: migrations, first admin, demo project, a production build when the sources changed
+// (PREFLOOP_SKIP_BUILD=1: use an existing build as it is), then the web server (http://127.0.0.1:3000)
+// and the worker. SIGTERM or SIGINT stops both: the web server drains its requests, the worker hands
+// its running job back; whatever has not exited after STOP_GRACE_MS is killed. The npm script runs
+// this with `exec`, so a signal sent to the `npm start` process reaches this one (without it, npm's
+// `sh -c` dies on SIGTERM and leaves everything below it running).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
 import fs from "node:fs";
 import path from "node:path";
 import { env } from "../env";
@@ -12,6 +17,7 @@ import { migrateDeploy, ROOT } from "./migrate";
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 process.env.CHECKPOINT_DISABLE ??= "1";
 
+const STOP_GRACE_MS = 20_000;
 const SOURCE_DIRS = ["app", "server", "public", "prisma/sqlite/schema.prisma", "next.config.js", "package-lock.json"];
 
 function newestMtime(p: string): number {
@@ -25,6 +31,7 @@ function newestMtime(p: string): number {
 function buildIfStale(): void {
   const buildId = path.join(ROOT, ".next/BUILD_ID");
   const builtAt = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
+  if (builtAt > 0 && process.env.PREFLOOP_SKIP_BUILD === "1") return;
   if (builtAt > 0 && builtAt >= Math.max(...SOURCE_DIRS.map(newestMtime))) return;
   console.log("building the web app (first start or changed sources; about a minute)…");
   const r = spawnSync(path.join(ROOT, "node_modules/.bin/next"), ["build"], {
@@ -52,7 +59,7 @@ async function main() {
       stdio: "inherit",
       env: process.env,
     }),
-    spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["workers/index.ts"], {
+    spawn(process.execPath, ["--import", "tsx", "workers/index.ts"], {
       cwd: ROOT,
       stdio: "inherit",
       env: process.env,
@@ -73,13 +80,18 @@ async function main() {
   const stopAll = (code: number) => {
     if (isStopping) return;
     isStopping = true;
-    for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
-    setTimeout(() => process.exit(code), 5_000).unref();
-    Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once("exit", r))))).then(() =>
-      process.exit(code),
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGTERM");
+    // A child that ignores SIGTERM (hung) is killed: the supervisor asked for a stop.
+    setTimeout(() => {
+      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+      setTimeout(() => process.exit(code), 500).unref();
+    }, STOP_GRACE_MS).unref();
+    void Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? null : once(c, "exit")))).then(
+      () => process.exit(code),
     );
   };
-  for (const c of children) c.once("exit", (code) => stopAll(code ?? 1));
+  // One child ending on its own (a crash) stops the other, so a supervisor sees the product down and restarts it.
+  for (const c of children) c.once("exit", (code) => stopAll(isStopping ? 0 : (code ?? 1)));
   process.on("SIGINT", () => stopAll(0));
   process.on("SIGTERM", () => stopAll(0));
 }

@@ -23,6 +23,28 @@ function upload(url: string, file: File, onProgress: (fraction: number) => void)
   });
 }
 
+const isActive = (status: string | undefined) => status === "queued" || status === "running";
+
+function progressText(r: {
+  status: string;
+  phase: string | null;
+  linesRead: number;
+  promptsAdded: number;
+  errorCount: number;
+  job: { status: string; attempts: number; error: string | null } | null;
+}): string {
+  if (r.status === "queued") {
+    // A run that failed (or whose worker stopped) is retried: say so rather than wait silently.
+    return r.job && r.job.attempts > 0
+      ? `Waiting to run again (run ${r.job.attempts} stopped${r.job.error ? `: ${r.job.error}` : ""})…`
+      : "Waiting for the worker…";
+  }
+  const rejected = r.errorCount > 0 ? `, ${r.errorCount} rejected` : "";
+  if (r.phase === "writing") return `Writing… ${r.promptsAdded} prompts written of ${r.linesRead} lines${rejected}`;
+  if (r.phase === "removing") return "Removing what an earlier run wrote…";
+  return `Checking… ${r.linesRead} lines read${rejected}`;
+}
+
 export function ImportPanel({ projectId }: { projectId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -37,13 +59,13 @@ export function ImportPanel({ projectId }: { projectId: string }) {
       { importId: importId ?? "" },
       {
         enabled: !!importId,
-        refetchInterval: (q) => (q.state.data?.status === "running" ? 500 : false),
+        refetchInterval: (q) => (isActive(q.state.data?.status) ? 1000 : false),
       },
     ),
   );
   const history = useQuery(trpc.admin.projects.imports.queryOptions({ projectId }));
   const report = status.data;
-  const finished = report && report.status !== "running" ? report.id : null;
+  const finished = report && !isActive(report.status) ? report.id : null;
   useEffect(() => {
     // A finished import changes the prompt counts, the dashboard and the import history.
     if (finished) void queryClient.invalidateQueries({ queryKey: trpc.admin.projects.pathKey() });
@@ -105,23 +127,22 @@ export function ImportPanel({ projectId }: { projectId: string }) {
       </div>
       <Button
         className="mt-3"
-        disabled={!file || uploaded !== null || report?.status === "running"}
+        disabled={!file || uploaded !== null || isActive(report?.status)}
         onClick={start}
         data-testid="start-import"
       >
         Import
       </Button>
       {uploaded !== null && <p className="mt-2 text-sm text-slate-600">Uploading… {Math.round(uploaded * 100)}%</p>}
-      {report?.status === "running" && (
+      {report && isActive(report.status) && (
         <p className="mt-2 text-sm text-slate-600" data-testid="import-progress">
-          {report.live?.phase === "writing" ? "Writing" : "Checking"}… {report.live?.linesRead ?? 0} lines read
-          {report.live?.phase === "writing" ? `, ${report.live.promptsAdded} prompts written` : ""}
+          {progressText(report)}
         </p>
       )}
       <div className="mt-3">
         <ErrorText error={error} />
       </div>
-      {report && report.status !== "running" && (
+      {report && !isActive(report.status) && (
         <div
           className={`mt-3 rounded-md border p-3 text-sm ${report.status === "done" ? "border-green-200 bg-green-50" : "border-red-200 bg-red-50"}`}
           data-testid="import-report"

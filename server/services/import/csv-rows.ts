@@ -4,6 +4,7 @@ import { pipeline } from "node:stream";
 import { parse } from "csv-parse";
 import type { TParsed, TRowItem } from "./import-types";
 import { fail, RowIssue, text } from "./fields";
+import { ImportLimitError } from "./import-limits";
 
 const CANDIDATE = /^candidate_(\d+)$/;
 const STRICT = { allowEmpty: false };
@@ -68,9 +69,10 @@ type TChunk = { record: string[]; raw: string } | { error: Error; raw: string };
  * pushed into the record stream instead (in order) and reading stops at the first one: after a broken quote,
  * csv-parse's recovery misreads the rest of the file.
  */
-function recordStream(bytes: Readable): Readable {
+function recordStream(bytes: Readable, maxRecordBytes: number): Readable {
   let failed = false;
   const parser = parse({
+    max_record_size: maxRecordBytes,
     bom: true,
     raw: true,
     skip_empty_lines: true,
@@ -89,8 +91,8 @@ function recordStream(bytes: Readable): Readable {
  * csv-parse's own line counter miscounts CRLF inside quoted cells, so the start line of each record is derived
  * from its raw text: line breaks consumed so far, plus the blank lines the parser skipped before the record.
  */
-export async function* csvRows(bytes: Readable): AsyncGenerator<TParsed> {
-  const stream = recordStream(bytes);
+export async function* csvRows(bytes: Readable, opts: { maxRecordBytes: number }): AsyncGenerator<TParsed> {
+  const stream = recordStream(bytes, opts.maxRecordBytes);
   const chunks = (stream as AsyncIterable<TChunk>)[Symbol.asyncIterator]();
   let consumed = 0;
   let header: THeader | null = null;
@@ -100,6 +102,10 @@ export async function* csvRows(bytes: Readable): AsyncGenerator<TParsed> {
       try {
         next = await chunks.next();
       } catch (err) {
+        if (err instanceof ImportLimitError) {
+          yield { kind: "issue", issue: { line: err.line, message: err.message } };
+          return;
+        }
         const reason = err instanceof Error ? err.message : String(err);
         yield {
           kind: "issue",

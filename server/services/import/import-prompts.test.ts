@@ -30,13 +30,11 @@ async function run(
 
 /** The project's prompts in seq order, with what an import writes. */
 async function promptsOf(projectId: string) {
-  const rows = await t
-    .db()
-    .prompt.findMany({
-      where: { projectId },
-      orderBy: { seq: "asc" },
-      include: { candidates: { orderBy: { position: "asc" } } },
-    });
+  const rows = await t.db().prompt.findMany({
+    where: { projectId },
+    orderBy: { seq: "asc" },
+    include: { candidates: { orderBy: { position: "asc" } } },
+  });
   return rows.map((p) => ({
     seq: p.seq,
     messages: p.messages,
@@ -255,7 +253,7 @@ describe("importPrompts: candidates and K", () => {
 });
 
 describe("importPrompts: duplicates and numbering", () => {
-  it("skips duplicates within one file: same external id, or same conversation and candidates", async () => {
+  it("skips duplicates within one file (same external id and content, or same content) and reports a reused id", async () => {
     const project = await newProject();
     const text = jsonl(
       { prompt: "A", candidates: ["1", "2"], id: "e1" },
@@ -268,9 +266,14 @@ describe("importPrompts: duplicates and numbering", () => {
       { prompt: "C", id: 7 },
       { prompt: "D", id: "7" },
     );
-    const report = await run(project.id, text);
+    expect(await run(project.id, text)).toMatchObject({ status: "failed", promptsAdded: 0, errorCount: 2 });
+    const report = await run(project.id, text, { isAllOrNothing: false });
     // Kept: lines 1 (A, e1), 3 (B), 6 (B with candidates swapped: order is content), 8 (C, id 7).
-    expect(report).toMatchObject({ status: "done", linesRead: 9, promptsAdded: 4, duplicates: 5, errorCount: 0 });
+    expect(report).toMatchObject({ status: "done", linesRead: 9, promptsAdded: 4, duplicates: 3, errorCount: 2 });
+    expect(report.errors).toEqual([
+      { line: 2, message: 'id "e1" was already used on line 1 for a different prompt; give each prompt its own id' },
+      { line: 9, message: 'id "7" was already used on line 8 for a different prompt; give each prompt its own id' },
+    ]);
     expect(
       (await promptsOf(project.id)).map((p) => [
         p.seq,
@@ -377,15 +380,17 @@ describe("importPrompts: duplicates and numbering", () => {
     const rows = Array.from({ length: 1203 }, (_, i) => ({ prompt: `q${i}`, id: `id-${i}` }));
     // Repeats (by id, by id with new text, by content) of rows written in the first 500-row batch.
     rows.push({ prompt: "q3", id: "id-3" }, { prompt: "renamed", id: "id-10" }, { prompt: "q20", id: "other" });
-    const report = await run(project.id, jsonl(...rows));
-    expect(report).toMatchObject({ status: "done", linesRead: 1206, promptsAdded: 1203, duplicates: 3, errorCount: 0 });
-    const seqs = await t
-      .db()
-      .prompt.findMany({
-        where: { projectId: project.id },
-        orderBy: { seq: "asc" },
-        select: { seq: true, externalId: true },
-      });
+    const report = await run(project.id, jsonl(...rows), { isAllOrNothing: false });
+    expect(report).toMatchObject({ status: "done", linesRead: 1206, promptsAdded: 1203, duplicates: 2, errorCount: 1 });
+    expect(report.errors[0]).toMatchObject({
+      line: 1205,
+      message: expect.stringContaining('id "id-10" was already used on line 11'),
+    });
+    const seqs = await t.db().prompt.findMany({
+      where: { projectId: project.id },
+      orderBy: { seq: "asc" },
+      select: { seq: true, externalId: true },
+    });
     expect(seqs).toHaveLength(1203);
     expect(seqs.every((p, i) => p.seq === i + 1 && p.externalId === `id-${i}`)).toBe(true);
   });

@@ -1,16 +1,19 @@
-// Imports a prompt file into a project: a validating pass, then one transaction that writes
-// everything (all-or-nothing by default). The file is read twice from `open()`, streamed both
-// times, so a large file never sits in memory. Re-imports skip prompts already present
-// (same external id, or same conversation and candidates).
-import { randomUUID } from "node:crypto";
-import { getDb, type DbTx } from "../../db";
-import type { Prisma } from "../../../generated/sqlite/client";
+// Imports a prompt file into a project. Pass 1 validates the whole file and writes nothing (so
+// all-or-nothing still holds); pass 2 writes in batches of BATCH prompts, each its own short
+// transaction, so other users' writes never wait long for the database or share a transaction with
+// the import. If pass 2 fails, the rows this import wrote are removed and it is marked failed. Prompts
+// of an import that is not done are hidden from labellers (the queue only hands out prompts of
+// finished imports), so removing them never takes away a labeller's task. The file is read twice from
+// `open()`, streamed both times; progress (lines read, rows rejected, prompts written) is stored in the
+// ImportBatch row. Re-imports skip prompts already present (same external id, or same content).
+import { getDb } from "../../db";
+import { Prisma } from "../../../generated/sqlite/client";
 import { AppError, isAppError } from "../../errors";
 import type { TImportFormat } from "../../domain";
-import { parseImportFile, type TImportItem, type TImportIssue } from "./parse-import-file";
-import { contentHash } from "./content-hash";
-import { clearImportProgress, setImportProgress } from "./import-progress";
+import { parseImportFile, type TImportIssue } from "./parse-import-file";
 import { recordAudit } from "../audit/record-audit";
+import { FileChecker, type TChecked } from "./file-checker";
+import { removeImportedRows, writePromptBatch, type TPendingPrompt } from "./write-prompts";
 
 export type TImportOptions = {
   projectId: string;
@@ -21,7 +24,7 @@ export type TImportOptions = {
   /** false: import the valid lines and report the others. */
   isAllOrNothing?: boolean;
   source?: "import" | "demo";
-  /** Called once the import has an id, before any line is read (the upload route answers then). */
+  /** Called once the import has an id, before any line is read. */
   onStart?: (importId: string) => void;
 };
 export type TImportReport = {
@@ -33,28 +36,84 @@ export type TImportReport = {
   errorCount: number;
   errors: TImportIssue[];
 };
+export type TRunOptions = {
+  open: TImportOptions["open"];
+  source?: "import" | "demo";
+  /** Aborted: stop between batches and leave the import to be run again (the worker is stopping). */
+  signal?: AbortSignal;
+};
 
 const MAX_REPORTED = 200;
 const BATCH = 500;
-const keyOf = (item: TImportItem, hash: string) =>
-  item.externalId !== undefined ? `id:${item.externalId}` : `h:${hash}`;
+const PROGRESS_MS = 500;
+export const NO_ROWS = "the file has no rows";
 
-function checkItem(item: TImportItem, k: number): string | null {
-  const n = item.candidates.length;
-  if (n === 1) return "has 1 candidate: give at least 2 to rank, or none to have them generated";
-  if (n > k) return `has ${n} candidates but the project ranks at most ${k} (K); raise K or trim the file`;
-  return null;
+/** The ImportBatch row an import reports into; `spoolPath` for imports run by the worker. */
+export async function createImport(o: {
+  projectId: string;
+  actorId: string | null;
+  filename: string;
+  format: TImportFormat;
+  isAllOrNothing: boolean;
+  spoolPath?: string;
+  ownsFile?: boolean;
+}) {
+  const project = await getDb().project.findUnique({ where: { id: o.projectId }, select: { id: true } });
+  if (!project) throw new AppError("NOT_FOUND", "No such project.");
+  return getDb().importBatch.create({
+    data: {
+      projectId: o.projectId,
+      createdById: o.actorId,
+      filename: o.filename,
+      format: o.format,
+      isAllOrNothing: o.isAllOrNothing,
+      spoolPath: o.spoolPath ?? null,
+      ownsFile: o.ownsFile ?? false,
+    },
+  });
 }
 
+/** Creates the import and runs it in this process (seeding, tests): the same code the worker's job runs. */
 export async function importPrompts(opts: TImportOptions): Promise<TImportReport> {
-  const db = getDb();
-  const project = await db.project.findUnique({ where: { id: opts.projectId } });
-  if (!project) throw new AppError("NOT_FOUND", "No such project.");
-  const batch = await db.importBatch.create({
-    data: { projectId: project.id, createdById: opts.actorId, filename: opts.filename, format: opts.format },
-  });
+  const batch = await createImport({ ...opts, isAllOrNothing: opts.isAllOrNothing ?? true });
   opts.onStart?.(batch.id);
-  const isAllOrNothing = opts.isAllOrNothing ?? true;
+  return runImport(batch.id, { open: opts.open, ...(opts.source ? { source: opts.source } : {}) });
+}
+
+export const importReport = (b: {
+  id: string;
+  status: string;
+  linesRead: number;
+  promptsAdded: number;
+  duplicates: number;
+  errorCount: number;
+  errors: unknown;
+}): TImportReport => ({
+  importId: b.id,
+  status: b.status === "done" ? "done" : "failed",
+  linesRead: b.linesRead,
+  promptsAdded: b.promptsAdded,
+  duplicates: b.duplicates,
+  errorCount: b.errorCount,
+  errors: (b.errors ?? []) as TImportIssue[],
+});
+
+/**
+ * Runs (or runs again, after a crash or a hand-back) the import `importId`: rows an earlier run wrote are
+ * removed first, so a re-run starts clean. Resolves with the report; rejects, after marking the import
+ * failed, when the server failed (not the file); rejects without marking it when `signal` aborted.
+ */
+export async function runImport(importId: string, o: TRunOptions): Promise<TImportReport> {
+  const db = getDb();
+  const batch = await db.importBatch.findUnique({ where: { id: importId }, include: { project: true } });
+  if (!batch) throw new AppError("NOT_FOUND", "No such import.");
+  if (batch.status === "done" || batch.status === "failed") return importReport(batch);
+  const project = batch.project;
+  const format = batch.format as TImportFormat;
+  const progress = (data: Prisma.ImportBatchUpdateInput) => db.importBatch.update({ where: { id: importId }, data });
+  await progress({ status: "running", phase: "removing", linesRead: 0, promptsAdded: 0, duplicates: 0, errorCount: 0 });
+  await removeImportedRows(importId);
+
   const errors: TImportIssue[] = [];
   let errorCount = 0;
   let linesRead = 0;
@@ -62,154 +121,126 @@ export async function importPrompts(opts: TImportOptions): Promise<TImportReport
     errorCount++;
     if (errors.length < MAX_REPORTED) errors.push(issue);
   };
+  const parse = () => parseImportFile(o.open(), { format, filename: batch.filename });
 
   try {
     // Pass 1: validate everything before writing anything.
-    for await (const parsed of parseImportFile(opts.open(), { format: opts.format, filename: opts.filename })) {
-      linesRead = parsed.kind === "item" ? parsed.item.line : parsed.issue.line;
-      if (parsed.kind === "issue") report(parsed.issue);
-      else {
-        const problem = checkItem(parsed.item, project.candidatesPerPrompt);
-        if (problem) report({ line: parsed.item.line, message: problem });
+    await progress({ phase: "validating" });
+    const pass1 = new FileChecker(project.candidatesPerPrompt);
+    let rows = 0;
+    let lastProgress = Date.now();
+    for await (const parsed of parse()) {
+      const checked = pass1.check(parsed);
+      linesRead = checked.line;
+      if (checked.kind === "issue") report(checked.issue);
+      else rows++;
+      if (Date.now() - lastProgress > PROGRESS_MS) {
+        o.signal?.throwIfAborted();
+        await progress({ linesRead, errorCount });
+        lastProgress = Date.now();
       }
-      if (linesRead % 1000 === 0) setImportProgress(batch.id, { phase: "validating", linesRead, promptsAdded: 0 });
     }
-    if (errorCount > 0 && isAllOrNothing) return await finish("failed", 0, 0);
+    if (rows === 0 && errorCount === 0) {
+      report({ line: 0, message: NO_ROWS });
+      return await finish("failed", 0, 0);
+    }
+    if (errorCount > 0 && batch.isAllOrNothing) return await finish("failed", 0, 0);
 
-    // Pass 2: write, in one transaction, skipping invalid lines (partial mode) and duplicates.
-    const { added, duplicates } = await db.$transaction(
-      (tx) =>
-        writeItems(tx, {
-          ...opts,
-          projectId: project.id,
-          importId: batch.id,
-          k: project.candidatesPerPrompt,
-          linesRead,
-          errorCount,
-        }),
-      { timeout: 30 * 60_000, maxWait: 60_000 },
-    );
+    // Pass 2: write in short transactions, skipping invalid lines (partial mode) and duplicates.
+    await progress({ phase: "writing", linesRead, errorCount, errors: errors as Prisma.InputJsonValue });
+    const pass2 = new FileChecker(project.candidatesPerPrompt);
+    let issues = 0;
+    let lastLine = 0;
+    let added = 0;
+    let duplicates = 0;
+    let pending: TPendingPrompt[] = [];
+    const flush = async () => {
+      o.signal?.throwIfAborted();
+      const r = await writePromptBatch({ projectId: project.id, importId, source: o.source ?? "import", pending });
+      added += r.added;
+      duplicates += r.duplicates;
+      pending = [];
+    };
+    for await (const parsed of parse()) {
+      const checked: TChecked = pass2.check(parsed);
+      lastLine = checked.line;
+      if (checked.kind === "issue") issues++;
+      else if (checked.kind === "duplicate") duplicates++;
+      else pending.push({ item: checked.item, hash: checked.hash });
+      if (pending.length >= BATCH) await flush();
+    }
+    if (pending.length) await flush();
+    // The second read must see exactly what the first one validated; anything else (a read error,
+    // a file changed in between) removes what was written.
+    if (issues !== errorCount || lastLine !== linesRead) {
+      throw new AppError(
+        "CONFLICT",
+        `The file read differently the second time (${issues} problems and ${lastLine} lines, against ${errorCount} and ${linesRead}); nothing was imported. Was it changed during the import?`,
+      );
+    }
     return await finish("done", added, duplicates);
   } catch (e) {
+    if (o.signal?.aborted) {
+      // Handed back: the next run removes what this one wrote and starts again.
+      await progress({ status: "queued", phase: null });
+      throw e;
+    }
     // Driver messages can carry server paths: the admin sees a plain reason, the log the details.
     const message = isAppError(e)
       ? e.message
       : "the import failed on the server; nothing was written (details are in the server log)";
-    if (!isAppError(e)) console.error(`import ${batch.id} failed:`, e);
-    await db.importBatch.update({
-      where: { id: batch.id },
-      data: {
-        status: "failed",
-        finishedAt: new Date(),
-        errorCount: errorCount + 1,
-        errors: [...errors, { line: 0, message }],
-      },
-    });
-    clearImportProgress(batch.id);
+    if (!isAppError(e)) console.error(`import ${importId} failed:`, e);
+    await failImport(importId, message, { errors, errorCount, linesRead });
     throw e;
   }
 
   async function finish(status: "done" | "failed", promptsAdded: number, duplicates: number): Promise<TImportReport> {
     await db.importBatch.update({
-      where: { id: batch.id },
-      data: { status, linesRead, promptsAdded, duplicates, errorCount, errors, finishedAt: new Date() },
+      where: { id: importId },
+      data: {
+        status,
+        phase: null,
+        linesRead,
+        promptsAdded,
+        duplicates,
+        errorCount,
+        errors: errors as Prisma.InputJsonValue,
+        finishedAt: new Date(),
+      },
     });
     await recordAudit({
-      actorId: opts.actorId,
+      actorId: batch!.createdById,
       action: "project.import",
       targetType: "project",
-      targetId: opts.projectId,
-      details: { importId: batch.id, filename: opts.filename, status, promptsAdded, duplicates, errorCount },
+      targetId: project.id,
+      details: { importId, filename: batch!.filename, status, promptsAdded, duplicates, errorCount },
     });
-    clearImportProgress(batch.id);
-    return { importId: batch.id, status, linesRead, promptsAdded, duplicates, errorCount, errors };
+    return { importId, status, linesRead, promptsAdded, duplicates, errorCount, errors };
   }
 }
 
-async function writeItems(
-  tx: DbTx,
-  o: TImportOptions & { importId: string; k: number; linesRead: number; errorCount: number },
-) {
-  // Touching the project row locks it until commit: concurrent imports into one project take turns
-  // (PostgreSQL), so both cannot start numbering from the same `seq`.
-  await tx.project.update({ where: { id: o.projectId }, data: { updatedAt: new Date() } });
-  let seq = (await tx.prompt.aggregate({ where: { projectId: o.projectId }, _max: { seq: true } }))._max.seq ?? 0;
-  const seen = new Set<string>();
-  let added = 0;
-  let duplicates = 0;
-  let pending: { item: TImportItem; hash: string }[] = [];
-
-  const flush = async () => {
-    const hashes = pending.map((p) => p.hash);
-    const ids = pending.flatMap((p) => (p.item.externalId !== undefined ? [p.item.externalId] : []));
-    const existing = await tx.prompt.findMany({
-      where: {
-        projectId: o.projectId,
-        OR: [{ contentHash: { in: hashes } }, ...(ids.length ? [{ externalId: { in: ids } }] : [])],
-      },
-      select: { contentHash: true, externalId: true },
-    });
-    const present = new Set([
-      ...existing.map((e) => `h:${e.contentHash}`),
-      ...existing.flatMap((e) => (e.externalId !== null ? [`id:${e.externalId}`] : [])),
-    ]);
-    const prompts: Prisma.PromptCreateManyInput[] = [];
-    const candidates: Prisma.CandidateCreateManyInput[] = [];
-    for (const { item, hash } of pending) {
-      if (present.has(`h:${hash}`) || (item.externalId !== undefined && present.has(`id:${item.externalId}`))) {
-        duplicates++;
-        continue;
-      }
-      const id = randomUUID();
-      prompts.push({
-        id,
-        projectId: o.projectId,
-        seq: ++seq,
-        messages: item.messages,
-        source: o.source ?? "import",
-        externalId: item.externalId ?? null,
-        contentHash: hash,
-        metadata: (item.metadata ?? undefined) as never,
-        importId: o.importId,
-      });
-      item.candidates.forEach((text, position) =>
-        candidates.push({ id: randomUUID(), promptId: id, position, text, source: "imported" }),
-      );
-    }
-    if (prompts.length) await tx.prompt.createMany({ data: prompts });
-    if (candidates.length) await tx.candidate.createMany({ data: candidates });
-    added += prompts.length;
-    pending = [];
-    setImportProgress(o.importId, { phase: "writing", linesRead: o.linesRead, promptsAdded: added });
-  };
-
-  let issues = 0;
-  let lastLine = 0;
-  for await (const parsed of parseImportFile(o.open(), { format: o.format, filename: o.filename })) {
-    lastLine = parsed.kind === "item" ? parsed.item.line : parsed.issue.line;
-    if (parsed.kind === "issue" || checkItem(parsed.item, o.k)) {
-      issues++;
-      continue;
-    }
-    const hash = contentHash(parsed.item);
-    const key = keyOf(parsed.item, hash);
-    if (seen.has(key) || seen.has(`h:${hash}`)) {
-      duplicates++;
-      continue;
-    }
-    seen.add(key);
-    seen.add(`h:${hash}`);
-    pending.push({ item: parsed.item, hash });
-    if (pending.length >= BATCH) await flush();
-  }
-  if (pending.length) await flush();
-  // The second read must see exactly what the first one validated; anything else (a read error,
-  // a file changed in between) rolls the whole transaction back.
-  if (issues !== o.errorCount || lastLine !== o.linesRead) {
-    throw new AppError(
-      "CONFLICT",
-      `The file read differently the second time (${issues} problems and ${lastLine} lines, against ${o.errorCount} and ${o.linesRead}); nothing was imported. Was it changed during the import?`,
-    );
-  }
-  return { added, duplicates };
+/** Marks an import failed with `message` after removing every row it wrote (also for a job that died for good). */
+export async function failImport(
+  importId: string,
+  message: string,
+  known: { errors?: TImportIssue[]; errorCount?: number; linesRead?: number } = {},
+): Promise<void> {
+  const db = getDb();
+  await db.importBatch.update({ where: { id: importId }, data: { phase: "removing" } });
+  await removeImportedRows(importId);
+  const batch = await db.importBatch.findUniqueOrThrow({ where: { id: importId } });
+  const errors = known.errors ?? ((batch.errors ?? []) as TImportIssue[]);
+  await db.importBatch.update({
+    where: { id: importId },
+    data: {
+      status: "failed",
+      phase: null,
+      promptsAdded: 0,
+      duplicates: 0,
+      finishedAt: new Date(),
+      errorCount: (known.errorCount ?? batch.errorCount) + 1,
+      ...(known.linesRead !== undefined ? { linesRead: known.linesRead } : {}),
+      errors: [...errors, { line: 0, message }] as Prisma.InputJsonValue,
+    },
+  });
 }

@@ -34,7 +34,31 @@ function wanted(format: Exclude<TImportFormat, "csv">): TShape | null {
   return format;
 }
 
-export function parseJsonlLine(line: string, format: Exclude<TImportFormat, "csv">): TRowItem {
+/**
+ * Deepest nesting of arrays and objects in JSON text, found without parsing: checked before JSON.parse
+ * and the row parsers (which recurse) so a hostile line cannot exhaust the stack.
+ */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) max = Math.max(max, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}
+
+export function parseJsonlLine(line: string, format: Exclude<TImportFormat, "csv">, maxDepth = 64): TRowItem {
+  const depth = jsonDepth(line);
+  if (depth > maxDepth)
+    fail(`the row is nested ${depth} levels deep; at most ${maxDepth} are allowed (IMPORT_MAX_DEPTH)`);
   let value: unknown;
   try {
     value = JSON.parse(line);

@@ -4,7 +4,10 @@ import { csvRows } from "./csv-rows";
 import { RowIssue } from "./fields";
 import type { TImportIssue, TParsed } from "./import-types";
 import { parseJsonlLine } from "./jsonl-line";
-import { numberedLines, openBytes, type TByteInput } from "./read-source";
+import { checkedText, INVALID_UTF8, numberedLines, openBytes, type TByteInput } from "./read-source";
+import { ImportLimitError, importLimits, type TImportLimits } from "./import-limits";
+import { isUtf8 } from "node:buffer";
+import { pipeline } from "node:stream";
 
 export type { TImportItem, TImportIssue, TParsed } from "./import-types";
 
@@ -25,34 +28,46 @@ function isCsv(format: TImportFormat, filename: string | undefined): boolean {
  */
 export async function* parseImportFile(
   input: TByteInput,
-  opts: { format: TImportFormat; filename?: string },
+  opts: { format: TImportFormat; filename?: string; limits?: TImportLimits },
 ): AsyncGenerator<TParsed> {
-  const bytes = await openBytes(input);
+  const limits = opts.limits ?? importLimits();
+  const bytes = await openBytes(input, limits);
   if (isCsv(opts.format, opts.filename)) {
-    yield* csvRows(bytes);
+    const checked = checkedText(limits);
+    yield* csvRows(
+      pipeline(bytes, checked, () => {}),
+      { maxRecordBytes: limits.maxLineBytes },
+    );
+    const failure = checked.failure();
+    if (failure) yield { kind: "issue", issue: { line: failure.line, message: failure.message } };
     return;
   }
   const format = opts.format === "csv" ? "auto" : opts.format;
-  const lines = numberedLines(bytes);
+  const lines = numberedLines(bytes, limits);
   // The finally matters when the caller stops early: it closes the reader and the upload stream.
   try {
-    yield* jsonlResults(lines, format);
+    yield* jsonlResults(lines, format, limits);
   } finally {
     await lines.return(undefined);
   }
 }
 
 async function* jsonlResults(
-  lines: AsyncGenerator<{ line: number; text: string }>,
+  lines: AsyncGenerator<{ line: number; bytes: Buffer }>,
   format: Exclude<TImportFormat, "csv">,
+  limits: TImportLimits,
 ): AsyncGenerator<TParsed> {
   let last = 0;
   for (;;) {
     // Only reading is guarded here: a failing stream ends the import with an issue, while a bug still throws.
-    let next: IteratorResult<{ line: number; text: string }>;
+    let next: IteratorResult<{ line: number; bytes: Buffer }>;
     try {
       next = await lines.next();
     } catch (err) {
+      if (err instanceof ImportLimitError) {
+        yield { kind: "issue", issue: { line: err.line, message: err.message } };
+        return;
+      }
       const reason = err instanceof Error ? err.message : String(err);
       yield {
         kind: "issue",
@@ -61,11 +76,16 @@ async function* jsonlResults(
       return;
     }
     if (next.done) return;
-    const { line, text } = next.value;
+    const { line, bytes } = next.value;
     last = line;
+    if (!isUtf8(bytes)) {
+      yield { kind: "issue", issue: { line, message: INVALID_UTF8 } };
+      continue;
+    }
+    const text = bytes.toString("utf8");
     if (text.trim() === "") continue;
     try {
-      yield { kind: "item", item: { line, ...parseJsonlLine(text, format) } };
+      yield { kind: "item", item: { line, ...parseJsonlLine(text, format, limits.maxDepth) } };
     } catch (err) {
       if (!(err instanceof RowIssue)) throw err;
       yield { kind: "issue", issue: { line, message: err.message } };

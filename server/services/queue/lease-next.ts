@@ -35,6 +35,8 @@ export async function leaseNext(opts: { userId: string; projectSlug: string; now
       where: {
         projectId: project.id,
         isComplete: false,
+        // An import still writing (or failing) may remove its prompts again: only finished imports' prompts are handed out.
+        OR: [{ importId: null }, { import: { status: "done" } }],
         assignments: { none: { userId: opts.userId } },
         skips: { none: { userId: opts.userId } },
       },

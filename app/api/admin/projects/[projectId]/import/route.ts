@@ -1,11 +1,11 @@
-// Prompt file upload: the raw file is the request body; answers with the import id as soon as the
-// import starts, and the page polls admin.projects.importStatus for progress and the report.
-import fs from "node:fs";
+// Prompt file upload: the raw file is the request body. It is spooled to a temporary file and an
+// `import` job is enqueued; the worker runs the import. Answers with the import id at once, and the
+// page polls admin.projects.importStatus (progress and report, from the database).
 import { ZImportFormat } from "@/server/domain";
 import { requireAdminForRoute } from "@/server/auth/route-guard";
 import { refuseForeignRequest } from "@/server/auth/request-guard";
 import { spoolUpload } from "@/server/services/import/spool-upload";
-import { importPrompts } from "@/server/services/import/import-prompts";
+import { enqueueImport } from "@/server/services/import/import-job";
 import { errorResponse } from "@/server/api/route-errors";
 
 export const dynamic = "force-dynamic";
@@ -24,23 +24,21 @@ export async function POST(req: Request, ctx: { params: Promise<{ projectId: str
   const filename = (req.headers.get("x-filename") ?? "upload.jsonl").slice(0, 255);
   try {
     const upload = await spoolUpload(req.body);
-    const started = new Promise<string>((resolve, reject) => {
-      importPrompts({
+    try {
+      const { importId } = await enqueueImport({
         projectId,
         actorId: guard.viewer.userId,
         filename,
         format: format.data,
         isAllOrNothing: url.searchParams.get("partial") !== "1",
-        open: () => fs.createReadStream(upload.file),
-        onStart: resolve,
-      })
-        .catch((e) => {
-          console.error(`import into ${projectId} failed:`, e);
-          reject(e);
-        })
-        .finally(upload.cleanup);
-    });
-    return Response.json({ importId: await started });
+        file: upload.file,
+        ownsFile: true,
+      });
+      return Response.json({ importId });
+    } catch (e) {
+      upload.cleanup(); // no job will read it
+      throw e;
+    }
   } catch (e) {
     return errorResponse(e, `import into ${projectId}`);
   }

@@ -1,0 +1,79 @@
+// The import's writes: one batch of prompts per short transaction, and the removal of everything an
+// import wrote (a failed or re-run import). The only place imports write prompts and candidates.
+import { randomUUID } from "node:crypto";
+import { getDb } from "../../db";
+import type { Prisma } from "../../../generated/sqlite/client";
+import type { TImportItem } from "./import-types";
+
+export type TPendingPrompt = { item: TImportItem; hash: string };
+
+/** Writes prompts not yet in the project (by external id or content) and counts them on the import. */
+export async function writePromptBatch(o: {
+  projectId: string;
+  importId: string;
+  source: "import" | "demo";
+  pending: TPendingPrompt[];
+}): Promise<{ added: number; duplicates: number }> {
+  return getDb().$transaction(async (tx) => {
+    // Touching the project row locks it until commit (PostgreSQL): concurrent writers into one project
+    // take turns, so two cannot start numbering from the same `seq`.
+    await tx.project.update({ where: { id: o.projectId }, data: { updatedAt: new Date() } });
+    let seq = (await tx.prompt.aggregate({ where: { projectId: o.projectId }, _max: { seq: true } }))._max.seq ?? 0;
+    const hashes = o.pending.map((p) => p.hash);
+    const ids = o.pending.flatMap((p) => (p.item.externalId !== undefined ? [p.item.externalId] : []));
+    const existing = await tx.prompt.findMany({
+      where: {
+        projectId: o.projectId,
+        OR: [{ contentHash: { in: hashes } }, ...(ids.length ? [{ externalId: { in: ids } }] : [])],
+      },
+      select: { contentHash: true, externalId: true },
+    });
+    const present = new Set([
+      ...existing.map((e) => `h:${e.contentHash}`),
+      ...existing.flatMap((e) => (e.externalId !== null ? [`id:${e.externalId}`] : [])),
+    ]);
+    const prompts: Prisma.PromptCreateManyInput[] = [];
+    const candidates: Prisma.CandidateCreateManyInput[] = [];
+    for (const { item, hash } of o.pending) {
+      if (present.has(`h:${hash}`) || (item.externalId !== undefined && present.has(`id:${item.externalId}`))) continue;
+      const id = randomUUID();
+      prompts.push({
+        id,
+        projectId: o.projectId,
+        seq: ++seq,
+        messages: item.messages,
+        source: o.source,
+        externalId: item.externalId ?? null,
+        contentHash: hash,
+        metadata: (item.metadata ?? undefined) as never,
+        importId: o.importId,
+      });
+      item.candidates.forEach((text, position) =>
+        candidates.push({ id: randomUUID(), promptId: id, position, text, source: "imported" }),
+      );
+    }
+    if (prompts.length) await tx.prompt.createMany({ data: prompts });
+    if (candidates.length) await tx.candidate.createMany({ data: candidates });
+    const duplicates = o.pending.length - prompts.length;
+    await tx.importBatch.update({
+      where: { id: o.importId },
+      data: { promptsAdded: { increment: prompts.length }, duplicates: { increment: duplicates } },
+    });
+    return { added: prompts.length, duplicates };
+  });
+}
+
+/** Deletes the prompts (and their candidates) an import wrote, a page per transaction. */
+export async function removeImportedRows(importId: string): Promise<number> {
+  const db = getDb();
+  let removed = 0;
+  for (;;) {
+    const page = (await db.prompt.findMany({ where: { importId }, select: { id: true }, take: 1000 })).map((p) => p.id);
+    if (page.length === 0) return removed;
+    await db.$transaction([
+      db.candidate.deleteMany({ where: { promptId: { in: page } } }),
+      db.prompt.deleteMany({ where: { id: { in: page } } }),
+    ]);
+    removed += page.length;
+  }
+}
