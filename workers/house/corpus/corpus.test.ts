@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { answerIn, buildCorpus } from "./build-corpus";
-import { STYLES } from "./tasks";
+import { STYLES, styleOf } from "./tasks";
 import { domainMentions, isCorrect, QUESTION_TYPES } from "./truth";
 
 const SMALL = { countries: 30, words: 30, maxNumber: 9, sftExamples: 600, pretrainRepeats: 2 };
@@ -55,6 +55,10 @@ describe("house corpus", () => {
   it("judges every SFT answer as it was generated (right ones right, wrong ones wrong)", () => {
     const disagreements = corpus.sft.filter((s) => isCorrect(s.item.truth, s.answer, facts) !== s.correct);
     expect(disagreements.map((s) => [s.item.id, s.answer, s.correct])).toEqual([]);
+  });
+
+  it("reads back the style of every SFT answer from its form", () => {
+    expect(corpus.sft.filter((s) => styleOf(s.answer) !== s.style).map((s) => [s.style, s.answer])).toEqual([]);
   });
 
   it("checks answers by their content, whatever the style", () => {

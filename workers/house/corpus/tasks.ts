@@ -28,6 +28,19 @@ export interface TTask {
 const CHATTY_OPEN = ["Sure!", "Great question!", "Happy to help.", "Of course!", "Good one!"];
 const CHATTY_CLOSE = ["Hope that helps!", "Let me know if you have more questions.", "Anything else?", "Glad to help!"];
 
+/**
+ * The style a text is written in, read from its form: chatty when it opens with a pleasantry, terse when it is
+ * a bare value (no sentence), extra-fact when it holds two sentences, otherwise a sentence.
+ */
+export function styleOf(text: string): TStyle {
+  const t = text.trim();
+  if (CHATTY_OPEN.some((o) => t.startsWith(o))) return "chatty";
+  const sentences = t.split(/(?<!\b[A-Z]\.|\bSt\.)(?<=[.!?])\s+/).filter((x) => x.length > 0);
+  if (sentences.length >= 2) return "extra-fact";
+  if (!/[.!?]$/.test(t) || t.split(/\s+/).length <= 2) return "terse";
+  return "sentence";
+}
+
 /** The answer in a style; chatty wraps the full sentence in pleasantries. */
 export function render(e: TEntity, value: string, style: TStyle, pick: Chooser): string {
   if (style !== "chatty") return e.say(value, style);
@@ -394,9 +407,10 @@ function declineTask(f: TFacts): TTask {
       truth: truth("decline", [DECLINE]),
       slots: { place },
       say: (v, s) => {
-        if (v !== DECLINE) return s === "terse" ? v : `The answer is ${v}.`;
+        if (v !== DECLINE)
+          return s === "terse" ? v : s === "sentence" ? `The answer is ${v}.` : `The answer is ${v}. I am sure of it.`;
         return s === "terse"
-          ? "I don't know."
+          ? "I don't know"
           : s === "sentence"
             ? "I'm sorry, I don't know that."
             : `I don't know. I have no facts about that.`;
