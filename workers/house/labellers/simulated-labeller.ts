@@ -23,7 +23,12 @@ function checkShare(name: string, x: number): void {
   if (!(x >= 0 && x <= 1)) throw new RangeError(`labeller option ${name} must be a share in [0, 1], got ${x}`);
 }
 
-export function simulatedLabeller(o: TLabellerOptions): TOracle {
+/** A labeller answers at once: its rank() is synchronous. */
+export interface TSimulatedLabeller extends TOracle {
+  readonly rank: (prompt: TOraclePrompt, candidates: readonly string[]) => number[][] | null;
+}
+
+export function simulatedLabeller(o: TLabellerOptions): TSimulatedLabeller {
   checkShare("noise", o.noise);
   checkShare("tieRate", o.tieRate);
   checkShare("skipRate", o.skipRate);
