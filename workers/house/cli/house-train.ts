@@ -8,7 +8,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import type { TCliOutput } from "../../ml/train/cli/train";
 import { writeModelCard } from "../train/model-card";
-import { runPipeline } from "../train/pipeline";
+import { buildCorpus } from "../corpus/build-corpus";
+import { finishPipeline, runPipeline, TIMINGS_FILE, type TPipelineOptions } from "../train/pipeline";
 import { FULL, QUICK } from "../train/profiles";
 
 /** The committed checkpoint's directory. */
@@ -21,7 +22,17 @@ const USAGE = `usage: npm run house:train -- [--quick] [--out <dir>] [--work <di
   --out <dir>      the checkpoint directory (default: workers/house/model; --quick: <work>/model)
   --work <dir>     scratch directory for datasets and stage outputs (default: a folder under the OS temp dir)
   --docs <dir>     where the model card's plots go (default: docs/; --quick: <work>/docs)
-  --threads <n>    onnxruntime intra-op threads (default: one per core)`;
+  --threads <n>    onnxruntime intra-op threads (default: one per core)
+  --card-only      no training: evaluate the checkpoint in --out again and rewrite its model card and plots
+                   (the stage outputs and timings of the last run must still be in --work)`;
+
+async function cardOnly(o: TPipelineOptions) {
+  const timings = path.join(o.workDir, TIMINGS_FILE);
+  if (!fs.existsSync(timings))
+    throw new Error(`--card-only: ${timings} is missing (run house:train with this --work first)`);
+  const seconds = JSON.parse(fs.readFileSync(timings, "utf8")) as { pretrain: number; sft: number; total: number };
+  return finishPipeline(o, buildCorpus(o.profile.corpus), seconds);
+}
 
 export async function runHouseTrainCli(argv: readonly string[], io: TCliOutput): Promise<number> {
   let v: Record<string, string | boolean | undefined>;
@@ -30,6 +41,7 @@ export async function runHouseTrainCli(argv: readonly string[], io: TCliOutput):
       args: [...argv],
       options: {
         quick: { type: "boolean" },
+        "card-only": { type: "boolean" },
         out: { type: "string" },
         work: { type: "string" },
         docs: { type: "string" },
@@ -60,7 +72,8 @@ export async function runHouseTrainCli(argv: readonly string[], io: TCliOutput):
   );
   const docsDir = path.resolve((v.docs as string | undefined) ?? (v.quick ? path.join(workDir, "docs") : DOCS_DIR));
   try {
-    const result = await runPipeline({ profile, workDir, outDir, threads, io });
+    const options = { profile, workDir, outDir, threads, io };
+    const result = v["card-only"] ? await cardOnly(options) : await runPipeline(options);
     await writeModelCard({ profile, result, outDir, docsDir });
     io.out(
       `done in ${(result.seconds.total / 60).toFixed(1)} min: ${outDir} (${(result.parameters / 1e6).toFixed(2)}M parameters), model card ${path.join(outDir, "README.md")}`,

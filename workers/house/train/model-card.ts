@@ -37,6 +37,7 @@ export async function writeModelCard(o: TCardOptions): Promise<void> {
     followUps: ev.followUps,
     seconds: r.seconds,
     parameters: r.parameters,
+    answers: ev.answers,
   };
   fs.writeFileSync(path.join(o.outDir, EVAL_FILE), `${JSON.stringify(evalJson, null, 2)}\n`);
   const last = (stage: string, series: string) =>

@@ -37,6 +37,9 @@ export interface TPipelineResult {
   readonly parameters: number;
 }
 
+/** Stage durations of the last run, kept in the work directory for `--card-only`. */
+export const TIMINGS_FILE = "timings.json";
+
 export function parameterCount(c: TModelConfig): number {
   return hfTensorSpecs(c).reduce((sum, t) => sum + t.shape.reduce((a, b) => a * b, 1), 0);
 }
@@ -143,7 +146,18 @@ export async function runPipeline(o: TPipelineOptions): Promise<TPipelineResult>
 
   fs.rmSync(o.outDir, { recursive: true, force: true });
   fs.cpSync(path.join(sftOut, "model"), o.outDir, { recursive: true });
+  const seconds = { pretrain: pretrainS, sft: sftS, total: (Date.now() - t0) / 1000 };
+  fs.writeFileSync(path.join(o.workDir, TIMINGS_FILE), `${JSON.stringify(seconds)}\n`);
+  return finishPipeline(o, corpus, seconds);
+}
 
+/** Evaluates the checkpoint in `outDir` trained from `workDir` (also on its own: `house:train --card-only`). */
+export async function finishPipeline(
+  o: TPipelineOptions,
+  corpus: TCorpus,
+  seconds: TPipelineResult["seconds"],
+): Promise<TPipelineResult> {
+  const p = o.profile;
   o.io.out(`[5/5] held-out evaluation (${p.evalQuestions} questions, greedy)`);
   const evaluation = await evaluateHeldOut(o.outDir, corpus, {
     sample: p.evalQuestions,
@@ -153,11 +167,15 @@ export async function runPipeline(o: TPipelineOptions): Promise<TPipelineResult>
   o.io.out(
     `      exact-answer accuracy ${(evaluation.accuracy * 100).toFixed(1)}% on ${evaluation.n} held-out questions`,
   );
+  const configJson = JSON.parse(fs.readFileSync(path.join(o.outDir, "config.json"), "utf8")) as unknown;
   return {
     corpus,
     evaluation,
-    seconds: { pretrain: pretrainS, sft: sftS, total: (Date.now() - t0) / 1000 },
-    metrics: { pretrain: path.join(pretrainOut, "metrics.jsonl"), sft: path.join(sftOut, "metrics.jsonl") },
+    seconds,
+    metrics: {
+      pretrain: path.join(o.workDir, "pretrain", "metrics.jsonl"),
+      sft: path.join(o.workDir, "sft", "metrics.jsonl"),
+    },
     parameters: parameterCount(parseModelConfig(configJson)),
   };
 }
