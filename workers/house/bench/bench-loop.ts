@@ -17,6 +17,7 @@ import { loadOracle } from "../labellers/load-oracle";
 import { oraclePrompt } from "../labellers/oracle";
 import { heldOutSample } from "../train/evaluate";
 import { FULL } from "../train/profiles";
+import { writeLoopReport } from "./loop-report";
 import { evaluatePolicy, rmPairwiseAccuracy, sampleCandidates, type TPolicyEval } from "./loop-eval";
 
 export interface TRoundResult {
@@ -30,7 +31,8 @@ export interface TRoundResult {
 }
 
 const USAGE = `usage: npm run bench:loop -- [--rounds 3] [--prompts 200] [--k 4] [--trainer dpo|rloo|both]
-  [--oracle sentence|terse|path/to/module.js] [--model house|<dir>] [--eval 200] [--threads n] [--work dir]`;
+  [--oracle sentence|terse|path/to/module.js] [--model house|<dir>] [--eval 200] [--threads n] [--work dir]
+  [--report docs/bench-loop.md] (appends a section and writes an SVG beside it) [--json results.json]`;
 
 async function train(argv: string[]): Promise<void> {
   const err: string[] = [];
@@ -235,10 +237,9 @@ export async function runBenchLoopCli(argv: readonly string[], log: (t: string) 
     v = parseArgs({
       args: [...argv],
       options: Object.fromEntries(
-        ["rounds", "prompts", "k", "trainer", "oracle", "model", "eval", "threads", "work", "json"].map((n) => [
-          n,
-          { type: "string" as const },
-        ]),
+        ["rounds", "prompts", "k", "trainer", "oracle", "model", "eval", "threads", "work", "json", "report"].map(
+          (n) => [n, { type: "string" as const }],
+        ),
       ),
       strict: true,
     }).values;
@@ -256,18 +257,27 @@ export async function runBenchLoopCli(argv: readonly string[], log: (t: string) 
     const trainer = (v.trainer as string | undefined) ?? "dpo";
     if (!["dpo", "rloo", "both"].includes(trainer))
       throw new Error(`--trainer must be dpo, rloo or both, got "${trainer}"`);
+    const started = Date.now();
+    const oracle = (v.oracle as string | undefined) ?? "sentence";
     const results = await runLoop({
       rounds: int("rounds", 3, 1),
       prompts: int("prompts", 200, 2),
       k: int("k", 4, 2),
       trainer: trainer as "dpo" | "rloo" | "both",
-      oracle: (v.oracle as string | undefined) ?? "sentence",
+      oracle,
       model: (v.model as string | undefined) ?? "house",
       evalQuestions: int("eval", 200, 10),
       ...(v.threads === undefined ? {} : { threads: int("threads", 2, 1) }),
       work: path.resolve((v.work as string | undefined) ?? path.join(os.tmpdir(), "prefloop-bench-loop")),
       log,
     });
+    if (v.report)
+      await writeLoopReport(path.resolve(v.report as string), {
+        argv,
+        preferredStyle: oracle === "terse" ? "terse" : "sentence",
+        results,
+        seconds: (Date.now() - started) / 1000,
+      });
     if (v.json)
       fs.writeFileSync(
         v.json as string,

@@ -1,0 +1,52 @@
+// The loop benchmark's record: a markdown section (machine, date, command, one table per round) and an SVG
+// of accuracy, preferred-style rate and reward-model accuracy per round.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { formatRound, type TRoundResult } from "./bench-loop";
+
+export async function writeLoopReport(
+  file: string,
+  o: { argv: readonly string[]; preferredStyle: string; results: readonly TRoundResult[]; seconds: number },
+): Promise<void> {
+  const vl = await import("vega-lite");
+  const vega = await import("vega");
+  const points = o.results.flatMap((r) => [
+    { round: r.round, metric: "policy held-out accuracy", value: r.policy.accuracy },
+    { round: r.round, metric: "SFT held-out accuracy", value: r.sft.accuracy },
+    {
+      round: r.round,
+      metric: `policy ${o.preferredStyle} rate`,
+      value: r.policy.styleRate[o.preferredStyle as "terse"] ?? 0,
+    },
+    { round: r.round, metric: "reward model pairwise accuracy", value: r.rmAccuracy },
+  ]);
+  const spec = {
+    title: `bench:loop ${o.argv.join(" ")}`,
+    width: 480,
+    height: 260,
+    data: { values: points },
+    mark: { type: "line", point: true },
+    encoding: {
+      x: { field: "round", type: "ordinal" },
+      y: { field: "value", type: "quantitative", scale: { domain: [0, 1] } },
+      color: { field: "metric", type: "nominal" },
+    },
+  };
+  const view = new vega.View(vega.parse(vl.compile(spec as never).spec), { renderer: "none" });
+  const svg = await view.toSVG();
+  view.finalize();
+  const svgFile = file.replace(/\.md$/, ".svg");
+  fs.writeFileSync(svgFile, svg);
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  const text = [
+    `## bench:loop ${o.argv.join(" ")}`,
+    "",
+    `${new Date().toISOString().slice(0, 10)}, ${cpu}, ${os.cpus().length} cores (shared with other work), ${(o.seconds / 60).toFixed(1)} min in all.`,
+    "",
+    ...o.results.flatMap((r) => [formatRound(r), ""]),
+    `![loop](${path.basename(svgFile)})`,
+    "",
+  ].join("\n");
+  fs.appendFileSync(file, text);
+}
