@@ -17,18 +17,8 @@ import { loadOracle } from "../labellers/load-oracle";
 import { oraclePrompt } from "../labellers/oracle";
 import { heldOutSample } from "../train/evaluate";
 import { FULL } from "../train/profiles";
-import { writeLoopReport } from "./loop-report";
-import { evaluatePolicy, rmPairwiseAccuracy, sampleCandidates, type TPolicyEval } from "./loop-eval";
-
-export interface TRoundResult {
-  readonly round: number;
-  readonly judgments: number;
-  readonly rmAccuracy: number;
-  readonly rmPairs: number;
-  readonly policy: TPolicyEval;
-  readonly sft: TPolicyEval;
-  readonly seconds: number;
-}
+import { formatRound, writeLoopReport, type TRoundResult } from "./loop-report";
+import { evaluatePolicy, rmPairwiseAccuracy, sampleCandidates } from "./loop-eval";
 
 const USAGE = `usage: npm run bench:loop -- [--rounds 3] [--prompts 200] [--k 4] [--trainer dpo|rloo|both]
   [--oracle sentence|terse|path/to/module.js] [--model house|<dir>] [--eval 200] [--threads n] [--work dir]
@@ -215,21 +205,7 @@ export async function runLoop(o: {
   return results;
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-
-export function formatRound(x: TRoundResult): string {
-  const row = (name: string, e: TPolicyEval) =>
-    `| ${name} | ${pct(e.accuracy)} | ${Object.entries(e.styleRate)
-      .map(([s, v]) => `${s} ${pct(v)}`)
-      .join(", ")} | ${e.meanReward.toFixed(3)} | ${e.klToReference.toFixed(3)} |`;
-  return [
-    `round ${x.round}: ${x.judgments} judgments so far, reward model held-out pairwise accuracy ${pct(x.rmAccuracy)} on ${x.rmPairs} pairs, ${x.seconds.toFixed(0)} s`,
-    "| model | held-out accuracy | styles | mean reward | log-ratio to SFT |",
-    "| --- | --- | --- | --- | --- |",
-    row("policy", x.policy),
-    row("SFT", x.sft),
-  ].join("\n");
-}
+export type { TRoundResult };
 
 export async function runBenchLoopCli(argv: readonly string[], log: (t: string) => void): Promise<number> {
   let v: Record<string, string | boolean | undefined>;

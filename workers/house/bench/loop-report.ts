@@ -3,7 +3,33 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { formatRound, type TRoundResult } from "./bench-loop";
+import type { TPolicyEval } from "./loop-eval";
+
+export interface TRoundResult {
+  readonly round: number;
+  readonly judgments: number;
+  readonly rmAccuracy: number;
+  readonly rmPairs: number;
+  readonly policy: TPolicyEval;
+  readonly sft: TPolicyEval;
+  readonly seconds: number;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+export function formatRound(x: TRoundResult): string {
+  const row = (name: string, e: TPolicyEval) =>
+    `| ${name} | ${pct(e.accuracy)} | ${Object.entries(e.styleRate)
+      .map(([s, v]) => `${s} ${pct(v)}`)
+      .join(", ")} | ${e.meanReward.toFixed(3)} | ${e.klToReference.toFixed(3)} |`;
+  return [
+    `round ${x.round}: ${x.judgments} judgments so far, reward model held-out pairwise accuracy ${pct(x.rmAccuracy)} on ${x.rmPairs} pairs, ${x.seconds.toFixed(0)} s`,
+    "| model | held-out accuracy | styles | mean reward | log-ratio to SFT |",
+    "| --- | --- | --- | --- | --- |",
+    row("policy", x.policy),
+    row("SFT", x.sft),
+  ].join("\n");
+}
 
 export async function writeLoopReport(
   file: string,
