@@ -253,6 +253,7 @@ export async function runBenchLoopCli(argv: readonly string[], log: (t: string) 
         preferredStyle: oracle === "terse" ? "terse" : "sentence",
         results,
         seconds: (Date.now() - started) / 1000,
+        slug: `${trainer}-${path.basename(oracle).replace(/\.m?js$/, "")}`,
       });
     if (v.json)
       fs.writeFileSync(

@@ -33,7 +33,14 @@ export function formatRound(x: TRoundResult): string {
 
 export async function writeLoopReport(
   file: string,
-  o: { argv: readonly string[]; preferredStyle: string; results: readonly TRoundResult[]; seconds: number },
+  o: {
+    argv: readonly string[];
+    preferredStyle: string;
+    results: readonly TRoundResult[];
+    seconds: number;
+    /** Names the SVG written beside `file`: bench-loop-<slug>.svg. */
+    slug: string;
+  },
 ): Promise<void> {
   const vl = await import("vega-lite");
   const vega = await import("vega");
@@ -62,7 +69,7 @@ export async function writeLoopReport(
   const view = new vega.View(vega.parse(vl.compile(spec as never).spec), { renderer: "none" });
   const svg = await view.toSVG();
   view.finalize();
-  const svgFile = file.replace(/\.md$/, ".svg");
+  const svgFile = path.join(path.dirname(file), `bench-loop-${o.slug.replace(/[^A-Za-z0-9-]+/g, "-")}.svg`);
   fs.writeFileSync(svgFile, svg);
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   const text = [
