@@ -16,7 +16,7 @@ const card = JSON.parse(fs.readFileSync(path.join(DIR, EVAL_FILE), "utf8")) as {
   answers: { id: string; correct: boolean }[];
 };
 /** Questions this test answers: the first of the card's seeded sample (the card answered all of it). */
-const N = 160;
+const N = 300;
 
 describe("the built-in model (workers/house/model)", () => {
   it("answers held-out questions greedily at the accuracy its card states", { timeout: 240_000 }, async () => {
