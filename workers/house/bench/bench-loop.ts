@@ -15,6 +15,7 @@ import { Chooser } from "../corpus/random";
 import { isCorrect } from "../corpus/truth";
 import { loadOracle } from "../labellers/load-oracle";
 import { oraclePrompt } from "../labellers/oracle";
+import { EXACT_ORACLES, type TBuiltinOracle } from "../labellers/panels";
 import { heldOutSample } from "../train/evaluate";
 import { FULL } from "../train/profiles";
 import { formatRound, writeLoopReport, type TRoundResult } from "./loop-report";
@@ -22,7 +23,8 @@ import { evaluatePolicy, rmPairwiseAccuracy, sampleCandidates } from "./loop-eva
 
 const USAGE = `usage: npm run bench:loop -- [--rounds 3] [--prompts 200] [--k 4] [--trainer dpo|rloo|both]
   [--oracle sentence|terse|path/to/module.js] [--model house|<dir>] [--eval 200] [--threads n] [--work dir]
-  [--report docs/bench-loop.md] (appends a section and writes an SVG beside it) [--json results.json]`;
+  [--rm-lr 3e-4] [--rm-epochs 3] [--dpo-lr 1e-4] [--rloo-lr 1e-4]
+  [--report docs/benchmarks.md] (appends a section and writes an SVG beside it) [--json results.json]`;
 
 async function train(argv: string[]): Promise<void> {
   const err: string[] = [];
@@ -31,6 +33,16 @@ async function train(argv: string[]): Promise<void> {
 }
 
 const msgs = (it: TItem) => it.messages.map((m) => ({ role: m.role, content: m.content }));
+
+/** Learning rates and epochs of the loop's training runs (`--rm-lr`, `--rm-epochs`, `--dpo-lr`, `--rloo-lr`). */
+export interface THyperParameters {
+  readonly rmLr: number;
+  readonly rmEpochs: number;
+  readonly dpoLr: number;
+  readonly rlooLr: number;
+}
+
+export const DEFAULT_HP: THyperParameters = { rmLr: 3e-4, rmEpochs: 3, dpoLr: 1e-4, rlooLr: 1e-4 };
 
 export async function runLoop(o: {
   rounds: number;
@@ -42,9 +54,13 @@ export async function runLoop(o: {
   evalQuestions: number;
   threads?: number;
   work: string;
+  hp: THyperParameters;
   log: (t: string) => void;
 }): Promise<TRoundResult[]> {
   const oracle = await loadOracle(o.oracle);
+  // The reward model is scored against what the oracle means: a built-in panel without its noise, ties and
+  // skips; a plug-in as it ranks.
+  const judge = Object.hasOwn(EXACT_ORACLES, o.oracle) ? EXACT_ORACLES[o.oracle as TBuiltinOracle]() : oracle;
   const corpus = buildCorpus(FULL.corpus);
   const sftDir = path.resolve(resolveModelDir(o.model));
   fs.rmSync(o.work, { recursive: true, force: true });
@@ -109,13 +125,11 @@ export async function runLoop(o: {
       "--out",
       rmOut,
       "--lr",
-      "1e-4",
+      String(o.hp.rmLr),
       "--epochs",
-      "2",
+      String(o.hp.rmEpochs),
       "--batch-size",
       "8",
-      "--max-length",
-      "256",
       ...threads,
     ]);
     const rmDir = path.join(rmOut, "model");
@@ -134,7 +148,7 @@ export async function runLoop(o: {
         out,
         "--merge",
         "--lr",
-        "5e-4",
+        String(o.hp.dpoLr),
         "--epochs",
         "1",
         "--batch-size",
@@ -142,8 +156,6 @@ export async function runLoop(o: {
         "--beta",
         "0.1",
         "--precompute-ref",
-        "--max-length",
-        "256",
         ...threads,
       ]);
       policy = path.join(out, "model");
@@ -168,7 +180,7 @@ export async function runLoop(o: {
         out,
         "--merge",
         "--lr",
-        "5e-4",
+        String(o.hp.rlooLr),
         "--epochs",
         "1",
         "--batch-size",
@@ -177,14 +189,12 @@ export async function runLoop(o: {
         String(o.k),
         "--max-new-tokens",
         "48",
-        "--max-length",
-        "256",
         ...threads,
       ]);
       policy = path.join(out, "model");
     }
     o.log(`round ${r}: evaluating on ${held.length} held-out questions`);
-    const rm = await rmPairwiseAccuracy(rmDir, corpus, rmHeld, rmHeldCands, oracle, o.threads);
+    const rm = await rmPairwiseAccuracy(rmDir, corpus, rmHeld, rmHeldCands, judge, o.threads);
     const pe = await evaluatePolicy(policy, sftDir, rmDir, corpus, held, o.threads);
     const se = await evaluatePolicy(sftDir, sftDir, rmDir, corpus, held, o.threads);
     const { answers: _a, ...policyEval } = pe;
@@ -213,9 +223,23 @@ export async function runBenchLoopCli(argv: readonly string[], log: (t: string) 
     v = parseArgs({
       args: [...argv],
       options: Object.fromEntries(
-        ["rounds", "prompts", "k", "trainer", "oracle", "model", "eval", "threads", "work", "json", "report"].map(
-          (n) => [n, { type: "string" as const }],
-        ),
+        [
+          "rounds",
+          "prompts",
+          "k",
+          "trainer",
+          "oracle",
+          "model",
+          "eval",
+          "threads",
+          "work",
+          "json",
+          "report",
+          "rm-lr",
+          "rm-epochs",
+          "dpo-lr",
+          "rloo-lr",
+        ].map((n) => [n, { type: "string" as const }]),
       ),
       strict: true,
     }).values;
@@ -227,6 +251,11 @@ export async function runBenchLoopCli(argv: readonly string[], log: (t: string) 
     const x = v[name] === undefined ? fallback : Number(v[name]);
     if (!Number.isSafeInteger(x) || x < min)
       throw new Error(`--${name} expects an integer >= ${min}, got "${String(v[name])}"`);
+    return x;
+  };
+  const float = (name: string, fallback: number) => {
+    const x = v[name] === undefined ? fallback : Number(v[name]);
+    if (!(x > 0) || !Number.isFinite(x)) throw new Error(`--${name} expects a number > 0, got "${String(v[name])}"`);
     return x;
   };
   try {
@@ -244,6 +273,12 @@ export async function runBenchLoopCli(argv: readonly string[], log: (t: string) 
       model: (v.model as string | undefined) ?? "house",
       evalQuestions: int("eval", 200, 10),
       ...(v.threads === undefined ? {} : { threads: int("threads", 2, 1) }),
+      hp: {
+        rmLr: float("rm-lr", DEFAULT_HP.rmLr),
+        rmEpochs: int("rm-epochs", DEFAULT_HP.rmEpochs, 1),
+        dpoLr: float("dpo-lr", DEFAULT_HP.dpoLr),
+        rlooLr: float("rloo-lr", DEFAULT_HP.rlooLr),
+      },
       work: path.resolve((v.work as string | undefined) ?? path.join(os.tmpdir(), "prefloop-bench-loop")),
       log,
     });

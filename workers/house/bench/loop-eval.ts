@@ -14,6 +14,8 @@ export interface TPolicyEval {
   readonly meanReward: number;
   /** Mean over held-out greedy answers of log pi(answer) - log ref(answer), in nats. */
   readonly klToReference: number;
+  /** Exact-answer accuracy per question type. */
+  readonly byType: Readonly<Record<string, number>>;
 }
 
 const chatIds = (m: CausalLM, item: TItem) =>
@@ -123,7 +125,18 @@ export async function evaluatePolicy(
   const pi = await sumLogprobs(policyDir, items, answers, threads);
   const ref = policyDir === referenceDir ? pi : await sumLogprobs(referenceDir, items, answers, threads);
   const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
+  const types = [...new Set(items.map((it) => it.type))].sort();
+  const byType = Object.fromEntries(
+    types.map((t) => {
+      const idx = items.flatMap((it, i) => (it.type === t ? [i] : []));
+      return [
+        t,
+        idx.filter((i) => isCorrect((items[i] as TItem).truth, answers[i] ?? "", corpus.facts)).length / idx.length,
+      ];
+    }),
+  );
   return {
+    byType,
     accuracy: correct / items.length,
     styleRate,
     meanReward: mean(r),

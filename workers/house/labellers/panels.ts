@@ -30,4 +30,14 @@ export const BUILTIN_ORACLES = {
   /** Prefers terse answers, then a sentence, then the extra fact, then chatty. */
   terse: () => styledPanel("terse", ["terse", "sentence", "extra-fact", "chatty"], 200),
 } as const;
+/** The same preferences without noise, ties or skips: what a built-in panel means, to evaluate against. */
+export const EXACT_ORACLES: Readonly<Record<TBuiltinOracle, () => TOracle>> = {
+  sentence: () => exact("sentence", ["sentence", "extra-fact", "terse", "chatty"]),
+  terse: () => exact("terse", ["terse", "sentence", "extra-fact", "chatty"]),
+};
+
+function exact(name: string, styleOrder: readonly TStyle[]): TOracle {
+  return simulatedLabeller({ name: `${name}/exact`, styleOrder, noise: 0, tieRate: 0, skipRate: 0, seed: 0 });
+}
+
 export type TBuiltinOracle = keyof typeof BUILTIN_ORACLES;
