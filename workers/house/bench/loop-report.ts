@@ -24,6 +24,7 @@ export function formatRound(x: TRoundResult): string {
       .join(", ")} | ${e.meanReward.toFixed(3)} | ${e.klToReference.toFixed(3)} |`;
   return [
     `round ${x.round}: ${x.judgments} judgments so far, reward model held-out pairwise accuracy ${pct(x.rmAccuracy)} on ${x.rmPairs} pairs, ${x.seconds.toFixed(0)} s`,
+    "",
     "| model | held-out accuracy | styles | mean reward | log-ratio to SFT |",
     "| --- | --- | --- | --- | --- |",
     row("policy", x.policy),
