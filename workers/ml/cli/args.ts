@@ -5,8 +5,8 @@ import { parseSamplingParams, type TSamplingParams } from "../generate/sampling-
 
 export const USAGE = `usage: npm run generate -- --model <dir> (--prompt "text" | --prompt-ids 1,2,3) [options]
 
-  --model <dir>             Hugging Face model directory (config.json, model.safetensors or shards,
-                            tokenizer.json for text prompts)
+  --model <dir | name>      Hugging Face model directory (config.json, model.safetensors or shards,
+                            tokenizer.json for text prompts), or "house": the built-in model
   --prompt <text>           a text prompt (repeatable)
   --prompt-ids <ids>        a prompt as comma-separated token ids (repeatable; no tokenizer needed)
   --chat                    wrap each text prompt as a user turn with the model's chat template

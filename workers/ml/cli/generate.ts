@@ -2,7 +2,7 @@
 // log-probabilities. Entry point of the CLI; the options are in args.ts, the printing in format.ts.
 import fs from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { generate } from "../generate/generate";
 import { loadModel } from "../model/causal-lm";
 import { formatResult } from "./format";
@@ -13,10 +13,23 @@ export interface TCliOutput {
   readonly err: (text: string) => void;
 }
 
+/** Models shipped in the repository, by name (`--model house`); a path that exists is always read as a path. */
+export const BUILTIN_MODELS: Readonly<Record<string, string>> = {
+  house: path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../house/model"),
+};
+
+/** `--model`'s directory: the path when it exists, else a built-in model's directory, else the path as given. */
+export function resolveModelDir(model: string): string {
+  if (fs.existsSync(model)) return model;
+  return Object.hasOwn(BUILTIN_MODELS, model) ? (BUILTIN_MODELS[model] as string) : model;
+}
+
 /** Checks what the options need from the directory, so a mistake gets one clear sentence. */
 function checkModelDir(o: TCliOptions): void {
   if (!fs.existsSync(o.model) || !fs.statSync(o.model).isDirectory())
-    throw new Error(`model directory ${o.model} does not exist`);
+    throw new Error(
+      `model directory ${o.model} does not exist (built-in models by name: ${Object.keys(BUILTIN_MODELS).join(", ")})`,
+    );
   if (!fs.existsSync(path.join(o.model, "config.json")))
     throw new Error(`${o.model} has no config.json (is it a Hugging Face model directory?)`);
   if (o.prompts.length > 0 && !fs.existsSync(path.join(o.model, "tokenizer.json"))) {
@@ -30,7 +43,8 @@ function checkModelDir(o: TCliOptions): void {
 export async function runCli(argv: readonly string[], io: TCliOutput): Promise<number> {
   let o: TCliOptions;
   try {
-    o = parseCliArgs(argv);
+    const parsed = parseCliArgs(argv);
+    o = { ...parsed, model: resolveModelDir(parsed.model) };
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     io.err(`error: ${e.message}\n\n${USAGE}`);
