@@ -89,18 +89,23 @@ describe("reward model", () => {
   });
 });
 
-/** Sequence log-probs of each pair's chosen minus rejected completion under the model's score graph. */
-async function pairMargins(m: CausalLM, pairs: readonly TPreferenceExample[]): Promise<number[]> {
+/** Sequence log-probs of each pair's chosen and rejected completion under the model's score graph. */
+async function pairLogps(m: CausalLM, pairs: readonly TPreferenceExample[]): Promise<{ c: number[]; r: number[] }> {
   const scorer = (batch: Parameters<CausalLM["score"]>[0], mask: Parameters<CausalLM["score"]>[1]) =>
     m.score(batch, mask);
   const { feeds } = await dpoFeeds(pairs, PAD, scorer, false);
   const ref = feeds.ref_logps?.data as Float32Array;
-  return pairs.map((_, p) => (ref[p] ?? 0) - (ref[pairs.length + p] ?? 0));
+  return { c: pairs.map((_, p) => ref[p] ?? NaN), r: pairs.map((_, p) => ref[pairs.length + p] ?? NaN) };
 }
 
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const minus = (a: readonly number[], b: readonly number[]) => a.map((x, i) => x - (b[i] ?? NaN));
+const logSigmoid = (x: number) => Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x)));
+
 describe("DPO", () => {
-  it("raises the chosen-over-rejected log-probability margin on held-out pairs", async () => {
+  it("pushes the rejected completions down (more than tokens it never saw), and its loss and implicit rewards follow beta and the reference", async () => {
     const m = base();
+    const beta = 0.1;
     const model = new TrainableModel(m.config, m.weights, {
       body: "lora",
       lora: { ...DEFAULT_LORA_CONFIG, r: 8, alpha: 16 },
@@ -109,13 +114,17 @@ describe("DPO", () => {
     });
     const runner = await StepRunner.create(
       model,
-      { kind: "dpo", lossType: "sigmoid", beta: 0.1, labelSmoothing: 0 },
+      { kind: "dpo", lossType: "sigmoid", beta, labelSmoothing: 0 },
       SESSION,
     );
     const { train: tr, eval: ev } = splitEval(rulePairs(240, 11), 60, 5);
     const reference = (batch: Parameters<CausalLM["score"]>[0], mask: Parameters<CausalLM["score"]>[1]) =>
       m.score(batch, mask);
-    const before = await pairMargins(m, ev);
+    // Controls: each held-out rejected completion with its last ("bad") token swapped for one of 8 tokens
+    // (110..117) that end no completion of the data. SFT on the chosen replies lowers both alike; DPO's rejected
+    // term lowers the rejected ones.
+    const control = ev.map((e, i) => ({ ...e, rejectedIds: [...e.rejectedIds.slice(0, -1), 110 + (i % 8)] }));
+    const [before, controlBefore] = [await pairLogps(m, ev), await pairLogps(m, control)];
     const result = await train({
       runner,
       train: tr,
@@ -128,11 +137,28 @@ describe("DPO", () => {
     const trained = base();
     const merged = new (trained.constructor as typeof CausalLM)(DIR, m.config, model.mergedWeights(), null, SESSION);
     models.push(merged);
-    const after = await pairMargins(merged, ev);
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    expect(mean(after), `held-out margin ${mean(before)} -> ${mean(after)}`).toBeGreaterThan(mean(before) + 1);
-    expect(result.lastEval?.["eval_rewards/accuracies"], JSON.stringify(result.lastEval)).toBeGreaterThan(0.6); // chance is 0.5; the random prefixes add noise
-    expect(result.lastEval?.["eval_rewards/margins"]).toBeGreaterThan(0);
+    const [after, controlAfter] = [await pairLogps(merged, ev), await pairLogps(merged, control)];
+    const rejectedDrop = mean(minus(after.r, before.r));
+    const controlDrop = mean(minus(controlAfter.r, controlBefore.r));
+    const ev0 = result.lastEval ?? {};
+    const report = JSON.stringify({ rejectedDrop, controlDrop, ...ev0 });
+    // The implicit rewards beta * (policy - reference), and the loss -logsigmoid(beta * margin), recomputed from
+    // the trained and the reference model's own scores.
+    const rc = minus(after.c, before.c).map((x) => beta * x);
+    const rr = minus(after.r, before.r).map((x) => beta * x);
+    const margins = minus(rc, rr);
+    const close = (got: number | undefined, want: number, what: string) =>
+      expect(Math.abs((got ?? NaN) - want), `${what}: ${got} vs ${want}; ${report}`).toBeLessThan(
+        2e-3 * (1 + Math.abs(want)),
+      );
+    close(ev0["eval_rewards/chosen"], mean(rc), "rewards/chosen");
+    close(ev0["eval_rewards/rejected"], mean(rr), "rewards/rejected");
+    close(ev0["eval_rewards/margins"], mean(margins), "rewards/margins");
+    close(ev0.eval_loss, mean(margins.map((x) => -logSigmoid(x))), "loss");
+    expect(rejectedDrop, report).toBeLessThan(-0.4);
+    expect(rejectedDrop - controlDrop, report).toBeLessThan(-0.8);
+    expect(mean(minus(after.c, after.r)), report).toBeGreaterThan(mean(minus(before.c, before.r)) + 1);
+    expect(ev0["eval_rewards/accuracies"], report).toBeGreaterThan(0.6); // chance is 0.5; the random prefixes add noise
   });
 });
 

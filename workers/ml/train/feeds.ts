@@ -132,6 +132,8 @@ export function rewardFeeds(
 ): TFeedBatch {
   const rb = rankingBatch(examples, padId);
   const B = rb.batch.shape[0];
+  // No loss or metric of a reward model is per token: `tokens` is what `num_tokens` logs, every real token read.
+  const tokens = rb.batch.attentionMask.reduce((a, m) => a + Number(m), 0);
   const base = textFeeds(rb.batch, false);
   if (loss === "bradley_terry") {
     const p = rankingPairs(
@@ -147,7 +149,7 @@ export function rewardFeeds(
         pair_weight: tensor("float32", [P], Float32Array.from(p.weight)),
         pair_margin: tensor("float32", [P], Float32Array.from(p.margin)),
       },
-      counts: counts({ prompts: p.prompts, pairs: P, sequences: B }),
+      counts: counts({ prompts: p.prompts, pairs: P, sequences: B, tokens }),
     };
   }
   const t = rankingTerms(rb.groups, B);
@@ -159,7 +161,7 @@ export function rewardFeeds(
       term_risk: tensor("bool", [Q, B], t.risk),
       term_weight: tensor("float32", [Q], Float32Array.from(t.weight)),
     },
-    counts: counts({ prompts: t.prompts, sequences: B }),
+    counts: counts({ prompts: t.prompts, sequences: B, tokens }),
   };
 }
 

@@ -32,4 +32,17 @@ describe("buildStepGraph", () => {
     expect(train.graph.outputs.map((o) => o.name)).toContain("grad.model.norm.weight");
     expect(evaluation.graph.outputs.map((o) => o.name)).toEqual(["loss_sum", "metric.entropy"]);
   });
+
+  it("refuses hyper-parameters out of TRL's ranges", () => {
+    const t = { ...source, trainable: new Set(["model.norm.weight"]) };
+    const dpo = { kind: "dpo", lossType: "robust", beta: 0.1, labelSmoothing: 0 } as const;
+    expect(() => buildStepGraph(t, { ...dpo, labelSmoothing: 0.5 })).toThrow(
+      "dpo: labelSmoothing must be in [0, 0.5), got 0.5",
+    );
+    expect(() => buildStepGraph(t, { ...dpo, beta: 0 })).toThrow("dpo: beta must be > 0, got 0");
+    expect(() => buildStepGraph(t, { kind: "grpo", temperature: 1, epsilon: 1, beta: 0 })).toThrow(
+      "grpo: epsilon must be in (0, 1), got 1",
+    );
+    expect(() => buildStepGraph(t, { kind: "rloo", temperature: 0 })).toThrow("rloo: temperature must be > 0, got 0");
+  });
 });

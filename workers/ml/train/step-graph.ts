@@ -61,6 +61,29 @@ export const METRIC_UNITS: Readonly<Record<string, TUnit>> = {
   clip_ratio: "tokens",
 };
 
+/** TRL's config checks, for callers of the library (the CLI checks the same at parse time, naming options). */
+export function checkObjective(o: TObjective): void {
+  const fail = (what: string): never => {
+    throw new RangeError(`${o.kind}: ${what}`);
+  };
+  switch (o.kind) {
+    case "rm":
+      if (!(o.centerCoefficient >= 0)) fail(`centerCoefficient must be >= 0, got ${o.centerCoefficient}`);
+      break;
+    case "dpo":
+      if (!(o.beta > 0)) fail(`beta must be > 0, got ${o.beta}`);
+      if (!(o.labelSmoothing >= 0 && o.labelSmoothing < 0.5))
+        fail(`labelSmoothing must be in [0, 0.5), got ${o.labelSmoothing}`);
+      break;
+    case "rloo":
+    case "grpo":
+      if (!(o.temperature > 0)) fail(`temperature must be > 0, got ${o.temperature}`);
+      if (o.kind === "grpo" && !(o.epsilon > 0 && o.epsilon < 1)) fail(`epsilon must be in (0, 1), got ${o.epsilon}`);
+      if (o.kind === "grpo" && !(o.beta >= 0)) fail(`beta must be >= 0, got ${o.beta}`);
+      break;
+  }
+}
+
 export interface TStepGraph {
   readonly graph: Graph;
   /** Trainable tensor names, each a graph input and a `grad.<name>` output. */
@@ -148,6 +171,7 @@ export function buildStepGraph(
   objective: TObjective,
   options: { gradients?: boolean } = {},
 ): TStepGraph {
+  checkObjective(objective);
   const wanted = source.trainable ?? new Set<string>();
   if (wanted.size === 0) throw new Error("a training graph needs at least one trainable tensor");
   const b = new GraphBuilder(`train_${objective.kind}`);

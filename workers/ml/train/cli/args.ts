@@ -128,16 +128,35 @@ const STRING_OPTIONS = [
 function num(
   name: string,
   text: string | undefined,
-  o: { integer?: boolean; min?: number; exclusiveMin?: boolean } = {},
+  o: { integer?: boolean; min?: number; exclusiveMin?: boolean; below?: number; why?: string } = {},
 ): number | undefined {
   if (text === undefined) return undefined;
   const v = Number(text);
   if (text.trim() === "" || !Number.isFinite(v) || (o.integer && !Number.isSafeInteger(v)))
     throw new UsageError(`--${name} expects ${o.integer ? "an integer" : "a number"}, got "${text}"`);
+  const why = o.why ? ` (${o.why})` : "";
   if (o.min !== undefined && (o.exclusiveMin ? v <= o.min : v < o.min))
-    throw new UsageError(`--${name} must be ${o.exclusiveMin ? ">" : ">="} ${o.min}, got ${v}`);
+    throw new UsageError(`--${name} must be ${o.exclusiveMin ? ">" : ">="} ${o.min}, got ${v}${why}`);
+  if (o.below !== undefined && v >= o.below) throw new UsageError(`--${name} must be below ${o.below}, got ${v}${why}`);
   return v;
 }
+
+/** Options that mean something to some kinds only: given to another kind they would be silently ignored. */
+const ONLY_FOR: Readonly<
+  Partial<Record<(typeof STRING_OPTIONS)[number] | "precompute-ref", readonly TObjectiveKind[]>>
+> = {
+  "loss-type": ["dpo"],
+  "label-smoothing": ["dpo"],
+  "precompute-ref": ["dpo"],
+  beta: ["dpo", "rloo", "grpo"],
+  "rm-loss": ["rm"],
+  "center-rewards": ["rm"],
+  "reward-model": ["rloo", "grpo"],
+  "num-generations": ["rloo", "grpo"],
+  "max-new-tokens": ["rloo", "grpo"],
+  temperature: ["rloo", "grpo"],
+  epsilon: ["grpo"],
+};
 
 function oneOf<T extends string>(name: string, text: string | undefined, allowed: readonly T[], fallback: T): T {
   if (text === undefined) return fallback;
@@ -167,6 +186,11 @@ export function parseTrainArgs(argv: readonly string[]): TTrainCliOptions {
   for (const required of ["kind", "model", "data", "out"] as const)
     if (s(required) === undefined) throw new UsageError(`--${required} is required`);
   const kind = oneOf("kind", s("kind"), OBJECTIVE_KINDS, "sft");
+  for (const [name, kinds] of Object.entries(ONLY_FOR))
+    if (v[name] !== undefined && !kinds.includes(kind))
+      throw new UsageError(`--${name} applies to --kind ${kinds.join(" / ")} only, not --kind ${kind}`);
+  if (v.merge === true && (v.full === true || kind === "pretrain"))
+    throw new UsageError("--merge applies to LoRA runs only: a --full run already saves the whole model");
   const full = v.full === true || kind === "pretrain";
   const targets = s("lora-targets")
     ?.split(",")
@@ -176,12 +200,11 @@ export function parseTrainArgs(argv: readonly string[]): TTrainCliOptions {
     throw new UsageError(
       `--lora-targets: ${bad.join(", ")} ${bad.length === 1 ? "is" : "are"} not one of ${LORA_TARGETS.join(", ")}`,
     );
-  const dropout = num("lora-dropout", s("lora-dropout"), { min: 0 }) ?? 0;
-  if (dropout >= 1) throw new UsageError(`--lora-dropout must be below 1, got ${dropout}`);
+  const dropout = num("lora-dropout", s("lora-dropout"), { min: 0, below: 1 }) ?? 0;
   const evalText = s("eval-split");
   const args: TTrainingArgs = {
     ...DEFAULT_TRAINING_ARGS,
-    learningRate: num("lr", s("lr"), { min: 0, exclusiveMin: true }) ?? (full ? 5e-5 : 1e-4),
+    learningRate: num("lr", s("lr"), { min: 0 }) ?? (full ? 5e-5 : 1e-4),
     numTrainEpochs: num("epochs", s("epochs"), { min: 0, exclusiveMin: true }) ?? 1,
     maxSteps: num("max-steps", s("max-steps"), { integer: true, min: 1 }) ?? -1,
     perDeviceTrainBatchSize: num("batch-size", s("batch-size"), { integer: true, min: 1 }) ?? 8,
@@ -194,7 +217,7 @@ export function parseTrainArgs(argv: readonly string[]): TTrainCliOptions {
       ["cosine", "linear", "constant", "constant_with_warmup"],
       "cosine",
     ),
-    warmupRatio: num("warmup-ratio", s("warmup-ratio"), { min: 0 }) ?? 0,
+    warmupRatio: num("warmup-ratio", s("warmup-ratio"), { min: 0, below: 1 }) ?? 0,
     warmupSteps: num("warmup-steps", s("warmup-steps"), { integer: true, min: 0 }) ?? 0,
     weightDecay: num("weight-decay", s("weight-decay"), { min: 0 }) ?? 0,
     seed: num("seed", s("seed"), { integer: true }) ?? 42,
@@ -202,7 +225,24 @@ export function parseTrainArgs(argv: readonly string[]): TTrainCliOptions {
     saveSteps: num("save-steps", s("save-steps"), { integer: true, min: 1 }) ?? 0,
     loggingSteps: num("logging-steps", s("logging-steps"), { integer: true, min: 1 }) ?? 1,
   };
-  if (args.warmupRatio >= 1) throw new UsageError(`--warmup-ratio must be below 1, got ${args.warmupRatio}`);
+  const lossType = oneOf("loss-type", s("loss-type"), DPO_LOSS_TYPES, "sigmoid");
+  // TRL: the (robust / conservative) DPO label smoothing is a flip probability in [0, 0.5); at 0.5 the loss is
+  // constant (robust divides by zero) and above it the objective is inverted. Hinge and IPO do not read it.
+  const labelSmoothing =
+    num("label-smoothing", s("label-smoothing"), {
+      min: 0,
+      below: 0.5,
+      why: "the probability that a pair's label is flipped; 0.5 would make every pair noise",
+    }) ?? 0;
+  if (labelSmoothing > 0 && (lossType === "hinge" || lossType === "ipo"))
+    throw new UsageError(`--label-smoothing applies to --loss-type sigmoid or robust, not ${lossType}`);
+  const beta =
+    kind === "dpo"
+      ? num("beta", s("beta"), { min: 0, exclusiveMin: true, why: "DPO's temperature: 0 makes the loss constant" })
+      : num("beta", s("beta"), { min: 0, why: "a KL coefficient" });
+  const evalSplit = evalText === undefined ? null : (num("eval-split", evalText, { min: 0 }) ?? null);
+  if (evalSplit !== null && evalSplit >= 1 && !Number.isSafeInteger(evalSplit))
+    throw new UsageError(`--eval-split must be a fraction in [0, 1) or a whole number of examples, got ${evalSplit}`);
   const numGenerations = num("num-generations", s("num-generations"), { integer: true, min: 2 }) ?? 4;
   if ((kind === "rloo" || kind === "grpo") && s("reward-model") === undefined)
     throw new UsageError(`--kind ${kind} needs --reward-model <dir> to score its completions`);
@@ -221,11 +261,11 @@ export function parseTrainArgs(argv: readonly string[]): TTrainCliOptions {
     },
     args,
     maxLength: num("max-length", s("max-length"), { integer: true, min: 2 }) ?? 1024,
-    evalSplit: evalText === undefined ? null : (num("eval-split", evalText, { min: 0 }) ?? null),
+    evalSplit,
     resumeFrom: s("resume-from") ?? null,
-    lossType: oneOf("loss-type", s("loss-type"), DPO_LOSS_TYPES, "sigmoid"),
-    beta: num("beta", s("beta"), { min: 0 }) ?? null,
-    labelSmoothing: num("label-smoothing", s("label-smoothing"), { min: 0 }) ?? 0,
+    lossType,
+    beta: beta ?? null,
+    labelSmoothing,
     precomputeRef: v["precompute-ref"] === true,
     rmLoss: oneOf("rm-loss", s("rm-loss"), ["bradley_terry", "plackett_luce"] as const, "bradley_terry"),
     centerRewards: num("center-rewards", s("center-rewards"), { min: 0 }) ?? 0,
@@ -233,7 +273,13 @@ export function parseTrainArgs(argv: readonly string[]): TTrainCliOptions {
     numGenerations,
     maxNewTokens: num("max-new-tokens", s("max-new-tokens"), { integer: true, min: 1 }) ?? 64,
     temperature: num("temperature", s("temperature"), { min: 0, exclusiveMin: true }) ?? 1,
-    epsilon: num("epsilon", s("epsilon"), { min: 0, exclusiveMin: true }) ?? 0.2,
+    epsilon:
+      num("epsilon", s("epsilon"), {
+        min: 0,
+        exclusiveMin: true,
+        below: 1,
+        why: "the ratio is clipped to [1 - eps, 1 + eps]",
+      }) ?? 0.2,
     threads: num("threads", s("threads"), { integer: true, min: 1 }),
     quiet: v.quiet === true,
   };

@@ -165,6 +165,15 @@ describe("npm run train", () => {
     expect(m, r.out).not.toBeNull();
     expect(Number(m?.[1])).toBeGreaterThan(0.6);
     expect(Number(m?.[2])).toBeGreaterThan(0);
+    // A fresh adapter is the reference: every pair's DPO loss starts at exactly ln 2 (a reference scored wrongly
+    // would not), and the held-out DPO loss ends below it (a loss other than DPO's would not be near it at all).
+    const log = fs
+      .readFileSync(path.join(out, "metrics.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, number>);
+    expect(log[0]?.loss).toBeCloseTo(Math.LN2, 5);
+    expect(log.at(-1)?.eval_loss).toBeLessThan(Math.LN2 - 0.05);
     const keys = headerKeys(path.join(out, "adapter_model.safetensors"));
     expect([...keys.keys()].sort()).toEqual([...(peft?.causalLm.keys ?? [])].sort());
     expect(r.out).toContain(`and the merged model in ${path.join(out, "model")}`);

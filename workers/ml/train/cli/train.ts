@@ -6,24 +6,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { loadModel, SCORE_WEIGHT, type CausalLM } from "../../model";
 import { CausalLM as CausalLMClass } from "../../model/causal-lm";
-import {
-  loadDataset,
-  preferencePairs,
-  splitEval,
-  tokenizeDataset,
-  type TDataset,
-  type TPreferenceExample,
-  type TTokenizedDataset,
-} from "../data";
-import {
-  dpoFeeds,
-  precomputeReference,
-  pretrainFeeds,
-  rewardFeeds,
-  sftFeeds,
-  type TFeedBatch,
-  type TRewardExample,
-} from "../feeds";
+import { loadDataset, tokenizeDataset } from "../data";
 import { parseLoraConfig } from "../lora";
 import { rlBatches } from "../rl";
 import { loadAdapter, mergeAdapter, saveAdapter, saveHfCheckpoint } from "../save";
@@ -32,6 +15,7 @@ import { StepRunner } from "../step-runner";
 import { TrainableModel } from "../trainable";
 import { train, type TLogEntry } from "../trainer";
 import { parseTrainArgs, USAGE, UsageError, type TTrainCliOptions } from "./args";
+import { examplesAndBatches, forKind, heldOutSplit, NEEDS, type TToBatch } from "./prepare";
 
 export interface TCliOutput {
   readonly out: (text: string) => void;
@@ -39,15 +23,6 @@ export interface TCliOutput {
   /** Progress lines (a terminal rewrites them in place). */
   readonly progress?: (text: string, isFinal: boolean) => void;
 }
-
-const NEEDS: Record<TTrainCliOptions["kind"], readonly TTokenizedDataset["kind"][]> = {
-  pretrain: ["language-modeling"],
-  sft: ["prompt-completion", "language-modeling"],
-  rm: ["preference", "ranking"],
-  dpo: ["preference", "ranking"],
-  rloo: ["prompt-only"],
-  grpo: ["prompt-only"],
-};
 
 function objectiveOf(o: TTrainCliOptions): TObjective {
   switch (o.kind) {
@@ -63,16 +38,6 @@ function objectiveOf(o: TTrainCliOptions): TObjective {
     case "grpo":
       return { kind: "grpo", temperature: o.temperature, epsilon: o.epsilon, beta: o.beta ?? 0 };
   }
-}
-
-/** DPO reads rankings as every pair of different tiers (ties give none). */
-function forDpo(ds: TDataset): TDataset {
-  if (ds.rows[0]?.kind !== "ranking") return ds;
-  return {
-    ...ds,
-    format: "preference",
-    rows: ds.rows.flatMap((r) => (r.kind === "ranking" ? preferencePairs(r) : [r])),
-  } as TDataset;
 }
 
 function formatDuration(s: number): string {
@@ -134,8 +99,7 @@ export async function runTrainCli(argv: readonly string[], io: TCliOutput): Prom
     if (!tok) throw new Error(`${o.model}: the tokenizer did not load`);
     const padId = tok.padTokenId ?? base.config.padTokenId ?? tok.eosTokenIds[0] ?? 0;
 
-    let dataset = await loadDataset(o.data);
-    if (o.kind === "dpo") dataset = forDpo(dataset);
+    const dataset = forKind(o.kind, await loadDataset(o.data));
     const tokenized = tokenizeDataset(dataset, tok, { maxLength: o.maxLength });
     if (!NEEDS[o.kind].includes(tokenized.kind))
       throw new Error(
@@ -165,68 +129,31 @@ export async function runTrainCli(argv: readonly string[], io: TCliOutput): Prom
 
     const reference = (batch: Parameters<CausalLM["score"]>[0], mask: Parameters<CausalLM["score"]>[1]) =>
       base.score(batch, mask);
-    let examples: readonly unknown[];
-    let toBatch: (xs: readonly never[], at: { step: number; micro: number }) => Promise<TFeedBatch> | TFeedBatch;
-    switch (tokenized.kind) {
-      case "language-modeling":
-        examples = tokenized.examples;
-        toBatch = (xs) => pretrainFeeds(xs, padId);
-        break;
-      case "prompt-completion":
-        examples = tokenized.examples;
-        toBatch = (xs) => sftFeeds(xs, padId);
-        break;
-      case "preference":
-        if (isRm) {
-          examples = tokenized.examples.map((e: TPreferenceExample): TRewardExample => ({
-            line: e.line,
-            promptIds: e.promptIds,
-            completions: [e.chosenIds, e.rejectedIds],
-            tiers: [0, 1],
-            ...(e.margin === undefined ? {} : { margin: e.margin }),
-          }));
-          toBatch = (xs) => rewardFeeds(xs, padId, o.rmLoss);
-        } else {
-          const isIpo = o.lossType === "ipo";
-          examples = o.precomputeRef
-            ? await precomputeReference(tokenized.examples, padId, reference, isIpo, o.args.perDeviceTrainBatchSize)
-            : tokenized.examples;
-          toBatch = (xs) => dpoFeeds(xs, padId, reference, isIpo);
-        }
-        break;
-      case "ranking":
-        examples = tokenized.examples;
-        toBatch = (xs) => rewardFeeds(xs, padId, o.rmLoss);
-        break;
-      case "prompt-only": {
-        const rewardModel = loadRewardModel(o.rewardModel as string, base, session);
-        toClose.push(rewardModel);
-        examples = tokenized.examples;
-        const kind = o.kind === "grpo" ? "grpo" : "rloo";
-        const rl = rlBatches({
-          kind,
-          policy: model,
-          reference: base,
-          reward: rewardModel,
-          numGenerations: o.numGenerations,
-          maxNewTokens: o.maxNewTokens,
-          temperature: o.temperature,
-          klCoefficient: o.beta ?? 0.05,
-          padId,
-          seed: o.args.seed,
-          session,
-          tokenizerDir: o.model,
-        });
-        cleanups.push(rl.dispose);
-        toBatch = rl.toBatch;
-        break;
-      }
-    }
+    const rl = () => {
+      const rewardModel = loadRewardModel(o.rewardModel as string, base, session);
+      toClose.push(rewardModel);
+      const sampler = rlBatches({
+        kind: o.kind === "grpo" ? "grpo" : "rloo",
+        policy: model,
+        reference: base,
+        reward: rewardModel,
+        numGenerations: o.numGenerations,
+        maxNewTokens: o.maxNewTokens,
+        temperature: o.temperature,
+        klCoefficient: o.beta ?? 0.05,
+        padId,
+        seed: o.args.seed,
+        session,
+        tokenizerDir: o.model,
+      });
+      cleanups.push(sampler.dispose);
+      return sampler.toBatch as TToBatch;
+    };
+    const { examples, toBatch } = await examplesAndBatches(o, tokenized, { padId, reference, rl });
 
-    const evalSize = o.evalSplit ?? (examples.length >= 20 ? 0.1 : 0);
-    const split = evalSize > 0 ? splitEval(examples, evalSize, o.args.seed) : { train: [...examples], eval: [] };
+    const split = heldOutSplit(dataset, examples, o.evalSplit, o.args.seed);
     io.out(
-      `training ${o.kind} (${o.full ? "every weight" : `LoRA r=${o.lora.r} alpha=${o.lora.alpha} on ${o.lora.targetModules.join(",")}`}${isRm ? " + reward head" : ""}) on ${split.train.length} examples, ${split.eval.length} held out`,
+      `training ${o.kind} (${o.full ? "every weight" : `LoRA r=${o.lora.r} alpha=${o.lora.alpha} on ${o.lora.targetModules.join(",")}`}${isRm ? " + reward head" : ""}) on ${split.train.length} examples, ${split.eval.length} held out${split.eval.length ? ` (split by prompt: ${split.trainPrompts} prompts train, ${split.evalPrompts} other prompts held out)` : ""}`,
     );
 
     const saveModel = (dir: string, isFinal = false) => {

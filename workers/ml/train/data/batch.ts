@@ -2,6 +2,7 @@
 // seeded shuffling and the held-out split. Typed arrays out; no model, no sessions, no loss.
 //
 // Shapes: B rows, T = the longest row. Row-major [B, T] BigInt64Arrays: row b's token t is at b * T + t.
+import { createHash } from "node:crypto";
 import { createRng, type TRng } from "../../generate/rng";
 import { tensor, type Tensor } from "../../ir";
 import { PAD_POSITION, type TTextBatch } from "../../model/text-batch";
@@ -203,8 +204,10 @@ export interface TSplit<T> {
 export interface TSplitOptions<T> {
   /**
    * Rows with the same key go to the same side (e.g. the prompt, so that several labellers' judgments or the
-   * pairs of one ranking never sit on both sides). Whole groups are taken until the eval side has at least the
-   * asked size; the train side always keeps one group or more.
+   * pairs of one ranking never sit on both sides). Groups are taken in the order of a stable hash of (seed,
+   * key), so a key's side depends on the other keys only through the size asked (a prompt added later does not
+   * move earlier prompts across), until the eval side has at least the asked size; the train side always
+   * keeps one group or more.
    */
   key?: (row: T) => string;
 }
@@ -232,7 +235,14 @@ export function splitEval<T>(rows: readonly T[], size: number, seed: number, opt
   const isEval = new Uint8Array(n);
   let taken = 0;
   let groupsTaken = 0;
-  for (const g of permutation(list.length, createRng(seed).fork(SPLIT_STREAM))) {
+  const keys = [...groups.keys()];
+  const order = options.key
+    ? keys
+        .map((k, g) => ({ g, h: createHash("sha256").update(`${seed}\n${k}`).digest("hex") }))
+        .sort((a, b) => (a.h < b.h ? -1 : a.h > b.h ? 1 : a.g - b.g))
+        .map((x) => x.g)
+    : permutation(list.length, createRng(seed).fork(SPLIT_STREAM));
+  for (const g of order) {
     if (taken >= want || groupsTaken === list.length - 1) break;
     for (const i of list[g]!) isEval[i] = 1;
     taken += list[g]!.length;

@@ -241,6 +241,15 @@ export function preferencePairs(row: TRankingRow, options: { margin?: boolean } 
   return pairs;
 }
 
+/**
+ * What the held-out split groups rows by: the prompt as given (a language-modeling row's whole text), messages
+ * reduced to role and content so that key order or extra fields do not make one prompt two.
+ */
+export function promptKeyOf(row: TDatasetRow): string {
+  const c = row.kind === "language-modeling" ? row.text : row.prompt;
+  return JSON.stringify(typeof c === "string" ? c : c.map((m) => [m.role, m.content]));
+}
+
 // ---- Rows of one dataset ----
 
 const SINGLE_TIER = "every candidate is in one tier (all tied): no pair to learn from";

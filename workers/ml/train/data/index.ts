@@ -14,6 +14,7 @@ export {
   loadDataset,
   parseDataset,
   preferencePairs,
+  promptKeyOf,
   rankingOfPreference,
   rowsOf,
   type TContent,
