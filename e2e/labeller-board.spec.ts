@@ -51,7 +51,7 @@ test.describe.serial("the labeller's board", () => {
   test("setup: two projects and two labellers", async ({ page, browser }) => {
     await signIn(page, ADMIN.email, ADMIN.password);
     for (const [key, rows] of Object.entries(PROJECTS)) {
-      await setUpProject(page, { slug: slugOf(key as TProject), name: `${key} ${run}`, k: 3, rows });
+      await setUpProject(page, { slug: slugOf(key as TProject), name: `${key} ${run}`, k: 3, overlap: 3, rows });
     }
     await setUpProject(page, {
       slug: soloSlug,
@@ -93,7 +93,8 @@ test.describe.serial("the labeller's board", () => {
     expect(await columnWith(page, "Roses are red").innerText()).toContain("Roses are red,\nviolets are blue,\nsugar");
     expect(await columnWith(page, "Jane Doe").innerText()).toContain("Jane Doe\n12 High Street\nLondon SW1A 1AA");
     expect(await columnWith(page, "eggs").innerText()).toContain("eggs\nmilk\nbread");
-    const poem = page.getByTestId(`candidate-card-${await letterOfColumn(page, "Roses are red")}`);
+    const poem = page.getByTestId(`row-preview-${await letterOfColumn(page, "Roses are red")}`);
+    await expect(poem).toBeVisible();
     await expect(poem.locator("strong")).toHaveText("blue");
     await expect(poem).not.toContainText("**");
     await expect(poem).toContainText("sugar is sweet");

@@ -31,7 +31,7 @@ export function ScrollableAnswer({ text, letter }: { text: string; letter: strin
         ref={bodyRef}
         tabIndex={0}
         aria-label={`Answer ${letter} text`}
-        className={`max-h-[40vh] overflow-y-auto px-3 py-2 ${focusRing}`}
+        className={`max-h-[34vh] overflow-y-auto px-3 py-2 ${focusRing}`}
       >
         <Markdown text={text} />
       </div>

@@ -69,11 +69,7 @@ export function SubmitPanel(props: TProps) {
       </label>
       <label className="flex flex-col gap-1 text-sm">
         <span className="font-medium">
-          Rationale <span className="font-normal text-slate-500">(optional)</span>{" "}
-          <span className={`font-normal text-slate-500 ${keyHint}`}>
-            <kbd className={kbdHint}>r</kbd> to write, <kbd className={kbdHint}>Ctrl</kbd>+
-            <kbd className={kbdHint}>Enter</kbd> to submit
-          </span>
+          Rationale <span className="font-normal text-slate-500">(optional)</span> <kbd className={kbdHint}>r</kbd>
         </span>
         <textarea
           ref={props.rationaleRef}
@@ -92,9 +88,10 @@ export function SubmitPanel(props: TProps) {
           }}
           value={props.rationale}
           onChange={(e) => props.onRationaleChange(e.target.value)}
-          rows={3}
+          rows={2}
           maxLength={5000}
           placeholder="Why is the best answer better?"
+          title="Esc leaves the field; Ctrl+Enter (⌘ Enter) submits"
           className={`resize-y rounded-md border border-slate-300 px-2 py-1.5 ${focusRing}`}
         />
       </label>
