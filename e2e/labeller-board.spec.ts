@@ -31,7 +31,9 @@ const slugOf = (p: TProject) => `${p}-${run}`;
 const labeller = { email: `board-${run}@e2e.test`, password: "labeller-password-1" };
 const other = { email: `board2-${run}@e2e.test`, password: "labeller-password-2" };
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
-let storage: Awaited<ReturnType<Awaited<ReturnType<Browser["newContext"]>>["storageState"]>>;
+type TStorage = Awaited<ReturnType<Awaited<ReturnType<Browser["newContext"]>>["storageState"]>>;
+let storage: TStorage;
+let otherStorage: TStorage;
 
 /** The reading column holding this text (the shown order is shuffled per labeller). */
 const columnWith = (page: Page, text: string) =>
@@ -64,7 +66,7 @@ test.describe.serial("the labeller's board", () => {
       const p = await context.newPage();
       await inviteLabeller(page, p, person.email, person.password);
       if (person === labeller) storage = await context.storageState();
-      else await context.storageState({ path: test.info().outputPath("other.json") });
+      else otherStorage = await context.storageState();
       await context.close();
     }
   });
@@ -221,7 +223,7 @@ test.describe.serial("the labeller's board", () => {
     await page.goto("/label");
     await expect(page.getByTestId(`project-${soloSlug}`)).toContainText("1 prompt waiting");
 
-    const theirs = await browser.newContext({ storageState: test.info().outputPath("other.json") });
+    const theirs = await browser.newContext({ storageState: otherStorage });
     const otherPage = await theirs.newPage();
     await otherPage.goto(`/label/${soloSlug}`);
     await expect(otherPage.getByTestId("queue-empty")).toContainText("Other labellers hold");
