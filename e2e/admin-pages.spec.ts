@@ -2,7 +2,7 @@
 // labeller's last sign-in, counts in words ("1 judgment"), project tabs in the URL, confirmations
 // before changing K under existing judgments and before disabling someone, and the favicon.
 import { expect, test, type Page } from "@playwright/test";
-import { ADMIN, PROVIDER, setUpProject, signIn, trpc } from "./helpers";
+import { ADMIN, PROVIDER, inviteLabeller, setUpProject, signIn, trpc } from "./helpers";
 
 const run = `${PROVIDER}-${Date.now().toString(36)}`;
 const slug = `admin-${run}`;
@@ -20,7 +20,7 @@ function answerNextDialog(page: Page, accept: boolean): Promise<string> {
 
 test.describe.serial("admin pages", () => {
   test("setup: a project with one judgment by an invited labeller", async ({ browser }) => {
-    const context = await browser.newContext({ permissions: ["clipboard-read", "clipboard-write"] });
+    const context = await browser.newContext();
     const page = await context.newPage();
     await signIn(page, ADMIN.email, ADMIN.password);
     await setUpProject(page, {
@@ -32,22 +32,9 @@ test.describe.serial("admin pages", () => {
         { id: "a2", prompt: "Admin prompt 2", candidates: ["Three", "Four"] },
       ],
     });
-    await page.goto("/admin/users");
-    await page.getByTestId("invite-email").fill(labeller.email);
-    await page.getByTestId("send-invite").click();
-    const url = (await page.getByTestId("invite-link").innerText()).trim();
-    await expect(page.getByTestId("invite-replaces")).toContainText("replaces");
-    await page.getByTestId("copy-invite-link").click();
-    await expect(page.getByText("Copied.")).toBeVisible();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
-
     const theirs = await browser.newContext();
     const p = await theirs.newPage();
-    await p.goto(new URL(url).pathname);
-    await p.getByLabel("Your name").fill("Pat");
-    await p.getByLabel("Password").fill(labeller.password);
-    await p.getByRole("button", { name: "Create account" }).click();
-    await expect(p).toHaveURL(/\/label$/);
+    await inviteLabeller(page, p, labeller.email, labeller.password);
     await p.goto(`/label/${slug}`);
     await expect(p.getByTestId("conversation")).toBeVisible();
     await p.keyboard.press("2");
@@ -55,6 +42,21 @@ test.describe.serial("admin pages", () => {
     await p.keyboard.press("Enter");
     await expect(p.getByTestId("progress")).toContainText("1 today");
     await theirs.close();
+    await context.close();
+  });
+
+  test("an invite link has a copy button and says that a second invite replaces it", async ({ browser }) => {
+    const context = await browser.newContext({ permissions: ["clipboard-read", "clipboard-write"] });
+    const page = await context.newPage();
+    await signIn(page, ADMIN.email, ADMIN.password);
+    await page.goto("/admin/users");
+    await page.getByTestId("invite-email").fill(`invitee-${run}@e2e.test`);
+    await page.getByTestId("send-invite").click();
+    const url = (await page.getByTestId("invite-link").innerText()).trim();
+    await expect(page.getByTestId("invite-replaces")).toContainText("replaces");
+    await page.getByTestId("copy-invite-link").click();
+    await expect(page.getByText("Copied.")).toBeVisible();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
     await context.close();
   });
 

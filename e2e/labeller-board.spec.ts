@@ -231,6 +231,7 @@ test.describe.serial("the labeller's board", () => {
     await theirs.close();
 
     await page.goto(`/label/${soloSlug}`);
+    await expect(page.getByTestId("candidate-card-B")).toBeVisible();
     await page.keyboard.press("2");
     await page.keyboard.press("k");
     await page.keyboard.press("Enter");
