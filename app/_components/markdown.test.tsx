@@ -87,7 +87,9 @@ describe("Markdown with benign input", () => {
   it("renders emphasis, lists, code blocks and tables", () => {
     expect(html).toContain("<strong>bold</strong>");
     expect(html).toMatch(/<ul>\s*<li>one<\/li>\s*<li>two<\/li>\s*<\/ul>/);
-    expect(html).toContain('<pre><code class="language-python">print(&#x27;hi&#x27;)\n</code></pre>');
+    expect(html).toContain(
+      '<pre><code class="language-python">print(<span class="hl-string">&#x27;hi&#x27;</span>)\n</code></pre>',
+    );
     expect(html).toContain("<code>inline</code>");
     expect(html).toMatch(/<table>[\s\S]*<th>a<\/th>[\s\S]*<td>2<\/td>[\s\S]*<\/table>/);
   });
@@ -117,5 +119,25 @@ describe("safeHref", () => {
     ]) {
       expect(safeHref(bad)).toBeNull();
     }
+  });
+});
+
+describe("line breaks and code", () => {
+  it("keeps single line breaks of plain-text answers (a poem, an address, a list without markers)", () => {
+    expect(render("Roses are red,\nviolets are blue")).toBe(
+      '<div class="' + render("x").split('"')[1] + '"><p>Roses are red,<br/>\nviolets are blue</p></div>',
+    );
+    expect(render("Jane Doe\n12 High Street\nLondon")).toContain("Jane Doe<br/>\n12 High Street<br/>\nLondon");
+    expect(render("eggs\nmilk\nbread")).toContain("eggs<br/>\nmilk<br/>\nbread");
+  });
+
+  it("highlights fenced code by language with fixed classes, and markup inside code stays text", () => {
+    const html = render('```js\nconst a = "<script>alert(1)</script>"; // note\n```');
+    expect(html).toContain('<span class="hl-keyword">const</span>');
+    expect(html).toContain('<span class="hl-string">&quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot;</span>');
+    expect(html).toContain('<span class="hl-comment">// note</span>');
+    expect(html).not.toContain("<script");
+    // Without a language the block stays plain.
+    expect(render("```\nconst a = 1;\n```")).not.toContain('class="hl-');
   });
 });

@@ -4,7 +4,9 @@ import type { ComponentPropsWithoutRef } from "react";
 import ReactMarkdown from "react-markdown";
 import type { Components, Options } from "react-markdown";
 import rehypeSanitize, { defaultSchema } from "rehype-sanitize";
+import remarkBreaks from "remark-breaks";
 import remarkGfm from "remark-gfm";
+import { rehypeHighlightCode } from "./highlight-code";
 
 const SAFE_PROTOCOLS = new Set(["http:", "https:", "mailto:"]);
 
@@ -70,7 +72,9 @@ function rehypeRawAsText() {
 }
 
 const components: Components = { a: SafeLink, img: ImagePlaceholder };
-const remarkPlugins: Options["remarkPlugins"] = [remarkGfm];
+// Model output is often plain text (poems, addresses, lists without markers): a single line break
+// is kept as a break, not folded into one run-on line as markdown's soft breaks would be.
+const remarkPlugins: Options["remarkPlugins"] = [remarkGfm, remarkBreaks];
 
 // Descendant selectors keep the renderer to two overrides while still giving readable prose.
 const proseClass = [
@@ -83,7 +87,8 @@ const proseClass = [
   "[&_blockquote]:my-2 [&_blockquote]:border-l-4 [&_blockquote]:border-slate-300 [&_blockquote]:pl-3 [&_blockquote]:text-slate-600",
   "[&_hr]:my-4 [&_hr]:border-slate-300",
   "[&_pre]:my-2 [&_pre]:overflow-x-auto [&_pre]:rounded-md [&_pre]:bg-slate-900 [&_pre]:p-3 [&_pre]:text-xs [&_pre]:leading-5 [&_pre]:text-slate-100",
-  "[&_pre_code]:whitespace-pre [&_pre_code]:break-normal",
+  "[&_pre_code]:whitespace-pre [&_pre_code]:break-normal [&_pre]:max-w-full",
+  "[&_.hl-keyword]:text-sky-300 [&_.hl-string]:text-amber-200 [&_.hl-number]:text-fuchsia-300 [&_.hl-comment]:text-slate-400 [&_.hl-comment]:italic",
   "[&_:not(pre)>code]:rounded [&_:not(pre)>code]:bg-slate-100 [&_:not(pre)>code]:px-1 [&_:not(pre)>code]:py-0.5 [&_:not(pre)>code]:text-[0.85em]",
   "[&_code]:font-mono",
   "[&_table]:my-2 [&_table]:block [&_table]:max-w-full [&_table]:overflow-x-auto [&_table]:border-collapse",
@@ -95,7 +100,8 @@ export function Markdown({ text }: { text: string }) {
   // Several answers render on one page: a per-instance prefix keeps their ids (footnotes) distinct.
   const prefix = `md${useId().replace(/[^a-zA-Z0-9_-]/g, "")}-`;
   const rehypePlugins = useMemo<Options["rehypePlugins"]>(
-    () => [rehypeRawAsText, [rehypeSanitize, { ...defaultSchema, clobberPrefix: prefix }]],
+    // Highlighting runs after sanitising: it only wraps the code's own text in fixed-class spans.
+    () => [rehypeRawAsText, [rehypeSanitize, { ...defaultSchema, clobberPrefix: prefix }], rehypeHighlightCode],
     [prefix],
   );
   return (

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../_trpc/client";
+import { plural } from "../_components/plural";
 import { Card, ErrorText } from "../_components/ui";
 
 export default function AdminHome() {
@@ -52,7 +53,7 @@ export default function AdminHome() {
                 />
               </div>
               <p className="mt-1 text-xs text-slate-500">
-                {p.completePrompts} of {p.prompts} prompts complete · {p.judgments} judgments
+                {p.completePrompts} of {plural(p.prompts, "prompt")} complete · {plural(p.judgments, "judgment")}
               </p>
             </Card>
           </Link>

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../_trpc/client";
 import { Card, ErrorText } from "../_components/ui";
+import { plural } from "../_components/plural";
 
 export default function LabelHome() {
   const trpc = useTRPC();
@@ -16,13 +17,14 @@ export default function LabelHome() {
         <p className="text-slate-600">No active projects yet. An admin will set one up.</p>
       )}
       {projects.data?.map((p) => (
-        <Card key={p.slug}>
+        <Card key={p.slug} data-testid={`project-${p.slug}`}>
           <div className="flex flex-wrap items-center justify-between gap-3">
             <div>
               <h2 className="font-semibold">{p.name}</h2>
               {p.description && <p className="text-sm text-slate-600">{p.description}</p>}
               <p className="mt-1 text-sm text-slate-500">
-                {p.available} prompts waiting · you: {p.today} today, {p.total} in total, {p.skips} skipped
+                {plural(p.available, "prompt")} waiting · you: {plural(p.total, "judgment")} ({p.today} today),{" "}
+                {p.skips} skipped
               </p>
             </div>
             <Link

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { SKIP_REASON_LABELS, type TSkipReason } from "@/server/domain";
 import { useTRPC } from "../../_trpc/client";
+import { plural } from "../../_components/plural";
 import { Card, ErrorText } from "../../_components/ui";
 
 const STATES = [
@@ -51,7 +52,8 @@ export function DashboardPanel({ projectId }: { projectId: string }) {
           ))}
         </dl>
         <p className="mt-2 text-sm text-slate-500">
-          {q.data.judgments} judgments by {q.data.labellers} labellers · {prompts.total} prompts
+          {plural(q.data.judgments, "judgment")} by {plural(q.data.labellers, "labeller")} ·{" "}
+          {plural(prompts.total, "prompt")}
         </p>
         {q.data.skipReasons.length > 0 && (
           <p className="mt-1 text-xs text-slate-500">

@@ -5,6 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { z } from "zod";
 import { ZMessage } from "@/server/domain";
 import { useTRPC } from "../../_trpc/client";
+import { plural } from "../../_components/plural";
 import { Button, Card, ErrorText } from "../../_components/ui";
 
 const PAGE_SIZE = 20;
@@ -44,7 +45,8 @@ export function PromptsPanel({ projectId }: { projectId: string }) {
                   <span className="text-slate-400">#{p.seq}</span> {last.slice(0, 160)}
                   {last.length > 160 ? "…" : ""}
                   <span className="ml-2 text-xs text-slate-500">
-                    {p.candidates.length} candidates · {p.judgments} judgments{p.skips ? ` · ${p.skips} skips` : ""}
+                    {plural(p.candidates.length, "candidate")} · {plural(p.judgments, "judgment")}
+                    {p.skips ? ` · ${plural(p.skips, "skip")}` : ""}
                     {p.isComplete ? " · complete" : ""}
                   </span>
                 </summary>

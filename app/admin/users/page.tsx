@@ -5,6 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ROLES, type TRole } from "@/server/domain";
 import { useTRPC } from "../../_trpc/client";
 import { Button, Card, ErrorText, Field, Input } from "../../_components/ui";
+import { CopyButton } from "../_components/copy-button";
 
 const fmtMs = (ms: number | null) =>
   ms === null ? "–" : ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 60_000).toFixed(1)} min`;
@@ -74,9 +75,15 @@ export default function UsersPage() {
             <p>
               Send this link to <strong>{invite.data.email}</strong> (valid for 7 days, shown once):
             </p>
-            <code className="mt-1 block break-all" data-testid="invite-link">
-              {invite.data.url}
-            </code>
+            <div className="mt-1 flex flex-wrap items-center gap-2">
+              <code className="block min-w-0 flex-1 break-all" data-testid="invite-link">
+                {invite.data.url}
+              </code>
+              <CopyButton text={invite.data.url} label="Copy link" data-testid="copy-invite-link" />
+            </div>
+            <p className="mt-2 text-slate-600" data-testid="invite-replaces">
+              A new invite for the same address replaces this one: the earlier link stops working.
+            </p>
           </div>
         )}
       </Card>
@@ -138,7 +145,18 @@ export default function UsersPage() {
                   <td className="text-right">
                     <Button
                       variant={u.isDisabled ? "secondary" : "danger"}
-                      onClick={() => setDisabled.mutate({ userId: u.id, isDisabled: !u.isDisabled })}
+                      onClick={() => {
+                        // Disabling signs the person out everywhere and frees their open tasks.
+                        if (
+                          !u.isDisabled &&
+                          !window.confirm(
+                            `Disable ${u.email}? They are signed out at once and cannot sign in until an admin enables the account again. Their judgments are kept.`,
+                          )
+                        )
+                          return;
+                        setDisabled.mutate({ userId: u.id, isDisabled: !u.isDisabled });
+                      }}
+                      data-testid={`toggle-disabled-${u.email}`}
                     >
                       {u.isDisabled ? "Enable" : "Disable"}
                     </Button>

@@ -11,6 +11,8 @@ import { RankingBoard, initialBoardState, type TBoardState } from "../_component
 import { SkipDialog } from "../_components/skip-dialog";
 import { GuidelinesDrawer } from "../_components/guidelines-drawer";
 import { useTaskTimer } from "../_components/use-task-timer";
+import { clearDraft, loadDraft, pruneDrafts, saveDraft } from "../_components/task-draft";
+import { EmptyQueue } from "../_components/empty-queue";
 
 const HEARTBEAT_MS = 60_000;
 
@@ -24,17 +26,26 @@ export default function LabelTaskPage({ params }: { params: Promise<{ slug: stri
   const [isSkipping, setIsSkipping] = useState(false);
   const [isGuidelinesOpen, setIsGuidelinesOpen] = useState(false);
   const [leaseLost, setLeaseLost] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
   const progress = useQuery(trpc.label.progress.queryOptions({ projectSlug: slug }));
+  // The project's name and what is left in it, for the title and an accurate empty-queue message.
+  const projects = useQuery(trpc.label.projects.queryOptions());
+  const project = projects.data?.find((p) => p.slug === slug);
   const timer = useTaskTimer(task?.assignmentId);
 
   const loadNext = useCallback(() => {
     setLeaseLost(false);
     setIsSkipping(false);
+    pruneDrafts();
     next.mutate(
       { projectSlug: slug },
-      { onSuccess: (t) => setBoard(t ? initialBoardState(t.candidates.map((c) => c.id)) : null) },
+      {
+        onSuccess: (t) =>
+          setBoard(t ? (loadDraft(t.assignmentId) ?? initialBoardState(t.candidates.map((c) => c.id))) : null),
+      },
     );
     void queryClient.invalidateQueries({ queryKey: trpc.label.progress.queryKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.label.projects.queryKey() });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [slug]);
   useEffect(loadNext, [loadNext]);
@@ -47,8 +58,24 @@ export default function LabelTaskPage({ params }: { params: Promise<{ slug: stri
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [task?.assignmentId]);
 
-  const submit = useMutation(trpc.label.submit.mutationOptions({ onSuccess: loadNext }));
-  const skip = useMutation(trpc.label.skip.mutationOptions({ onSuccess: loadNext }));
+  const changeBoard = (state: TBoardState) => {
+    setBoard(state);
+    if (task) saveDraft(task.assignmentId, state);
+  };
+  const finish = (assignmentId: string) => {
+    clearDraft(assignmentId);
+    setNotice(null);
+    loadNext();
+  };
+  // Another tab (or a retry whose first answer was lost) already finished this task: nothing is
+  // left to do on it, so the page moves on instead of showing a task that can no longer be sent.
+  const onTaskError = (assignmentId: string) => (e: { data?: { code?: string } | null; message: string }) => {
+    if (e.data?.code !== "CONFLICT") return;
+    finish(assignmentId);
+    setNotice(`${e.message} Here is the next one.`);
+  };
+  const submit = useMutation(trpc.label.submit.mutationOptions());
+  const skip = useMutation(trpc.label.skip.mutationOptions());
 
   return (
     <main className="mx-auto max-w-7xl space-y-4 px-4 py-4">
@@ -56,7 +83,7 @@ export default function LabelTaskPage({ params }: { params: Promise<{ slug: stri
         <Link href="/label" className="text-sm text-slate-500 hover:underline">
           ← Projects
         </Link>
-        <h1 className="text-lg font-semibold">{task?.projectName ?? slug}</h1>
+        <h1 className="text-lg font-semibold">{task?.projectName ?? project?.name ?? slug}</h1>
         <span className="text-sm text-slate-500" data-testid="progress">
           {progress.data ? `${progress.data.today} today · ${progress.data.total} total` : ""}
         </span>
@@ -71,17 +98,12 @@ export default function LabelTaskPage({ params }: { params: Promise<{ slug: stri
       </div>
       <ErrorText error={next.error} />
       {next.isPending && <p className="text-slate-500">Loading the next prompt…</p>}
-      {next.isSuccess && !task && (
-        <div className="rounded-lg border border-slate-200 bg-white p-6 text-center" data-testid="queue-empty">
-          <p className="font-medium">Nothing left to label here right now.</p>
-          <p className="mt-1 text-sm text-slate-500">
-            Other labellers may hold the remaining prompts; check back later.
-          </p>
-          <Button variant="secondary" className="mt-3" onClick={loadNext}>
-            Check again
-          </Button>
-        </div>
+      {notice && (
+        <p role="status" className="rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-900">
+          {notice}
+        </p>
       )}
+      {next.isSuccess && !task && <EmptyQueue waiting={project?.available} onCheckAgain={loadNext} />}
       {leaseLost && (
         <div role="alert" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm">
           Your hold on this prompt ended, so it may go to someone else.{" "}
@@ -96,12 +118,25 @@ export default function LabelTaskPage({ params }: { params: Promise<{ slug: stri
           <RankingBoard
             candidates={task.candidates}
             state={board}
-            onChange={setBoard}
+            onChange={changeBoard}
             isBusy={submit.isPending || skip.isPending}
             onSkip={() => setIsSkipping(true)}
-            onSubmit={() => submit.mutate({ assignmentId: task.assignmentId, ...board, ...timer() })}
+            onSubmit={() =>
+              submit.mutate(
+                { assignmentId: task.assignmentId, ...board, ...timer() },
+                { onSuccess: () => finish(task.assignmentId), onError: onTaskError(task.assignmentId) },
+              )
+            }
           />
-          <ErrorText error={submit.error ?? skip.error} />
+          {submit.error && submit.error.data?.code !== "CONFLICT" && (
+            <div className="space-y-1">
+              <ErrorText error={submit.error} />
+              <p className="text-sm text-slate-600">
+                Your ranking was not sent. It is kept in this browser (also across a reload): press Submit to try again.
+              </p>
+            </div>
+          )}
+          <ErrorText error={skip.error?.data?.code === "CONFLICT" ? null : skip.error} />
         </>
       )}
       {isSkipping && task && (
@@ -109,7 +144,10 @@ export default function LabelTaskPage({ params }: { params: Promise<{ slug: stri
           isBusy={skip.isPending}
           onCancel={() => setIsSkipping(false)}
           onSkip={(reason, note) =>
-            skip.mutate({ assignmentId: task.assignmentId, reason, note, totalMs: timer().totalMs })
+            skip.mutate(
+              { assignmentId: task.assignmentId, reason, note, totalMs: timer().totalMs },
+              { onSuccess: () => finish(task.assignmentId), onError: onTaskError(task.assignmentId) },
+            )
           }
         />
       )}

@@ -1,9 +1,9 @@
 "use client";
 // Wide screens only: every answer in its own scrollable column, in shown order, for side-by-side reading.
-import { Markdown } from "@/app/_components/markdown";
 import type { TCandidateFlags } from "@/server/domain";
-import { focusRing, letterChip } from "./board-styles";
+import { letterChip } from "./board-styles";
 import { FlagBadges } from "./flag-badges";
+import { ScrollableAnswer } from "./scrollable-answer";
 
 type TProps = {
   candidates: { id: string; text: string }[];
@@ -45,14 +45,7 @@ export function AnswerColumns({ candidates, letters, rankOf, flags, selectedId, 
               )}
               <FlagBadges flag={flags[candidate.id]} />
             </header>
-            {/* Focusable so keyboard users can scroll a long answer. */}
-            <div
-              tabIndex={0}
-              aria-label={`Answer ${letter} text`}
-              className={`max-h-[60vh] overflow-y-auto px-3 py-2 ${focusRing}`}
-            >
-              <Markdown text={candidate.text} />
-            </div>
+            <ScrollableAnswer text={candidate.text} letter={letter} />
           </section>
         );
       })}

@@ -27,6 +27,10 @@ export const secondaryButton = [
 
 export const kbd = "rounded border border-current/30 px-1 font-mono text-[0.7rem] leading-4 opacity-80";
 
+/** Keyboard hints next to controls and in texts: hidden on touch screens and phones, where no keyboard is used. */
+export const keyHint = "pointer-coarse:hidden max-sm:hidden";
+export const kbdHint = `${kbd} ${keyHint}`;
+
 /** Letter chip of a candidate (A, B, C...). */
 export const letterChip =
   "inline-flex h-7 min-w-7 shrink-0 items-center justify-center rounded-md bg-slate-800 px-1.5 text-sm font-bold text-white";

@@ -1,11 +1,12 @@
 "use client";
-// One draggable candidate of the rank list: letter, rank, controls, and its answer (a one-line excerpt on wide screens).
+// One draggable candidate of the rank list: letter, rank, controls, and its answer (a short rendered preview on wide screens).
 import { useRef } from "react";
 import { useSortable } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
 import type { TCandidateFlags, TFlagKind } from "@/server/domain";
 import { focusRing, letterChip } from "./board-styles";
 import { CardControls } from "./card-controls";
+import { Markdown } from "@/app/_components/markdown";
 import { CollapsibleAnswer } from "./collapsible-answer";
 import { FlagBadges } from "./flag-badges";
 import { FlagMenu } from "./flag-menu";
@@ -34,15 +35,6 @@ type TProps = {
   flag: TCandidateFlags[string] | undefined;
   actions: TCardActions;
 };
-
-/** First meaningful line of markdown, without its leading syntax, for the compact list. */
-export function excerptOf(text: string): string {
-  const line = text
-    .split("\n")
-    .map((l) => l.replace(/^\s*(?:#{1,6}\s|>\s?|[-*+]\s|\d+[.)]\s|```\w*)/, "").trim())
-    .find((l) => l.length > 0);
-  return line ?? "(empty answer)";
-}
 
 export function CandidateCard({
   candidate,
@@ -91,11 +83,8 @@ export function CandidateCard({
           <span className="text-sm font-semibold tabular-nums text-slate-600" title="Current rank">
             #{tierIndex + 1}
           </span>
-          <span className="hidden min-w-0 flex-1 truncate text-sm text-slate-700 lg:block">
-            {excerptOf(candidate.text)}
-          </span>
           <FlagBadges flag={flag} />
-          <span className="flex-1 lg:hidden" />
+          <span className="flex-1" />
           <div className="relative">
             <CardControls
               candidateId={id}
@@ -131,6 +120,15 @@ export function CandidateCard({
         </div>
         <div className="px-1 lg:hidden">
           <CollapsibleAnswer text={candidate.text} label={letter} id={`answer-body-${letter}`} />
+        </div>
+        {/* Wide screens read the full answer in its column above; the row recalls it in a few rendered lines. */}
+        <div
+          aria-hidden="true"
+          data-testid={`row-preview-${letter}`}
+          className="relative hidden max-h-[4.5rem] overflow-hidden px-1 text-slate-700 lg:block"
+        >
+          <Markdown text={candidate.text} />
+          <div className="pointer-events-none absolute inset-x-0 bottom-0 h-4 bg-linear-to-t from-white" />
         </div>
       </div>
     </div>

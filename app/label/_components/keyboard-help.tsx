@@ -13,6 +13,8 @@ export const BOARD_SHORTCUTS: readonly { keys: readonly string[]; action: string
   { keys: ["f"], action: "Flag the selected answer" },
   { keys: ["n"], action: "Toggle “none of the answers is acceptable”" },
   { keys: ["Enter"], action: "Submit (asks first if nothing was reordered)" },
+  { keys: ["r"], action: "Write the rationale (Esc leaves the field)" },
+  { keys: ["Ctrl", "Enter"], action: "Submit from the rationale (⌘ Enter on a Mac)" },
   { keys: ["s"], action: "Skip this task" },
   { keys: ["?"], action: "Show or hide this help" },
   { keys: ["Esc"], action: "Close a menu or dialog, or clear the selection" },

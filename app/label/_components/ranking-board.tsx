@@ -9,6 +9,7 @@ import { SubmitPanel } from "./submit-panel";
 import { useBoardController } from "./use-board-controller";
 import type { TBoardProps } from "./use-board-controller";
 import { useBoardKeys } from "./use-board-keys";
+import { keyHint } from "./board-styles";
 
 export type { TBoardState } from "./board-state";
 export { initialBoardState } from "./board-state";
@@ -36,7 +37,8 @@ export function RankingBoard(props: TBoardProps) {
   const { candidates, state, isBusy = false } = props;
   const board = useBoardController(props);
   const rootRef = useRef<HTMLDivElement>(null);
-  useBoardKeys(rootRef, board.keyHandlers);
+  const rationaleRef = useRef<HTMLTextAreaElement>(null);
+  useBoardKeys(rootRef, { ...board.keyHandlers, focusRationale: () => rationaleRef.current?.focus() });
   useKeepInView(rootRef, board.selectedId, board.tiers);
 
   return (
@@ -57,7 +59,8 @@ export function RankingBoard(props: TBoardProps) {
           >
             Your ranking, best first
             <span className="font-normal text-slate-500">
-              Drag, use the buttons, or press 1–9 then ↑/↓. Tie answers that are equally good.
+              Drag or use the buttons<span className={keyHint}>, or press 1–9 then ↑/↓</span>. Tie answers that are
+              equally good.
             </span>
           </h2>
           <RankList
@@ -86,6 +89,7 @@ export function RankingBoard(props: TBoardProps) {
             onCancelConfirm={() => board.setConfirming(false)}
             onSkip={props.onSkip}
             onShowHelp={() => board.setHelpOpen(true)}
+            rationaleRef={rationaleRef}
           />
         </div>
       </div>

@@ -1,7 +1,8 @@
 "use client";
 // Verdict controls under the ranking: "none acceptable", rationale, submit (with confirmation) and skip.
 import { useEffect, useRef } from "react";
-import { focusRing, kbd, primaryButton, secondaryButton } from "./board-styles";
+import type { RefObject } from "react";
+import { focusRing, kbdHint, keyHint, primaryButton, secondaryButton } from "./board-styles";
 
 type TProps = {
   noneAcceptable: boolean;
@@ -16,6 +17,7 @@ type TProps = {
   onCancelConfirm: () => void;
   onSkip: () => void;
   onShowHelp: () => void;
+  rationaleRef: RefObject<HTMLTextAreaElement | null>;
 };
 
 function SubmitConfirmation({
@@ -42,10 +44,10 @@ function SubmitConfirmation({
           onClick={onConfirm}
           className={primaryButton}
         >
-          Submit anyway <kbd className={kbd}>Enter</kbd>
+          Submit anyway <kbd className={kbdHint}>Enter</kbd>
         </button>
         <button type="button" onClick={onCancel} className={secondaryButton}>
-          Keep ranking <kbd className={kbd}>Esc</kbd>
+          Keep ranking <kbd className={kbdHint}>Esc</kbd>
         </button>
       </div>
     </div>
@@ -63,19 +65,33 @@ export function SubmitPanel(props: TProps) {
           onChange={(e) => props.onNoneAcceptableChange(e.target.checked)}
           className={`size-4 accent-red-700 ${focusRing}`}
         />
-        None of the answers is acceptable <kbd className={kbd}>n</kbd>
+        None of the answers is acceptable <kbd className={kbdHint}>n</kbd>
       </label>
       <label className="flex flex-col gap-1 text-sm">
         <span className="font-medium">
-          Rationale <span className="font-normal text-slate-500">(optional)</span>
+          Rationale <span className="font-normal text-slate-500">(optional)</span> <kbd className={kbdHint}>r</kbd>
         </span>
         <textarea
+          ref={props.rationaleRef}
           data-testid="rationale"
+          aria-keyshortcuts="r"
+          onKeyDown={(e) => {
+            // The board's keys are off while typing; these two are the way out of the field.
+            if (e.key === "Escape") {
+              e.preventDefault();
+              e.stopPropagation();
+              e.currentTarget.blur();
+            } else if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && !e.nativeEvent.isComposing) {
+              e.preventDefault();
+              props.onSubmit();
+            }
+          }}
           value={props.rationale}
           onChange={(e) => props.onRationaleChange(e.target.value)}
-          rows={3}
+          rows={2}
           maxLength={5000}
           placeholder="Why is the best answer better?"
+          title="Esc leaves the field; Ctrl+Enter (⌘ Enter) submits"
           className={`resize-y rounded-md border border-slate-300 px-2 py-1.5 ${focusRing}`}
         />
       </label>
@@ -96,7 +112,7 @@ export function SubmitPanel(props: TProps) {
           onClick={props.onSubmit}
           className={primaryButton}
         >
-          Submit <kbd className={kbd}>Enter</kbd>
+          Submit <kbd className={kbdHint}>Enter</kbd>
         </button>
         <button
           type="button"
@@ -105,15 +121,15 @@ export function SubmitPanel(props: TProps) {
           onClick={props.onSkip}
           className={secondaryButton}
         >
-          Skip <kbd className={kbd}>s</kbd>
+          Skip <kbd className={kbdHint}>s</kbd>
         </button>
         <button
           type="button"
           onClick={props.onShowHelp}
           aria-label="Keyboard shortcuts"
-          className={`ml-auto min-h-10 rounded-md px-2 text-sm text-slate-600 hover:bg-slate-100 ${focusRing}`}
+          className={`ml-auto min-h-10 rounded-md px-2 text-sm text-slate-600 hover:bg-slate-100 ${keyHint} ${focusRing}`}
         >
-          <kbd className={kbd}>?</kbd> Shortcuts
+          <kbd className={kbdHint}>?</kbd> Shortcuts
         </button>
       </div>
     </div>

@@ -104,9 +104,11 @@ export function useBoardController({ candidates, state, onChange, onSubmit, onSk
     else setSelectedId(null);
   };
 
+  // Functional: a click on a card's flag button bubbles up to the card's select, after the button
+  // opened its menu in the same event; reading flagMenuFor from this render would close it again.
   const select = (id: string) => {
     setSelectedId(id);
-    if (flagMenuFor !== id) setFlagMenuFor(null);
+    setFlagMenuFor((open) => (open === id ? open : null));
   };
 
   const cardActions: TCardActions = {
@@ -126,7 +128,7 @@ export function useBoardController({ candidates, state, onChange, onSubmit, onSk
     setFlagNote: (id, note) => update({ flags: board.setFlagNote(state.flags, id, note) }),
   };
 
-  const keyHandlers: TBoardKeyHandlers = {
+  const keyHandlers: Omit<TBoardKeyHandlers, "focusRationale"> = {
     select: (position) => {
       const id = ids[position - 1];
       if (!id) return false;

@@ -14,6 +14,7 @@ export type TBoardKeyHandlers = {
   untie: TCommand;
   moveToRank: (rank: number) => boolean | void;
   openFlags: TCommand;
+  focusRationale: TCommand;
   toggleNoneAcceptable: TCommand;
   submit: TCommand;
   skip: TCommand;
@@ -46,7 +47,8 @@ function isActivatable(target: EventTarget | null): boolean {
   return target instanceof Element && target.closest("button, a[href], summary, [role=button], [role=link]") !== null;
 }
 
-const LETTER_ACTIONS: Record<string, "moveUp" | "moveDown" | "tie" | "untie" | "openFlags" | "toggleNoneAcceptable"> = {
+type TLetterAction = "moveUp" | "moveDown" | "tie" | "untie" | "openFlags" | "toggleNoneAcceptable" | "focusRationale";
+const LETTER_ACTIONS: Record<string, TLetterAction> = {
   ArrowUp: "moveUp",
   k: "moveUp",
   ArrowDown: "moveDown",
@@ -55,6 +57,7 @@ const LETTER_ACTIONS: Record<string, "moveUp" | "moveDown" | "tie" | "untie" | "
   u: "untie",
   f: "openFlags",
   n: "toggleNoneAcceptable",
+  r: "focusRationale",
 };
 
 export function useBoardKeys(rootRef: RefObject<HTMLElement | null>, handlers: TBoardKeyHandlers) {

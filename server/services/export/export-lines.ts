@@ -77,13 +77,19 @@ export async function* exportLines(opts: TExportOptions): AsyncGenerator<string>
             messages,
             candidates: [...p.candidates]
               .sort((a, b) => a.position - b.position)
-              .map((c) => ({
-                id: c.id,
-                text: c.text,
-                source: c.source as TCandidateSource,
-                modelVersion: c.modelVersion?.name ?? null,
-                generationParams: ZParams.parse(c.generationParams ?? null),
-              })),
+              .map((c) => {
+                // One column, two meanings by source: generation parameters, or an import's provenance.
+                const params = ZParams.parse(c.generationParams ?? null);
+                const isImported = c.source === "imported";
+                return {
+                  id: c.id,
+                  text: c.text,
+                  source: c.source as TCandidateSource,
+                  modelVersion: c.modelVersion?.name ?? null,
+                  generationParams: isImported ? null : params,
+                  provenance: isImported ? params : null,
+                };
+              }),
             tiers,
             noneAcceptable: j.noneAcceptable,
             flags: ZCandidateFlags.parse(j.flags),

@@ -8,6 +8,8 @@ export type TJudgmentCandidate = {
   source: TCandidateSource;
   modelVersion: string | null;
   generationParams: Record<string, unknown> | null;
+  /** Where an imported candidate came from (e.g. { hh: "chosen" }); null for model and human ones. */
+  provenance: Record<string, unknown> | null;
 };
 
 export type TJudgmentInput = {
@@ -39,6 +41,7 @@ export type TJudgmentRow = {
     source: TCandidateSource;
     model_version: string | null;
     generation_params: Record<string, unknown> | null;
+    provenance: Record<string, unknown> | null;
   }[];
   tiers: string[][];
   none_acceptable: boolean;
@@ -73,6 +76,7 @@ export function judgmentRow(input: TJudgmentInput): TJudgmentRow {
       source: c.source,
       model_version: c.modelVersion,
       generation_params: c.generationParams,
+      provenance: c.provenance,
     })),
     tiers: input.tiers.map((tier) => [...tier]),
     none_acceptable: input.noneAcceptable,

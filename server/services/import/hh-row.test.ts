@@ -16,7 +16,7 @@ async function one(chosen: string, rejected: string) {
 }
 
 describe("HH-RLHF import", () => {
-  it("splits the shared conversation into turns and keeps the two final replies, chosen first", async () => {
+  it("splits the shared conversation into turns and keeps the two final replies, chosen first and marked so", async () => {
     const prompt = `${H}Hi${A}Hello!${H}How are you?`;
     expect(await one(`${prompt}${A}Fine.`, `${prompt}${A}Go away.`)).toEqual([
       {
@@ -29,6 +29,7 @@ describe("HH-RLHF import", () => {
             { role: "user", content: "How are you?" },
           ],
           candidates: ["Fine.", "Go away."],
+          candidateMetadata: [{ hh: "chosen" }, { hh: "rejected" }],
         },
       },
     ]);

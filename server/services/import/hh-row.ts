@@ -71,7 +71,12 @@ export function hhRow(obj: TRecord): TRowItem {
   const loose = { allowEmpty: true };
   const { messages, replies } = splitHhPair(text(obj.chosen, "chosen", loose), text(obj.rejected, "rejected", loose));
   // Re-validate the turns for the size cap and the "user speaks last" rule shared with other formats.
-  const item: TRowItem = { messages: conversation(messages, "chosen", loose), candidates: replies };
+  const item: TRowItem = {
+    messages: conversation(messages, "chosen", loose),
+    candidates: replies,
+    // The source's own preference, so agreement with it can be measured after labelling.
+    candidateMetadata: [{ hh: "chosen" }, { hh: "rejected" }],
+  };
   const id = externalId(obj);
   if (id !== undefined) item.externalId = id;
   const metadata = metadataObject(obj.metadata);

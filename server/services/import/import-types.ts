@@ -7,6 +7,8 @@ export type TImportItem = {
   candidates: string[];
   externalId?: string;
   metadata?: Record<string, unknown>;
+  /** Per candidate (same order), where it came from in the source file, e.g. HH's { hh: "chosen" }. */
+  candidateMetadata?: Record<string, unknown>[];
 };
 export type TImportIssue = { line: number; message: string };
 export type TParsed = { kind: "item"; item: TImportItem } | { kind: "issue"; issue: TImportIssue };

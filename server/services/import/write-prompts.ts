@@ -49,7 +49,15 @@ export async function writePromptBatch(o: {
         importId: o.importId,
       });
       item.candidates.forEach((text, position) =>
-        candidates.push({ id: randomUUID(), promptId: id, position, text, source: "imported" }),
+        candidates.push({
+          id: randomUUID(),
+          promptId: id,
+          position,
+          text,
+          source: "imported",
+          // Imported candidates have no generation parameters; the column holds their import provenance.
+          generationParams: (item.candidateMetadata?.[position] ?? undefined) as never,
+        }),
       );
     }
     if (prompts.length) await tx.prompt.createMany({ data: prompts });

@@ -14,9 +14,13 @@ export async function getLabellerProgress(opts: { userId: string; projectId?: st
   return { total, today, skips };
 }
 
-/** Active projects with how much this labeller can still do in each. */
-export async function findLabellerProjects(opts: { userId: string }) {
+/**
+ * Active projects with how much this labeller can still do in each: prompts they have not touched,
+ * plus the one they hold an open lease on (it is theirs to finish, not done).
+ */
+export async function findLabellerProjects(opts: { userId: string; now?: Date }) {
   const db = getDb();
+  const now = opts.now ?? new Date();
   const projects = await db.project.findMany({ where: { status: "active" }, orderBy: { createdAt: "desc" } });
   return Promise.all(
     projects.map(async (p) => ({
@@ -27,8 +31,11 @@ export async function findLabellerProjects(opts: { userId: string }) {
         where: {
           projectId: p.id,
           isComplete: false,
-          assignments: { none: { userId: opts.userId } },
           skips: { none: { userId: opts.userId } },
+          OR: [
+            { assignments: { none: { userId: opts.userId } } },
+            { assignments: { some: { userId: opts.userId, status: "active", expiresAt: { gt: now } } } },
+          ],
         },
       }),
       ...(await getLabellerProgress({ userId: opts.userId, projectId: p.id })),

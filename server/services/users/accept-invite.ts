@@ -37,7 +37,8 @@ export async function acceptInvite(opts: { token: string; name: string; password
     if (await tx.user.findUnique({ where: { email: invite.email } }))
       throw new AppError("CONFLICT", `${invite.email} already has an account.`);
     const created = await tx.user.create({
-      data: { email: invite.email, name: opts.name.trim(), role: invite.role, passwordHash },
+      // Accepting signs the new person in: that is their first sign-in.
+      data: { email: invite.email, name: opts.name.trim(), role: invite.role, passwordHash, lastLoginAt: new Date() },
     });
     await tx.invite.update({ where: { id: invite.id }, data: { acceptedById: created.id } });
     return created;

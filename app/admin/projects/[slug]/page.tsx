@@ -1,7 +1,8 @@
 "use client";
 // One project for its admin: overview, prompts, import, export, settings and guidelines.
-import { use, useState } from "react";
+import { use } from "react";
 import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "../../../_trpc/client";
 import { Button, Card, ErrorText } from "../../../_components/ui";
@@ -11,6 +12,7 @@ import { ImportPanel } from "../../_components/import-panel";
 import { ExportPanel } from "../../_components/export-panel";
 import { GuidelinesEditor } from "../../_components/guidelines-editor";
 import { ProjectSettingsForm } from "../../_components/project-settings-form";
+import { plural } from "../../../_components/plural";
 
 const TABS = ["overview", "prompts", "import", "export", "guidelines", "settings"] as const;
 type TTab = (typeof TABS)[number];
@@ -19,11 +21,18 @@ export default function ProjectPage({ params }: { params: Promise<{ slug: string
   const { slug } = use(params);
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [tab, setTab] = useState<TTab>("overview");
+  // The tab lives in the URL (?tab=import), so a reload, the back button and a shared link keep it.
+  const router = useRouter();
+  const pathname = usePathname();
+  const searchParams = useSearchParams();
+  const asked = searchParams.get("tab");
+  const tab: TTab = TABS.find((t) => t === asked) ?? "overview";
+  const setTab = (t: TTab) => router.replace(t === "overview" ? pathname : `${pathname}?tab=${t}`, { scroll: false });
   const project = useQuery(trpc.admin.projects.get.queryOptions({ slug }));
   const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.admin.projects.pathKey() });
   const update = useMutation(trpc.admin.projects.update.mutationOptions({ onSuccess: invalidate }));
   const setStatus = useMutation(trpc.admin.projects.setStatus.mutationOptions({ onSuccess: invalidate }));
+
   if (project.error) return <ErrorText error={project.error} />;
   const p = project.data;
   if (!p) return <p className="text-slate-500">Loading…</p>;
@@ -70,7 +79,26 @@ export default function ProjectPage({ params }: { params: Promise<{ slug: string
               initial={p}
               submitLabel="Save settings"
               isBusy={update.isPending}
-              onSubmit={(settings) => update.mutate({ projectId: p.id, settings })}
+              onSubmit={async (settings) => {
+                // Asked at the moment of saving: a count loaded with the page could be stale or not there yet.
+                const judgments =
+                  settings.candidatesPerPrompt === p.candidatesPerPrompt
+                    ? 0
+                    : (await queryClient.fetchQuery(trpc.admin.projects.dashboard.queryOptions({ projectId: p.id })))
+                        .judgments;
+                // Existing judgments ranked K answers each: a new K mixes ranking sizes in one dataset.
+                if (
+                  settings.candidatesPerPrompt !== p.candidatesPerPrompt &&
+                  judgments > 0 &&
+                  !window.confirm(
+                    `This project already has ${plural(judgments, "judgment")} made with K = ${p.candidatesPerPrompt}. ` +
+                      `With K = ${settings.candidatesPerPrompt}, prompts imported from now on may have up to ` +
+                      `${settings.candidatesPerPrompt} answers, so the dataset will mix ranking sizes. Change K anyway?`,
+                  )
+                )
+                  return;
+                update.mutate({ projectId: p.id, settings });
+              }}
             />
             <div className="mt-3">
               <ErrorText error={update.error} />
