@@ -134,6 +134,7 @@ async function main() {
   await step("schema: PostgreSQL schema derived from SQLite's", () =>
     run("node", ["prisma/tools/sync-schemas.mjs", "--check"]),
   );
+  await step("format: prettier --check", () => run(path.join(BIN, "prettier"), ["--check", "."]));
   await step("types: tsc --noEmit", () => run(path.join(BIN, "tsc"), ["--noEmit", "-p", "."]));
   await step("boundaries: dependency-cruiser", () =>
     run(path.join(BIN, "depcruise"), [
@@ -161,6 +162,10 @@ async function main() {
     );
   await step("production build: next build", () =>
     run(path.join(BIN, "next"), ["build"], { ...baseEnv, NODE_ENV: "production" }),
+  );
+  // `npm start` stopped by a signal to the npm process; it needs the production build above.
+  await step("stopping npm start (SIGTERM/SIGINT)", () =>
+    run(path.join(BIN, "vitest"), ["run", "server/cli/start.test.ts"], { ...baseEnv, TEST_DB_PROVIDER: "sqlite" }),
   );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "prefloop-e2e-"));
   await step("browser tests (SQLite)", () => e2e("sqlite", `file:${path.join(dir, "e2e.db")}`, 3210));

@@ -7,6 +7,8 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient as PgClient } from "../generated/postgres/client";
 import { PrismaClient as SqliteClient } from "../generated/sqlite/client";
+// Raw-SQL helpers (Prisma.sql, Prisma.empty) for the code allowed to query the database; the same for both clients.
+export { Prisma } from "../generated/sqlite/client";
 import { env } from "./env";
 
 /** The app-wide client type: the SQLite client's API is the subset both databases share. */

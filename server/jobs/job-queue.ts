@@ -5,8 +5,7 @@
 // writer at a time). Every write after the claim is conditioned on the lease holder, so a worker
 // that lost its lease cannot overwrite the new holder's outcome.
 import { randomUUID } from "node:crypto";
-import { Prisma } from "../../generated/sqlite/client";
-import { dbProvider, getDb } from "../db";
+import { Prisma, dbProvider, getDb } from "../db";
 import { isUniqueViolation } from "../services/queue/is-unique-violation";
 import { JOBS, retryDelayMs, type TJobDef, type TJobKind, type TJobPayload } from "./contracts";
 

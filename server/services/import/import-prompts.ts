@@ -7,7 +7,7 @@
 // `open()`, streamed both times; progress (lines read, rows rejected, prompts written) is stored in the
 // ImportBatch row. Re-imports skip prompts already present (same external id, or same content).
 import { getDb } from "../../db";
-import { Prisma } from "../../../generated/sqlite/client";
+import type { Prisma } from "../../../generated/sqlite/client";
 import { AppError, isAppError } from "../../errors";
 import type { TImportFormat } from "../../domain";
 import { parseImportFile, type TImportIssue } from "./parse-import-file";
