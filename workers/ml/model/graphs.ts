@@ -106,25 +106,42 @@ function scoreGraph(s: TGraphSource): Graph {
 
 /**
  * input_ids, attention_mask [B, T], position_ids -> rewards [B]: `score.weight` [1, H] applied to the final
- * hidden state at the last position whose attention_mask is 1 (left or right padding alike).
+ * hidden state at the token Hugging Face's sequence classification reads (`rewardHead`).
  */
 function rewardGraph(s: TGraphSource): Graph {
   const c = s.config;
   const b = new GraphBuilder("reward");
   const inputs = textInputs(b, "seq");
   const out = decoder(b, c, s, s.rope, { ...inputs, past: null });
-  b.output(rewardHead(b, s, out.hidden, inputs.attentionMask), "rewards"); // [B]
+  b.output(rewardHead(b, s, out.hidden, inputs.inputIds, inputs.attentionMask, c.padTokenId), "rewards"); // [B]
   return b.build();
 }
 
-/** hidden [B, T, H], attention_mask [B, T] -> rewards [B]: `score.weight` at the last position whose mask is 1. */
-export function rewardHead(b: GraphBuilder, params: TParams, hidden: Value, mask: Value): Value {
+/**
+ * hidden [B, T, H] -> rewards [B]: `score.weight` at Hugging Face's position (`*ForSequenceClassification`):
+ * with a `pad_token_id`, the rightmost position whose input id is not the pad id, the attention mask unread
+ * (argmax of position * (id != pad): 0 when the row is all pads). So when pad == EOS, a row ending in EOS is
+ * read at the token before it, as HF reads an exported model. Without a pad id HF takes the last position and
+ * refuses batches; here the last position whose attention_mask is 1, the same for one unpadded row.
+ */
+export function rewardHead(
+  b: GraphBuilder,
+  params: TParams,
+  hidden: Value,
+  ids: Value,
+  mask: Value,
+  padTokenId: number | null,
+): Value {
   const head = op.transpose(b, param(b, params, SCORE_WEIGHT), { perm: [1, 0] }); // [H, 1]
   const perToken = op.squeeze(b, op.matMul(b, hidden, head), [2], { name: "token_scores" }); // [B, T]
   const position = op.range(b, 0, op.gather(b, op.shape(b, mask), op.int64Scalar(b, 1)), 1); // [T]
+  const counted =
+    padTokenId === null
+      ? mask
+      : op.cast(b, op.not(b, op.equal(b, ids, op.int64Scalar(b, padTokenId, "pad_token_id"))), "int64"); // [B, T]
   const last = op.reduceMax(
     b,
-    op.mul(b, mask, op.unsqueeze(b, position, [0])),
+    op.mul(b, counted, op.unsqueeze(b, position, [0])),
     [1],
     { keepdims: 1 },
     { name: "last_index" },

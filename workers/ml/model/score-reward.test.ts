@@ -85,12 +85,14 @@ describe("reward graph", () => {
     return { inputIds: t(ids), attentionMask: t(mask), positionIds: t(pos) };
   };
 
-  it("reads the last non-pad token, with left or right padding", async () => {
+  it("reads the last token that is not the pad id (Hugging Face's rule), with left or right padding", async () => {
     const m = get();
     expect(m.hasScoreHead).toBe(false);
     const alone = await m.reward(leftPadBatch([[1, 20, 21, 22]], 0));
     const right = batchOf([[1, 20, 21, 22, 0, 0]], [[1, 1, 1, 1, 0, 0]], [[0, 1, 2, 3, 1, 1]]);
-    const rightOther = batchOf([[1, 20, 21, 22, 57, 99]], [[1, 1, 1, 1, 0, 0]], [[0, 1, 2, 3, 40, 7]]);
+    const rightOther = batchOf([[1, 20, 21, 22, 0, 0]], [[1, 1, 1, 1, 0, 0]], [[0, 1, 2, 3, 40, 7]]);
+    // HF finds the position from the ids alone: masked tokens that are not the pad id are read.
+    const maskedNotPad = batchOf([[1, 20, 21, 22, 57, 99]], [[1, 1, 1, 1, 0, 0]], [[0, 1, 2, 3, 1, 1]]);
     const left = leftPadBatch(
       [
         [1, 20, 21, 22],
@@ -102,7 +104,8 @@ describe("reward graph", () => {
     const r0 = at(alone, 0);
     const tol = { atol: 1e-6, rtol: 1e-5 };
     expectClose(await m.reward(right), [r0], tol, "right-padded");
-    expectClose(await m.reward(rightOther), [r0], tol, "other pad ids and positions after the last token");
+    expectClose(await m.reward(rightOther), [r0], tol, "other positions after the last token");
+    expect(Math.abs(at(await m.reward(maskedNotPad), 0) - r0)).toBeGreaterThan(1e-4);
     expectClose((await m.reward(left)).subarray(0, 1), [r0], tol, "left-padded in a batch");
     expect(Math.abs(at(await m.reward(lastChanged), 0) - r0)).toBeGreaterThan(1e-4);
   });

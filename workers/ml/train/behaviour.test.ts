@@ -140,7 +140,7 @@ describe("DPO", () => {
     const [after, controlAfter] = [await pairLogps(merged, ev), await pairLogps(merged, control)];
     const rejectedDrop = mean(minus(after.r, before.r));
     const controlDrop = mean(minus(controlAfter.r, controlBefore.r));
-    const ev0: Record<string, number | undefined> = result.lastEval ?? {};
+    const ev0: Record<string, number> = result.lastEval ?? {};
     const report = JSON.stringify({ rejectedDrop, controlDrop, ...ev0 });
     // The implicit rewards beta * (policy - reference), and the loss -logsigmoid(beta * margin), recomputed from
     // the trained and the reference model's own scores.

@@ -103,7 +103,7 @@ function objectiveLoss(
   const c = s.config;
   const out = decoder(b, c, s, s.rope, { inputIds: ids, attentionMask: mask, positionIds: position, past: null });
   if (o.kind === "rm") {
-    const rewards = rewardHead(b, s, out.hidden, mask); // [N]
+    const rewards = rewardHead(b, s, out.hidden, ids, mask, c.padTokenId); // [N]
     if (o.loss === "bradley_terry") {
       const pairs = {
         better: b.input("pair_better", "int64", ["pairs"]),

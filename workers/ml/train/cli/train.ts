@@ -58,12 +58,13 @@ function progressLine(e: TLogEntry, total: number, started: number): string {
 }
 
 /** The reward model RL scores with: a checkpoint with a trained score head, or a SEQ_CLS adapter of the base. */
-function loadRewardModel(dir: string, base: CausalLM, session: { intraOpThreads?: number }): CausalLM {
+function loadRewardModel(dir: string, base: CausalLM, padId: number, session: { intraOpThreads?: number }): CausalLM {
   if (fs.existsSync(path.join(dir, "adapter_config.json"))) {
     const adapter = loadAdapter(dir, base.config);
     if (!adapter.scoreHead)
       throw new Error(`${dir} is an adapter without a reward head (score.weight); train one with --kind rm`);
-    return new CausalLMClass(dir, base.config, mergeAdapter(base.weights, adapter), null, session, undefined, true);
+    const config = { ...base.config, padTokenId: base.config.padTokenId ?? padId }; // as it was trained
+    return new CausalLMClass(dir, config, mergeAdapter(base.weights, adapter), null, session, undefined, true);
   }
   const rm = loadModel(dir, { session, tokenizer: false });
   if (!rm.hasScoreHead) throw new Error(`${dir} has no ${SCORE_WEIGHT}: it is not a reward model`);
@@ -112,7 +113,10 @@ export async function runTrainCli(argv: readonly string[], io: TCliOutput): Prom
 
     const objective = objectiveOf(o);
     const isRm = o.kind === "rm";
-    const model = new TrainableModel(base.config, base.weights, {
+    // The reward is read at the last token that is not the pad id (Hugging Face's rule), so a reward model needs
+    // one: the config's, else the batches' (written into the saved config, as TRL's RewardTrainer sets it).
+    const trainConfig = isRm ? { ...base.config, padTokenId: base.config.padTokenId ?? padId } : base.config;
+    const model = new TrainableModel(trainConfig, base.weights, {
       body: o.full ? "full" : "lora",
       lora: o.full
         ? undefined
@@ -130,7 +134,7 @@ export async function runTrainCli(argv: readonly string[], io: TCliOutput): Prom
     const reference = (batch: Parameters<CausalLM["score"]>[0], mask: Parameters<CausalLM["score"]>[1]) =>
       base.score(batch, mask);
     const rl = () => {
-      const rewardModel = loadRewardModel(o.rewardModel as string, base, session);
+      const rewardModel = loadRewardModel(o.rewardModel as string, base, padId, session);
       toClose.push(rewardModel);
       const sampler = rlBatches({
         kind: o.kind === "grpo" ? "grpo" : "rloo",
@@ -170,7 +174,7 @@ export async function runTrainCli(argv: readonly string[], io: TCliOutput): Prom
             ),
           ];
         saveHfCheckpoint(path.join(dir, "model"), {
-          configJson: isRm ? { ...configJson, num_labels: 1 } : configJson,
+          configJson: isRm ? { ...configJson, num_labels: 1, pad_token_id: trainConfig.padTokenId } : configJson,
           weights: model.mergedWeights(),
           tokenizerDir: o.model,
           includeScoreHead: isRm,
