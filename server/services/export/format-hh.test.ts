@@ -27,6 +27,11 @@ describe("HH-RLHF rendering", () => {
   it("is the inverse of the HH import", async () => {
     const row = hhRow(messages, "Ciao", "");
     const [item] = items(await collect(JSON.stringify(row), { format: "hh" }));
-    expect(item).toEqual({ line: 1, messages, candidates: ["Ciao", ""] });
+    expect(item).toEqual({
+      line: 1,
+      messages,
+      candidates: ["Ciao", ""],
+      candidateMetadata: [{ hh: "chosen" }, { hh: "rejected" }],
+    });
   });
 });

@@ -35,13 +35,13 @@ describe("op coverage", () => {
 
   it("lists every op in the README table", () => {
     const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-    const rows = [...readme.matchAll(/^\| (\w+) \| yes \| yes \|/gm)].map((m) => m[1] ?? "");
+    const rows = [...readme.matchAll(/^\|\s*(\w+)\s*\|\s*yes\s*\|\s*yes\s*\|/gm)].map((m) => m[1] ?? "");
     expect(sorted(rows)).toEqual(sorted(OPS.keys()));
   });
 
   it("says which ops have a gradient rule exactly as the README table does", () => {
     const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-    const claimed = [...readme.matchAll(/^\| (\w+) \| yes \| yes \| yes/gm)].map((m) => m[1] ?? "");
+    const claimed = [...readme.matchAll(/^\|\s*(\w+)\s*\|\s*yes\s*\|\s*yes\s*\|\s*yes\b/gm)].map((m) => m[1] ?? "");
     expect(sorted([...OPS.values()].filter((s) => s.grad !== undefined).map((s) => s.opType))).toEqual(sorted(claimed));
   });
 
