@@ -71,7 +71,7 @@ export async function setUpProject(
   const file = opts.rows.map((r) => JSON.stringify(r)).join("\n") + "\n";
   const res = await page.request.post(`/api/admin/projects/${project.id}/import`, {
     data: file,
-    headers: { origin, "content-type": "application/x-ndjson", "x-filename": "prompts.jsonl" },
+    headers: { origin, "content-type": "application/octet-stream", "x-filename": "prompts.jsonl" },
   });
   expect(res.status(), await res.text()).toBe(200);
   const { importId } = (await res.json()) as { importId: string };
