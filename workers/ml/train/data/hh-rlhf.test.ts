@@ -1,4 +1,4 @@
-// The real HH-RLHF harmless-base test split (../shared/data beside the repository): TRL's implicit-prompt
+// The real HH-RLHF harmless-base test split (committed in workers/ml/fixtures/hh-rlhf): TRL's implicit-prompt
 // preference format as it is (gzip, {chosen, rejected} transcripts), read, split and tokenized end to end.
 import { describe, expect, it } from "vitest";
 import { LLAMA3_DIR } from "../../tokenizer/test-fixtures";

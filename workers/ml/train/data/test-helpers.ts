@@ -1,4 +1,4 @@
-// Shared by the data tests: JSONL files written to a temporary directory, and the shared HH-RLHF file's path.
+// Shared by the data tests: JSONL files written to a temporary directory, and the committed HH-RLHF file's path.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -25,12 +25,12 @@ export function tempFiles(prefix = "prefloop-data-"): TTempFiles {
   };
 }
 
-// The shared data folder beside the repository (../shared/data from the repo root), as server/test/shared-data.ts finds it.
-const SHARED = path.resolve(import.meta.dirname, "../../../../../shared/data");
+// The real data committed with the engine fixtures (workers/ml/fixtures/hh-rlhf, with its README and licence).
+const FIXTURES = path.resolve(import.meta.dirname, "../../fixtures");
 
 /** The HH-RLHF harmless-base test split (2,312 real pairs); throws with a clear message when absent. */
 export function hhHarmlessTestFile(): string {
-  const file = path.join(SHARED, "hh-rlhf/harmless-base-test.jsonl.gz");
-  if (!fs.existsSync(file)) throw new Error(`${file} is missing: the tests need the shared data folder beside the repository`);
+  const file = path.join(FIXTURES, "hh-rlhf/harmless-base-test.jsonl.gz");
+  if (!fs.existsSync(file)) throw new Error(`${file} is missing: it is committed with the repository (workers/ml/fixtures)`);
   return file;
 }
