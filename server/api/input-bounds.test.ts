@@ -44,7 +44,8 @@ describe("input bounds", () => {
       }),
     );
     expect(outcome).toMatch(/^BAD_REQUEST: .*at most 16 candidate ids/s);
-    expect(performance.now() - started).toBeLessThan(1000);
+    // Generous: the machine may be busy; parsing the million flags instead of refusing early takes far longer.
+    expect(performance.now() - started).toBeLessThan(3000);
     expect(await t.db().judgment.count()).toBe(0);
   });
 

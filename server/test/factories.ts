@@ -2,6 +2,7 @@
 import { getDb } from "../db";
 import { hashPassword } from "../auth/password";
 import type { TRole } from "../domain";
+import { createComparison } from "../services/queue/create-comparison";
 
 let counter = 0;
 const next = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
@@ -35,20 +36,21 @@ export async function makeProject(
   });
   await db.guidelineVersion.create({ data: { projectId: project.id, version: 1, body: "# Rank by helpfulness" } });
   for (let i = 0; i < (opts.prompts ?? 3); i++) {
-    await db.prompt.create({
+    const prompt = await db.prompt.create({
       data: {
         projectId: project.id,
         seq: i + 1,
         contentHash: `h${next()}`,
         messages: [{ role: "user", content: `Prompt ${i + 1}` }],
-        candidates: {
-          create: Array.from({ length: k }, (_, j) => ({
-            position: j,
-            text: `Answer ${j + 1} to prompt ${i + 1}`,
-            source: "imported",
-          })),
-        },
       },
+    });
+    await createComparison({
+      promptId: prompt.id,
+      round: 0,
+      candidates: Array.from({ length: k }, (_, j) => ({
+        text: `Answer ${j + 1} to prompt ${i + 1}`,
+        source: "imported" as const,
+      })),
     });
   }
   return project;

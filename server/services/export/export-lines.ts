@@ -1,5 +1,5 @@
-// Streams a project's judgments as JSONL lines in one of the export formats, a page of prompts at
-// a time (in import order), so 100k judgments never sit in memory together.
+// Streams a project's judgments as JSONL lines in one of the export formats, a page of comparisons
+// at a time (in prompt order, then round), so 100k judgments never sit in memory together.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { getDb } from "../../db";
@@ -24,7 +24,7 @@ export type TExportOptions = {
   withMargin?: boolean;
   /** Salt of the labeller pseudonyms: the same salt gives the same pseudonyms across exports. */
   salt?: string;
-  /** Only prompts that reached the project's overlap. */
+  /** Only comparisons that reached the project's overlap. */
   onlyComplete?: boolean;
 };
 
@@ -41,41 +41,43 @@ export async function* exportLines(opts: TExportOptions): AsyncGenerator<string>
   const project = await db.project.findUnique({ where: { id: opts.projectId } });
   if (!project) throw new AppError("NOT_FOUND", "No such project.");
   const salt = opts.salt ?? randomBytes(16).toString("hex");
-  let afterSeq = 0;
+  let cursor: string | undefined;
   for (;;) {
-    const prompts = await db.prompt.findMany({
-      where: {
-        projectId: project.id,
-        seq: { gt: afterSeq },
-        judgments: { some: {} },
-        ...(opts.onlyComplete ? { isComplete: true } : {}),
-      },
-      orderBy: { seq: "asc" },
+    const page = await db.comparison.findMany({
+      where: { projectId: project.id, judgmentCount: { gte: opts.onlyComplete ? project.overlap : 1 } },
+      orderBy: [{ promptSeq: "asc" }, { round: "asc" }, { id: "asc" }],
       take: PAGE,
+      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
       include: {
+        prompt: true,
+        policyVersion: true,
         candidates: { include: { modelVersion: true } },
         judgments: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
       },
     });
-    if (prompts.length === 0) return;
-    afterSeq = prompts[prompts.length - 1]!.seq;
-    for (const p of prompts) {
+    if (page.length === 0) return;
+    cursor = page[page.length - 1]!.id;
+    for (const cmp of page) {
+      const p = cmp.prompt;
       const messages = ZMessages.parse(p.messages);
-      const text = new Map(p.candidates.map((c) => [c.id, c.text]));
+      const text = new Map(cmp.candidates.map((c) => [c.id, c.text]));
       const textOf = (id: string) => {
         const t = text.get(id);
         if (t === undefined)
           throw new AppError("CONFLICT", `Prompt ${p.id}: a judgment ranks candidate ${id}, which no longer exists.`);
         return t;
       };
-      for (const j of p.judgments) {
+      for (const j of cmp.judgments) {
         const tiers = ZTiers.parse(j.tiers);
         if (opts.format === "judgments") {
           const row = judgmentRow({
             promptId: p.id,
             externalId: p.externalId,
+            comparisonId: cmp.id,
+            round: cmp.round,
+            policyVersion: cmp.policyVersion?.name ?? null,
             messages,
-            candidates: [...p.candidates]
+            candidates: [...cmp.candidates]
               .sort((a, b) => a.position - b.position)
               .map((c) => {
                 // One column, two meanings by source: generation parameters, or an import's provenance.

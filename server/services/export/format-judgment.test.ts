@@ -5,6 +5,9 @@ import { pseudonymize } from "./pseudonym";
 
 const input: TJudgmentInput = {
   promptId: "p1",
+  comparisonId: "c1",
+  round: 0,
+  policyVersion: null,
   externalId: "ext-1",
   messages: [{ role: "user", content: "Q" }],
   candidates: [
@@ -42,6 +45,9 @@ describe("judgmentRow", () => {
   it("writes every field in snake_case with a pseudonymous labeller", () => {
     expect(judgmentRow(input)).toEqual({
       prompt_id: "p1",
+      comparison_id: "c1",
+      round: 0,
+      policy_version: null,
       external_id: "ext-1",
       messages: [{ role: "user", content: "Q" }],
       candidates: [

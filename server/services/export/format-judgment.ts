@@ -1,4 +1,4 @@
-// One full-judgment JSONL row (everything a labeller decided about one prompt) from plain inputs; no database.
+// One full-judgment JSONL row (everything a labeller decided about one comparison of a prompt) from plain inputs; no database.
 import type { TCandidateFlags, TCandidateSource, TMessage, TTiers } from "../../domain";
 import { pseudonymize } from "./pseudonym";
 
@@ -15,6 +15,10 @@ export type TJudgmentCandidate = {
 export type TJudgmentInput = {
   promptId: string;
   externalId: string | null;
+  /** The ranked unit: this prompt's candidate set of one round, made by one policy version (null: imported). */
+  comparisonId: string;
+  round: number;
+  policyVersion: string | null;
   messages: TMessage[];
   candidates: TJudgmentCandidate[];
   tiers: TTiers;
@@ -34,6 +38,9 @@ export type TJudgmentInput = {
 export type TJudgmentRow = {
   prompt_id: string;
   external_id: string | null;
+  comparison_id: string;
+  round: number;
+  policy_version: string | null;
   messages: TMessage[];
   candidates: {
     id: string;
@@ -69,6 +76,9 @@ export function judgmentRow(input: TJudgmentInput): TJudgmentRow {
   return {
     prompt_id: input.promptId,
     external_id: input.externalId,
+    comparison_id: input.comparisonId,
+    round: input.round,
+    policy_version: input.policyVersion,
     messages: input.messages.map((m) => ({ role: m.role, content: m.content })),
     candidates: input.candidates.map((c) => ({
       id: c.id,

@@ -119,10 +119,12 @@ describe("HH-RLHF harmless-base test split: import, label, export", () => {
     // Prisma allows on SQLite (P2029).
     const cands = await db.candidate.findMany({
       where: { prompt: { projectId: state.projectId } },
-      select: { id: true, promptId: true, position: true },
+      select: { id: true, promptId: true, comparisonId: true, position: true },
     });
     const byPrompt = new Map<string, string[]>();
+    const comparisonOf = new Map<string, string>();
     for (const c of cands) {
+      comparisonOf.set(c.promptId, c.comparisonId);
       const list = byPrompt.get(c.promptId) ?? [];
       list[c.position] = c.id;
       byPrompt.set(c.promptId, list);
@@ -160,7 +162,13 @@ describe("HH-RLHF harmless-base test split: import, label, export", () => {
     const rest = prompts.slice(VIA_QUEUE).map((p, k) => {
       const i = VIA_QUEUE + k;
       const order = ids(i);
-      return { prompt: p, assignmentId: randomUUID(), userId: labellerOf(i), order };
+      return {
+        prompt: p,
+        comparisonId: comparisonOf.get(p.id)!,
+        assignmentId: randomUUID(),
+        userId: labellerOf(i),
+        order,
+      };
     });
     for (let from = 0; from < rest.length; from += 500) {
       const chunk = rest.slice(from, from + 500);
@@ -169,6 +177,7 @@ describe("HH-RLHF harmless-base test split: import, label, export", () => {
           id: r.assignmentId,
           projectId: state.projectId,
           promptId: r.prompt.id,
+          comparisonId: r.comparisonId,
           userId: r.userId,
           slot: 0,
           status: "submitted",
@@ -183,6 +192,7 @@ describe("HH-RLHF harmless-base test split: import, label, export", () => {
         data: chunk.map((r) => ({
           projectId: state.projectId,
           promptId: r.prompt.id,
+          comparisonId: r.comparisonId,
           userId: r.userId,
           assignmentId: r.assignmentId,
           tiers: [[r.order[0]], [r.order[1]]],
@@ -196,12 +206,15 @@ describe("HH-RLHF harmless-base test split: import, label, export", () => {
           createdAt: now,
         })),
       });
-      await db.prompt.updateMany({ where: { id: { in: chunk.map((r) => r.prompt.id) } }, data: { isComplete: true } });
+      await db.comparison.updateMany({
+        where: { id: { in: chunk.map((r) => r.comparisonId) } },
+        data: { judgmentCount: { increment: 1 } },
+      });
     }
 
     for (const l of state.labellers) expect(await leaseNext({ userId: l.id, projectSlug: state.slug })).toBeNull();
     expect(await db.judgment.count({ where: { projectId: state.projectId } })).toBe(LINES);
-    expect(await db.prompt.count({ where: { projectId: state.projectId, isComplete: false } })).toBe(0);
+    expect(await db.comparison.count({ where: { projectId: state.projectId, judgmentCount: { lt: 1 } } })).toBe(0);
     expect(await db.judgment.count({ where: { userId: state.labellers[0]!.id } })).toBe(LINES / 2);
   }, 120_000);
 

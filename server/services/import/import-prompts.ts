@@ -13,7 +13,7 @@ import type { TImportFormat } from "../../domain";
 import { parseImportFile, type TImportIssue } from "./parse-import-file";
 import { recordAudit } from "../audit/record-audit";
 import { FileChecker, type TChecked } from "./file-checker";
-import { removeImportedRows, writePromptBatch, type TPendingPrompt } from "./write-prompts";
+import { openImportedComparisons, removeImportedRows, writePromptBatch, type TPendingPrompt } from "./write-prompts";
 
 export type TImportOptions = {
   projectId: string;
@@ -195,18 +195,21 @@ export async function runImport(importId: string, o: TRunOptions): Promise<TImpo
   }
 
   async function finish(status: "done" | "failed", promptsAdded: number, duplicates: number): Promise<TImportReport> {
-    await db.importBatch.update({
-      where: { id: importId },
-      data: {
-        status,
-        phase: null,
-        linesRead,
-        promptsAdded,
-        duplicates,
-        errorCount,
-        errors: errors as Prisma.InputJsonValue,
-        finishedAt: new Date(),
-      },
+    await db.$transaction(async (tx) => {
+      await tx.importBatch.update({
+        where: { id: importId },
+        data: {
+          status,
+          phase: null,
+          linesRead,
+          promptsAdded,
+          duplicates,
+          errorCount,
+          errors: errors as Prisma.InputJsonValue,
+          finishedAt: new Date(),
+        },
+      });
+      if (status === "done") await openImportedComparisons(tx, importId);
     });
     await recordAudit({
       actorId: batch!.createdById,

@@ -1,5 +1,7 @@
 // The import's writes: one batch of prompts per short transaction, and the removal of everything an
 // import wrote (a failed or re-run import). The only place imports write prompts and candidates.
+// Imported candidates form each prompt's round-0 comparison, "pending" until the import is done
+// (an import still writing, or failing, may remove them again), then opened in one statement.
 import { randomUUID } from "node:crypto";
 import { getDb } from "../../db";
 import type { Prisma } from "../../../generated/sqlite/client";
@@ -33,6 +35,7 @@ export async function writePromptBatch(o: {
       ...existing.flatMap((e) => (e.externalId !== null ? [`id:${e.externalId}`] : [])),
     ]);
     const prompts: Prisma.PromptCreateManyInput[] = [];
+    const comparisons: Prisma.ComparisonCreateManyInput[] = [];
     const candidates: Prisma.CandidateCreateManyInput[] = [];
     for (const { item, hash } of o.pending) {
       if (present.has(`h:${hash}`) || (item.externalId !== undefined && present.has(`id:${item.externalId}`))) continue;
@@ -48,10 +51,14 @@ export async function writePromptBatch(o: {
         metadata: (item.metadata ?? undefined) as never,
         importId: o.importId,
       });
+      if (item.candidates.length === 0) continue; // a prompt alone waits for generated candidates
+      const comparisonId = randomUUID();
+      comparisons.push({ id: comparisonId, projectId: o.projectId, promptId: id, promptSeq: seq, status: "pending" });
       item.candidates.forEach((text, position) =>
         candidates.push({
           id: randomUUID(),
           promptId: id,
+          comparisonId,
           position,
           text,
           source: "imported",
@@ -61,6 +68,7 @@ export async function writePromptBatch(o: {
       );
     }
     if (prompts.length) await tx.prompt.createMany({ data: prompts });
+    if (comparisons.length) await tx.comparison.createMany({ data: comparisons });
     if (candidates.length) await tx.candidate.createMany({ data: candidates });
     const duplicates = o.pending.length - prompts.length;
     await tx.importBatch.update({
@@ -71,7 +79,12 @@ export async function writePromptBatch(o: {
   });
 }
 
-/** Deletes the prompts (and their candidates) an import wrote, a page per transaction. */
+/** Opens the comparisons of a finished import to labellers (part of the transaction that marks it done). */
+export function openImportedComparisons(tx: Prisma.TransactionClient, importId: string) {
+  return tx.comparison.updateMany({ where: { prompt: { importId }, status: "pending" }, data: { status: "open" } });
+}
+
+/** Deletes the prompts (and their comparisons and candidates) an import wrote, a page per transaction. */
 export async function removeImportedRows(importId: string): Promise<number> {
   const db = getDb();
   let removed = 0;
@@ -80,6 +93,7 @@ export async function removeImportedRows(importId: string): Promise<number> {
     if (page.length === 0) return removed;
     await db.$transaction([
       db.candidate.deleteMany({ where: { promptId: { in: page } } }),
+      db.comparison.deleteMany({ where: { promptId: { in: page } } }),
       db.prompt.deleteMany({ where: { id: { in: page } } }),
     ]);
     removed += page.length;

@@ -3,6 +3,7 @@ import { getDb } from "../../db";
 
 export async function findPrompts(opts: { projectId: string; page: number; pageSize: number }) {
   const db = getDb();
+  const project = await db.project.findUniqueOrThrow({ where: { id: opts.projectId }, select: { overlap: true } });
   const where = { projectId: opts.projectId };
   const [total, rows] = await Promise.all([
     db.prompt.count({ where }),
@@ -12,7 +13,8 @@ export async function findPrompts(opts: { projectId: string; page: number; pageS
       skip: opts.page * opts.pageSize,
       take: opts.pageSize,
       include: {
-        candidates: { orderBy: { position: "asc" } },
+        comparisons: { select: { round: true, status: true, judgmentCount: true } },
+        candidates: { orderBy: [{ comparison: { round: "asc" } }, { position: "asc" }] },
         _count: { select: { judgments: true, skips: true, assignments: true } },
       },
     }),
@@ -25,7 +27,10 @@ export async function findPrompts(opts: { projectId: string; page: number; pageS
       messages: p.messages,
       externalId: p.externalId,
       source: p.source,
-      isComplete: p.isComplete,
+      isComplete:
+        p.comparisons.length > 0 &&
+        p.comparisons.every((c) => c.status === "retired" || c.judgmentCount >= project.overlap),
+      rounds: p.comparisons.length,
       candidates: p.candidates.map((c) => ({ id: c.id, text: c.text, source: c.source })),
       judgments: p._count.judgments,
       skips: p._count.skips,

@@ -45,10 +45,10 @@ export async function updateProject(opts: { actorId: string; projectId: string; 
   if (!before) throw new AppError("NOT_FOUND", "No such project.");
   if (opts.settings.candidatesPerPrompt < before.candidatesPerPrompt) {
     const widest = await db.candidate.groupBy({
-      by: ["promptId"],
+      by: ["comparisonId"],
       where: { prompt: { projectId: before.id } },
       _count: { _all: true },
-      orderBy: { _count: { promptId: "desc" } },
+      orderBy: { _count: { comparisonId: "desc" } },
       take: 1,
     });
     const most = widest[0]?._count._all ?? 0;
@@ -58,19 +58,7 @@ export async function updateProject(opts: { actorId: string; projectId: string; 
   }
   return db.$transaction(async (tx) => {
     const project = await tx.project.update({ where: { id: before.id }, data: opts.settings });
-    if (project.overlap !== before.overlap) {
-      // Completion depends on the overlap: recompute it for every prompt of the project.
-      const counts = await tx.judgment.groupBy({
-        by: ["promptId"],
-        where: { projectId: project.id },
-        _count: { _all: true },
-      });
-      const complete = counts.filter((c) => c._count._all >= project.overlap).map((c) => c.promptId);
-      await tx.prompt.updateMany({ where: { projectId: project.id }, data: { isComplete: false } });
-      for (let i = 0; i < complete.length; i += 500) {
-        await tx.prompt.updateMany({ where: { id: { in: complete.slice(i, i + 500) } }, data: { isComplete: true } });
-      }
-    }
+    // Completion (judgmentCount >= overlap) is derived, so a new overlap needs no rewrite.
     await recordAudit(
       {
         actorId: opts.actorId,

@@ -46,7 +46,18 @@ export async function findProjects(opts: { includeArchived: boolean }) {
       createdAt: p.createdAt,
       prompts: p._count.prompts,
       judgments: p._count.judgments,
-      completePrompts: await db.prompt.count({ where: { projectId: p.id, isComplete: true } }),
+      completePrompts: await db.prompt.count({ where: completePromptWhere(p.id, p.overlap) }),
     })),
   );
+}
+
+/**
+ * A prompt is complete when it has a comparison and each of its comparisons (not retired) reached the
+ * overlap; a prompt waiting for candidates is not complete.
+ */
+export function completePromptWhere(projectId: string, overlap: number) {
+  return {
+    projectId,
+    comparisons: { some: {}, none: { status: { not: "retired" }, judgmentCount: { lt: overlap } } },
+  };
 }

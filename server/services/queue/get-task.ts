@@ -1,4 +1,4 @@
-// The labeller's view of one leased prompt: conversation, candidates in the shown order, lease and guidelines.
+// The labeller's view of one leased comparison: conversation, candidates in the shown order, lease and guidelines.
 import { z } from "zod";
 import { getDb } from "../../db";
 import { AppError } from "../../errors";
@@ -10,16 +10,17 @@ export async function getTask(opts: { assignmentId: string; userId: string }) {
   const db = getDb();
   const a = await db.assignment.findUnique({
     where: { id: opts.assignmentId },
-    include: { prompt: { include: { candidates: true } }, project: true },
+    include: { prompt: true, comparison: { include: { candidates: true } }, project: true },
   });
   if (!a || a.userId !== opts.userId) throw new AppError("NOT_FOUND", "This task is not yours or no longer exists.");
-  const byId = new Map(a.prompt.candidates.map((c) => [c.id, c]));
+  const byId = new Map(a.comparison.candidates.map((c) => [c.id, c]));
   const order = ZShownOrder.parse(a.shownOrder);
   return {
     assignmentId: a.id,
     projectSlug: a.project.slug,
     projectName: a.project.name,
     promptId: a.promptId,
+    comparisonId: a.comparisonId,
     messages: z.array(ZMessage).parse(a.prompt.messages),
     candidates: order.map((id) => {
       const c = byId.get(id);

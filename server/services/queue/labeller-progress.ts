@@ -15,8 +15,9 @@ export async function getLabellerProgress(opts: { userId: string; projectId?: st
 }
 
 /**
- * Active projects with how much this labeller can still do in each: prompts they have not touched,
- * plus the one they hold an open lease on (it is theirs to finish, not done).
+ * Active projects with how much this labeller can still do in each: open comparisons short of the
+ * overlap they have not touched (some may be leased to others right now), plus the one they hold an
+ * open lease on (it is theirs to finish, not done).
  */
 export async function findLabellerProjects(opts: { userId: string; now?: Date }) {
   const db = getDb();
@@ -27,10 +28,11 @@ export async function findLabellerProjects(opts: { userId: string; now?: Date })
       slug: p.slug,
       name: p.name,
       description: p.description,
-      available: await db.prompt.count({
+      available: await db.comparison.count({
         where: {
           projectId: p.id,
-          isComplete: false,
+          status: "open",
+          judgmentCount: { lt: p.overlap },
           skips: { none: { userId: opts.userId } },
           OR: [
             { assignments: { none: { userId: opts.userId } } },

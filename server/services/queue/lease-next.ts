@@ -1,7 +1,7 @@
-// Hands a labeller the next prompt of a project under a lease. The database enforces the two
-// invariants: unique (promptId, slot) with slot < overlap caps the leases per prompt, and unique
-// (promptId, userId) forbids a second lease to the same labeller; racing requests lose on a
-// unique violation and try the next slot or prompt.
+// Hands a labeller the next comparison (a prompt with one candidate set) of a project under a lease.
+// The database enforces the two invariants: unique (comparisonId, slot) with slot < overlap caps the
+// leases per comparison, and unique (comparisonId, userId) forbids a second lease to the same
+// labeller; racing requests lose on a unique violation and try the next slot or comparison.
 import { getDb } from "../../db";
 import { AppError } from "../../errors";
 import { isUniqueViolation } from "./is-unique-violation";
@@ -30,29 +30,30 @@ export async function leaseNext(opts: { userId: string; projectSlug: string; now
   const expiresAt = new Date(now.getTime() + project.leaseMinutes * 60_000);
   let skipPast = 0;
   for (;;) {
-    // Prompts closest to completion first, then oldest: finished prompts sooner, fewer half-done ones.
-    const page = await db.prompt.findMany({
+    // Comparisons closest to completion first, then in prompt order: finished prompts sooner, fewer
+    // half-done ones. One index serves it: (projectId, status, judgmentCount, promptSeq).
+    const page = await db.comparison.findMany({
       where: {
         projectId: project.id,
-        isComplete: false,
-        // An import still writing (or failing) may remove its prompts again: only finished imports' prompts are handed out.
-        OR: [{ importId: null }, { import: { status: "done" } }],
+        status: "open",
+        judgmentCount: { lt: project.overlap },
         assignments: { none: { userId: opts.userId } },
         skips: { none: { userId: opts.userId } },
       },
-      orderBy: { seq: "asc" },
+      orderBy: [{ judgmentCount: "desc" }, { promptSeq: "asc" }, { round: "asc" }],
       skip: skipPast,
       take: PAGE,
-      select: { id: true, _count: { select: { assignments: true, candidates: true } } },
+      select: { id: true, promptId: true, _count: { select: { assignments: true, candidates: true } } },
     });
     if (page.length === 0) return null;
     skipPast += page.length;
     const open = page
-      .filter((p) => p._count.assignments < project.overlap && p._count.candidates >= 2)
+      .filter((c) => c._count.assignments < project.overlap && c._count.candidates >= 2)
       .sort((a, b) => b._count.assignments - a._count.assignments);
-    for (const prompt of open) {
+    for (const comparison of open) {
       const assignmentId = await tryLease({
-        promptId: prompt.id,
+        comparisonId: comparison.id,
+        promptId: comparison.promptId,
         projectId: project.id,
         userId: opts.userId,
         overlap: project.overlap,
@@ -65,6 +66,7 @@ export async function leaseNext(opts: { userId: string; projectSlug: string; now
 }
 
 async function tryLease(opts: {
+  comparisonId: string;
   promptId: string;
   projectId: string;
   userId: string;
@@ -74,10 +76,12 @@ async function tryLease(opts: {
 }): Promise<string | null> {
   const db = getDb();
   const taken = new Set(
-    (await db.assignment.findMany({ where: { promptId: opts.promptId }, select: { slot: true } })).map((a) => a.slot),
+    (await db.assignment.findMany({ where: { comparisonId: opts.comparisonId }, select: { slot: true } })).map(
+      (a) => a.slot,
+    ),
   );
   const candidates = await db.candidate.findMany({
-    where: { promptId: opts.promptId },
+    where: { comparisonId: opts.comparisonId },
     select: { id: true },
     orderBy: { position: "asc" },
   });
@@ -88,6 +92,7 @@ async function tryLease(opts: {
         data: {
           projectId: opts.projectId,
           promptId: opts.promptId,
+          comparisonId: opts.comparisonId,
           userId: opts.userId,
           slot,
           shownOrder: shuffled(candidates.map((c) => c.id)),
@@ -100,7 +105,7 @@ async function tryLease(opts: {
       if (!isUniqueViolation(e)) throw e;
       // Someone took this slot, or this labeller got the prompt in a parallel request.
       const mine = await db.assignment.findUnique({
-        where: { promptId_userId: { promptId: opts.promptId, userId: opts.userId } },
+        where: { comparisonId_userId: { comparisonId: opts.comparisonId, userId: opts.userId } },
       });
       if (mine) return mine.status === "active" ? mine.id : null;
     }

@@ -6,6 +6,9 @@ import { leaseNext } from "./lease-next";
 import { submitJudgment } from "./submit-judgment";
 import { skipTask } from "./skip-task";
 import { renewLease } from "./renew-lease";
+import { createComparison } from "./create-comparison";
+import { exportLines } from "../export/export-lines";
+import { findLabellerProjects } from "./labeller-progress";
 
 const t = useTestDb();
 
@@ -105,7 +108,7 @@ describe("lease queue", () => {
     const j = await t.db().judgment.findFirstOrThrow({ where: { promptId: task.promptId } });
     expect(j.tiers).toEqual([[a, b], [c]]);
     expect(j.guidelineVersion).toBe(1);
-    expect((await t.db().prompt.findUniqueOrThrow({ where: { id: task.promptId } })).isComplete).toBe(true);
+    expect((await t.db().comparison.findUniqueOrThrow({ where: { id: task.comparisonId } })).judgmentCount).toBe(1);
     expect(await leaseNext({ userId: (await makeUser()).id, projectSlug: project.slug })).toBeNull();
   });
 
@@ -116,5 +119,133 @@ describe("lease queue", () => {
     await skipTask({ userId: u1.id, assignmentId: task.assignmentId, reason: "unclear_prompt", note: "", totalMs: 10 });
     expect(await leaseNext({ userId: u1.id, projectSlug: project.slug })).toBeNull();
     expect((await leaseNext({ userId: u2.id, projectSlug: project.slug }))?.promptId).toBe(task.promptId);
+  });
+
+  const submitAll = (task: { assignmentId: string; candidates: { id: string }[] }, userId: string, now?: Date) =>
+    submitJudgment({
+      userId,
+      assignmentId: task.assignmentId,
+      tiers: task.candidates.map((c) => [c.id]),
+      noneAcceptable: false,
+      flags: {},
+      rationale: "",
+      totalMs: 1000,
+      activeMs: 900,
+      ...(now ? { now } : {}),
+    });
+
+  it("completes every comparison whose last two judgments arrive at the same moment", async () => {
+    const n = 30;
+    const project = await makeProject({ prompts: n, candidates: 2, overlap: 2 });
+    const pairs: { task: NonNullable<Awaited<ReturnType<typeof leaseNext>>>; userId: string }[][] = [];
+    for (let i = 0; i < n; i++) {
+      const [u1, u2] = [await makeUser(), await makeUser()];
+      const t1 = (await leaseNext({ userId: u1.id, projectSlug: project.slug }))!;
+      const t2 = (await leaseNext({ userId: u2.id, projectSlug: project.slug }))!;
+      expect(t2.comparisonId).toBe(t1.comparisonId); // the half-leased comparison is handed out first
+      pairs.push([
+        { task: t1, userId: u1.id },
+        { task: t2, userId: u2.id },
+      ]);
+    }
+    // Both judgments of each comparison in parallel, all comparisons at once.
+    await Promise.all(pairs.flat().map(({ task, userId }) => submitAll(task, userId)));
+    const rows = await t.db().comparison.findMany({ where: { projectId: project.id } });
+    expect(rows.map((r) => r.judgmentCount)).toEqual(Array.from({ length: n }, () => 2));
+    const judged = await t
+      .db()
+      .judgment.groupBy({ by: ["comparisonId"], where: { projectId: project.id }, _count: { _all: true } });
+    expect(judged.every((g) => g._count._all === 2)).toBe(true);
+    const complete = [];
+    for await (const line of exportLines({ projectId: project.id, format: "judgments", onlyComplete: true }))
+      complete.push(line);
+    expect(complete).toHaveLength(2 * n);
+  }, 120_000);
+
+  it("refuses heartbeat, submit and skip on a lease that ran out, even before anyone reclaims it", async () => {
+    const project = await makeProject({ prompts: 1, overlap: 1, leaseMinutes: 5 });
+    const u = await makeUser();
+    const start = new Date(Date.now() - 60_000);
+    const task = (await leaseNext({ userId: u.id, projectSlug: project.slug, now: start }))!;
+    const after = new Date(start.getTime() + 5 * 60_000 + 1);
+    await expect(renewLease({ userId: u.id, assignmentId: task.assignmentId, now: after })).rejects.toMatchObject({
+      code: "GONE",
+    });
+    await expect(submitAll(task, u.id, after)).rejects.toMatchObject({ code: "GONE" });
+    await expect(
+      skipTask({
+        userId: u.id,
+        assignmentId: task.assignmentId,
+        reason: "unclear_prompt",
+        note: "",
+        totalMs: 1,
+        now: after,
+      }),
+    ).rejects.toMatchObject({ code: "GONE" });
+    // Nothing was written by the refused calls, and the lease was not revived.
+    expect(await t.db().judgment.count({ where: { projectId: project.id } })).toBe(0);
+    expect(await t.db().skip.count({ where: { projectId: project.id } })).toBe(0);
+    const row = await t.db().assignment.findUniqueOrThrow({ where: { id: task.assignmentId } });
+    expect(row.expiresAt.getTime()).toBe(start.getTime() + 5 * 60_000);
+    // Within the lease the same calls work.
+    await renewLease({ userId: u.id, assignmentId: task.assignmentId, now: new Date(start.getTime() + 60_000) });
+    await submitAll(task, u.id, new Date(start.getTime() + 2 * 60_000));
+  });
+
+  it("a second round of candidates for the same prompt is ranked again, by the same labeller too", async () => {
+    const project = await makeProject({ prompts: 1, candidates: 2, overlap: 1 });
+    const u = await makeUser();
+    const first = (await leaseNext({ userId: u.id, projectSlug: project.slug }))!;
+    await submitAll(first, u.id);
+    expect(await leaseNext({ userId: u.id, projectSlug: project.slug })).toBeNull();
+    expect((await findLabellerProjects({ userId: u.id })).find((p) => p.slug === project.slug)?.available).toBe(0);
+    const next = await createComparison({
+      promptId: first.promptId,
+      round: 1,
+      candidates: [
+        { text: "better answer", source: "model" },
+        { text: "other answer", source: "model" },
+      ],
+    });
+    await expect(
+      createComparison({
+        promptId: first.promptId,
+        round: 1,
+        candidates: [
+          { text: "x", source: "model" },
+          { text: "y", source: "model" },
+        ],
+      }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
+    expect((await findLabellerProjects({ userId: u.id })).find((p) => p.slug === project.slug)?.available).toBe(1);
+    const second = (await leaseNext({ userId: u.id, projectSlug: project.slug }))!;
+    expect(second.comparisonId).toBe(next.comparisonId);
+    expect(second.promptId).toBe(first.promptId);
+    expect(new Set(second.candidates.map((c) => c.id))).toEqual(new Set(next.candidateIds));
+    await submitAll(second, u.id);
+    const rows = [];
+    for await (const line of exportLines({ projectId: project.id, format: "judgments" })) rows.push(JSON.parse(line));
+    expect(rows.map((r: { round: number; prompt_id: string }) => [r.round, r.prompt_id])).toEqual([
+      [0, first.promptId],
+      [1, first.promptId],
+    ]);
+    expect(rows[1].candidates.map((c: { text: string }) => c.text).sort()).toEqual(["better answer", "other answer"]);
+  });
+
+  it("hands out no comparison that is not ready (pending)", async () => {
+    const project = await makeProject({ prompts: 0, candidates: 2, overlap: 1 });
+    const prompt = await t.db().prompt.create({
+      data: { projectId: project.id, seq: 1, contentHash: "x", messages: [{ role: "user", content: "q" }] },
+    });
+    await createComparison({
+      promptId: prompt.id,
+      round: 0,
+      status: "pending",
+      candidates: [
+        { text: "a", source: "model" },
+        { text: "b", source: "model" },
+      ],
+    });
+    expect(await leaseNext({ userId: (await makeUser()).id, projectSlug: project.slug })).toBeNull();
   });
 });

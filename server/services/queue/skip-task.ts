@@ -10,10 +10,12 @@ export async function skipTask(opts: {
   reason: TSkipReason;
   note: string;
   totalMs: number;
+  now?: Date;
 }) {
   const db = getDb();
+  const now = opts.now ?? new Date();
   const a = await db.assignment.findUnique({ where: { id: opts.assignmentId } });
-  if (!a || a.userId !== opts.userId)
+  if (!a || a.userId !== opts.userId || (a.status === "active" && a.expiresAt <= now))
     throw new AppError("GONE", "Your lease on this prompt ended. Load the next task.");
   if (a.status !== "active") throw new AppError("CONFLICT", "You already submitted this task.");
   if (opts.reason === "other" && opts.note.trim() === "")
@@ -23,12 +25,14 @@ export async function skipTask(opts: {
       data: {
         projectId: a.projectId,
         promptId: a.promptId,
+        comparisonId: a.comparisonId,
         userId: a.userId,
         reason: opts.reason,
         note: opts.note.trim(),
         totalMs: Math.max(0, opts.totalMs),
       },
     });
-    await tx.assignment.delete({ where: { id: a.id } });
+    const { count } = await tx.assignment.deleteMany({ where: { id: a.id, status: "active", expiresAt: { gt: now } } });
+    if (count !== 1) throw new AppError("GONE", "Your lease on this prompt ended. Load the next task.");
   });
 }

@@ -1,5 +1,7 @@
-// Records a labeller's ranking for their leased prompt. Judgments are immutable: this is the only
-// write, and (promptId, userId) plus the assignment's unique link forbid a second one.
+// Records a labeller's ranking for their leased comparison. Judgments are immutable: this is the only
+// write, and (comparisonId, userId) plus the assignment's unique link forbid a second one. The
+// comparison's judgmentCount is raised by one atomic increment in the same transaction: completion
+// (judgmentCount >= overlap) is derived from it and never lost to parallel submits.
 import { z } from "zod";
 import { getDb } from "../../db";
 import { AppError } from "../../errors";
@@ -15,6 +17,7 @@ export type TSubmitJudgment = {
   rationale: string;
   totalMs: number;
   activeMs: number;
+  now?: Date;
 };
 
 export function validateRanking(candidateIds: string[], tiers: TTiers, flags: TCandidateFlags): void {
@@ -39,8 +42,11 @@ export function validateRanking(candidateIds: string[], tiers: TTiers, flags: TC
 
 export async function submitJudgment(input: TSubmitJudgment) {
   const db = getDb();
-  const a = await db.assignment.findUnique({ where: { id: input.assignmentId }, include: { project: true } });
-  if (!a || a.userId !== input.userId) {
+  const now = input.now ?? new Date();
+  const a = await db.assignment.findUnique({ where: { id: input.assignmentId } });
+  // A lease that ran out is gone, whether or not a request has reclaimed it yet: its slot may be
+  // handed to someone else at any moment.
+  if (!a || a.userId !== input.userId || (a.status === "active" && a.expiresAt <= now)) {
     throw new AppError(
       "GONE",
       "Your lease on this prompt ended (it expired and went back to the queue). Load the next task.",
@@ -49,7 +55,6 @@ export async function submitJudgment(input: TSubmitJudgment) {
   if (a.status !== "active") throw new AppError("CONFLICT", "You already submitted this task.");
   const shownOrder = z.array(z.string()).parse(a.shownOrder);
   validateRanking(shownOrder, input.tiers, input.flags);
-  const now = new Date();
   // Client timers can be wrong or tampered with; the lease's age bounds them.
   const elapsed = now.getTime() - a.leasedAt.getTime();
   const totalMs = Math.max(0, Math.min(input.totalMs, elapsed));
@@ -57,14 +62,22 @@ export async function submitJudgment(input: TSubmitJudgment) {
   try {
     return await db.$transaction(async (tx) => {
       const { count } = await tx.assignment.updateMany({
-        where: { id: a.id, status: "active" },
+        where: { id: a.id, status: "active", expiresAt: { gt: now } },
         data: { status: "submitted", finishedAt: now },
       });
-      if (count !== 1) throw new AppError("CONFLICT", "You already submitted this task.");
+      if (count !== 1) {
+        const current = await tx.assignment.findUnique({ where: { id: a.id }, select: { status: true } });
+        if (current?.status === "submitted") throw new AppError("CONFLICT", "You already submitted this task.");
+        throw new AppError(
+          "GONE",
+          "Your lease on this prompt ended (it expired and went back to the queue). Load the next task.",
+        );
+      }
       const judgment = await tx.judgment.create({
         data: {
           projectId: a.projectId,
           promptId: a.promptId,
+          comparisonId: a.comparisonId,
           userId: a.userId,
           assignmentId: a.id,
           tiers: input.tiers,
@@ -78,9 +91,7 @@ export async function submitJudgment(input: TSubmitJudgment) {
           createdAt: now,
         },
       });
-      const judged = await tx.judgment.count({ where: { promptId: a.promptId } });
-      if (judged >= a.project.overlap)
-        await tx.prompt.update({ where: { id: a.promptId }, data: { isComplete: true } });
+      await tx.comparison.update({ where: { id: a.comparisonId }, data: { judgmentCount: { increment: 1 } } });
       return { judgmentId: judgment.id };
     });
   } catch (e) {

@@ -1,4 +1,4 @@
-// Numbers for an admin's project dashboard: prompt states, judgments per day, skip reasons.
+// Numbers for an admin's project dashboard: comparison states (a prompt's candidate set of one round), judgments per day, skip reasons.
 import { getDb } from "../../db";
 import { AppError } from "../../errors";
 
@@ -11,9 +11,11 @@ export async function getProjectDashboard(opts: { projectId: string; now?: Date 
   if (!project) throw new AppError("NOT_FOUND", "No such project.");
   const where = { projectId: project.id };
   const [total, complete, untouched, judgments, skips, labellers] = await Promise.all([
-    db.prompt.count({ where }),
-    db.prompt.count({ where: { ...where, isComplete: true } }),
-    db.prompt.count({ where: { ...where, isComplete: false, assignments: { none: {} }, skips: { none: {} } } }),
+    db.comparison.count({ where: { ...where, status: { not: "retired" } } }),
+    db.comparison.count({ where: { ...where, status: { not: "retired" }, judgmentCount: { gte: project.overlap } } }),
+    db.comparison.count({
+      where: { ...where, status: { not: "retired" }, judgmentCount: 0, assignments: { none: {} }, skips: { none: {} } },
+    }),
     db.judgment.count({ where }),
     db.skip.groupBy({ by: ["reason"], where, _count: { _all: true } }),
     db.judgment.groupBy({ by: ["userId"], where, _count: { _all: true } }),
