@@ -116,3 +116,16 @@ export const ZProjectSettings = z.object({
     .max(24 * 60),
 });
 export type TProjectSettings = z.infer<typeof ZProjectSettings>;
+
+/** How a project's policy samples its candidates (the worker's generation settings). */
+export const ZProjectSampling = z.object({
+  temperature: z.number().min(0).max(2),
+  topP: z.number().gt(0).max(1),
+  topK: z.number().int().min(0).max(1000), // 0: no top-k cut
+  maxNewTokens: z.number().int().min(1).max(1024),
+});
+export type TProjectSampling = z.infer<typeof ZProjectSampling>;
+export const DEFAULT_PROJECT_SAMPLING: TProjectSampling = { temperature: 1, topP: 0.95, topK: 0, maxNewTokens: 48 };
+
+export const COMPARISON_STATUSES = ["pending", "open", "retired"] as const;
+export type TComparisonStatus = (typeof COMPARISON_STATUSES)[number];

@@ -4,14 +4,18 @@ import { hostname } from "node:os";
 import { env } from "../server/env";
 import { getDb } from "../server/db";
 import { scheduledJobId } from "../server/jobs/contracts";
-import { enqueueJob, pruneFinishedJobs } from "../server/jobs/job-queue";
+import { enqueueJob, hasUnfinishedJob, pruneFinishedJobs } from "../server/jobs/job-queue";
 import { createJobRunner } from "../server/jobs/job-runner";
 import { appHandlers } from "../server/jobs/app-handlers";
+import { findGeneratingProjects } from "../server/services/generation/generating-projects";
+import { generateCandidates } from "./generation/generate-job";
 
 const POLL_MS = Number(process.env.WORKER_POLL_MS ?? 2_000);
 /** How long a claimed job stays this worker's without a renewal (renewed every third of it). */
 const LEASE_MS = Number(process.env.WORKER_LEASE_MS ?? 60_000);
 const KEEP_FINISHED_MS = 7 * 86_400_000;
+/** How often each generating project's candidate buffer is topped up (one job per project per slot). */
+const GENERATION_SLOT_MS = Number(process.env.GENERATION_SLOT_MS ?? 10_000);
 const workerId = `${hostname()}:${process.pid}`;
 
 async function scheduleMaintenance(now: Date) {
@@ -23,11 +27,25 @@ async function scheduleMaintenance(now: Date) {
   });
   // Once a minute (by whichever worker enqueued this minute's job): forget old finished jobs.
   if (isNew) await pruneFinishedJobs(new Date(now.getTime() - KEEP_FINISHED_MS));
+  const slot = Math.floor(now.getTime() / GENERATION_SLOT_MS);
+  for (const projectId of await findGeneratingProjects()) {
+    if (await hasUnfinishedJob("generate.candidates", projectId)) continue;
+    await enqueueJob({
+      id: scheduledJobId("generate.candidates", `${projectId}@${slot}`),
+      kind: "generate.candidates",
+      payload: { projectId },
+      concurrencyKey: projectId,
+    });
+  }
 }
 
 async function main() {
   env();
-  const runner = createJobRunner({ workerId, handlers: { ...appHandlers }, leaseMs: LEASE_MS });
+  const runner = createJobRunner({
+    workerId,
+    handlers: { ...appHandlers, "generate.candidates": generateCandidates },
+    leaseMs: LEASE_MS,
+  });
   console.log(`worker ${workerId} started (${env().DB_PROVIDER})`);
   let wake: (() => void) | null = null;
   const stop = () => {

@@ -25,6 +25,13 @@ export const JOBS = {
     maxAttempts: 3,
     concurrency: 1, // per project: imports into one project take turns
   },
+  /** Tops up a project's buffer of ready comparisons with candidates from its active policy. */
+  "generate.candidates": {
+    version: 1,
+    payload: z.object({ projectId: z.string().min(1).max(64) }),
+    maxAttempts: 3,
+    concurrency: 1, // per project: one generation at a time
+  },
 } as const satisfies Record<string, TJobDef>;
 
 export type TJobKind = keyof typeof JOBS;

@@ -223,3 +223,12 @@ export async function pruneFinishedJobs(before: Date): Promise<number> {
   const { count } = await getDb().job.deleteMany({ where: { status: "done", finishedAt: { lt: before } } });
   return count;
 }
+
+/** Whether a job of `kind` for `concurrencyKey` is waiting or running (schedulers need not add another). */
+export async function hasUnfinishedJob(kind: TJobKind, concurrencyKey: string): Promise<boolean> {
+  const found = await getDb().job.findFirst({
+    where: { kind, concurrencyKey, status: { in: ["queued", "running"] } },
+    select: { id: true },
+  });
+  return found !== null;
+}

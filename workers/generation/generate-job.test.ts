@@ -1,0 +1,72 @@
+// The generation job on the real database with the built-in model in a real child process: it fills
+// the project's buffer with comparisons of K candidates from the active policy, records how each was
+// made, marks a prompt too long for the model's context instead of cutting it, and runs again
+// without duplicating anything.
+import { describe, expect, it } from "vitest";
+import { useTestDb } from "../../server/test/test-db";
+import { makeProject, makeUser } from "../../server/test/factories";
+import { ensureBuiltinPolicy } from "../../server/services/models/builtin-policy";
+import { leaseNext } from "../../server/services/queue/lease-next";
+import { generateCandidates } from "./generate-job";
+
+const t = useTestDb();
+const ctx = () => ({ jobId: "test", attempt: 1, signal: new AbortController().signal });
+
+describe("generate.candidates job", () => {
+  it("fills the buffer from the built-in policy, marks too-long prompts, and is idempotent", async () => {
+    const db = t.db();
+    const project = await makeProject({ prompts: 0, candidates: 3, overlap: 1 });
+    const policy = await ensureBuiltinPolicy();
+    await db.project.update({
+      where: { id: project.id },
+      data: {
+        policyVersionId: policy.id,
+        candidateBuffer: 2,
+        samplingParams: { temperature: 1, topP: 0.95, topK: 0, maxNewTokens: 24 },
+      },
+    });
+    const questions = ["What's the capital city of Algeria?", "word ".repeat(400) + "?", "What is 3 plus 4?", "Spell cat."];
+    for (const [i, q] of questions.entries())
+      await db.prompt.create({
+        data: { projectId: project.id, seq: i + 1, contentHash: `g${i}`, messages: [{ role: "user", content: q }] },
+      });
+
+    const first = (await generateCandidates.run({ projectId: project.id }, ctx())) as Record<string, unknown>;
+    // Buffer 2: the first two prompts are asked; the long one cannot be generated, so one comparison is ready.
+    expect(first).toMatchObject({ generated: 1, tooLong: 1, policy: "house-sft", round: 0 });
+    const long = await db.prompt.findFirstOrThrow({ where: { projectId: project.id, seq: 2 } });
+    expect(long.generationError).toMatch(/more than the model's context of 256/);
+
+    const second = (await generateCandidates.run({ projectId: project.id }, ctx())) as Record<string, unknown>;
+    expect(second).toMatchObject({ generated: 1, tooLong: 0 });
+    const third = (await generateCandidates.run({ projectId: project.id }, ctx())) as Record<string, unknown>;
+    expect(third).toMatchObject({ generated: 0 }); // buffer full
+
+    const comparisons = await db.comparison.findMany({
+      where: { projectId: project.id },
+      include: { candidates: { orderBy: { position: "asc" } }, prompt: true },
+      orderBy: { promptSeq: "asc" },
+    });
+    expect(comparisons.map((c) => c.promptSeq)).toEqual([1, 3]);
+    for (const c of comparisons) {
+      expect(c).toMatchObject({ round: 0, status: "open", policyVersionId: policy.id });
+      expect(c.candidates).toHaveLength(3);
+      for (const [i, cand] of c.candidates.entries()) {
+        expect(cand).toMatchObject({ source: "model", modelVersionId: policy.id });
+        const params = cand.generationParams as Record<string, number | string>;
+        expect(params).toMatchObject({ temperature: 1, top_p: 0.95, top_k: 0, max_new_tokens: 24, stream: i });
+        expect(params.token_count).toBeGreaterThan(0);
+        expect(params.token_count).toBeLessThanOrEqual(24);
+        expect(params.logprob).toBeLessThan(0);
+        expect(Number.isInteger(params.seed)).toBe(true);
+        expect(cand.text.length).toBeGreaterThan(0);
+      }
+    }
+    // The built-in model knows this capital (it was in pre-training): its answers are words, not noise.
+    expect(comparisons[0]!.candidates.some((c) => /algiers/i.test(c.text))).toBe(true);
+
+    // Labellers get the generated comparisons.
+    const task = await leaseNext({ userId: (await makeUser()).id, projectSlug: project.slug });
+    expect(task?.candidates).toHaveLength(3);
+  }, 120_000);
+});
