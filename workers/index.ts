@@ -2,6 +2,7 @@
 // time, under a lease it renews. SIGTERM or SIGINT: the running job is handed back, then it exits.
 import { hostname } from "node:os";
 import { env } from "../server/env";
+import { isAppError } from "../server/errors";
 import { getDb } from "../server/db";
 import { scheduledJobId } from "../server/jobs/contracts";
 import { enqueueJob, hasUnfinishedJob, pruneFinishedJobs } from "../server/jobs/job-queue";
@@ -9,6 +10,8 @@ import { createJobRunner } from "../server/jobs/job-runner";
 import { appHandlers } from "../server/jobs/app-handlers";
 import { findGeneratingProjects } from "../server/services/generation/generating-projects";
 import { generateCandidates } from "./generation/generate-job";
+import { trainRound } from "./training/train-round-job";
+import { findProjectsDueForTraining, requestTrainingRun } from "../server/services/training/request-training-run";
 
 const POLL_MS = Number(process.env.WORKER_POLL_MS ?? 2_000);
 /** How long a claimed job stays this worker's without a renewal (renewed every third of it). */
@@ -37,13 +40,19 @@ async function scheduleMaintenance(now: Date) {
       concurrencyKey: projectId,
     });
   }
+  for (const projectId of await findProjectsDueForTraining()) {
+    // Racing schedulers: the second finds the first's run unfinished and is refused (CONFLICT).
+    await requestTrainingRun({ projectId, trigger: "schedule" }).catch((e: unknown) => {
+      if (!(isAppError(e) && e.code === "CONFLICT")) throw e;
+    });
+  }
 }
 
 async function main() {
   env();
   const runner = createJobRunner({
     workerId,
-    handlers: { ...appHandlers, "generate.candidates": generateCandidates },
+    handlers: { ...appHandlers, "generate.candidates": generateCandidates, "train.round": trainRound },
     leaseMs: LEASE_MS,
   });
   console.log(`worker ${workerId} started (${env().DB_PROVIDER})`);

@@ -32,6 +32,13 @@ export const JOBS = {
     maxAttempts: 3,
     concurrency: 1, // per project: one generation at a time
   },
+  /** One training round (TrainingRun `runId`): DPO from the judgments, evaluation, registration, promotion. */
+  "train.round": {
+    version: 1,
+    payload: z.object({ runId: z.string().min(1).max(64) }),
+    maxAttempts: 2,
+    concurrency: 1, // per project: one training run at a time
+  },
 } as const satisfies Record<string, TJobDef>;
 
 export type TJobKind = keyof typeof JOBS;

@@ -26,6 +26,8 @@ export type TExportOptions = {
   salt?: string;
   /** Only comparisons that reached the project's overlap. */
   onlyComplete?: boolean;
+  /** Only judgments made up to this moment (a training run's data cut-off). */
+  until?: Date;
 };
 
 const PAGE = 200;
@@ -52,7 +54,10 @@ export async function* exportLines(opts: TExportOptions): AsyncGenerator<string>
         prompt: true,
         policyVersion: true,
         candidates: { include: { modelVersion: true } },
-        judgments: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+        judgments: {
+          where: opts.until ? { createdAt: { lte: opts.until } } : {},
+          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        },
       },
     });
     if (page.length === 0) return;

@@ -1,0 +1,146 @@
+// A training run's life in the database: started (the data cut-off is fixed), finished (the new policy
+// version is registered with its lineage and metrics, and promoted when the evaluation says it is
+// better), or failed (the active version stays as it was).
+import { getDb } from "../../db";
+import { AppError } from "../../errors";
+import type { Prisma } from "../../../generated/sqlite/client";
+import { recordAudit } from "../audit/record-audit";
+import { ZRoundHyperParams, type TRoundHyperParams } from "./request-training-run";
+
+export type TStartedRun = {
+  runId: string;
+  number: number;
+  projectId: string;
+  projectSlug: string;
+  dataCutoff: Date;
+  parent: { id: string; name: string; path: string };
+  /** Hyper-parameters asked for this round (they override the worker's defaults). */
+  requested: TRoundHyperParams;
+};
+
+export async function startTrainingRun(runId: string): Promise<TStartedRun | null> {
+  const db = getDb();
+  const run = await db.trainingRun.findUnique({
+    where: { id: runId },
+    include: { project: true, parentVersion: true },
+  });
+  if (!run) throw new AppError("NOT_FOUND", `No training run ${runId}.`);
+  if (run.status === "done" || run.status === "failed") return null; // a re-delivered job: nothing to do
+  if (!run.parentVersion) throw new AppError("CONFLICT", `Training run ${run.number} has no policy to start from.`);
+  // A re-run after a crash keeps the first run's cut-off, so it trains on the same judgments.
+  const dataCutoff = run.dataCutoff ?? new Date();
+  await db.trainingRun.update({
+    where: { id: run.id },
+    data: { status: "running", startedAt: new Date(), dataCutoff, error: null },
+  });
+  return {
+    runId: run.id,
+    number: run.number,
+    projectId: run.projectId,
+    projectSlug: run.project.slug,
+    dataCutoff,
+    parent: { id: run.parentVersion.id, name: run.parentVersion.name, path: run.parentVersion.path },
+    requested: ZRoundHyperParams.parse(run.hyperParams ?? {}),
+  };
+}
+
+export async function finishTrainingRun(o: {
+  runId: string;
+  modelPath: string;
+  judgments: number;
+  pairs: number;
+  hyperParams: Prisma.InputJsonValue;
+  metrics: Prisma.InputJsonValue;
+  evaluation: Record<string, number>;
+  /** Promote when the evaluation clears the bar (see shouldPromote). */
+  promote: boolean;
+}): Promise<{ versionId: string; isPromoted: boolean }> {
+  const db = getDb();
+  return db.$transaction(async (tx) => {
+    const run = await tx.trainingRun.findUniqueOrThrow({ where: { id: o.runId }, include: { project: true } });
+    const version = await tx.modelVersion.create({
+      data: {
+        name: `${run.project.slug}-round-${run.number}`,
+        kind: "policy",
+        parentId: run.parentVersionId,
+        path: o.modelPath,
+        metadata: {
+          projectId: run.projectId,
+          trainingRunId: run.id,
+          objective: run.objective,
+          dataCutoff: run.dataCutoff?.toISOString() ?? null,
+          judgments: o.judgments,
+          pairs: o.pairs,
+          hyperParams: o.hyperParams,
+          evaluation: o.evaluation,
+        },
+      },
+    });
+    // Promote only if the project still runs the policy this round started from (an admin may have
+    // switched meanwhile).
+    const isPromoted = o.promote && run.project.policyVersionId === run.parentVersionId;
+    if (isPromoted)
+      await tx.project.update({
+        where: { id: run.projectId },
+        data: { policyVersionId: version.id, currentRound: { increment: 1 } },
+      });
+    await tx.trainingRun.update({
+      where: { id: run.id },
+      data: {
+        status: "done",
+        policyVersionId: version.id,
+        judgments: o.judgments,
+        pairs: o.pairs,
+        hyperParams: o.hyperParams,
+        metrics: o.metrics,
+        evaluation: o.evaluation,
+        isPromoted,
+        finishedAt: new Date(),
+      },
+    });
+    return { versionId: version.id, isPromoted };
+  });
+}
+
+export async function failTrainingRun(runId: string, error: string): Promise<void> {
+  await getDb().trainingRun.updateMany({
+    where: { id: runId, status: { in: ["queued", "running"] } },
+    data: { status: "failed", error: error.slice(0, 2000), finishedAt: new Date() },
+  });
+}
+
+/**
+ * The promotion bar: the new policy prefers the labellers' chosen answers on held-out prompts more
+ * often than not (DPO's implicit reward accuracy), and every number is finite.
+ */
+export function shouldPromote(evaluation: Record<string, number>): boolean {
+  const acc = evaluation["eval_rewards/accuracies"];
+  if (Object.values(evaluation).some((v) => !Number.isFinite(v))) return false;
+  return acc === undefined ? true : acc >= 0.5;
+}
+
+/** Makes `versionId` the project's active policy (promotion by hand, or rollback to an earlier version). */
+export async function activatePolicy(o: { projectId: string; versionId: string; actorId: string }): Promise<void> {
+  const db = getDb();
+  const version = await db.modelVersion.findUnique({ where: { id: o.versionId } });
+  if (!version || version.kind !== "policy") throw new AppError("NOT_FOUND", "No such policy version.");
+  await db.$transaction(async (tx) => {
+    const project = await tx.project.findUnique({ where: { id: o.projectId } });
+    if (!project) throw new AppError("NOT_FOUND", "No such project.");
+    if (project.policyVersionId === version.id) return;
+    await tx.project.update({
+      where: { id: project.id },
+      data: { policyVersionId: version.id, currentRound: { increment: 1 } },
+    });
+    await recordAudit(
+      {
+        actorId: o.actorId,
+        action: "project.policy",
+        targetType: "project",
+        targetId: project.id,
+        details: { from: project.policyVersionId, to: version.id },
+      },
+      tx,
+    );
+  });
+}

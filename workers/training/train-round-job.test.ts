@@ -1,0 +1,137 @@
+// A training round end to end on the real database, with the built-in model and the engine's trainer
+// in child processes: generated candidates are ranked (longer answers first, a preference DPO can
+// learn), the round trains DPO, registers a policy version with lineage and metrics, promotes it, and
+// the next candidates come from it. A round whose loss goes non-finite fails visibly and leaves the
+// active version as it was.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTestDb } from "../../server/test/test-db";
+import { makeProject, makeUser } from "../../server/test/factories";
+import { ensureBuiltinPolicy } from "../../server/services/models/builtin-policy";
+import { leaseNext } from "../../server/services/queue/lease-next";
+import { submitJudgment } from "../../server/services/queue/submit-judgment";
+import { requestTrainingRun } from "../../server/services/training/request-training-run";
+import { generateCandidates } from "../generation/generate-job";
+import { trainRound } from "./train-round-job";
+
+const t = useTestDb();
+const ctx = () => ({ jobId: "test", attempt: 1, signal: new AbortController().signal });
+const modelsDir = fs.mkdtempSync(path.join(os.tmpdir(), "prefloop-models-"));
+beforeAll(() => void (process.env.PREFLOOP_MODELS_DIR = modelsDir));
+afterAll(() => fs.rmSync(modelsDir, { recursive: true, force: true }));
+
+const QUESTIONS = [
+  "What's the capital city of Algeria?",
+  "Name the capital of Jersey.",
+  "What currency does Christmas Island use?",
+  "Is 1 more than 12?",
+  "Tell me: is 19 greater than 16?",
+  "What is 3 plus 4?",
+  "What is 9 minus 2?",
+  "How many letters are in the word cat?",
+  "What is the first letter of apple?",
+  "Spell the word house.",
+  "Which continent is Peru in?",
+  "What language do they speak in Algeria?",
+];
+
+async function rankAll(projectId: string, slug: string, labellers: { id: string }[]) {
+  let judged = 0;
+  for (const u of labellers) {
+    for (;;) {
+      const task = await leaseNext({ userId: u.id, projectSlug: slug });
+      if (!task) break;
+      // Longer answers first: a consistent preference the policy can learn.
+      const order = [...task.candidates].sort((a, b) => b.text.length - a.text.length || a.id.localeCompare(b.id));
+      await submitJudgment({
+        userId: u.id,
+        assignmentId: task.assignmentId,
+        tiers: order.map((c) => [c.id]),
+        noneAcceptable: false,
+        flags: {},
+        rationale: "",
+        totalMs: 1000,
+        activeMs: 900,
+      });
+      judged++;
+    }
+  }
+  expect(judged).toBeGreaterThan(0);
+  return judged;
+}
+
+describe("train.round job", () => {
+  it("trains, registers and promotes a new policy; the next candidates come from it", async () => {
+    const db = t.db();
+    const project = await makeProject({ prompts: 0, candidates: 3, overlap: 1 });
+    const house = await ensureBuiltinPolicy();
+    await db.project.update({
+      where: { id: project.id },
+      data: {
+        policyVersionId: house.id,
+        candidateBuffer: QUESTIONS.length,
+        samplingParams: { temperature: 1, topP: 1, topK: 0, maxNewTokens: 32 },
+      },
+    });
+    for (const [i, q] of QUESTIONS.entries())
+      await db.prompt.create({
+        data: { projectId: project.id, seq: i + 1, contentHash: `q${i}`, messages: [{ role: "user", content: q }] },
+      });
+    await generateCandidates.run({ projectId: project.id }, ctx());
+    expect(await db.comparison.count({ where: { projectId: project.id, round: 0 } })).toBe(QUESTIONS.length);
+    await rankAll(project.id, project.slug, [await makeUser(), await makeUser()]);
+
+    const { runId, number } = await requestTrainingRun({ projectId: project.id, trigger: "admin" });
+    expect(number).toBe(1);
+    await expect(requestTrainingRun({ projectId: project.id, trigger: "admin" })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
+    const result = (await trainRound.run({ runId }, ctx())) as {
+      versionId: string;
+      isPromoted: boolean;
+      pairs: number;
+    };
+    const run = await db.trainingRun.findUniqueOrThrow({ where: { id: runId }, include: { policyVersion: true } });
+    expect(run).toMatchObject({ status: "done", judgments: QUESTIONS.length, parentVersionId: house.id });
+    expect(run.pairs).toBe(result.pairs);
+    expect(run.pairs).toBeGreaterThanOrEqual(QUESTIONS.length); // at least one pair per ranking
+    const steps = run.metrics as { step: number; loss: number }[];
+    expect(steps.length).toBeGreaterThan(0);
+    expect(steps.every((s) => Number.isFinite(s.loss))).toBe(true);
+    expect(run.policyVersion).toMatchObject({ kind: "policy", parentId: house.id, name: `${project.slug}-round-1` });
+    expect(fs.existsSync(path.join(run.policyVersion!.path, "model.safetensors"))).toBe(true);
+    expect(run.policyVersion!.path.startsWith(modelsDir)).toBe(true);
+
+    // Promoted (no held-out split below 20 judgments: the bar is a finite run), so round 1 is generated from it.
+    expect(result.isPromoted).toBe(true);
+    const after = await db.project.findUniqueOrThrow({ where: { id: project.id } });
+    expect(after).toMatchObject({ policyVersionId: result.versionId, currentRound: 1 });
+    await generateCandidates.run({ projectId: project.id }, ctx());
+    const next = await db.comparison.findMany({
+      where: { projectId: project.id, round: 1 },
+      include: { candidates: true },
+    });
+    expect(next.length).toBeGreaterThan(0);
+    for (const c of next) {
+      expect(c.policyVersionId).toBe(result.versionId);
+      for (const cand of c.candidates) expect(cand.modelVersionId).toBe(result.versionId);
+    }
+  }, 300_000);
+
+  it("a round whose loss is not finite fails with the reason and changes nothing", async () => {
+    const db = t.db();
+    const project = await db.project.findFirstOrThrow({ where: { trainingRuns: { some: {} } } });
+    const before = await db.project.findUniqueOrThrow({ where: { id: project.id } });
+    await rankAll(project.id, project.slug, [await makeUser()]);
+    const { runId } = await requestTrainingRun({ projectId: project.id, trigger: "admin", hyperParams: { lr: 1e30 } });
+    await expect(trainRound.run({ runId }, ctx())).rejects.toThrow(/not finite/);
+    await trainRound.onFailed!({ runId }, "training stopped: the loss is not finite");
+    const run = await db.trainingRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(run).toMatchObject({ status: "failed", policyVersionId: null, isPromoted: false });
+    expect(run.error).toMatch(/not finite/);
+    const after = await db.project.findUniqueOrThrow({ where: { id: project.id } });
+    expect(after).toMatchObject({ policyVersionId: before.policyVersionId, currentRound: before.currentRound });
+  }, 300_000);
+});

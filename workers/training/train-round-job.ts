@@ -1,0 +1,120 @@
+// The `train.round` job: DPO on the project's judgments (up to the run's data cut-off) from the
+// active policy, in a child process running the engine's `npm run train`; then the new policy is
+// registered with its lineage, per-step metrics and held-out evaluation, and promoted when it clears
+// the bar. A failed run (a non-finite loss stops the trainer) leaves the active version unchanged.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import type { TJobHandler } from "../../server/jobs/job-runner";
+import { exportLines } from "../../server/services/export/export-lines";
+import {
+  failTrainingRun,
+  finishTrainingRun,
+  shouldPromote,
+  startTrainingRun,
+} from "../../server/services/training/training-run-state";
+import { policyDir } from "../generation/generate-job";
+
+const TRAIN_CLI = path.resolve(import.meta.dirname, "../ml/train/cli/train.ts");
+
+/** Where trained versions live: every worker and web server of one database must see the same folder. */
+export const modelsDir = () => path.resolve(process.env.PREFLOOP_MODELS_DIR ?? "data/models");
+
+/** The round's hyper-parameters (the bench:loop settings that moved the built-in model's preferences). */
+export const DPO_HYPER_PARAMS = {
+  lr: 1e-4,
+  epochs: 2,
+  batchSize: 8,
+  beta: 0.1,
+  seed: 42,
+  evalSplit: 0.2,
+} as const;
+
+function runTrainCli(args: string[], logFile: string, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const log = fs.openSync(logFile, "a");
+    const child = spawn(process.execPath, ["--import", "tsx", TRAIN_CLI, ...args], { stdio: ["ignore", log, log] });
+    const onAbort = () => child.kill("SIGKILL");
+    signal.addEventListener("abort", onAbort, { once: true });
+    child.on("error", reject);
+    child.on("exit", (code, sig) => {
+      signal.removeEventListener("abort", onAbort);
+      fs.closeSync(log);
+      if (signal.aborted) return reject(signal.reason instanceof Error ? signal.reason : new Error("training aborted"));
+      if (code === 0) return resolve();
+      // The trainer's own last error line says what went wrong (e.g. "loss is not finite").
+      const lines = fs.readFileSync(logFile, "utf8").trim().split("\n");
+      const reason = lines.reverse().find((l) => l.startsWith("error:")) ?? `the trainer exited with ${sig ?? code}`;
+      reject(new Error(reason.replace(/^error:\s*/, "")));
+    });
+  });
+}
+
+function readMetrics(file: string): Record<string, number>[] {
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as Record<string, number>);
+}
+
+export const trainRound: TJobHandler<"train.round"> = {
+  run: async ({ runId }, ctx) => {
+    const run = await startTrainingRun(runId);
+    if (!run) return { skipped: "the run already ended" };
+    const dir = path.join(modelsDir(), `${run.projectSlug}-round-${run.number}-${run.runId}`);
+    fs.rmSync(dir, { recursive: true, force: true }); // a re-run starts clean
+    fs.mkdirSync(dir, { recursive: true });
+    const data = path.join(dir, "judgments.jsonl");
+    const out = fs.createWriteStream(data);
+    let judgments = 0;
+    let pairs = 0;
+    for await (const line of exportLines({ projectId: run.projectId, format: "judgments", until: run.dataCutoff })) {
+      const row = JSON.parse(line) as { tiers: string[][] };
+      judgments++;
+      // Pairs across tiers: what DPO trains on (ties give none).
+      for (let i = 0; i < row.tiers.length; i++)
+        for (let j = i + 1; j < row.tiers.length; j++) pairs += row.tiers[i]!.length * row.tiers[j]!.length;
+      out.write(line);
+    }
+    await new Promise<void>((r, e) => out.end((err?: Error | null) => (err ? e(err) : r())));
+    if (pairs === 0) throw new Error(`no preference pairs in ${judgments} judgment(s): every ranking was one tier`);
+    ctx.signal.throwIfAborted();
+    const base = policyDir(run.parent.path);
+    const context = (
+      JSON.parse(fs.readFileSync(path.join(base, "config.json"), "utf8")) as { max_position_embeddings: number }
+    ).max_position_embeddings;
+    const hp = { ...DPO_HYPER_PARAMS, ...run.requested, maxLength: context };
+    const trainOut = path.join(dir, "dpo");
+    await runTrainCli(
+      [
+        ...["--kind", "dpo", "--model", base, "--data", data, "--out", trainOut, "--merge"],
+        ...["--lr", String(hp.lr), "--epochs", String(hp.epochs), "--batch-size", String(hp.batchSize)],
+        ...["--beta", String(hp.beta), "--seed", String(hp.seed), "--max-length", String(hp.maxLength)],
+        ...(judgments >= 20 ? ["--eval-split", String(hp.evalSplit)] : []),
+        ...["--precompute-ref", "--quiet"],
+      ],
+      path.join(dir, "train.log"),
+      ctx.signal,
+    );
+    const log = readMetrics(path.join(trainOut, "metrics.jsonl"));
+    const lastEval = log.filter((e) => Object.keys(e).some((k) => k.startsWith("eval_"))).at(-1) ?? {};
+    const evaluation = Object.fromEntries(Object.entries(lastEval).filter(([k]) => k.startsWith("eval_")));
+    const steps = log.filter((e) => e.loss !== undefined);
+    const lastLoss = steps.at(-1)?.loss;
+    if (lastLoss === undefined || !Number.isFinite(lastLoss)) throw new Error(`the run logged no finite loss`);
+    const result = await finishTrainingRun({
+      runId,
+      modelPath: path.join(trainOut, "model"),
+      judgments,
+      pairs,
+      hyperParams: { objective: "dpo", ...hp, loraR: 16, loraAlpha: 32, parent: run.parent.name },
+      metrics: steps,
+      evaluation,
+      promote: shouldPromote(evaluation),
+    });
+    return { ...result, judgments, pairs, evaluation };
+  },
+  onFailed: ({ runId }, reason) => failTrainingRun(runId, reason),
+};
