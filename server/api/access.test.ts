@@ -166,6 +166,25 @@ const ACCESS: Record<string, TEntry> = {
     input: () => ({ importId: "no-such-import" }),
     allowed: "NOT_FOUND",
   },
+  "admin.models.overview": {
+    access: "admin",
+    type: "query",
+    input: (f) => ({ projectId: f.project.id }),
+    allowed: "OK",
+  },
+  "admin.models.train": {
+    access: "admin",
+    type: "mutation",
+    // The fixture project has imported candidates and no policy: the admin is told so.
+    input: (f) => ({ projectId: f.project.id }),
+    allowed: "CONFLICT",
+  },
+  "admin.models.activate": {
+    access: "admin",
+    type: "mutation",
+    input: (f) => ({ projectId: f.project.id, versionId: "no-such-version" }),
+    allowed: "NOT_FOUND",
+  },
   "admin.users.list": { access: "admin", type: "query", input: NO_INPUT, allowed: "OK" },
   "admin.users.invite": {
     access: "admin",

@@ -47,8 +47,14 @@ export function PromptsPanel({ projectId }: { projectId: string }) {
                   <span className="ml-2 text-xs text-slate-500">
                     {plural(p.candidates.length, "candidate")} · {plural(p.judgments, "judgment")}
                     {p.skips ? ` · ${plural(p.skips, "skip")}` : ""}
+                    {p.rounds > 1 ? ` · ${p.rounds} rounds` : ""}
                     {p.isComplete ? " · complete" : ""}
                   </span>
+                  {p.generationError && (
+                    <span className="ml-2 text-xs text-red-700" data-testid="prompt-generation-error">
+                      {p.generationError}
+                    </span>
+                  )}
                 </summary>
                 <ol className="mt-2 space-y-1 pl-4 text-sm text-slate-700">
                   {p.candidates.map((c, i) => (

@@ -17,11 +17,23 @@ import { setUserDisabled, setUserRole } from "../../services/users/update-user";
 import { getProjectDashboard } from "../../services/stats/project-dashboard";
 import { findAuditEntries } from "../../services/audit/find-audit-entries";
 import { findImports, getImport } from "../../services/import/import-queries";
+import { getModelsOverview } from "../../services/training/models-overview";
+import { requestTrainingRun, ZRoundHyperParams } from "../../services/training/request-training-run";
+import { activatePolicy } from "../../services/training/training-run-state";
 
 const ZId = z.string().min(1).max(64);
 const ZGuidelines = z.string().max(100_000);
 
 export const adminRouter = router({
+  models: router({
+    overview: adminProcedure.input(z.object({ projectId: ZId })).query(({ input }) => getModelsOverview(input)),
+    train: adminProcedure
+      .input(z.object({ projectId: ZId, hyperParams: ZRoundHyperParams.optional() }))
+      .mutation(({ input, ctx }) => requestTrainingRun({ ...input, trigger: "admin", actorId: ctx.viewer.userId })),
+    activate: adminProcedure
+      .input(z.object({ projectId: ZId, versionId: ZId }))
+      .mutation(({ input, ctx }) => activatePolicy({ ...input, actorId: ctx.viewer.userId })),
+  }),
   projects: router({
     list: adminProcedure
       .input(z.object({ includeArchived: z.boolean().default(false) }))

@@ -31,6 +31,7 @@ export async function findPrompts(opts: { projectId: string; page: number; pageS
         p.comparisons.length > 0 &&
         p.comparisons.every((c) => c.status === "retired" || c.judgmentCount >= project.overlap),
       rounds: p.comparisons.length,
+      generationError: p.generationError,
       candidates: p.candidates.map((c) => ({ id: c.id, text: c.text, source: c.source })),
       judgments: p._count.judgments,
       skips: p._count.skips,

@@ -41,7 +41,8 @@ export async function seedDemoProject(opts: { actorId: string }): Promise<{ crea
     },
     guidelines: fs.readFileSync(path.join(SEED_DIR, "house-guidelines.md"), "utf8"),
   });
-  await db.project.update({ where: { id: house.id }, data: { policyVersionId: policy.id } });
+  // Every 20 new judgments the worker trains a round (DPO) and, when it is better, promotes it.
+  await db.project.update({ where: { id: house.id }, data: { policyVersionId: policy.id, trainEvery: 20 } });
   await importSeed(house.id, opts.actorId, "house-prompts.jsonl");
   return { created: true, slug };
 }

@@ -1,7 +1,7 @@
 // A training run's life in the database: started (the data cut-off is fixed), finished (the new policy
 // version is registered with its lineage and metrics, and promoted when the evaluation says it is
 // better), or failed (the active version stays as it was).
-import { getDb } from "../../db";
+import { getDb, type DbTx } from "../../db";
 import { AppError } from "../../errors";
 import type { Prisma } from "../../../generated/sqlite/client";
 import { recordAudit } from "../audit/record-audit";
@@ -79,11 +79,13 @@ export async function finishTrainingRun(o: {
     // Promote only if the project still runs the policy this round started from (an admin may have
     // switched meanwhile).
     const isPromoted = o.promote && run.project.policyVersionId === run.parentVersionId;
-    if (isPromoted)
+    if (isPromoted) {
       await tx.project.update({
         where: { id: run.projectId },
         data: { policyVersionId: version.id, currentRound: { increment: 1 } },
       });
+      await retireUnstartedComparisons(tx, run.projectId);
+    }
     await tx.trainingRun.update({
       where: { id: run.id },
       data: {
@@ -132,6 +134,7 @@ export async function activatePolicy(o: { projectId: string; versionId: string; 
       where: { id: project.id },
       data: { policyVersionId: version.id, currentRound: { increment: 1 } },
     });
+    await retireUnstartedComparisons(tx, project.id);
     await recordAudit(
       {
         actorId: o.actorId,
@@ -142,5 +145,16 @@ export async function activatePolicy(o: { projectId: string; versionId: string; 
       },
       tx,
     );
+  });
+}
+
+/**
+ * A new active policy: generated comparisons of earlier rounds that nobody has judged or holds are
+ * retired, so labellers rank the new policy's answers next (imported ones are never retired).
+ */
+function retireUnstartedComparisons(tx: DbTx, projectId: string) {
+  return tx.comparison.updateMany({
+    where: { projectId, status: "open", policyVersionId: { not: null }, judgmentCount: 0, assignments: { none: {} } },
+    data: { status: "retired" },
   });
 }
