@@ -25,7 +25,12 @@ describe("generate.candidates job", () => {
         samplingParams: { temperature: 1, topP: 0.95, topK: 0, maxNewTokens: 24 },
       },
     });
-    const questions = ["What's the capital city of Algeria?", "word ".repeat(400) + "?", "What is 3 plus 4?", "Spell cat."];
+    const questions = [
+      "What's the capital city of Algeria?",
+      "word ".repeat(400) + "?",
+      "What is 3 plus 4?",
+      "Spell cat.",
+    ];
     for (const [i, q] of questions.entries())
       await db.prompt.create({
         data: { projectId: project.id, seq: i + 1, contentHash: `g${i}`, messages: [{ role: "user", content: q }] },
