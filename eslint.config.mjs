@@ -54,5 +54,11 @@ export default tseslint.config(
     files: ["**/*.{js,mjs,cjs}"],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // CommonJS files (tool configs that their tools load with require) can only import with require().
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: globals.commonjs },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
   prettier,
 );

@@ -124,7 +124,7 @@ test.describe.serial("labelling flow", () => {
     await expect(page.getByTestId("state-complete")).toHaveText("2");
     await page.getByTestId("tab-export").click();
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-trl").click()]);
-    const text = fs.readFileSync((await download.path())!, "utf8");
+    const text = fs.readFileSync(await download.path(), "utf8");
     const rows = text
       .trim()
       .split("\n")

@@ -1,5 +1,5 @@
-// `npm test`: every check, in order, each in its own fresh database: schema sync, types, import
-// boundaries, unit + integration tests on SQLite and on PostgreSQL, then a production build and the
+// `npm test`: every check, in order, each in its own fresh database: schema sync, formatting, lint, types,
+// import boundaries, unit + integration tests on SQLite and on PostgreSQL, then a production build and the
 // browser tests against it, once per database. Stops at the first failing step.
 //
 // PostgreSQL: TEST_PG_URL (default postgresql://postgres@127.0.0.1:5432/postgres) must answer.
@@ -135,6 +135,8 @@ async function main() {
     run("node", ["prisma/tools/sync-schemas.mjs", "--check"]),
   );
   await step("format: prettier --check", () => run(path.join(BIN, "prettier"), ["--check", "."]));
+  // Typed ESLint (eslint.config.mjs); a warning (react-hooks/exhaustive-deps, an unused disable comment) fails too.
+  await step("lint: eslint", () => run(path.join(BIN, "eslint"), [".", "--max-warnings", "0"]));
   await step("types: tsc --noEmit", () => run(path.join(BIN, "tsc"), ["--noEmit", "-p", "."]));
   await step("boundaries: dependency-cruiser", () =>
     run(path.join(BIN, "depcruise"), [

@@ -1,5 +1,6 @@
 // Small shared building blocks: buttons, fields, cards, error text. Styling only, no data.
 import type { ButtonHTMLAttributes, InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from "react";
+import { z } from "zod";
 
 const VARIANTS = {
   primary: "bg-indigo-600 text-white hover:bg-indigo-700 disabled:bg-indigo-300",
@@ -65,11 +66,17 @@ export function Card({
   );
 }
 
+// What ErrorText reads from an error: its message, and the zod issues the tRPC error formatter adds (server/api/trpc.ts).
+const ZWithMessage = z.object({ message: z.string() });
+const ZWithIssues = z.object({
+  data: z.object({ zodIssues: z.array(z.object({ path: z.string(), message: z.string() })) }),
+});
+
 /** Error text for a failed request; tRPC's zod issues are listed field by field. */
 export function ErrorText({ error }: { error: unknown }) {
   if (!error) return null;
-  const e = error as { message?: string; data?: { zodIssues?: { path: string; message: string }[] | null } };
-  const issues = e.data?.zodIssues;
+  const issues = ZWithIssues.safeParse(error).data?.data.zodIssues;
+  const message = typeof error === "string" ? error : (ZWithMessage.safeParse(error).data?.message ?? "Unknown error");
   return (
     <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
       {issues?.length ? (
@@ -82,7 +89,7 @@ export function ErrorText({ error }: { error: unknown }) {
           ))}
         </ul>
       ) : (
-        (e.message ?? String(error))
+        message
       )}
     </div>
   );

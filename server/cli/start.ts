@@ -86,9 +86,8 @@ async function main() {
       for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
       setTimeout(() => process.exit(code), 500).unref();
     }, STOP_GRACE_MS).unref();
-    void Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? null : once(c, "exit")))).then(
-      () => process.exit(code),
-    );
+    const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+    void Promise.all(running.map((c) => once(c, "exit"))).then(() => process.exit(code));
   };
   // One child ending on its own (a crash) stops the other, so a supervisor sees the product down and restarts it.
   for (const c of children) c.once("exit", (code) => stopAll(isStopping ? 0 : (code ?? 1)));

@@ -149,7 +149,7 @@ export async function finishJob(job: THolder, result: unknown): Promise<boolean>
     where: { id: job.id, status: "running", lockedBy: job.lockedBy },
     data: {
       status: "done",
-      result: (result ?? Prisma.JsonNull) as Prisma.InputJsonValue,
+      result: result ?? Prisma.JsonNull,
       finishedAt: new Date(),
       lockedUntil: null,
       error: null,

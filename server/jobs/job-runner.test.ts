@@ -19,7 +19,7 @@ describe("job runner", () => {
     const id = `v99-${randomUUID()}`;
     await t.db().job.create({ data: { id, kind: KIND, version: 99, payload: {}, maxAttempts: 3 } });
     let ran = false;
-    const r = runner({ [KIND]: { run: async () => (ran = true) } });
+    const r = runner({ [KIND]: { run: () => Promise.resolve((ran = true)) } });
     while (await r.runNext());
     const row = await t.db().job.findUniqueOrThrow({ where: { id } });
     expect(ran).toBe(false);
@@ -33,7 +33,7 @@ describe("job runner", () => {
   it("refuses a payload that breaks the kind's contract", async () => {
     const id = `bad-${randomUUID()}`;
     await t.db().job.create({ data: { id, kind: KIND, version: 1, payload: { projectId: 7 }, maxAttempts: 3 } });
-    const r = runner({ [KIND]: { run: async () => null } });
+    const r = runner({ [KIND]: { run: () => Promise.resolve(null) } });
     while (await r.runNext());
     expect(await t.db().job.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "failed" });
   });
@@ -42,7 +42,7 @@ describe("job runner", () => {
     const ok = `ok-${randomUUID()}`;
     await enqueueJob({ id: ok, kind: KIND, payload: { projectId: "p1" } });
     const seen: unknown[] = [];
-    const r = runner({ [KIND]: { run: async (p) => (seen.push(p), { done: p.projectId }) } });
+    const r = runner({ [KIND]: { run: (p) => (seen.push(p), Promise.resolve({ done: p.projectId })) } });
     while (await r.runNext());
     expect(seen).toEqual([{ projectId: "p1" }]);
     expect(await t.db().job.findUniqueOrThrow({ where: { id: ok } })).toMatchObject({
@@ -56,7 +56,7 @@ describe("job runner", () => {
     const failing = runner({
       [KIND]: {
         run: async () => Promise.reject(new Error("boom")),
-        onFailed: async (p, reason) => void cleaned.push(`${p.projectId}: ${reason}`),
+        onFailed: (p, reason) => (cleaned.push(`${p.projectId}: ${reason}`), Promise.resolve()),
       },
     });
     for (let run = 1; run <= 3; run++) {

@@ -14,21 +14,17 @@ export function CopyButton({
   "data-testid"?: string;
 }) {
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setState("copied");
+    } catch {
+      setState("failed");
+    }
+  };
   return (
     <span className="inline-flex items-center gap-2">
-      <Button
-        type="button"
-        variant="secondary"
-        data-testid={testId}
-        onClick={async () => {
-          try {
-            await navigator.clipboard.writeText(text);
-            setState("copied");
-          } catch {
-            setState("failed");
-          }
-        }}
-      >
+      <Button type="button" variant="secondary" data-testid={testId} onClick={() => void copy()}>
         {label}
       </Button>
       <span role="status" className="text-sm text-slate-600">

@@ -1,6 +1,6 @@
 "use client";
 // Guidelines editor with a live preview; saving creates a new version (judgments keep theirs).
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "../../_trpc/client";
 import { Markdown } from "../../_components/markdown";
@@ -11,9 +11,8 @@ export function GuidelinesEditor({ projectId }: { projectId: string }) {
   const queryClient = useQueryClient();
   const current = useQuery(trpc.admin.projects.guidelines.queryOptions({ projectId }));
   const [body, setBody] = useState<string | null>(null);
-  useEffect(() => {
-    if (current.data && body === null) setBody(current.data.body);
-  }, [current.data, body]);
+  // The draft starts as the current version once it has loaded (set while rendering, not in an effect).
+  if (current.data && body === null) setBody(current.data.body);
   const save = useMutation(
     trpc.admin.projects.updateGuidelines.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.admin.projects.guidelines.queryKey() }),

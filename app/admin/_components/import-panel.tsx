@@ -128,7 +128,7 @@ export function ImportPanel({ projectId }: { projectId: string }) {
       <Button
         className="mt-3"
         disabled={!file || uploaded !== null || isActive(report?.status)}
-        onClick={start}
+        onClick={() => void start()}
         data-testid="start-import"
       >
         Import

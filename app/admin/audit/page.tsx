@@ -44,7 +44,7 @@ export default function AuditPage() {
           </tbody>
         </table>
         {q.hasNextPage && (
-          <Button variant="secondary" className="mt-3" onClick={() => q.fetchNextPage()}>
+          <Button variant="secondary" className="mt-3" onClick={() => void q.fetchNextPage()}>
             Older entries
           </Button>
         )}

@@ -1,7 +1,7 @@
 "use client";
 // One labelling session in a project: lease the next prompt, rank its candidates, submit or skip,
 // renew the lease while working, and move on to the next.
-import { use, useCallback, useEffect, useState } from "react";
+import { use, useEffect, useEffectEvent, useState } from "react";
 import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "../../_trpc/client";
@@ -33,9 +33,8 @@ export default function LabelTaskPage({ params }: { params: Promise<{ slug: stri
   const project = projects.data?.find((p) => p.slug === slug);
   const timer = useTaskTimer(task?.assignmentId);
 
-  const loadNext = useCallback(() => {
-    setLeaseLost(false);
-    setIsSkipping(false);
+  // Leases the next prompt of the project (its draft, if one was kept) and refreshes the counts.
+  const requestNext = () => {
     pruneDrafts();
     next.mutate(
       { projectSlug: slug },
@@ -46,17 +45,31 @@ export default function LabelTaskPage({ params }: { params: Promise<{ slug: stri
     );
     void queryClient.invalidateQueries({ queryKey: trpc.label.progress.queryKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.label.projects.queryKey() });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [slug]);
-  useEffect(loadNext, [loadNext]);
+  };
+  const loadNext = () => {
+    setLeaseLost(false);
+    setIsSkipping(false);
+    requestNext();
+  };
+  // Another project (a new slug) starts clean: its dialogs closed, then its first prompt requested.
+  const [seenSlug, setSeenSlug] = useState(slug);
+  if (seenSlug !== slug) {
+    setSeenSlug(slug);
+    setLeaseLost(false);
+    setIsSkipping(false);
+  }
+  // An Effect Event: the request reads the latest mutation and query client, but only a new slug sends it.
+  const onSlug = useEffectEvent(requestNext);
+  useEffect(() => onSlug(), [slug]);
 
   const heartbeat = useMutation(trpc.label.heartbeat.mutationOptions({ onError: () => setLeaseLost(true) }));
+  const beat = useEffectEvent((assignmentId: string) => heartbeat.mutate({ assignmentId }));
+  const assignmentId = task?.assignmentId;
   useEffect(() => {
-    if (!task) return;
-    const id = setInterval(() => heartbeat.mutate({ assignmentId: task.assignmentId }), HEARTBEAT_MS);
+    if (!assignmentId) return;
+    const id = setInterval(() => beat(assignmentId), HEARTBEAT_MS);
     return () => clearInterval(id);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [task?.assignmentId]);
+  }, [assignmentId]);
 
   const changeBoard = (state: TBoardState) => {
     setBoard(state);

@@ -49,12 +49,15 @@ export function CandidateCard({
 }: TProps) {
   const { id } = candidate;
   const flagButtonRef = useRef<HTMLButtonElement>(null);
-  const sortable = useSortable({ id });
+  // Taken apart: the sortable's node-ref setters go to `ref`, its state is read while rendering.
+  const { setNodeRef, setActivatorNodeRef, attributes, listeners, transform, transition, isDragging } = useSortable({
+    id,
+  });
   const isTied = tierSize > 1;
 
   return (
     <div
-      ref={sortable.setNodeRef}
+      ref={setNodeRef}
       role="row"
       aria-selected={isSelected}
       aria-label={`Answer ${letter}, rank ${tierIndex + 1}${isTied ? " (tie)" : ""}`}
@@ -62,18 +65,18 @@ export function CandidateCard({
       data-candidate-id={id}
       data-tier-index={tierIndex + 1}
       onClick={() => actions.select(id)}
-      style={{ transform: CSS.Translate.toString(sortable.transform), transition: sortable.transition }}
+      style={{ transform: CSS.Translate.toString(transform), transition }}
       className={`relative rounded-lg border bg-white p-2 shadow-sm ${
         isSelected ? "border-indigo-600 ring-2 ring-indigo-600" : "border-slate-200"
-      } ${sortable.isDragging ? "z-20 opacity-80 shadow-lg" : ""}`}
+      } ${isDragging ? "z-20 opacity-80 shadow-lg" : ""}`}
     >
       <div role="gridcell" className="flex flex-col gap-2">
         <div className="flex flex-wrap items-center gap-2">
           <button
             type="button"
-            ref={sortable.setActivatorNodeRef}
-            {...sortable.attributes}
-            {...sortable.listeners}
+            ref={setActivatorNodeRef}
+            {...attributes}
+            {...listeners}
             aria-label={`Drag answer ${letter}`}
             className={`inline-flex min-h-10 min-w-8 cursor-grab touch-none items-center justify-center rounded-md text-slate-400 hover:bg-slate-100 active:cursor-grabbing ${focusRing}`}
           >

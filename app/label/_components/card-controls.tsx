@@ -46,7 +46,8 @@ function press(action: () => void) {
   };
 }
 
-export function CardControls(props: TProps) {
+// The ref is taken apart from the other props: React reads a props object that carries a ref as a ref.
+export function CardControls({ flagButtonRef, ...props }: TProps) {
   const { letter } = props;
   return (
     <div className="flex shrink-0 items-center gap-1">
@@ -84,7 +85,7 @@ export function CardControls(props: TProps) {
         {props.isTied ? "Untie" : "Tie ↑"}
       </button>
       <button
-        ref={props.flagButtonRef}
+        ref={flagButtonRef}
         type="button"
         data-testid={`flag-button-${letter}`}
         data-flag-anchor={props.candidateId}

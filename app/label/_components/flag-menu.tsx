@@ -29,7 +29,7 @@ export function FlagMenu({ candidateId, letter, flag, onToggle, onNote, onClose 
   useEffect(() => {
     const onPointerDown = (e: PointerEvent) => {
       const target = e.target as Element | null;
-      if (panelRef.current?.contains(target as Node)) return;
+      if (panelRef.current?.contains(target)) return;
       if (target?.closest?.(`[data-flag-anchor="${CSS.escape(candidateId)}"]`)) return;
       onClose(false);
     };

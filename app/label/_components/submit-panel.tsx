@@ -54,7 +54,8 @@ function SubmitConfirmation({
   );
 }
 
-export function SubmitPanel(props: TProps) {
+// The ref is taken apart from the other props: React reads a props object that carries a ref as a ref.
+export function SubmitPanel({ rationaleRef, ...props }: TProps) {
   return (
     <div className="flex flex-col gap-3 rounded-xl border border-slate-200 bg-white p-3 shadow-sm">
       <label className="flex min-h-10 cursor-pointer items-center gap-2 text-sm font-medium">
@@ -72,7 +73,7 @@ export function SubmitPanel(props: TProps) {
           Rationale <span className="font-normal text-slate-500">(optional)</span> <kbd className={kbdHint}>r</kbd>
         </span>
         <textarea
-          ref={props.rationaleRef}
+          ref={rationaleRef}
           data-testid="rationale"
           aria-keyshortcuts="r"
           onKeyDown={(e) => {

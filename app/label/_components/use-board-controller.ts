@@ -1,6 +1,6 @@
 "use client";
 // The ranking board's behaviour: UI state (selection, menus, confirmation) and every action, for mouse and keys.
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useEffectEvent, useMemo, useRef, useState } from "react";
 import type { TTiers } from "@/server/domain";
 import * as board from "./board-state";
 import type { TBoardState } from "./board-state";
@@ -53,10 +53,11 @@ export function useBoardController({ candidates, state, onChange, onSubmit, onSk
   }
 
   // A state that does not match the candidates (stale or hand-made) is repaired once, visibly to the page.
-  useEffect(() => {
-    if (!sameTiers(tiers, state.tiers)) onChange({ ...state, tiers });
-    // Keyed on the repaired tiers only: a new onChange identity per render must not re-run it.
-  }, [tiers]);
+  // An Effect Event reads the latest state and onChange: only new repaired tiers re-run it, not a new onChange identity.
+  const repair = useEffectEvent((repaired: TTiers) => {
+    if (!sameTiers(repaired, state.tiers)) onChange({ ...state, tiers: repaired });
+  });
+  useEffect(() => repair(tiers), [tiers]);
 
   const letterOf = (id: string) => letters.get(id) ?? "?";
   const update = (patch: Partial<TBoardState>) => {

@@ -6,9 +6,10 @@ const IDLE_AFTER_MS = 60_000;
 const TICK_MS = 1_000;
 
 export function useTaskTimer(taskKey: string | undefined) {
-  const started = useRef(Date.now());
+  // Set when the task appears (the effect below); the clock is read in effects and handlers, never in render.
+  const started = useRef(0);
   const active = useRef(0);
-  const lastInput = useRef(Date.now());
+  const lastInput = useRef(0);
   useEffect(() => {
     started.current = Date.now();
     active.current = 0;

@@ -13,7 +13,10 @@ const t = useTestDb();
 const attempt = (email: string, password: string, ip: string) =>
   signIn({ email, password, ip, userAgent: "test" }).then(
     () => "OK" as const,
-    (e: unknown) => (isAppError(e) ? e.code : Promise.reject(e)),
+    (e: unknown) => {
+      if (isAppError(e)) return e.code;
+      throw e;
+    },
   );
 
 describe("sign-in limits", () => {

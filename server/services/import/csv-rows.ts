@@ -53,7 +53,12 @@ function readRecord(header: THeader, cells: string[]): TRowItem {
   const item: TRowItem = { messages: [{ role: "user", content: text(cell("prompt"), "prompt", STRICT) }], candidates };
   const id = (cell("id") || cell("external_id")).trim();
   if (id !== "") item.externalId = id;
-  const metadata = Object.fromEntries(header.metadata.flatMap((i) => (cells[i] ? [[header.names[i], cells[i]]] : [])));
+  const metadata: Record<string, string> = {};
+  for (const i of header.metadata) {
+    const name = header.names[i];
+    const value = cells[i];
+    if (name !== undefined && value) metadata[name] = value;
+  }
   if (Object.keys(metadata).length > 0) item.metadata = metadata;
   return item;
 }

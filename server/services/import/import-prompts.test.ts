@@ -60,8 +60,9 @@ describe("importPrompts: all-or-nothing and partial", () => {
     const project = await newProject();
     const admin = await makeUser({ role: "admin" });
     const report = await run(project.id, GOOD_AND_BAD, { actorId: admin.id });
-    expect(report).toEqual({
-      importId: expect.any(String),
+    const { importId, ...counts } = report;
+    expect(importId).toMatch(/\S/);
+    expect(counts).toEqual({
       status: "failed",
       linesRead: 3,
       promptsAdded: 0,
@@ -144,8 +145,9 @@ describe("importPrompts: all-or-nothing and partial", () => {
   it("partial mode imports the good lines and reports the bad ones", async () => {
     const project = await newProject();
     const report = await run(project.id, GOOD_AND_BAD, { isAllOrNothing: false });
-    expect(report).toEqual({
-      importId: expect.any(String),
+    const { importId, ...counts } = report;
+    expect(importId).toMatch(/\S/);
+    expect(counts).toEqual({
       status: "done",
       linesRead: 3,
       promptsAdded: 2,
@@ -382,10 +384,8 @@ describe("importPrompts: duplicates and numbering", () => {
     rows.push({ prompt: "q3", id: "id-3" }, { prompt: "renamed", id: "id-10" }, { prompt: "q20", id: "other" });
     const report = await run(project.id, jsonl(...rows), { isAllOrNothing: false });
     expect(report).toMatchObject({ status: "done", linesRead: 1206, promptsAdded: 1203, duplicates: 2, errorCount: 1 });
-    expect(report.errors[0]).toMatchObject({
-      line: 1205,
-      message: expect.stringContaining('id "id-10" was already used on line 11'),
-    });
+    expect(report.errors[0]?.line).toBe(1205);
+    expect(report.errors[0]?.message).toContain('id "id-10" was already used on line 11');
     const seqs = await t.db().prompt.findMany({
       where: { projectId: project.id },
       orderBy: { seq: "asc" },

@@ -147,7 +147,7 @@ export async function runImport(importId: string, o: TRunOptions): Promise<TImpo
     if (errorCount > 0 && batch.isAllOrNothing) return await finish("failed", 0, 0);
 
     // Pass 2: write in short transactions, skipping invalid lines (partial mode) and duplicates.
-    await progress({ phase: "writing", linesRead, errorCount, errors: errors as Prisma.InputJsonValue });
+    await progress({ phase: "writing", linesRead, errorCount, errors });
     const pass2 = new FileChecker(project.candidatesPerPrompt);
     let issues = 0;
     let lastLine = 0;
@@ -205,7 +205,7 @@ export async function runImport(importId: string, o: TRunOptions): Promise<TImpo
           promptsAdded,
           duplicates,
           errorCount,
-          errors: errors as Prisma.InputJsonValue,
+          errors,
           finishedAt: new Date(),
         },
       });

@@ -100,8 +100,10 @@ describe("parseImportFile, plain JSONL", () => {
       { prompt: "x".repeat(200_001) },
       { prompt: "x", candidates: [{ text: "a", model: "m" }] },
     );
-    expect(issues(await collect(text, { format: "auto" }))).toEqual([
-      { line: 2, message: expect.stringMatching(/^invalid JSON \(.+\)$/) },
+    const found = issues(await collect(text, { format: "auto" }));
+    expect(found[0]?.message).toMatch(/^invalid JSON \(.+\)$/);
+    expect(found).toEqual([
+      { line: 2, message: found[0]?.message },
       { line: 3, message: 'unknown key "candidate" (did you mean "candidates"?)' },
       { line: 4, message: '"messages[1].role" must be one of system, user, assistant' },
       { line: 5, message: `the last turn of "messages" must be the user's, not the assistant's` },
@@ -161,10 +163,9 @@ describe("parseImportFile, plain JSONL", () => {
     const zipped = gzipSync(jsonl({ prompt: "a" }, { prompt: "b" }));
     const broken = Buffer.concat([zipped.subarray(0, 12), Buffer.from("garbage-garbage-garbage")]);
     const got = await collect(broken, { format: "auto" });
-    expect(got.at(-1)).toMatchObject({
-      kind: "issue",
-      issue: { message: expect.stringMatching(/^the file could not be read past this point/) },
-    });
+    const last = got.at(-1);
+    expect(last?.kind).toBe("issue");
+    expect(last?.kind === "issue" ? last.issue.message : "").toMatch(/^the file could not be read past this point/);
   });
 
   it("releases the upload stream when the caller stops early", async () => {

@@ -43,7 +43,7 @@ function eligibleCountries(): TCountry[] {
   const all: TCountry[] = [];
   for (const c of Object.values(countries)) {
     const langs = c.languages
-      .map((l) => languages[l as keyof typeof languages]?.name)
+      .map((l) => languages[l]?.name)
       .filter((n): n is string => n !== undefined && SIMPLE.test(n));
     if (!c.capital || !SIMPLE.test(c.name) || !SIMPLE.test(c.capital) || c.currency.length !== 1 || langs.length === 0)
       continue;

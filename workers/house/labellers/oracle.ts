@@ -39,15 +39,15 @@ export function validateTiers(tiers: unknown, candidates: number, where: string)
   if (!Array.isArray(tiers))
     throw new Error(`${where}: rank() must return an array of tiers or null, got ${typeof tiers}`);
   const seen = new Set<number>();
-  tiers.forEach((tier, t) => {
+  return (tiers as unknown[]).map((tier: unknown, t) => {
     if (!Array.isArray(tier) || tier.length === 0)
       throw new Error(`${where}: tier ${t} must be a non-empty array of candidate indices`);
-    for (const i of tier) {
-      if (!Number.isInteger(i) || i < 0 || i >= candidates)
+    return (tier as unknown[]).map((i: unknown) => {
+      if (typeof i !== "number" || !Number.isInteger(i) || i < 0 || i >= candidates)
         throw new Error(`${where}: tier ${t} holds ${JSON.stringify(i)}, not a candidate index in [0, ${candidates})`);
       if (seen.has(i)) throw new Error(`${where}: candidate ${i} is in two tiers`);
       seen.add(i);
-    }
+      return i;
+    });
   });
-  return tiers as number[][];
 }

@@ -82,9 +82,9 @@ export async function answerItems(
 }
 
 export function summarize(answers: readonly TAnswered[]): TEvaluation {
-  const group = (key: (a: TAnswered) => string, keys: readonly string[]) =>
+  const group = (key: (a: TAnswered) => string, keys: readonly string[]): Record<string, TTally> =>
     Object.fromEntries(
-      keys.map((k) => [k, tally(answers.filter((a) => key(a) === k))]).filter(([, t]) => (t as TTally).n > 0),
+      keys.map((k): [string, TTally] => [k, tally(answers.filter((a) => key(a) === k))]).filter(([, t]) => t.n > 0),
     );
   return {
     ...tally(answers),

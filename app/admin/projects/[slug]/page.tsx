@@ -14,6 +14,7 @@ import { GuidelinesEditor } from "../../_components/guidelines-editor";
 import { ProjectSettingsForm } from "../../_components/project-settings-form";
 import { ModelsPanel } from "../../_components/models-panel";
 import { plural } from "../../../_components/plural";
+import type { TProjectSettings } from "@/server/domain";
 
 const TABS = ["overview", "prompts", "models", "import", "export", "guidelines", "settings"] as const;
 type TTab = (typeof TABS)[number];
@@ -37,6 +38,25 @@ export default function ProjectPage({ params }: { params: Promise<{ slug: string
   if (project.error) return <ErrorText error={project.error} />;
   const p = project.data;
   if (!p) return <p className="text-slate-500">Loading…</p>;
+  const saveSettings = async (settings: TProjectSettings) => {
+    // Asked at the moment of saving: a count loaded with the page could be stale or not there yet.
+    const judgments =
+      settings.candidatesPerPrompt === p.candidatesPerPrompt
+        ? 0
+        : (await queryClient.fetchQuery(trpc.admin.projects.dashboard.queryOptions({ projectId: p.id }))).judgments;
+    // Existing judgments ranked K answers each: a new K mixes ranking sizes in one dataset.
+    if (
+      settings.candidatesPerPrompt !== p.candidatesPerPrompt &&
+      judgments > 0 &&
+      !window.confirm(
+        `This project already has ${plural(judgments, "judgment")} made with K = ${p.candidatesPerPrompt}. ` +
+          `With K = ${settings.candidatesPerPrompt}, prompts imported from now on may have up to ` +
+          `${settings.candidatesPerPrompt} answers, so the dataset will mix ranking sizes. Change K anyway?`,
+      )
+    )
+      return;
+    update.mutate({ projectId: p.id, settings });
+  };
   return (
     <main className="space-y-4">
       <div className="flex flex-wrap items-center gap-3">
@@ -81,26 +101,7 @@ export default function ProjectPage({ params }: { params: Promise<{ slug: string
               initial={p}
               submitLabel="Save settings"
               isBusy={update.isPending}
-              onSubmit={async (settings) => {
-                // Asked at the moment of saving: a count loaded with the page could be stale or not there yet.
-                const judgments =
-                  settings.candidatesPerPrompt === p.candidatesPerPrompt
-                    ? 0
-                    : (await queryClient.fetchQuery(trpc.admin.projects.dashboard.queryOptions({ projectId: p.id })))
-                        .judgments;
-                // Existing judgments ranked K answers each: a new K mixes ranking sizes in one dataset.
-                if (
-                  settings.candidatesPerPrompt !== p.candidatesPerPrompt &&
-                  judgments > 0 &&
-                  !window.confirm(
-                    `This project already has ${plural(judgments, "judgment")} made with K = ${p.candidatesPerPrompt}. ` +
-                      `With K = ${settings.candidatesPerPrompt}, prompts imported from now on may have up to ` +
-                      `${settings.candidatesPerPrompt} answers, so the dataset will mix ranking sizes. Change K anyway?`,
-                  )
-                )
-                  return;
-                update.mutate({ projectId: p.id, settings });
-              }}
+              onSubmit={(settings) => void saveSettings(settings)}
             />
             <div className="mt-3">
               <ErrorText error={update.error} />

@@ -55,9 +55,10 @@ export async function GET(req: Request, ctx: { params: Promise<{ projectId: stri
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const { value, done } = await lines.next();
-        if (done) controller.close();
-        else controller.enqueue(encoder.encode(value));
+        // Not destructured: only `done: false` narrows the value to a line (the return value is untyped).
+        const line = await lines.next();
+        if (line.done) controller.close();
+        else controller.enqueue(encoder.encode(line.value));
       } catch (e) {
         controller.error(e);
       }
