@@ -1,6 +1,6 @@
 // The training graph of one objective: the model's forward pass, the loss, and the gradient of the loss with
 // respect to every trainable tensor, as one ONNX graph (one onnxruntime session serves every step). Not the
-// loop (trainer.ts) nor the feeds' construction from data (batches.ts).
+// loop (trainer.ts) nor the feeds' construction from data (feeds.ts).
 //
 // Graph inputs: input_ids, attention_mask, position_ids (int64 [batch, seq], right-padded), the objective's
 // own inputs (below), and every trainable tensor under its state-dict / engine name. Outputs: `loss_sum`,

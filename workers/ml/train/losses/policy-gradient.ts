@@ -1,6 +1,6 @@
 // RL losses on sampled completions: RLOO (REINFORCE with a leave-one-out baseline) and GRPO (clipped ratio,
 // group-normalised advantages, optional k3 KL). Not the advantages, which are computed from rewards outside
-// the graph (advantages.ts): no gradient flows through them.
+// the graph (../rl.ts): no gradient flows through them.
 import type { GraphBuilder, Value } from "../../ir";
 import * as op from "../../ops";
 import { asFloat, scalar, sumAll } from "./common";
