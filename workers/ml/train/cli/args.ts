@@ -20,6 +20,8 @@ export const USAGE = `usage: npm run train -- --kind sft|rm|dpo|rloo|grpo|pretra
   --lora-r <r>                default 16          --lora-alpha <a>   default 32
   --lora-dropout <p>          default 0 (PEFT's lora_dropout; off during evaluation)
   --lora-targets <list>       comma-separated, default ${LORA_TARGETS.join(",")}
+  --init-adapter <dir>        start from a PEFT adapter this engine saved (its r, alpha and targets unless given;
+                              given ones must match it)
 
   optimisation (Hugging Face TrainingArguments names)
   --lr <x>                    learning rate (default 5e-5; 1e-4 for LoRA)
@@ -29,7 +31,8 @@ export const USAGE = `usage: npm run train -- --kind sft|rm|dpo|rloo|grpo|pretra
   --scheduler cosine|linear|constant|constant_with_warmup (default cosine)
   --warmup-ratio <x>          default 0           --warmup-steps <n>
   --weight-decay <x>          default 0           --seed <n>         default 42
-  --max-length <n>            tokens per sequence (default 1024; prompts keep their end)
+  --max-length <n>            tokens per sequence (default 1024 or the model's context if shorter; never more than
+                              the context; prompts keep their end)
   --eval-split <x>            held-out fraction (default 0.1 when the data has >= 20 rows) or row count
   --eval-steps <n>            evaluate every n steps (default: at the end only)
   --save-steps <n>            resumable checkpoint every n steps    --resume-from <checkpoint dir>
@@ -67,8 +70,17 @@ export interface TTrainCliOptions {
     readonly dropout: number;
     readonly targetModules: readonly string[];
   };
+  /** Which LoRA options were given (the others take --init-adapter's values when it is given). */
+  readonly loraGiven: {
+    readonly r: boolean;
+    readonly alpha: boolean;
+    readonly dropout: boolean;
+    readonly targets: boolean;
+  };
+  readonly initAdapter: string | null;
   readonly args: TTrainingArgs;
-  readonly maxLength: number;
+  /** --max-length; null: 1024, or the model's context when shorter. */
+  readonly maxLength: number | null;
   readonly evalSplit: number | null;
   readonly resumeFrom: string | null;
   readonly lossType: TDpoLossType;
@@ -95,6 +107,7 @@ const STRING_OPTIONS = [
   "lora-alpha",
   "lora-dropout",
   "lora-targets",
+  "init-adapter",
   "lr",
   "epochs",
   "max-steps",
@@ -192,6 +205,8 @@ export function parseTrainArgs(argv: readonly string[]): TTrainCliOptions {
   if (v.merge === true && (v.full === true || kind === "pretrain"))
     throw new UsageError("--merge applies to LoRA runs only: a --full run already saves the whole model");
   const full = v.full === true || kind === "pretrain";
+  if (full && s("init-adapter") !== undefined)
+    throw new UsageError("--init-adapter starts a LoRA run from an adapter: it does not apply to --full or pretrain");
   const targets = s("lora-targets")
     ?.split(",")
     .map((t) => t.trim()) ?? [...LORA_TARGETS];
@@ -259,8 +274,15 @@ export function parseTrainArgs(argv: readonly string[]): TTrainCliOptions {
       dropout,
       targetModules: targets,
     },
+    loraGiven: {
+      r: s("lora-r") !== undefined,
+      alpha: s("lora-alpha") !== undefined,
+      dropout: s("lora-dropout") !== undefined,
+      targets: s("lora-targets") !== undefined,
+    },
+    initAdapter: s("init-adapter") ?? null,
     args,
-    maxLength: num("max-length", s("max-length"), { integer: true, min: 2 }) ?? 1024,
+    maxLength: num("max-length", s("max-length"), { integer: true, min: 2 }) ?? null,
     evalSplit,
     resumeFrom: s("resume-from") ?? null,
     lossType,
