@@ -21,7 +21,7 @@ import {
   warmupStepsOf,
   type ScheduleKind,
 } from "./optim";
-import { LOSS_UNIT, METRIC_UNITS, type TUnit } from "./step-graph";
+import { lossUnitOf, METRIC_UNITS, type TObjective, type TUnit } from "./step-graph";
 import type { StepRunner } from "./step-runner";
 
 /** Hugging Face TrainingArguments names, camel-cased; defaults as TRL's trainers have them. */
@@ -233,14 +233,8 @@ function addSums(into: TSums, graph: Readonly<Record<string, number>>, extra: TF
 }
 
 /** Loss and metric sums of micro-batches -> means over their units. */
-function means(
-  lossSum: number,
-  sums: TSums,
-  c: TCounts,
-  kind: keyof typeof LOSS_UNIT,
-  prefix = "",
-): Record<string, number> {
-  const out: Record<string, number> = { [`${prefix}loss`]: lossSum / Math.max(c[LOSS_UNIT[kind]], 1) };
+function means(lossSum: number, sums: TSums, c: TCounts, objective: TObjective, prefix = ""): Record<string, number> {
+  const out: Record<string, number> = { [`${prefix}loss`]: lossSum / Math.max(c[lossUnitOf(objective)], 1) };
   for (const [m, v] of Object.entries(sums)) out[`${prefix}${m}`] = v.sum / Math.max(c[v.unit], 1);
   return out;
 }
@@ -297,7 +291,7 @@ export async function evaluate<E>(
     addSums(sums, r.metrics, batch.extra);
     c = addCounts(c, batch.counts);
   }
-  return means(lossSum, sums, c, runner.objective.kind, "eval_");
+  return means(lossSum, sums, c, runner.objective, "eval_");
 }
 
 export async function train<E>(o: TTrainOptions<E>): Promise<TTrainResult> {
@@ -381,7 +375,7 @@ export async function train<E>(o: TTrainOptions<E>): Promise<TTrainResult> {
     }
     if (!grads) throw new Error(`step ${step + 1} has no micro-batches`);
     if (!Number.isFinite(lossSum)) throw new NonFiniteError(step + 1, "the loss");
-    const scale = 1 / Math.max(c[LOSS_UNIT[runner.objective.kind]], 1);
+    const scale = 1 / Math.max(c[lossUnitOf(runner.objective)], 1);
     for (const n of names) {
       const g = grads.get(n);
       if (!g) throw new Error(`the training graph gave no gradient for '${n}'`);
@@ -397,7 +391,7 @@ export async function train<E>(o: TTrainOptions<E>): Promise<TTrainResult> {
       emit({
         step: done,
         epoch: done / stepsPerEpoch,
-        ...means(lossSum, sums, c, runner.objective.kind),
+        ...means(lossSum, sums, c, runner.objective),
         grad_norm: gradNorm,
         learning_rate: lr,
         num_tokens: c.tokens,

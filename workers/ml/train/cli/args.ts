@@ -1,6 +1,6 @@
 // Command-line options of `npm run train`, parsed and validated into one object; no model loading.
 import { parseArgs } from "node:util";
-import { DPO_LOSS_TYPES, type TDpoLossType } from "../losses";
+import { DPO_LOSS_TYPES, GRPO_LOSS_TYPES, type TDpoLossType, type TGrpoLossType } from "../losses";
 import { LORA_TARGETS } from "../lora";
 import type { ScheduleKind } from "../optim";
 import { OBJECTIVE_KINDS, type TObjectiveKind } from "../step-graph";
@@ -40,6 +40,7 @@ export const USAGE = `usage: npm run train -- --kind sft|rm|dpo|rloo|grpo|pretra
 
   objectives
   --loss-type <t>             dpo: ${DPO_LOSS_TYPES.join(", ")} (default sigmoid)
+                              grpo: ${GRPO_LOSS_TYPES.join(", ")} (default dapo, as TRL 1.x)
   --beta <x>                  dpo 0.1; rloo KL coefficient 0.05; grpo k3 coefficient 0 (default)
   --label-smoothing <x>       dpo, default 0
   --precompute-ref            dpo: score the reference once before training (faster steps; TRL's precompute_ref_log_probs)
@@ -84,6 +85,8 @@ export interface TTrainCliOptions {
   readonly evalSplit: number | null;
   readonly resumeFrom: string | null;
   readonly lossType: TDpoLossType;
+  /** GRPO's loss aggregation (--loss-type for --kind grpo). */
+  readonly grpoLossType: TGrpoLossType;
   readonly beta: number | null;
   readonly labelSmoothing: number;
   readonly precomputeRef: boolean;
@@ -158,7 +161,7 @@ function num(
 const ONLY_FOR: Readonly<
   Partial<Record<(typeof STRING_OPTIONS)[number] | "precompute-ref", readonly TObjectiveKind[]>>
 > = {
-  "loss-type": ["dpo"],
+  "loss-type": ["dpo", "grpo"],
   "label-smoothing": ["dpo"],
   "precompute-ref": ["dpo"],
   beta: ["dpo", "rloo", "grpo"],
@@ -240,7 +243,8 @@ export function parseTrainArgs(argv: readonly string[]): TTrainCliOptions {
     saveSteps: num("save-steps", s("save-steps"), { integer: true, min: 1 }) ?? 0,
     loggingSteps: num("logging-steps", s("logging-steps"), { integer: true, min: 1 }) ?? 1,
   };
-  const lossType = oneOf("loss-type", s("loss-type"), DPO_LOSS_TYPES, "sigmoid");
+  const lossType = kind === "dpo" ? oneOf("loss-type", s("loss-type"), DPO_LOSS_TYPES, "sigmoid") : "sigmoid";
+  const grpoLossType = kind === "grpo" ? oneOf("loss-type", s("loss-type"), GRPO_LOSS_TYPES, "dapo") : "dapo";
   // TRL: the (robust / conservative) DPO label smoothing is a flip probability in [0, 0.5); at 0.5 the loss is
   // constant (robust divides by zero) and above it the objective is inverted. Hinge and IPO do not read it.
   const labelSmoothing =
@@ -286,6 +290,7 @@ export function parseTrainArgs(argv: readonly string[]): TTrainCliOptions {
     evalSplit,
     resumeFrom: s("resume-from") ?? null,
     lossType,
+    grpoLossType,
     beta: beta ?? null,
     labelSmoothing,
     precomputeRef: v["precompute-ref"] === true,

@@ -37,7 +37,14 @@ function objectiveOf(o: TTrainCliOptions): TObjective {
     case "rloo":
       return { kind: "rloo", temperature: o.temperature };
     case "grpo":
-      return { kind: "grpo", temperature: o.temperature, epsilon: o.epsilon, beta: o.beta ?? 0 };
+      return {
+        kind: "grpo",
+        temperature: o.temperature,
+        epsilon: o.epsilon,
+        beta: o.beta ?? 0,
+        lossType: o.grpoLossType,
+        maxCompletionLength: o.maxNewTokens,
+      };
   }
 }
 
