@@ -136,7 +136,9 @@ function ropeScaling(c: THfConfig): TRopeScaling | null {
     if (!p || type === "default") continue;
     if (!(ROPE_SCALING_TYPES as readonly string[]).includes(type))
       fail(`${field} type '${type}' is not supported (supported: ${ROPE_SCALING_TYPES.join(", ")})`);
-    const need = (key: keyof typeof p & string): number => {
+    const need = (
+      key: "factor" | "low_freq_factor" | "high_freq_factor" | "original_max_position_embeddings",
+    ): number => {
       const v = p[key];
       if (typeof v !== "number") fail(`${field} type '${type}' needs '${key}'`);
       return v;

@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { tensor, type Tensor } from "../ir";
+import type { Tensor } from "../ir";
 import { writeFileAtomic } from "../checkpoint/atomic-write";
 import { SafetensorsFile } from "../checkpoint/safetensors-read";
 import { writeSafetensors } from "../checkpoint/safetensors-write";
