@@ -197,6 +197,23 @@ describe("resuming", () => {
     }
   });
 
+  it("refuses a checkpoint without recorded hyper-parameters (an older trainer's) or without trainer state", async () => {
+    const { runner, out, checkpoint } = await checkpointed("old", SAVED);
+    try {
+      const file = path.join(checkpoint, "trainer_state.json");
+      const state = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+      fs.writeFileSync(file, JSON.stringify({ ...state, version: 1, hyperParameters: undefined }));
+      const resume = (from: string) =>
+        train({ runner, train: texts, args: args(SAVED), hooks: { toBatch }, outputDir: out, resumeFrom: from });
+      await expect(resume(checkpoint)).rejects.toThrow(
+        `cannot resume from ${checkpoint}: trainer_state.json is not a checkpoint of this trainer version`,
+      );
+      await expect(resume(out)).rejects.toThrow(`cannot resume from ${out}: it has no trainer_state.json`);
+    } finally {
+      await runner.dispose();
+    }
+  });
+
   it("refuses another objective or LoRA config of the same arguments", async () => {
     const { runner, out, checkpoint } = await checkpointed("objective", SAVED);
     await runner.dispose();
