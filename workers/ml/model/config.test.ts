@@ -158,6 +158,7 @@ describe("parseModelConfig on public configs", () => {
       headDim: 64,
       rmsNormEps: 1e-5,
       ropeTheta: 100000,
+      ropeScaling: null,
       maxPositionEmbeddings: 8192,
       tieWordEmbeddings: true,
       hasQkvBias: false,
@@ -183,8 +184,14 @@ describe("parseModelConfig on public configs", () => {
     expect(c.eosTokenIds).toEqual([151645]);
   });
 
-  it("Llama-3.2-1B: its llama3 rope_scaling is refused by name", () => {
-    expect(() => parseModelConfig(LLAMA32_1B)).toThrow("config.json: rope_scaling type 'llama3' is not supported yet");
+  it("Llama-3.2-1B: its llama3 rope_scaling is read (rope.test.ts checks the frequencies)", () => {
+    expect(parseModelConfig(LLAMA32_1B).ropeScaling).toEqual({
+      type: "llama3",
+      factor: 32,
+      lowFreqFactor: 1,
+      highFreqFactor: 4,
+      originalMaxPositionEmbeddings: 8192,
+    });
   });
 
   it("Llama-3.2-1B without rope_scaling, with the Instruct model's eos list", () => {
@@ -255,14 +262,14 @@ describe("parseModelConfig rejections", () => {
     ],
     ["missing model_type", { ...base, model_type: undefined }, "config.json: model_type is missing"],
     [
-      "legacy rope_scaling key",
-      { ...base, rope_scaling: { type: "linear", factor: 2 } },
-      "rope_scaling type 'linear' is not supported yet",
+      "legacy rope_scaling key, an unsupported type",
+      { ...base, rope_scaling: { type: "su", factor: 2 } },
+      "rope_scaling type 'su' is not supported (supported: default, linear, dynamic, llama3)",
     ],
     [
       "v5 rope_parameters",
       { ...base, rope_parameters: { rope_type: "yarn", rope_theta: 1e4 } },
-      "rope_parameters type 'yarn' is not supported yet",
+      "rope_parameters type 'yarn' is not supported (supported: default, linear, dynamic, llama3)",
     ],
     ["interleaved RoPE", { ...base, rope_interleaved: true }, "rope_interleaved: true is not supported"],
     ["another activation", { ...base, hidden_act: "gelu" }, "hidden_act 'gelu' is not supported"],

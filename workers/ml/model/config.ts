@@ -19,6 +19,8 @@ export interface TModelConfig {
   headDim: number;
   rmsNormEps: number;
   ropeTheta: number;
+  /** `rope_scaling` (or transformers 5's `rope_parameters`) when its type is not "default". */
+  ropeScaling: TRopeScaling | null;
   maxPositionEmbeddings: number;
   tieWordEmbeddings: boolean;
   /** Biases on q_proj, k_proj and v_proj. */
@@ -33,10 +35,33 @@ export interface TModelConfig {
   torchDtype: TTorchDtype | null;
 }
 
+/** RoPE scaling as Hugging Face's `modeling_rope_utils` computes it (rope.ts applies it). */
+export type TRopeScaling =
+  /** inv_freq / factor (positions divided by factor). */
+  | { type: "linear"; factor: number }
+  /** NTK: base * ((factor * L / original) - (factor - 1)) ^ (D / (D - 2)) once L exceeds the original context. */
+  | { type: "dynamic"; factor: number; originalMaxPositionEmbeddings: number }
+  /** Llama 3.1's smoothing between inv_freq / factor (long wavelengths) and inv_freq (short ones). */
+  | {
+      type: "llama3";
+      factor: number;
+      lowFreqFactor: number;
+      highFreqFactor: number;
+      originalMaxPositionEmbeddings: number;
+    };
+export const ROPE_SCALING_TYPES = ["default", "linear", "dynamic", "llama3"] as const;
+
 const int = z.number().int();
 const positive = int.positive();
 const tokenId = int.nonnegative().nullish();
-const ropeParams = z.looseObject({ rope_type: z.string().optional(), type: z.string().optional() });
+const ropeParams = z.looseObject({
+  rope_type: z.string().optional(),
+  type: z.string().optional(),
+  factor: z.number().optional(),
+  low_freq_factor: z.number().optional(),
+  high_freq_factor: z.number().optional(),
+  original_max_position_embeddings: positive.optional(),
+});
 
 const ZHfConfig = z.looseObject({
   model_type: z.enum(MODEL_TYPES),
@@ -88,13 +113,6 @@ function isModelType(s: string): s is TModelType {
 
 /** Guards for features the engine does not implement: each names the field and its value. */
 function rejectUnsupported(c: THfConfig, modelType: TModelType): void {
-  for (const [field, params] of [
-    ["rope_scaling", c.rope_scaling],
-    ["rope_parameters", c.rope_parameters],
-  ] as const) {
-    const type = params?.rope_type ?? params?.type ?? "default";
-    if (type !== "default") fail(`${field} type '${type}' is not supported yet (only unscaled RoPE)`);
-  }
   if (c.rope_interleaved)
     fail("rope_interleaved: true is not supported (RoPE here is the half-split rotate_half form)");
   if (c.hidden_act != null && c.hidden_act !== "silu")
@@ -105,6 +123,50 @@ function rejectUnsupported(c: THfConfig, modelType: TModelType): void {
   if (slidingUsed || c.layer_types?.includes("sliding_attention")) {
     fail(`sliding-window attention (sliding_window ${c.sliding_window ?? "?"}) is not supported`);
   }
+}
+
+/** The scaling of `rope_scaling` or `rope_parameters` (HF's names and rules); unknown types are refused by name. */
+function ropeScaling(c: THfConfig): TRopeScaling | null {
+  let found: TRopeScaling | null = null;
+  for (const [field, p] of [
+    ["rope_scaling", c.rope_scaling],
+    ["rope_parameters", c.rope_parameters],
+  ] as const) {
+    const type = p?.rope_type ?? p?.type ?? "default";
+    if (!p || type === "default") continue;
+    if (!(ROPE_SCALING_TYPES as readonly string[]).includes(type))
+      fail(`${field} type '${type}' is not supported (supported: ${ROPE_SCALING_TYPES.join(", ")})`);
+    const need = (
+      key: "factor" | "low_freq_factor" | "high_freq_factor" | "original_max_position_embeddings",
+    ): number => {
+      const v = p[key];
+      if (typeof v !== "number") fail(`${field} type '${type}' needs '${key}'`);
+      return v;
+    };
+    const factor = need("factor");
+    if (!(factor >= 1)) fail(`${field}.factor must be >= 1 (got ${factor})`);
+    if (type === "linear") found = { type, factor };
+    else if (type === "dynamic")
+      found = {
+        type,
+        factor,
+        originalMaxPositionEmbeddings: p.original_max_position_embeddings ?? c.max_position_embeddings,
+      };
+    else {
+      const lowFreqFactor = need("low_freq_factor");
+      const highFreqFactor = need("high_freq_factor");
+      if (!(highFreqFactor > lowFreqFactor))
+        fail(`${field}: high_freq_factor ${highFreqFactor} must exceed low_freq_factor ${lowFreqFactor}`);
+      found = {
+        type: "llama3",
+        factor,
+        lowFreqFactor,
+        highFreqFactor,
+        originalMaxPositionEmbeddings: need("original_max_position_embeddings"),
+      };
+    }
+  }
+  return found;
 }
 
 /** Validates a parsed config.json; throws one error naming the field for anything unsupported. */
@@ -141,6 +203,7 @@ export function parseModelConfig(json: unknown): TModelConfig {
     headDim: c.head_dim ?? c.hidden_size / c.num_attention_heads,
     rmsNormEps: c.rms_norm_eps,
     ropeTheta: c.rope_parameters?.rope_theta ?? c.rope_theta ?? 10000,
+    ropeScaling: ropeScaling(c),
     maxPositionEmbeddings: c.max_position_embeddings,
     tieWordEmbeddings: c.tie_word_embeddings ?? false,
     hasQkvBias: attention.qkv,

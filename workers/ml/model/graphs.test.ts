@@ -1,5 +1,5 @@
 // The graphs' interfaces: Optimum / transformers.js input and output names, dtypes and symbolic shapes, and
-// parameters that are exactly the Hugging Face state-dict tensors (what the next issue differentiates).
+// parameters that are exactly the Hugging Face state-dict tensors (what training differentiates).
 import { describe, expect, it } from "vitest";
 import { hfTensorSpecs } from "../checkpoint/hf-tensors";
 import { typeToString, type Graph } from "../ir";

@@ -5,12 +5,13 @@ export {
   parseModelConfig,
   type TModelConfig,
   type TModelType,
+  type TRopeScaling,
   type TTorchDtype,
 } from "./config";
 export { CausalLM, loadModel, type TDecodeResult, type TLoadModelOptions, type TScoreResult } from "./causal-lm";
 export { decoder, lmHead, type TDecoderInputs, type TDecoderOutputs } from "./decoder";
 export { buildGraph, GRAPH_KINDS, rewardHead, type TGraphKind, type TGraphSource } from "./graphs";
-export { ropeTables, type TRopeTables } from "./rope";
+export { ropeInvFreq, ropeTables, type TRopeTables } from "./rope";
 export { completionBatch, leftPadBatch, PAD_POSITION, textFeeds, type TTextBatch } from "./text-batch";
 export {
   initScoreHead,

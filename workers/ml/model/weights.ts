@@ -3,7 +3,7 @@
 //
 // The tensors keep the checkpoint's names and layouts ([out, in] for linear layers). Graphs transpose and
 // concatenate them with ordinary nodes (linear.ts); onnxruntime folds those constant subgraphs once, when a
-// session is created, so the JavaScript side holds one copy of every weight and training (next issue) sees
+// session is created, so the JavaScript side holds one copy of every weight and training (train/) sees
 // exactly the Hugging Face parameters.
 import { openCheckpoint } from "../checkpoint/checkpoint-dir";
 import { hfTensorSpecs } from "../checkpoint/hf-tensors";

@@ -76,6 +76,17 @@ describe("configuration variants", () => {
     expect(tok.encode("Hello, world!")).toEqual([128000, 9906, 11, 1917, 0, 128001]);
     expect(tok.encode("Hello, world!", { addSpecialTokens: false })).toEqual([9906, 11, 1917, 0]);
   });
+  it("a special token written at the end or start of the text stays when the config turns EOS / BOS off", () => {
+    // (this tokenizer.json's post-processor adds nothing; the config's flags decide alone)
+    const noEos = make({ add_bos_token: true, add_eos_token: false });
+    expect(noEos.encode("Hello<|end_of_text|>")).toEqual([128000, 9906, 128001]);
+    expect(noEos.encode("Hello")).toEqual([128000, 9906]);
+    const noBos = make({ add_bos_token: false, add_eos_token: true });
+    expect(noBos.encode("<|begin_of_text|>Hello")).toEqual([128000, 9906, 128001]);
+    expect(noBos.encode("Hello")).toEqual([9906, 128001]);
+    // As transformers' template `$A </s>`: EOS is added after the text's own one.
+    expect(noBos.encode("Hello<|end_of_text|>")).toEqual([9906, 128001, 128001]);
+  });
   it("accepts special tokens written as AddedToken objects", () => {
     const tok = make({
       bos_token: { __type: "AddedToken", content: "<|begin_of_text|>", lstrip: false },

@@ -82,18 +82,26 @@ export class TextTokenizer {
   encode(text: string, options: TEncodeOptions = {}): number[] {
     const add = options.addSpecialTokens ?? true;
     const ids = this.tok.encode(text, { add_special_tokens: add }).ids;
-    if (!add) return ids;
+    if (!add || (this.addBos === null && this.addEos === null)) return ids;
+    // Only what the post-processor added around the text is replaced: a special token written in the text
+    // itself (a trailing "</s>", a leading "<s>") is the text's and stays.
+    const plain = this.tok.encode(text, { add_special_tokens: false }).ids;
+    const at = aroundOf(ids, plain);
+    const prefix = ids.slice(0, at);
+    const suffix = ids.slice(at + plain.length);
     const bos = this.bosTokenId;
-    if (bos !== null && this.addBos !== null && (ids[0] === bos) !== this.addBos) {
-      if (this.addBos) ids.unshift(bos);
-      else ids.shift();
+    if (bos !== null && this.addBos !== null) {
+      const i = prefix.indexOf(bos);
+      if (this.addBos && i < 0) prefix.unshift(bos);
+      if (!this.addBos && i >= 0) prefix.splice(i, 1);
     }
     const eos = this.special.eos === null ? undefined : this.eosTokenIds[0];
-    if (eos !== undefined && this.addEos !== null && (ids.at(-1) === eos) !== this.addEos) {
-      if (this.addEos) ids.push(eos);
-      else ids.pop();
+    if (eos !== undefined && this.addEos !== null) {
+      const i = suffix.lastIndexOf(eos);
+      if (this.addEos && i < 0) suffix.push(eos);
+      if (!this.addEos && i >= 0) suffix.splice(i, 1);
     }
-    return ids;
+    return [...prefix, ...plain, ...suffix];
   }
 
   decode(ids: readonly number[], options: TDecodeOptions = {}): string {
@@ -143,4 +151,12 @@ export function loadTokenizer(dir: string): TextTokenizer {
     chatTemplateJinja: optional("chat_template.jinja", (f) => fs.readFileSync(f, "utf8")),
     generationEosTokenId: generation?.eos_token_id,
   });
+}
+
+/** Where `inner` (the text's ids) starts inside `outer` (the same with the post-processor's tokens around it). */
+function aroundOf(outer: readonly number[], inner: readonly number[]): number {
+  for (let k = 0; k + inner.length <= outer.length; k++) if (inner.every((id, j) => outer[k + j] === id)) return k;
+  throw new Error(
+    "tokenizer.json's post-processor changed the text's own ids; add_bos_token / add_eos_token cannot apply",
+  );
 }

@@ -62,7 +62,13 @@ function objectiveOf(c: TrainCase): TObjective {
     case "rloo":
       return { kind: "rloo", temperature: c.settings.temperature };
     case "grpo":
-      return { kind: "grpo", temperature: c.settings.temperature, epsilon: c.settings.epsilon, beta: c.settings.beta };
+      return {
+        kind: "grpo",
+        temperature: c.settings.temperature,
+        epsilon: c.settings.epsilon,
+        beta: c.settings.beta,
+        lossType: "grpo", // the fixture's aggregation (reference/golden/TRAIN.md)
+      };
   }
 }
 

@@ -131,19 +131,38 @@ export function rlBatches(o: TRlOptions): TRlBatches {
           ? { old_logps: tensor("float32", [B, T], old), ref_logps: tensor("float32", [B, T], ref) }
           : {}),
       };
-      const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
       return {
         feeds,
         counts: { tokens, sequences: B, pairs: 0, prompts: prompts.length },
-        extra: {
-          reward: { sum: sum(scores), unit: "sequences" },
-          completion_length: { sum: sum(rows.map((r) => r.completionIds.length)), unit: "sequences" },
-          ...(o.kind === "rloo" ? { kl: { sum: sum(kl), unit: "sequences" } } : {}),
-        },
+        extra: rlExtraMetrics(
+          o.kind,
+          scores,
+          kl,
+          rows.map((r) => r.completionIds.length),
+        ),
       };
     } finally {
       if (current !== live) await current.dispose();
     }
   };
   return { toBatch, dispose: async () => live?.dispose() };
+}
+
+/**
+ * The metrics of a sampled batch computed outside the graph, as sums with their units (the loop divides by the
+ * accumulated batch's count): `reward` and `completion_length` per sequence; RLOO's `kl` (the sampled policy's
+ * log-ratio to the reference, `kl[i]` summed over sequence i's tokens) per completion token, as TRL 1.x logs it.
+ */
+export function rlExtraMetrics(
+  kind: "rloo" | "grpo",
+  scores: readonly number[],
+  kl: readonly number[],
+  completionLengths: readonly number[],
+): NonNullable<TFeedBatch["extra"]> {
+  const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+  return {
+    reward: { sum: sum(scores), unit: "sequences" },
+    completion_length: { sum: sum(completionLengths), unit: "sequences" },
+    ...(kind === "rloo" ? { kl: { sum: sum(kl), unit: "tokens" } } : {}),
+  };
 }

@@ -40,7 +40,7 @@ describe("buildStepGraph", () => {
       "dpo: labelSmoothing must be in [0, 0.5), got 0.5",
     );
     expect(() => buildStepGraph(t, { ...dpo, beta: 0 })).toThrow("dpo: beta must be > 0, got 0");
-    expect(() => buildStepGraph(t, { kind: "grpo", temperature: 1, epsilon: 1, beta: 0 })).toThrow(
+    expect(() => buildStepGraph(t, { kind: "grpo", temperature: 1, epsilon: 1, beta: 0, lossType: "grpo" })).toThrow(
       "grpo: epsilon must be in (0, 1), got 1",
     );
     expect(() => buildStepGraph(t, { kind: "rloo", temperature: 0 })).toThrow("rloo: temperature must be > 0, got 0");

@@ -1,6 +1,6 @@
 // The training graph of one objective: the model's forward pass, the loss, and the gradient of the loss with
 // respect to every trainable tensor, as one ONNX graph (one onnxruntime session serves every step). Not the
-// loop (trainer.ts) nor the feeds' construction from data (batches.ts).
+// loop (trainer.ts) nor the feeds' construction from data (feeds.ts).
 //
 // Graph inputs: input_ids, attention_mask, position_ids (int64 [batch, seq], right-padded), the objective's
 // own inputs (below), and every trainable tensor under its state-dict / engine name. Outputs: `loss_sum`,
@@ -14,12 +14,14 @@ import {
   crossEntropy,
   dpo,
   entropySum,
+  GRPO_LOSS_TYPES,
   grpo,
   plackettLuce,
   rloo,
   scoredMask,
   tokenLogprobs,
   type TDpoConfig,
+  type TGrpoConfig,
   type TLossOut,
 } from "./losses";
 
@@ -32,7 +34,7 @@ export type TObjective =
   | { readonly kind: "rm"; readonly loss: "bradley_terry" | "plackett_luce"; readonly centerCoefficient: number }
   | ({ readonly kind: "dpo" } & TDpoConfig)
   | { readonly kind: "rloo"; readonly temperature: number }
-  | { readonly kind: "grpo"; readonly temperature: number; readonly epsilon: number; readonly beta: number };
+  | ({ readonly kind: "grpo"; readonly temperature: number } & TGrpoConfig);
 
 /** What a loss or metric sum is divided by: counted by the loop from the accumulated batch. */
 export type TUnit = "tokens" | "sequences" | "pairs" | "prompts";
@@ -45,6 +47,11 @@ export const LOSS_UNIT: Readonly<Record<TObjectiveKind, TUnit>> = {
   rloo: "sequences",
   grpo: "sequences",
 };
+
+/** The count a step's loss sum is divided by: the kind's unit, except GRPO's "dapo" (every completion token). */
+export function lossUnitOf(o: TObjective): TUnit {
+  return o.kind === "grpo" && o.lossType === "dapo" ? "tokens" : LOSS_UNIT[o.kind];
+}
 
 /** The unit of each metric sum (TRL's metric names). */
 export const METRIC_UNITS: Readonly<Record<string, TUnit>> = {
@@ -80,6 +87,10 @@ export function checkObjective(o: TObjective): void {
       if (!(o.temperature > 0)) fail(`temperature must be > 0, got ${o.temperature}`);
       if (o.kind === "grpo" && !(o.epsilon > 0 && o.epsilon < 1)) fail(`epsilon must be in (0, 1), got ${o.epsilon}`);
       if (o.kind === "grpo" && !(o.beta >= 0)) fail(`beta must be >= 0, got ${o.beta}`);
+      if (o.kind === "grpo" && !(GRPO_LOSS_TYPES as readonly string[]).includes(o.lossType))
+        fail(`lossType must be one of ${GRPO_LOSS_TYPES.join(", ")}, got ${o.lossType}`);
+      if (o.kind === "grpo" && o.lossType === "dr_grpo" && !((o.maxCompletionLength ?? 0) >= 1))
+        fail("loss type dr_grpo needs maxCompletionLength >= 1 (the sampling's max new tokens)");
       break;
   }
 }

@@ -5,7 +5,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { tensor, type Tensor } from "../ir";
+import type { Tensor } from "../ir";
+import { writeFileAtomic } from "../checkpoint/atomic-write";
 import { SafetensorsFile } from "../checkpoint/safetensors-read";
 import { writeSafetensors } from "../checkpoint/safetensors-write";
 import { epochBatches } from "./data/batch";
@@ -20,7 +21,7 @@ import {
   warmupStepsOf,
   type ScheduleKind,
 } from "./optim";
-import { LOSS_UNIT, METRIC_UNITS, type TUnit } from "./step-graph";
+import { lossUnitOf, METRIC_UNITS, type TObjective, type TUnit } from "./step-graph";
 import type { StepRunner } from "./step-runner";
 
 /** Hugging Face TrainingArguments names, camel-cased; defaults as TRL's trainers have them. */
@@ -109,6 +110,11 @@ export interface TTrainOptions<E> {
   readonly resumeFrom?: string;
   /** Stop after this many steps of this call (tests interrupt a run this way); the schedule still spans the run. */
   readonly stopAfterSteps?: number;
+  /**
+   * Settings of the caller that shape the run (the CLI's max length, sampling, data file...): recorded in each
+   * checkpoint with the training arguments, the objective and the LoRA config, and compared on resume.
+   */
+  readonly hyperParameters?: Readonly<Record<string, string | number | boolean | null>>;
 }
 
 export interface TTrainResult {
@@ -120,13 +126,50 @@ export interface TTrainResult {
 
 const TRAINER_STATE = "trainer_state.json";
 const TRAINED_TENSORS = "trained.safetensors";
+const ZHyperValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const ZTrainerState = z.object({
-  version: z.literal(1),
+  version: z.literal(2),
   globalStep: z.number().int().min(0),
   totalSteps: z.number().int().min(1),
   seed: z.number(),
   trainExamples: z.number().int(),
+  hyperParameters: z.record(z.string(), ZHyperValue),
 });
+type THyperParameters = Record<string, z.infer<typeof ZHyperValue>>;
+
+/** Training arguments a resumed run may change: they decide when to log, evaluate and save, not what is learnt. */
+const FREE_ON_RESUME = new Set<keyof TTrainingArgs>([
+  "loggingSteps",
+  "evalSteps",
+  "saveSteps",
+  "perDeviceEvalBatchSize",
+]);
+
+/** Everything a resumed run must share with its checkpoint, flat, under TrainingArguments / TRL names. */
+function hyperParametersOf(o: TTrainOptions<unknown>): THyperParameters {
+  const out: THyperParameters = {};
+  for (const [k, v] of Object.entries(o.args))
+    if (!FREE_ON_RESUME.has(k as keyof TTrainingArgs)) out[k] = v as number | string;
+  for (const [k, v] of Object.entries(o.runner.objective))
+    out[k === "kind" ? "kind" : `objective.${k}`] = v as string | number;
+  const m = o.runner.model;
+  out.body = m.spec.body;
+  out.trainsHead = m.spec.head;
+  if (m.lora) {
+    out["lora.r"] = m.lora.r;
+    out["lora.alpha"] = m.lora.alpha;
+    out["lora.dropout"] = m.lora.dropout;
+    out["lora.targetModules"] = [...m.lora.targetModules].join(",");
+  }
+  return { ...out, ...o.hyperParameters };
+}
+
+/** Each setting that differs between a checkpoint and this run, as `name checkpoint -> now`. */
+function changedHyperParameters(saved: THyperParameters, now: THyperParameters): string[] {
+  const keys = [...new Set([...Object.keys(saved), ...Object.keys(now)])];
+  const show = (v: unknown) => (v === undefined ? "(unset)" : JSON.stringify(v));
+  return keys.filter((k) => saved[k] !== now[k]).map((k) => `${k} ${show(saved[k])} -> ${show(now[k])}`);
+}
 
 /** The micro-batches of every optimiser step of the run, epoch by epoch (the last step of an epoch may be short). */
 function plan<E>(train: readonly E[], args: TTrainingArgs): { steps: E[][][]; stepsPerEpoch: number } {
@@ -190,14 +233,8 @@ function addSums(into: TSums, graph: Readonly<Record<string, number>>, extra: TF
 }
 
 /** Loss and metric sums of micro-batches -> means over their units. */
-function means(
-  lossSum: number,
-  sums: TSums,
-  c: TCounts,
-  kind: keyof typeof LOSS_UNIT,
-  prefix = "",
-): Record<string, number> {
-  const out: Record<string, number> = { [`${prefix}loss`]: lossSum / Math.max(c[LOSS_UNIT[kind]], 1) };
+function means(lossSum: number, sums: TSums, c: TCounts, objective: TObjective, prefix = ""): Record<string, number> {
+  const out: Record<string, number> = { [`${prefix}loss`]: lossSum / Math.max(c[lossUnitOf(objective)], 1) };
   for (const [m, v] of Object.entries(sums)) out[`${prefix}${m}`] = v.sum / Math.max(c[v.unit], 1);
   return out;
 }
@@ -235,7 +272,7 @@ function keepLogUpTo(file: string, step: number): void {
           .readFileSync(file, "utf8")
           .split("\n")
           .filter((l) => l.trim() !== "" && (JSON.parse(l) as { step: number }).step <= step);
-  fs.writeFileSync(file, kept.map((l) => `${l}\n`).join(""));
+  writeFileAtomic(file, (fd) => fs.writeFileSync(fd, kept.map((l) => `${l}\n`).join("")));
 }
 
 export async function evaluate<E>(
@@ -254,7 +291,7 @@ export async function evaluate<E>(
     addSums(sums, r.metrics, batch.extra);
     c = addCounts(c, batch.counts);
   }
-  return means(lossSum, sums, c, runner.objective.kind, "eval_");
+  return means(lossSum, sums, c, runner.objective, "eval_");
 }
 
 export async function train<E>(o: TTrainOptions<E>): Promise<TTrainResult> {
@@ -278,8 +315,21 @@ export async function train<E>(o: TTrainOptions<E>): Promise<TTrainResult> {
     },
   );
   let start = 0;
+  const hyperParameters = hyperParametersOf(o as TTrainOptions<unknown>);
   if (o.resumeFrom) {
-    const state = ZTrainerState.parse(JSON.parse(fs.readFileSync(path.join(o.resumeFrom, TRAINER_STATE), "utf8")));
+    const stateFile = path.join(o.resumeFrom, TRAINER_STATE);
+    if (!fs.existsSync(stateFile)) throw new Error(`cannot resume from ${o.resumeFrom}: it has no ${TRAINER_STATE}`);
+    const parsed = ZTrainerState.safeParse(JSON.parse(fs.readFileSync(stateFile, "utf8")));
+    if (!parsed.success)
+      throw new Error(
+        `cannot resume from ${o.resumeFrom}: ${TRAINER_STATE} is not a checkpoint of this trainer version (${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")})`,
+      );
+    const state = parsed.data;
+    const changed = changedHyperParameters(state.hyperParameters, hyperParameters);
+    if (changed.length > 0)
+      throw new Error(
+        `cannot resume from ${o.resumeFrom}: ${changed.length === 1 ? "a hyper-parameter differs" : `${changed.length} hyper-parameters differ`} from the checkpoint's run: ${changed.join("; ")}`,
+      );
     if (state.totalSteps !== totalSteps || state.trainExamples !== o.train.length || state.seed !== args.seed)
       throw new Error(
         `cannot resume from ${o.resumeFrom}: it was a run of ${state.totalSteps} steps over ${state.trainExamples} examples with seed ${state.seed}; this one has ${totalSteps}, ${o.train.length}, ${args.seed}`,
@@ -325,7 +375,7 @@ export async function train<E>(o: TTrainOptions<E>): Promise<TTrainResult> {
     }
     if (!grads) throw new Error(`step ${step + 1} has no micro-batches`);
     if (!Number.isFinite(lossSum)) throw new NonFiniteError(step + 1, "the loss");
-    const scale = 1 / Math.max(c[LOSS_UNIT[runner.objective.kind]], 1);
+    const scale = 1 / Math.max(c[lossUnitOf(runner.objective)], 1);
     for (const n of names) {
       const g = grads.get(n);
       if (!g) throw new Error(`the training graph gave no gradient for '${n}'`);
@@ -341,7 +391,7 @@ export async function train<E>(o: TTrainOptions<E>): Promise<TTrainResult> {
       emit({
         step: done,
         epoch: done / stepsPerEpoch,
-        ...means(lossSum, sums, c, runner.objective.kind),
+        ...means(lossSum, sums, c, runner.objective),
         grad_norm: gradNorm,
         learning_rate: lr,
         num_tokens: c.tokens,
@@ -352,14 +402,15 @@ export async function train<E>(o: TTrainOptions<E>): Promise<TTrainResult> {
       fs.mkdirSync(dir, { recursive: true });
       saveTrained(dir, model.tensors);
       saveOptimizerState(dir, optimizer);
-      fs.writeFileSync(
-        path.join(dir, TRAINER_STATE),
-        JSON.stringify(
-          { version: 1, globalStep: done, totalSteps, seed: args.seed, trainExamples: o.train.length },
-          null,
-          2,
-        ),
-      );
+      const state: z.infer<typeof ZTrainerState> = {
+        version: 2,
+        globalStep: done,
+        totalSteps,
+        seed: args.seed,
+        trainExamples: o.train.length,
+        hyperParameters,
+      };
+      writeFileAtomic(path.join(dir, TRAINER_STATE), (fd) => fs.writeFileSync(fd, JSON.stringify(state, null, 2)));
       await o.hooks.saveModel?.(dir);
     }
   }

@@ -55,6 +55,8 @@ describe("parseTrainArgs ranges", () => {
     expect(parse("dpo", "--label-smoothing", "0.49", "--loss-type", "robust").labelSmoothing).toBe(0.49);
     expect(parse("sft", "--lr", "0").args.learningRate).toBe(0);
     expect(parse("grpo", "--beta", "0").beta).toBe(0);
+    expect(parse("grpo").grpoLossType).toBe("dapo"); // TRL 1.x's default
+    expect(parse("grpo", "--loss-type", "dr_grpo").grpoLossType).toBe("dr_grpo");
     expect(parse("sft", "--eval-split", "0").evalSplit).toBe(0);
     expect(parse("sft", "--eval-split", "25").evalSplit).toBe(25);
   });
@@ -63,7 +65,9 @@ describe("parseTrainArgs ranges", () => {
 describe("parseTrainArgs options of other kinds", () => {
   const bad: [string, string[], string][] = [
     ["sft", ["--beta", "0.1"], "--beta applies to --kind dpo / rloo / grpo only, not --kind sft"],
-    ["rm", ["--loss-type", "ipo"], "--loss-type applies to --kind dpo only, not --kind rm"],
+    ["rm", ["--loss-type", "ipo"], "--loss-type applies to --kind dpo / grpo only, not --kind rm"],
+    ["grpo", ["--loss-type", "ipo"], '--loss-type must be one of dapo, grpo, bnpo, dr_grpo, got "ipo"'],
+    ["dpo", ["--loss-type", "dapo"], '--loss-type must be one of sigmoid, ipo, hinge, robust, got "dapo"'],
     ["sft", ["--precompute-ref"], "--precompute-ref applies to --kind dpo only, not --kind sft"],
     ["dpo", ["--rm-loss", "plackett_luce"], "--rm-loss applies to --kind rm only, not --kind dpo"],
     ["rloo", ["--epsilon", "0.1"], "--epsilon applies to --kind grpo only, not --kind rloo"],

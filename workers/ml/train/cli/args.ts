@@ -1,6 +1,6 @@
 // Command-line options of `npm run train`, parsed and validated into one object; no model loading.
 import { parseArgs } from "node:util";
-import { DPO_LOSS_TYPES, type TDpoLossType } from "../losses";
+import { DPO_LOSS_TYPES, GRPO_LOSS_TYPES, type TDpoLossType, type TGrpoLossType } from "../losses";
 import { LORA_TARGETS } from "../lora";
 import type { ScheduleKind } from "../optim";
 import { OBJECTIVE_KINDS, type TObjectiveKind } from "../step-graph";
@@ -20,6 +20,8 @@ export const USAGE = `usage: npm run train -- --kind sft|rm|dpo|rloo|grpo|pretra
   --lora-r <r>                default 16          --lora-alpha <a>   default 32
   --lora-dropout <p>          default 0 (PEFT's lora_dropout; off during evaluation)
   --lora-targets <list>       comma-separated, default ${LORA_TARGETS.join(",")}
+  --init-adapter <dir>        start from a PEFT adapter this engine saved (its r, alpha and targets unless given;
+                              given ones must match it)
 
   optimisation (Hugging Face TrainingArguments names)
   --lr <x>                    learning rate (default 5e-5; 1e-4 for LoRA)
@@ -29,7 +31,8 @@ export const USAGE = `usage: npm run train -- --kind sft|rm|dpo|rloo|grpo|pretra
   --scheduler cosine|linear|constant|constant_with_warmup (default cosine)
   --warmup-ratio <x>          default 0           --warmup-steps <n>
   --weight-decay <x>          default 0           --seed <n>         default 42
-  --max-length <n>            tokens per sequence (default 1024; prompts keep their end)
+  --max-length <n>            tokens per sequence (default 1024 or the model's context if shorter; never more than
+                              the context; prompts keep their end)
   --eval-split <x>            held-out fraction (default 0.1 when the data has >= 20 rows) or row count
   --eval-steps <n>            evaluate every n steps (default: at the end only)
   --save-steps <n>            resumable checkpoint every n steps    --resume-from <checkpoint dir>
@@ -37,6 +40,7 @@ export const USAGE = `usage: npm run train -- --kind sft|rm|dpo|rloo|grpo|pretra
 
   objectives
   --loss-type <t>             dpo: ${DPO_LOSS_TYPES.join(", ")} (default sigmoid)
+                              grpo: ${GRPO_LOSS_TYPES.join(", ")} (default dapo, as TRL 1.x)
   --beta <x>                  dpo 0.1; rloo KL coefficient 0.05; grpo k3 coefficient 0 (default)
   --label-smoothing <x>       dpo, default 0
   --precompute-ref            dpo: score the reference once before training (faster steps; TRL's precompute_ref_log_probs)
@@ -67,11 +71,22 @@ export interface TTrainCliOptions {
     readonly dropout: number;
     readonly targetModules: readonly string[];
   };
+  /** Which LoRA options were given (the others take --init-adapter's values when it is given). */
+  readonly loraGiven: {
+    readonly r: boolean;
+    readonly alpha: boolean;
+    readonly dropout: boolean;
+    readonly targets: boolean;
+  };
+  readonly initAdapter: string | null;
   readonly args: TTrainingArgs;
-  readonly maxLength: number;
+  /** --max-length; null: 1024, or the model's context when shorter. */
+  readonly maxLength: number | null;
   readonly evalSplit: number | null;
   readonly resumeFrom: string | null;
   readonly lossType: TDpoLossType;
+  /** GRPO's loss aggregation (--loss-type for --kind grpo). */
+  readonly grpoLossType: TGrpoLossType;
   readonly beta: number | null;
   readonly labelSmoothing: number;
   readonly precomputeRef: boolean;
@@ -95,6 +110,7 @@ const STRING_OPTIONS = [
   "lora-alpha",
   "lora-dropout",
   "lora-targets",
+  "init-adapter",
   "lr",
   "epochs",
   "max-steps",
@@ -145,7 +161,7 @@ function num(
 const ONLY_FOR: Readonly<
   Partial<Record<(typeof STRING_OPTIONS)[number] | "precompute-ref", readonly TObjectiveKind[]>>
 > = {
-  "loss-type": ["dpo"],
+  "loss-type": ["dpo", "grpo"],
   "label-smoothing": ["dpo"],
   "precompute-ref": ["dpo"],
   beta: ["dpo", "rloo", "grpo"],
@@ -192,6 +208,8 @@ export function parseTrainArgs(argv: readonly string[]): TTrainCliOptions {
   if (v.merge === true && (v.full === true || kind === "pretrain"))
     throw new UsageError("--merge applies to LoRA runs only: a --full run already saves the whole model");
   const full = v.full === true || kind === "pretrain";
+  if (full && s("init-adapter") !== undefined)
+    throw new UsageError("--init-adapter starts a LoRA run from an adapter: it does not apply to --full or pretrain");
   const targets = s("lora-targets")
     ?.split(",")
     .map((t) => t.trim()) ?? [...LORA_TARGETS];
@@ -225,7 +243,8 @@ export function parseTrainArgs(argv: readonly string[]): TTrainCliOptions {
     saveSteps: num("save-steps", s("save-steps"), { integer: true, min: 1 }) ?? 0,
     loggingSteps: num("logging-steps", s("logging-steps"), { integer: true, min: 1 }) ?? 1,
   };
-  const lossType = oneOf("loss-type", s("loss-type"), DPO_LOSS_TYPES, "sigmoid");
+  const lossType = kind === "dpo" ? oneOf("loss-type", s("loss-type"), DPO_LOSS_TYPES, "sigmoid") : "sigmoid";
+  const grpoLossType = kind === "grpo" ? oneOf("loss-type", s("loss-type"), GRPO_LOSS_TYPES, "dapo") : "dapo";
   // TRL: the (robust / conservative) DPO label smoothing is a flip probability in [0, 0.5); at 0.5 the loss is
   // constant (robust divides by zero) and above it the objective is inverted. Hinge and IPO do not read it.
   const labelSmoothing =
@@ -259,11 +278,19 @@ export function parseTrainArgs(argv: readonly string[]): TTrainCliOptions {
       dropout,
       targetModules: targets,
     },
+    loraGiven: {
+      r: s("lora-r") !== undefined,
+      alpha: s("lora-alpha") !== undefined,
+      dropout: s("lora-dropout") !== undefined,
+      targets: s("lora-targets") !== undefined,
+    },
+    initAdapter: s("init-adapter") ?? null,
     args,
-    maxLength: num("max-length", s("max-length"), { integer: true, min: 2 }) ?? 1024,
+    maxLength: num("max-length", s("max-length"), { integer: true, min: 2 }) ?? null,
     evalSplit,
     resumeFrom: s("resume-from") ?? null,
     lossType,
+    grpoLossType,
     beta: beta ?? null,
     labelSmoothing,
     precomputeRef: v["precompute-ref"] === true,

@@ -7,9 +7,10 @@ import { pathToFileURL } from "node:url";
 import { loadModel, SCORE_WEIGHT, type CausalLM } from "../../model";
 import { CausalLM as CausalLMClass } from "../../model/causal-lm";
 import { loadDataset, tokenizeDataset } from "../data";
-import { parseLoraConfig } from "../lora";
+import { parseLoraConfig, type TLoraConfig } from "../lora";
 import { rlBatches } from "../rl";
 import { loadAdapter, mergeAdapter, saveAdapter, saveHfCheckpoint } from "../save";
+import type { Tensor } from "../../ir";
 import type { TObjective } from "../step-graph";
 import { StepRunner } from "../step-runner";
 import { TrainableModel } from "../trainable";
@@ -36,7 +37,14 @@ function objectiveOf(o: TTrainCliOptions): TObjective {
     case "rloo":
       return { kind: "rloo", temperature: o.temperature };
     case "grpo":
-      return { kind: "grpo", temperature: o.temperature, epsilon: o.epsilon, beta: o.beta ?? 0 };
+      return {
+        kind: "grpo",
+        temperature: o.temperature,
+        epsilon: o.epsilon,
+        beta: o.beta ?? 0,
+        lossType: o.grpoLossType,
+        maxCompletionLength: o.maxNewTokens,
+      };
   }
 }
 
@@ -71,6 +79,49 @@ function loadRewardModel(dir: string, base: CausalLM, padId: number, session: { 
   return rm;
 }
 
+/** Tokens per sequence: --max-length, refused past the model's context; by default 1024 or the context if shorter. */
+export function resolveMaxLength(o: Pick<TTrainCliOptions, "maxLength">, context: number): number {
+  if (o.maxLength === null) return Math.min(1024, context);
+  if (o.maxLength > context)
+    throw new Error(
+      `--max-length ${o.maxLength} is longer than the model's context (max_position_embeddings ${context}): positions past it have no RoPE angle; use --max-length ${context} or less`,
+    );
+  return o.maxLength;
+}
+
+/**
+ * The LoRA config and starting tensors of a run started from --init-adapter: the adapter's r, alpha and targets
+ * (the options given must equal them), its tensors, and its reward head for --kind rm.
+ */
+function initialAdapter(
+  o: TTrainCliOptions,
+  config: Parameters<typeof loadAdapter>[1],
+): { lora: TLoraConfig; start: Map<string, Tensor<"float32">> } {
+  const dir = o.initAdapter as string;
+  const adapter = loadAdapter(dir, config); // refuses tensors that do not fit this base model, naming them
+  const a = adapter.lora;
+  const differ: string[] = [];
+  if (o.loraGiven.r && o.lora.r !== a.r) differ.push(`rank: the adapter has r ${a.r}, --lora-r is ${o.lora.r}`);
+  if (o.loraGiven.alpha && o.lora.alpha !== a.alpha)
+    differ.push(`alpha: the adapter has ${a.alpha}, --lora-alpha is ${o.lora.alpha}`);
+  const sorted = (xs: readonly string[]) => [...xs].sort().join(",");
+  if (o.loraGiven.targets && sorted(o.lora.targetModules) !== sorted(a.targetModules))
+    differ.push(
+      `target modules: the adapter adapts ${sorted(a.targetModules)}, --lora-targets is ${sorted(o.lora.targetModules)}`,
+    );
+  if (differ.length > 0)
+    throw new Error(
+      `--init-adapter ${dir} does not match this run's LoRA options (${differ.join("; ")}); leave them out to take the adapter's`,
+    );
+  if (adapter.scoreHead && o.kind !== "rm")
+    throw new Error(
+      `--init-adapter ${dir} is a reward-model adapter (SEQ_CLS, with score.weight); --kind ${o.kind} trains a causal LM`,
+    );
+  const start = new Map(adapter.tensors);
+  if (adapter.scoreHead) start.set(SCORE_WEIGHT, adapter.scoreHead);
+  return { lora: { ...a, dropout: o.loraGiven.dropout ? o.lora.dropout : a.dropout }, start };
+}
+
 export async function runTrainCli(argv: readonly string[], io: TCliOutput): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     io.out(USAGE);
@@ -100,15 +151,16 @@ export async function runTrainCli(argv: readonly string[], io: TCliOutput): Prom
     if (!tok) throw new Error(`${o.model}: the tokenizer did not load`);
     const padId = tok.padTokenId ?? base.config.padTokenId ?? tok.eosTokenIds[0] ?? 0;
 
+    const maxLength = resolveMaxLength(o, base.config.maxPositionEmbeddings);
     const dataset = forKind(o.kind, await loadDataset(o.data));
-    const tokenized = tokenizeDataset(dataset, tok, { maxLength: o.maxLength });
+    const tokenized = tokenizeDataset(dataset, tok, { maxLength });
     if (!NEEDS[o.kind].includes(tokenized.kind))
       throw new Error(
         `${o.data} holds ${tokenized.kind} rows; --kind ${o.kind} trains on ${NEEDS[o.kind].join(" or ")} rows`,
       );
     const t = tokenized.truncation;
     io.out(
-      `${o.data}: ${tokenized.examples.length} ${tokenized.kind} examples (${dataset.conversational ? "conversational" : "standard"})${dataset.dropped.length ? `, ${dataset.dropped.length} rows with nothing to learn skipped` : ""}${t.examples ? `, ${t.examples} truncated to ${o.maxLength} tokens` : ""}`,
+      `${o.data}: ${tokenized.examples.length} ${tokenized.kind} examples (${dataset.conversational ? "conversational" : "standard"})${dataset.dropped.length ? `, ${dataset.dropped.length} rows with nothing to learn skipped` : ""}${t.examples ? `, ${t.examples} truncated to ${maxLength} tokens` : ""}`,
     );
 
     const objective = objectiveOf(o);
@@ -116,19 +168,22 @@ export async function runTrainCli(argv: readonly string[], io: TCliOutput): Prom
     // The reward is read at the last token that is not the pad id (Hugging Face's rule), so a reward model needs
     // one: the config's, else the batches' (written into the saved config, as TRL's RewardTrainer sets it).
     const trainConfig = isRm ? { ...base.config, padTokenId: base.config.padTokenId ?? padId } : base.config;
-    const model = new TrainableModel(trainConfig, base.weights, {
-      body: o.full ? "full" : "lora",
-      lora: o.full
-        ? undefined
-        : parseLoraConfig({
-            r: o.lora.r,
-            alpha: o.lora.alpha,
-            dropout: o.lora.dropout,
-            targetModules: o.lora.targetModules,
-          }),
-      head: isRm,
-      seed: o.args.seed,
-    });
+    const init = o.initAdapter ? initialAdapter(o, trainConfig) : null;
+    const lora = o.full
+      ? undefined
+      : (init?.lora ??
+        parseLoraConfig({
+          r: o.lora.r,
+          alpha: o.lora.alpha,
+          dropout: o.lora.dropout,
+          targetModules: o.lora.targetModules,
+        }));
+    const model = new TrainableModel(
+      trainConfig,
+      base.weights,
+      { body: o.full ? "full" : "lora", lora, head: isRm, seed: o.args.seed },
+      init?.start,
+    );
     runner = await StepRunner.create(model, objective, session);
 
     const reference = (batch: Parameters<CausalLM["score"]>[0], mask: Parameters<CausalLM["score"]>[1]) =>
@@ -157,7 +212,7 @@ export async function runTrainCli(argv: readonly string[], io: TCliOutput): Prom
 
     const split = heldOutSplit(dataset, examples, o.evalSplit, o.args.seed);
     io.out(
-      `training ${o.kind} (${o.full ? "every weight" : `LoRA r=${o.lora.r} alpha=${o.lora.alpha} on ${o.lora.targetModules.join(",")}`}${isRm ? " + reward head" : ""}) on ${split.train.length} examples, ${split.eval.length} held out${split.eval.length ? ` (split by prompt: ${split.trainPrompts} prompts train, ${split.evalPrompts} other prompts held out)` : ""}`,
+      `training ${o.kind} (${o.full ? "every weight" : `LoRA r=${lora?.r} alpha=${lora?.alpha} on ${lora?.targetModules.join(",")}${o.initAdapter ? `, from ${o.initAdapter}` : ""}`}${isRm ? " + reward head" : ""}) on ${split.train.length} examples, ${split.eval.length} held out${split.eval.length ? ` (split by prompt: ${split.trainPrompts} prompts train, ${split.evalPrompts} other prompts held out)` : ""}`,
     );
 
     const saveModel = (dir: string, isFinal = false) => {
@@ -203,6 +258,18 @@ export async function runTrainCli(argv: readonly string[], io: TCliOutput): Prom
       args: o.args,
       outputDir: o.out,
       ...(o.resumeFrom ? { resumeFrom: o.resumeFrom } : {}),
+      hyperParameters: {
+        model: path.resolve(o.model),
+        data: path.resolve(o.data),
+        maxLength,
+        evalSplit: o.evalSplit,
+        initAdapter: o.initAdapter && path.resolve(o.initAdapter),
+        precomputeRef: o.precomputeRef,
+        rewardModel: o.rewardModel && path.resolve(o.rewardModel),
+        numGenerations: o.kind === "rloo" || o.kind === "grpo" ? o.numGenerations : null,
+        maxNewTokens: o.kind === "rloo" || o.kind === "grpo" ? o.maxNewTokens : null,
+        klCoefficient: o.kind === "rloo" ? (o.beta ?? 0.05) : null,
+      },
       hooks: {
         toBatch,
         saveModel,

@@ -2,7 +2,7 @@
 export { asFloat, logSigmoid, relu, scalar, sumAll } from "./common";
 export { crossEntropy } from "./cross-entropy";
 export { DPO_LOSS_TYPES, dpo, type TDpoConfig, type TDpoLossType } from "./dpo";
-export { grpo, rloo, type TGrpoConfig, type TGrpoInputs } from "./policy-gradient";
+export { GRPO_LOSS_TYPES, grpo, rloo, type TGrpoConfig, type TGrpoInputs, type TGrpoLossType } from "./policy-gradient";
 export { bradleyTerry, plackettLuce, type TPairInputs, type TRankingTerms } from "./reward";
 export { entropySum, scoredMask, tokenLogprobs, type TTokenLogprobs } from "./token-logprobs";
 export type { TLossOut } from "./types";

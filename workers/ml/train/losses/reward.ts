@@ -1,6 +1,6 @@
 // Reward-model losses over per-candidate rewards: Bradley-Terry over all pairs of different tiers (InstructGPT,
 // TRL's RewardTrainer for two candidates) and Plackett-Luce over a ranking with ties. Not the pair and term
-// indices, which come from the data (train/data, reward-batch.ts).
+// indices, which come from the data (../feeds.ts, ../data/batch.ts).
 import { fromNumbers, type GraphBuilder, type Value } from "../../ir";
 import * as op from "../../ops";
 import { asFloat, logSigmoid, scalar, sumAll } from "./common";

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { SafetensorsFile } from "../../checkpoint/safetensors-read";
 import { writeSafetensors } from "../../checkpoint/safetensors-write";
 import { tensor, type Tensor } from "../../ir";
@@ -120,6 +120,32 @@ describe("adapter_config.json", () => {
 });
 
 describe("saveAdapter / loadAdapter", () => {
+  it("writes both files through a temp file that is fsynced before it is renamed into place", () => {
+    const dir = freshDir();
+    const events: string[] = [];
+    const [realFsync, realRename] = [fs.fsyncSync.bind(fs), fs.renameSync.bind(fs)];
+    const fsync = vi.spyOn(fs, "fsyncSync").mockImplementation((fd) => {
+      events.push("fsync");
+      realFsync(fd);
+    });
+    const rename = vi.spyOn(fs, "renameSync").mockImplementation((from, to) => {
+      events.push(`rename ${path.basename(String(to))}`);
+      realRename(from, to);
+    });
+    try {
+      saveAdapter(dir, {
+        lora: DEFAULT_LORA_CONFIG,
+        taskType: "CAUSAL_LM",
+        baseModel: null,
+        tensors: trainedLike(DEFAULT_LORA_CONFIG, 3),
+      });
+    } finally {
+      fsync.mockRestore();
+      rename.mockRestore();
+    }
+    expect(events).toEqual([`fsync`, `rename ${ADAPTER_WEIGHTS_FILE}`, "fsync", `rename ${ADAPTER_CONFIG_FILE}`]);
+  });
+
   it("round-trips bit-exactly under PEFT keys, float32, metadata {format: pt}", () => {
     const dir = freshDir();
     const tensors = trainedLike(DEFAULT_LORA_CONFIG, 2);

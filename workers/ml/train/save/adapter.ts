@@ -8,6 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { writeFileAtomic } from "../../checkpoint/atomic-write";
 import { SafetensorsFile } from "../../checkpoint/safetensors-read";
 import { writeSafetensors, type TTensorToWrite } from "../../checkpoint/safetensors-write";
 import { at, tensor, type Tensor } from "../../ir";
@@ -148,17 +149,6 @@ export function peftAdapterConfig(
   return Object.fromEntries(Object.entries(config).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
 }
 
-function writeFileAtomic(file: string, text: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    fs.writeFileSync(tmp, text);
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
-}
-
 /**
  * Writes `adapter_model.safetensors` (float32, PEFT keys, `{format: "pt"}`) then `adapter_config.json` into
  * `dir` (created if needed; other files there are left alone). Each file is replaced atomically. Returns the
@@ -180,7 +170,7 @@ export function saveAdapter(dir: string, adapter: TAdapter): string[] {
     baseModel: adapter.baseModel,
     hasScoreHead: scoreHead !== undefined,
   });
-  writeFileAtomic(path.join(dir, ADAPTER_CONFIG_FILE), JSON.stringify(config, null, 2));
+  writeFileAtomic(path.join(dir, ADAPTER_CONFIG_FILE), (fd) => fs.writeFileSync(fd, JSON.stringify(config, null, 2)));
   return [ADAPTER_WEIGHTS_FILE, ADAPTER_CONFIG_FILE];
 }
 

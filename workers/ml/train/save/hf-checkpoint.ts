@@ -2,6 +2,7 @@
 // tokenizer files), atomically; loadModel / loadModelWeights read it back. Not adapters (adapter.ts).
 import fs from "node:fs";
 import path from "node:path";
+import { writeFileAtomic } from "../../checkpoint/atomic-write";
 import { INDEX_FILE, saveCheckpoint } from "../../checkpoint/checkpoint-dir";
 import { hfTensorSpecs } from "../../checkpoint/hf-tensors";
 import type { TTensorToWrite } from "../../checkpoint/safetensors-write";
@@ -130,7 +131,8 @@ export function saveHfCheckpoint(dir: string, options: TSaveHfCheckpointOptions)
     );
     const configJson: Record<string, unknown> = { ...options.configJson, torch_dtype: TORCH_DTYPE[dtype] };
     if ("dtype" in options.configJson) configJson.dtype = TORCH_DTYPE[dtype]; // transformers >= 5 writes `dtype`
-    fs.writeFileSync(path.join(tmp, "config.json"), `${JSON.stringify(sortKeys(configJson), null, 2)}\n`);
+    const configText = `${JSON.stringify(sortKeys(configJson), null, 2)}\n`;
+    writeFileAtomic(path.join(tmp, "config.json"), (fd) => fs.writeFileSync(fd, configText)); // fsynced
     for (const f of tokenizerFiles) fs.copyFileSync(path.join(options.tokenizerDir ?? "", f), path.join(tmp, f));
     const files = ["config.json", ...weightFiles, ...(weightFiles.length > 1 ? [INDEX_FILE] : []), ...tokenizerFiles];
     if (existing) {
