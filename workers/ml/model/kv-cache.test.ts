@@ -6,7 +6,7 @@ import { tensor } from "../ir";
 import { loadGoldenFixture } from "../reference/golden/golden-fixture";
 import { Rng, expectClose } from "../testing";
 import { loadModel, type CausalLM, type TDecodeResult } from "./causal-lm";
-import { QUANTIZE_MODES } from "./quantize";
+import { WEIGHT_VARIANTS } from "./quantize-variants";
 import { leftPadBatch, type TTextBatch } from "./text-batch";
 
 const fixture = loadGoldenFixture();
@@ -43,11 +43,11 @@ const stepAt = (full: TTextBatch, col: number): TTextBatch => ({
   positionIds: columns(full.positionIds, col, col + 1),
 });
 
-const variants = fixture.configs.flatMap((g) => QUANTIZE_MODES.map((mode) => ({ g, mode, name: g.name })));
+const variants = fixture.configs.flatMap((g) => WEIGHT_VARIANTS.map((v) => ({ g, v, name: g.name, label: v.label })));
 
-describe.each(variants)("KV cache of $name, weights $mode", ({ g, mode }) => {
+describe.each(variants)("KV cache of $name, weights $label", ({ g, v }) => {
   let model: CausalLM;
-  const get = () => (model ??= loadModel(g.dir, { session: { intraOpThreads: 1 }, quantize: mode }));
+  const get = () => (model ??= loadModel(g.dir, { session: { intraOpThreads: 1 }, quantize: v.quantize }));
   afterAll(() => model?.dispose());
   const rng = new Rng(7);
   const sequence = (length: number) => [
