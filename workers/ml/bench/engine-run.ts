@@ -9,6 +9,7 @@ import { CandidateState } from "../generate/candidate";
 import { generate } from "../generate/generate";
 import { at } from "../ir/at";
 import { isQuantizeMode, loadModel } from "../model";
+import { DEFAULT_ACCURACY_LEVEL } from "../model/quantize";
 import { Session } from "../runtime";
 import { median } from "./child-json";
 import { peakRssBytes } from "./proc-memory";
@@ -59,11 +60,11 @@ async function main(): Promise<void> {
       "new-tokens": { type: "string" },
       runs: { type: "string" },
       quantize: { type: "string", default: "none" },
-      "accuracy-level": { type: "string", default: "0" },
+      "accuracy-level": { type: "string" },
     },
   });
   const mode = values.quantize ?? "none";
-  const accuracyLevel = Number(values["accuracy-level"]);
+  const accuracyLevel = Number(values["accuracy-level"] ?? DEFAULT_ACCURACY_LEVEL);
   if (!isQuantizeMode(mode) || !(accuracyLevel === 0 || accuracyLevel === 1 || accuracyLevel === 4))
     throw new Error("--quantize must be none, q8 or q4 and --accuracy-level 0, 1 or 4");
   const threads = Number(values.threads);
