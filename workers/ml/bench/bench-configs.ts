@@ -2,6 +2,8 @@
 // Not weights: make-bench-checkpoints.ts writes those.
 import { hfTensorSpecs } from "../checkpoint/hf-tensors";
 import { parseModelConfig, type TModelConfig } from "../model/config";
+import type { TQuantizeMode } from "../model/quantize";
+import { QUANTIZED_LINEAR } from "../model/quantize-reference";
 
 export const BENCH_CONFIG_NAMES = ["small-5m", "smollm2-135m"] as const;
 export type TBenchConfigName = (typeof BENCH_CONFIG_NAMES)[number];
@@ -67,16 +69,23 @@ export function parameterCount(c: TModelConfig): number {
   return hfTensorSpecs(c).reduce((sum, t) => sum + t.shape.reduce((a, b) => a * b, 1), 0);
 }
 
+/** Bytes a weight of the quantized layers takes: float32, or 8 / 4 bits plus a float32 scale per block of 32. */
+export const BYTES_PER_WEIGHT: Record<TQuantizeMode, number> = { none: 4, q8: 1 + 4 / 32, q4: 0.5 + 4 / 32 };
+
 /**
- * Weight bytes one single-sequence decode step must read, at 4 bytes a parameter (float32): every layer
- * weight and norm once, the final norm, the LM head once (the embedding matrix itself when tied), and one
- * row of the embedding for the lookup (an untied embedding is otherwise not touched). The KV cache is not a
- * weight and is left out (here under 5 MB a step at the benchmark's lengths, against ~540 MB of weights).
+ * Weight bytes one single-sequence decode step must read: every layer weight and norm once, the final norm,
+ * the LM head once (the embedding matrix itself when tied), and one row of the embedding for the lookup (an
+ * untied embedding is otherwise not touched). float32 (4 bytes a parameter) unless `mode` quantizes the linear
+ * layers and the LM head (`BYTES_PER_WEIGHT`; norms, biases and the embedding row stay float32). The KV cache
+ * is not a weight and is left out (here under 5 MB a step at the benchmark's lengths, against ~540 MB of
+ * weights).
  */
-export function weightBytesPerToken(c: TModelConfig): number {
+export function weightBytesPerToken(c: TModelConfig, mode: TQuantizeMode = "none"): number {
   const vocabRows = c.vocabSize * c.hiddenSize;
-  const layersAndNorms = parameterCount(c) - vocabRows * (c.tieWordEmbeddings ? 1 : 2);
-  const lmHead = vocabRows;
+  const linear = hfTensorSpecs(c)
+    .filter((t) => QUANTIZED_LINEAR.test(t.name))
+    .reduce((sum, t) => sum + t.shape.reduce((a, b) => a * b, 1), 0);
+  const rest = parameterCount(c) - linear - vocabRows * (c.tieWordEmbeddings ? 1 : 2);
   const embeddingRow = c.hiddenSize;
-  return 4 * (layersAndNorms + lmHead + embeddingRow);
+  return 4 * (rest + embeddingRow) + BYTES_PER_WEIGHT[mode] * (linear + vocabRows);
 }

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { measureReadBandwidth } from "./bandwidth";
 import { BENCH_CONFIGS, benchModelConfig, parameterCount, weightBytesPerToken } from "./bench-configs";
 import { writeGenerationSection, writeTrainingSection } from "./benchmarks-doc";
 import { median } from "./child-json";
@@ -35,6 +36,27 @@ describe("bench configs", () => {
     const untied = { ...c, tieWordEmbeddings: false };
     // An untied model has lm_head.weight too: read in full; its embedding only one row.
     expect(weightBytesPerToken(untied)).toBe(4 * (134_515_008 + 576));
+  });
+
+  it("counts quantized linear layers and LM head at their packed size plus a float32 scale per 32 weights", () => {
+    const c = benchModelConfig("smollm2-135m");
+    const H = 576;
+    const I = 1536;
+    const kv = 3 * 64;
+    const linear = 30 * (H * H + 2 * H * kv + H * H + 3 * H * I); // q, k, v, o, gate, up, down
+    const head = 49152 * H;
+    const rest = 134_515_008 - linear - head; // norms
+    expect(weightBytesPerToken(c, "q8")).toBe(4 * (rest + H) + (1 + 1 / 8) * (linear + head));
+    expect(weightBytesPerToken(c, "q4")).toBe(4 * (rest + H) + (1 / 2 + 1 / 8) * (linear + head));
+  });
+});
+
+describe("read bandwidth", () => {
+  it("reads every byte of both buffers and reports bytes read per second", async () => {
+    const b = await measureReadBandwidth(2, 8 * 2 ** 20, 2);
+    expect(b.bufferBytes).toBe(8 * 2 ** 20);
+    expect(b.bytesPerSecond).toBeGreaterThan(0);
+    expect([1, 2]).toContain(b.threads);
   });
 });
 

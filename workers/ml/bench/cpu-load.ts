@@ -60,7 +60,9 @@ export async function waitForQuiet(
 
 /** A measurement counts as undisturbed when other processes used at most this share of the CPUs. */
 export const MAX_OTHER_LOAD = 0.1;
-const ATTEMPTS = 3;
+/** How long to wait for a quiet machine before each run (ms) and how many runs to try; `--quiet-wait S` and
+ *  `--attempts N` change them for a machine that is never quiet. */
+export const QUIET_POLICY = { waitMs: 120_000, attempts: 3 };
 
 /**
  * Runs one benchmark process on a quiet machine: waits until other processes leave the CPUs mostly idle,
@@ -74,8 +76,8 @@ export async function measureQuietly<R extends { cpuSeconds: number }>(
   log: (msg: string) => void,
 ): Promise<{ result: R; otherLoad: number | null }> {
   let best: { result: R; otherLoad: number | null } | null = null;
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    await waitForQuiet(MAX_OTHER_LOAD, 120_000, (busy) =>
+  for (let attempt = 1; attempt <= QUIET_POLICY.attempts; attempt++) {
+    await waitForQuiet(MAX_OTHER_LOAD, QUIET_POLICY.waitMs, (busy) =>
       log(`${label}: waiting for a quiet machine (${(100 * busy).toFixed(0)}% busy)`),
     );
     const window = startLoadWindow();

@@ -1,13 +1,15 @@
 // One engine measurement in its own process (so its peak memory is this row's): loadModel + generate,
 // greedy, EOS ignored, a warm-up then `--runs` timed runs; prints one JSON object. bench-generate.ts runs it.
 // Usage: tsx workers/ml/bench/engine-run.ts --model DIR --prompts FILE --threads N --new-tokens K --runs R
+//        [--quantize none|q8|q4] [--accuracy-level 0|4]
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { CandidateState } from "../generate/candidate";
 import { generate } from "../generate/generate";
 import { at } from "../ir/at";
-import { loadModel } from "../model";
+import { isQuantizeMode, loadModel } from "../model";
+import { DEFAULT_ACCURACY_LEVEL } from "../model/quantize";
 import { Session } from "../runtime";
 import { median } from "./child-json";
 import { peakRssBytes } from "./proc-memory";
@@ -57,8 +59,14 @@ async function main(): Promise<void> {
       threads: { type: "string" },
       "new-tokens": { type: "string" },
       runs: { type: "string" },
+      quantize: { type: "string", default: "none" },
+      "accuracy-level": { type: "string" },
     },
   });
+  const mode = values.quantize ?? "none";
+  const accuracyLevel = Number(values["accuracy-level"] ?? DEFAULT_ACCURACY_LEVEL);
+  if (!isQuantizeMode(mode) || !(accuracyLevel === 0 || accuracyLevel === 1 || accuracyLevel === 4))
+    throw new Error("--quantize must be none, q8 or q4 and --accuracy-level 0, 1 or 4");
   const threads = Number(values.threads);
   const newTokens = Number(values["new-tokens"] ?? 64);
   const runs = Number(values.runs ?? 3);
@@ -70,7 +78,11 @@ async function main(): Promise<void> {
   const prompts = ZPrompts.parse(JSON.parse(fs.readFileSync(values.prompts, "utf8")));
   const profile = instrument();
   const t0 = performance.now();
-  const model = loadModel(values.model, { session: { intraOpThreads: threads, interOpThreads: 1 }, tokenizer: false });
+  const model = loadModel(values.model, {
+    session: { intraOpThreads: threads, interOpThreads: 1 },
+    tokenizer: false,
+    quantize: { mode, accuracyLevel },
+  });
   await model.session("decode-last");
   const loadSeconds = (performance.now() - t0) / 1000;
   const memoryAfterLoad = process.memoryUsage();

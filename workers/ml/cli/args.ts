@@ -1,5 +1,6 @@
 // Command-line options of `npm run generate`, parsed and validated into one object; no model loading.
 import { parseArgs } from "node:util";
+import { isQuantizeMode, type TQuantizeMode } from "../model/quantize";
 import type { Provider } from "../runtime";
 import { parseSamplingParams, type TSamplingParams } from "../generate/sampling-params";
 
@@ -20,6 +21,7 @@ export const USAGE = `usage: npm run generate -- --model <dir> (--prompt "text" 
   --truncate-prompt         drop a too-long prompt's first tokens instead of failing
   --threads <count>         onnxruntime intra-op threads (default: one per core)
   --provider cpu|cuda       execution provider (default cpu)
+  --quantize none|q8|q4     weights of the linear layers and the LM head (default none: float32)
   --json                    print the result as JSON`;
 
 export class UsageError extends Error {
@@ -40,6 +42,7 @@ export interface TCliOptions {
   readonly truncatePrompt: boolean;
   readonly threads: number | undefined;
   readonly provider: Provider;
+  readonly quantize: TQuantizeMode;
   readonly json: boolean;
 }
 
@@ -82,6 +85,7 @@ export function parseCliArgs(argv: readonly string[]): TCliOptions {
         "truncate-prompt": { type: "boolean" },
         threads: { type: "string" },
         provider: { type: "string" },
+        quantize: { type: "string" },
         json: { type: "boolean" },
       },
     });
@@ -99,6 +103,8 @@ export function parseCliArgs(argv: readonly string[]): TCliOptions {
   const provider = v.provider ?? "cpu";
   if (provider !== "cpu" && provider !== "cuda")
     throw new UsageError(`--provider must be cpu or cuda, got "${provider}"`);
+  const quantize = v.quantize ?? "none";
+  if (!isQuantizeMode(quantize)) throw new UsageError(`--quantize must be none, q8 or q4, got "${quantize}"`);
   const params: Partial<TSamplingParams> = {
     temperature: num("temperature", v.temperature, false),
     topP: num("top-p", v["top-p"], false),
@@ -128,6 +134,7 @@ export function parseCliArgs(argv: readonly string[]): TCliOptions {
     truncatePrompt: v["truncate-prompt"] ?? false,
     threads: num("threads", v.threads, true),
     provider,
+    quantize,
     json: v.json ?? false,
   };
 }

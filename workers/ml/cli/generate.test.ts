@@ -128,6 +128,26 @@ describe("npm run generate", () => {
     expect(ids.out).not.toMatch(/text:/);
   });
 
+  it.each(["q8", "q4"] as const)("--quantize %s generates with the quantized model", async (mode) => {
+    const args = ["--model", golden.dir, "--prompt-ids", "1,5,9", "--temperature", "0", "--max-new-tokens", "4"];
+    const r = await inProcess([...args, "--quantize", mode, "--json"]);
+    expect(r.err).toBe("");
+    const got = JSON.parse(r.out) as { candidates: { tokenIds: number[]; tokenLogprobs: number[] }[] };
+    const lib = async (quantize: "none" | "q8" | "q4") => {
+      const model = loadModel(golden.dir, { session: { intraOpThreads: 1 }, quantize });
+      try {
+        const x = await generate(model, { prompts: [[1, 5, 9]], maxNewTokens: 4, params: { temperature: 0 } });
+        return x.candidates[0];
+      } finally {
+        await model.dispose();
+      }
+    };
+    const quantized = await lib(mode);
+    expect(got.candidates[0]?.tokenIds).toEqual(quantized?.tokenIds);
+    expect(got.candidates[0]?.tokenLogprobs).toEqual(Array.from(quantized?.tokenLogprobs ?? []));
+    expect(got.candidates[0]?.tokenLogprobs).not.toEqual(Array.from((await lib("none"))?.tokenLogprobs ?? []));
+  });
+
   it("explains a missing directory, config.json or tokenizer.json, and bad options", async () => {
     const noConfig = tmp.fresh("empty");
     const noTokenizer = copyModelDir(golden.dir, tmp.fresh("no-tokenizer"));
@@ -144,6 +164,7 @@ describe("npm run generate", () => {
       [["--model", modelDir], 2, /give at least one --prompt/],
       [["--model", modelDir, "--prompt", "x", "--top-k", "1.5"], 2, /--top-k expects an integer, got "1.5"/],
       [["--model", modelDir, "--prompt", "x", "--provider", "tpu"], 2, /--provider must be cpu or cuda/],
+      [["--model", modelDir, "--prompt", "x", "--quantize", "q3"], 2, /--quantize must be none, q8 or q4, got "q3"/],
       [["--model", modelDir, "--prompt-ids", "1,a"], 2, /--prompt-ids expects comma-separated token ids/],
       [["--model", modelDir, "--prompt", "x", "--bogus"], 2, /Unknown option '--bogus'/],
       [["--model", modelDir, "--prompt", "x", "--temperature=-1"], 2, /temperature must be a finite number >= 0/],
@@ -183,6 +204,7 @@ describe("npm run generate", () => {
       maxNewTokens: 64,
       seed: 0,
       provider: "cpu",
+      quantize: "none",
       chat: false,
       prompts: ["a", "b"],
       stopStrings: ["\n\n"],

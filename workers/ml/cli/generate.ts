@@ -54,6 +54,7 @@ export async function runCli(argv: readonly string[], io: TCliOutput): Promise<n
     checkModelDir(o);
     const model = loadModel(o.model, {
       session: { provider: o.provider, intraOpThreads: o.threads },
+      quantize: o.quantize,
       tokenizer: o.prompts.length > 0 ? true : "auto",
     });
     try {

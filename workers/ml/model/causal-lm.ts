@@ -9,6 +9,7 @@ import { createSession, SessionCache, type Session, type SessionConfig } from ".
 import { loadTokenizer, type TextTokenizer } from "../tokenizer/tokenizer";
 import { loadModelConfig, type TModelConfig } from "./config";
 import { buildGraph, type TGraphKind } from "./graphs";
+import { resolveQuantize, type TQuantizeMode, type TQuantizeOption, type TQuantizeSource } from "./quantize";
 import { ropeTables, type TRopeTables } from "./rope";
 import { textFeeds, type TTextBatch } from "./text-batch";
 import { loadModelWeights, type TLoraParams, type TModelWeights } from "./weights";
@@ -20,6 +21,9 @@ export interface TLoadModelOptions {
   readonly sessionCache?: SessionCache;
   /** Load tokenizer.json: "auto" (default) when the file exists, true requires it, false skips it. */
   readonly tokenizer?: boolean | "auto";
+  /** Weights of the frozen linear layers and the LM head: "none" (float32, default), "q8" or "q4" blocks of
+   *  32 run by onnxruntime's MatMulNBits (quantized once, when the first session is built). */
+  readonly quantize?: TQuantizeOption;
 }
 
 export interface TDecodeResult {
@@ -43,6 +47,7 @@ function asFloat32(t: Tensor | undefined, name: string): Tensor<"float32"> {
 export class CausalLM {
   readonly id = `model-${nextModelId++}`;
   readonly #rope: TRopeTables;
+  readonly #quantize: TQuantizeSource | null;
   readonly #cache: SessionCache;
   readonly #ownsCache: boolean;
   #disposed = false;
@@ -61,10 +66,18 @@ export class CausalLM {
      * being trained generates with its current adapter without new sessions.
      */
     readonly liveLora: TLoraParams | null = null,
+    quantize?: TQuantizeOption,
   ) {
+    this.#quantize = resolveQuantize(quantize);
     this.#rope = ropeTables(config);
     this.#cache = cache ?? new SessionCache();
     this.#ownsCache = cache === undefined;
+  }
+
+  /** The weight type of the linear layers: "none" (float32), "q8" or "q4". */
+  get quantize(): TQuantizeMode {
+    const q = this.#quantize;
+    return q === null ? "none" : q.scheme.bits === 8 ? "q8" : "q4";
   }
 
   /** The graph of `kind` over this model's weights (built on each call; sessions cache the result). */
@@ -74,6 +87,7 @@ export class CausalLM {
       config: this.config,
       weights: this.weights,
       rope: this.#rope,
+      quantize: this.#quantize,
       ...(lora ? { lora, trainable: new Set(lora.tensors.keys()) } : {}),
     });
   }
@@ -188,5 +202,15 @@ export function loadModel(dir: string, options: TLoadModelOptions = {}): CausalL
   const hasTokenizer = fs.existsSync(path.join(dir, "tokenizer.json"));
   const tokenizer = wantTokenizer === true || (wantTokenizer === "auto" && hasTokenizer) ? loadTokenizer(dir) : null;
   const { weights, hasScoreHead } = loadModelWeights(dir, config);
-  return new CausalLM(dir, config, weights, tokenizer, options.session ?? {}, options.sessionCache, hasScoreHead);
+  return new CausalLM(
+    dir,
+    config,
+    weights,
+    tokenizer,
+    options.session ?? {},
+    options.sessionCache,
+    hasScoreHead,
+    null,
+    options.quantize,
+  );
 }

@@ -7,6 +7,7 @@ import { selfAttention, type TKeyValue } from "./attention";
 import type { TModelConfig } from "./config";
 import { fusedLinear, trainedLinear } from "./linear";
 import { attentionBias, dimOf } from "./mask";
+import { quantizedLmHead } from "./quantized-linear";
 import { rmsNorm } from "./rms-norm";
 import { ropeFactors, type TRopeTables } from "./rope";
 import { param, type TParams } from "./weights";
@@ -76,6 +77,9 @@ export function decoder(
 
 /** hidden [B, T', H] -> logits [B, T', V] through lm_head.weight, or the embeddings when tied. */
 export function lmHead(b: GraphBuilder, c: TModelConfig, params: TParams, hidden: Value, embedTokens: Value): Value {
+  const headName = c.tieWordEmbeddings ? embedTokens.name : "lm_head.weight";
+  if (params.quantize?.lmHead === true && params.trainable?.has(headName) !== true)
+    return quantizedLmHead(b, params.quantize, params.weights, hidden, headName); // [B, T', V]
   const w = c.tieWordEmbeddings ? embedTokens : param(b, params, "lm_head.weight"); // [V, H]
   if (w.kind === "input") return b.scope("lm_head", () => trainedLinear(b, hidden, [w], [])); // trained: no [H, V] copy
   // NOTE: Transpose of an initializer: folded into a [H, V] matrix when the session is created.

@@ -1,10 +1,12 @@
 // KV-cache equivalence: a prefill then one decode step per token gives, at every step, the logits of one full
-// forward pass over the whole sequence; for one sequence and for a left-padded batch of different lengths.
+// forward pass over the whole sequence; for one sequence and for a left-padded batch of different lengths; for
+// every weight type (float32, q8, q4).
 import { afterAll, describe, expect, it } from "vitest";
 import { tensor } from "../ir";
 import { loadGoldenFixture } from "../reference/golden/golden-fixture";
 import { Rng, expectClose } from "../testing";
 import { loadModel, type CausalLM, type TDecodeResult } from "./causal-lm";
+import { WEIGHT_VARIANTS } from "./quantize-variants";
 import { leftPadBatch, type TTextBatch } from "./text-batch";
 
 const fixture = loadGoldenFixture();
@@ -41,9 +43,11 @@ const stepAt = (full: TTextBatch, col: number): TTextBatch => ({
   positionIds: columns(full.positionIds, col, col + 1),
 });
 
-describe.each(fixture.configs)("KV cache of $name", (g) => {
+const variants = fixture.configs.flatMap((g) => WEIGHT_VARIANTS.map((v) => ({ g, v, name: g.name, label: v.label })));
+
+describe.each(variants)("KV cache of $name, weights $label", ({ g, v }) => {
   let model: CausalLM;
-  const get = () => (model ??= loadModel(g.dir, { session: { intraOpThreads: 1 } }));
+  const get = () => (model ??= loadModel(g.dir, { session: { intraOpThreads: 1 }, quantize: v.quantize }));
   afterAll(() => model?.dispose());
   const rng = new Rng(7);
   const sequence = (length: number) => [

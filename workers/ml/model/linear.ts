@@ -6,6 +6,7 @@
 // is created: the time goes to one large MatMul per group instead of n small ones.
 import { fromNumbers, type GraphBuilder, type Value } from "../ir";
 import * as op from "../ops";
+import { quantizedLinear } from "./quantized-linear";
 import { param, type TParams } from "./weights";
 
 /** The graph input `training_mode` (bool []): LoRA dropout is active when it is true (training) and off in
@@ -123,13 +124,18 @@ export function fusedLinear(
   hasBias: boolean,
   name: string,
 ): Value {
-  const ws = names.map((n) => param(b, params, `${n}.weight`)); // [out_i, in]
+  const weightNames = names.map((n) => b.scoped(`${n}.weight`));
+  const quantize =
+    params.quantize && !weightNames.some((n) => params.trainable?.has(n) === true) ? params.quantize : null;
+  const sizes = weightNames.map((n) => params.weights.get(n)?.shape[0] ?? 0); // out_i
+  const ws = quantize ? [] : names.map((n) => param(b, params, `${n}.weight`)); // [out_i, in]
   const bs = hasBias ? names.map((n) => param(b, params, `${n}.bias`)) : []; // [out_i]
   const deltas = loraDeltas(b, params, x, names, name); // per projection [..., out_i] or null
   const isTrained = ws.some((w) => w.kind === "input");
   return b.scope(name, () => {
     let biased: Value;
-    if (isTrained) biased = trainedLinear(b, x, ws, bs);
+    if (quantize) biased = quantizedLinear(b, quantize, params.weights, x, weightNames, bs);
+    else if (isTrained) biased = trainedLinear(b, x, ws, bs);
     else {
       const w = ws.length === 1 ? (ws[0] as Value) : op.concat(b, ws, { axis: 0 }, { name: "weight" }); // [out, in]
       const wT = op.transpose(b, w, { perm: [1, 0] }, { name: "weight_t" }); // [in, out]
@@ -144,7 +150,6 @@ export function fusedLinear(
       return op.add(b, biased, delta, { name: "plus_lora" });
     }
     // Some projections of the group are not adapted (e.g. q and v only): add to the adapted slices alone.
-    const sizes = ws.map((v) => v.type.shape[0] as number);
     const parts = op.split(b, biased, sizes, { axis: -1 }); // [..., out_i]
     return op.concat(
       b,

@@ -10,6 +10,7 @@ import { hfTensorSpecs } from "../checkpoint/hf-tensors";
 import { loadCheckpoint, type TExpectedTensor } from "../checkpoint/load-checkpoint";
 import { tensor, type GraphBuilder, type Tensor, type Value } from "../ir";
 import type { TModelConfig } from "./config";
+import type { TQuantizeSource } from "./quantize";
 
 /** `AutoModelForSequenceClassification`'s head name: [num_labels = 1, hidden]. */
 export const SCORE_WEIGHT = "score.weight";
@@ -93,6 +94,9 @@ export interface TParams {
   readonly trainable?: ReadonlySet<string>;
   /** Told each trainable input as it is created (the training graph differentiates with respect to them). */
   readonly onTrainable?: (name: string, value: Value) => void;
+  /** Frozen linear layers (and the LM head, if asked) read block-quantized weights (MatMulNBits); float32
+   *  when absent, the reference path. */
+  readonly quantize?: TQuantizeSource | null;
 }
 
 /** The parameter `name` of the current scope (its full name is the state-dict name), added once per graph. */

@@ -38,6 +38,18 @@ export interface SerializedModel {
 
 const IR_FOR_OPSET: Readonly<Record<number, number>> = { [OPSET]: IR_VERSION };
 
+/** Opset versions of the non-default domains a graph may use (onnxruntime's contrib ops). */
+const CONTRIB_OPSETS: Readonly<Record<string, number>> = { "com.microsoft": 1 };
+
+function contribImports(g: Graph): { domain: string; version: number }[] {
+  const domains = [...new Set(g.nodes.map((n) => n.domain).filter((d) => d !== ""))].sort();
+  return domains.map((domain) => {
+    const version = CONTRIB_OPSETS[domain];
+    if (version === undefined) throw new Error(`domain "${domain}" is not supported (supported: com.microsoft)`);
+    return { domain, version };
+  });
+}
+
 function modelMsg(g: Graph, o: SerializeOptions, initializer: TensorMsg[]): ModelMsg {
   const irVersion = IR_FOR_OPSET[g.opset];
   if (irVersion === undefined)
@@ -55,7 +67,7 @@ function modelMsg(g: Graph, o: SerializeOptions, initializer: TensorMsg[]): Mode
     producer_version: o.producerVersion ?? "0.1.0",
     doc_string: o.docString,
     graph,
-    opset_import: [{ domain: "", version: g.opset }],
+    opset_import: [{ domain: "", version: g.opset }, ...contribImports(g)],
     metadata_props: Object.entries(o.metadata ?? {}).map(([key, value]) => ({ key, value })),
   };
 }
