@@ -134,7 +134,7 @@ async function main(): Promise<void> {
     .map((m) => m.trim())
     .filter((m) => m !== "" && m !== "none");
   if (!modes.every(isQuantizeMode)) throw new Error("--quantize takes a comma-separated list of q8, q4 (or none)");
-  const quantModes = modes as TQuantizeMode[];
+  const quantModes = modes;
   const threads = Number(values.threads ?? os.availableParallelism());
   const isQuick = values.quick ?? false;
   const newTokens = isQuick ? 16 : 64;

@@ -146,14 +146,14 @@ export function fusedLinear(
     }
     if (!deltas) return biased;
     if (deltas.every((d) => d !== null)) {
-      const delta = deltas.length === 1 ? (deltas[0] as Value) : op.concat(b, deltas as Value[], { axis: -1 }); // [..., out]
+      const delta = deltas.length === 1 ? (deltas[0] as Value) : op.concat(b, deltas, { axis: -1 }); // [..., out]
       return op.add(b, biased, delta, { name: "plus_lora" });
     }
     // Some projections of the group are not adapted (e.g. q and v only): add to the adapted slices alone.
     const parts = op.split(b, biased, sizes, { axis: -1 }); // [..., out_i]
     return op.concat(
       b,
-      parts.map((p, i) => (deltas[i] ? op.add(b, p, deltas[i] as Value) : p)),
+      parts.map((p, i) => (deltas[i] ? op.add(b, p, deltas[i]) : p)),
       { axis: -1 },
       { name: "plus_lora" },
     );

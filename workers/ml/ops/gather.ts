@@ -32,7 +32,7 @@ function gatherKnown(x: Value, idx: Value): Dim[] | undefined {
   if (!x.known || x.type.shape.length !== 1 || !ids) return undefined;
   const data = x.known;
   const out = ids.map((i) => data[i < 0 ? i + data.length : i]);
-  return out.every((d) => d !== undefined) ? (out as Dim[]) : undefined;
+  return out.every((d) => d !== undefined) ? out : undefined;
 }
 
 export function gather(

@@ -84,11 +84,7 @@ export function applyOp<A>(
   opts: NodeOptions = {},
 ): Value[] {
   const op = spec.opType;
-  const given = checkAttrs(
-    op,
-    spec.attrs as Readonly<Record<string, AttrSpec>>,
-    attrs as Readonly<Record<string, unknown>>,
-  );
+  const given = checkAttrs(op, spec.attrs as Readonly<Record<string, AttrSpec>>, attrs);
   checkInputs(spec as unknown as AnyOpSpec, inputs);
   // Trailing absent optional inputs are dropped, as ONNX writers do.
   const ins = [...inputs];

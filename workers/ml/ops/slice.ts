@@ -68,10 +68,10 @@ export const Slice = defineOp({
     const out: Dim[] = [...shape];
     const seen = new Set<number>();
     axisList.forEach((ax, i) => {
-      const axis = normAxis(a, ax as number, shape.length, "axes");
+      const axis = normAxis(a, ax, shape.length, "axes");
       if (seen.has(axis)) a.fail(`axis ${axis} is sliced twice`);
       seen.add(axis);
-      const step = (steps?.[i] ?? 1) as number;
+      const step = steps?.[i] ?? 1;
       if (step === 0) a.fail("steps must not be 0");
       out[axis] = sliceLength(shape[axis] ?? 0, starts[i] ?? 0, ends[i] ?? 0, step) ?? a.fresh();
     });

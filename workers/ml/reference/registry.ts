@@ -32,8 +32,7 @@ export const REFERENCE_OPS: ReadonlyMap<string, RefOp> = new Map(
 export function evaluate(graph: Graph, feeds: Readonly<Record<string, Tensor | NdArray>>): Record<string, NdArray> {
   const env = new Map<Value, NdArray>();
   // A float64 tensor already is an ndarray; every NdArray holds a Float64Array.
-  const asNd = (t: Tensor | NdArray): NdArray =>
-    t.data instanceof Float64Array ? (t as NdArray) : fromTensor(t as Tensor);
+  const asNd = (t: Tensor | NdArray): NdArray => (t.data instanceof Float64Array ? (t as NdArray) : fromTensor(t));
   for (const v of graph.inputs) {
     const f = feeds[v.name];
     if (f === undefined) throw new Error(`reference: missing feed "${v.name}"`);

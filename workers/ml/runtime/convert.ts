@@ -22,7 +22,7 @@ export function toOrt(name: string, t: Tensor): ort.Tensor {
     throw new Error(
       `input "${name}": ${t.dtype} tensors cannot cross the onnxruntime-node boundary; Cast inside the graph`,
     );
-  return new ort.Tensor(type, t.data as ort.Tensor.DataTypeMap[OrtType], [...t.shape]);
+  return new ort.Tensor(type, t.data, [...t.shape]);
 }
 
 export function fromOrt(name: string, t: ort.Tensor): Tensor {

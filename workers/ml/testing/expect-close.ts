@@ -17,10 +17,10 @@ function values(x: Numeric): { shape?: readonly number[]; get: (i: number) => nu
     return {
       shape: t.shape,
       length: t.data.length,
-      get: (i) => (isNd ? at(t.data as Float64Array, i) : getNumber(t as Tensor, i)),
+      get: (i) => (isNd ? at(t.data, i) : getNumber(t, i)),
     };
   }
-  const arr = x as ArrayLike<number>;
+  const arr = x;
   return { length: arr.length, get: (i) => at(arr, i) };
 }
 

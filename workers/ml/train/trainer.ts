@@ -216,7 +216,7 @@ function scaleAndCheck(g: Float32Array, scale: number): number {
     bad += v - v;
   }
   if (bad === 0) return -1;
-  for (let i = 0; i < n; i++) if (!Number.isFinite(g[i] as number)) return i;
+  for (let i = 0; i < n; i++) if (!Number.isFinite(g[i])) return i;
   return -1;
 }
 

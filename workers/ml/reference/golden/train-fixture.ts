@@ -301,7 +301,7 @@ export function decodeTrainFile(bytes: Uint8Array): TrainFixture {
   const decodeCase = (c: THeaderCase): TrainCase => {
     const gradients = readAll(c.gradients);
     if (c.name === "adamw") return { ...c, gradients, finalParams: readAll(c.finalParams) };
-    return { ...c, gradients } as TrainCase;
+    return { ...c, gradients };
   };
 
   return {

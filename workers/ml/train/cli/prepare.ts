@@ -41,7 +41,7 @@ export function forKind(kind: TTrainCliOptions["kind"], ds: TDataset): TDataset 
     ...ds,
     format: "preference",
     rows: ds.rows.flatMap((r) => (r.kind === "ranking" ? preferencePairs(r) : [r])),
-  } as TDataset;
+  };
 }
 
 export interface TDataContext {
