@@ -8,6 +8,7 @@ import { skipTask } from "./skip-task";
 import { renewLease } from "./renew-lease";
 import { createComparison } from "./create-comparison";
 import { exportLines } from "../export/export-lines";
+import type { TJudgmentRow } from "../export/format-judgment";
 import { findLabellerProjects } from "./labeller-progress";
 
 const t = useTestDb();
@@ -223,13 +224,14 @@ describe("lease queue", () => {
     expect(second.promptId).toBe(first.promptId);
     expect(new Set(second.candidates.map((c) => c.id))).toEqual(new Set(next.candidateIds));
     await submitAll(second, u.id);
-    const rows = [];
-    for await (const line of exportLines({ projectId: project.id, format: "judgments" })) rows.push(JSON.parse(line));
-    expect(rows.map((r: { round: number; prompt_id: string }) => [r.round, r.prompt_id])).toEqual([
+    const rows: TJudgmentRow[] = [];
+    for await (const line of exportLines({ projectId: project.id, format: "judgments" }))
+      rows.push(JSON.parse(line) as TJudgmentRow);
+    expect(rows.map((r) => [r.round, r.prompt_id])).toEqual([
       [0, first.promptId],
       [1, first.promptId],
     ]);
-    expect(rows[1].candidates.map((c: { text: string }) => c.text).sort()).toEqual(["better answer", "other answer"]);
+    expect(rows[1]!.candidates.map((c) => c.text).sort()).toEqual(["better answer", "other answer"]);
   });
 
   it("hands out no comparison that is not ready (pending)", async () => {
