@@ -92,6 +92,8 @@ async function e2e(provider: "sqlite" | "postgres", databaseUrl: string, port: n
     PORT: String(port),
     ADMIN_EMAIL: E2E_ADMIN.email,
     ADMIN_PASSWORD: E2E_ADMIN.password,
+    // Model versions the browser tests train go to a temporary folder, not ./data/models.
+    PREFLOOP_MODELS_DIR: fs.mkdtempSync(path.join(os.tmpdir(), `prefloop-models-${provider}-`)),
   };
   const server = spawn(path.join(BIN, "tsx"), ["server/cli/start.ts"], {
     cwd: ROOT,
