@@ -34,9 +34,13 @@ test.describe.serial("labelling flow", () => {
     await expect(page.getByTestId("project-name")).toHaveText(`E2E ${PROVIDER}`);
 
     await page.getByTestId("tab-import").click();
+    // The picker has one plain name (it once read "FileChoose File") and shows the chosen file's name.
+    await expect(page.getByLabel("Choose a file…")).toHaveAttribute("type", "file");
+    await expect(page.getByTestId("import-file-name")).toHaveText("No file chosen");
     await page
       .getByTestId("import-file")
       .setInputFiles({ name: "prompts.jsonl", mimeType: "application/jsonl", buffer: Buffer.from(badFile) });
+    await expect(page.getByTestId("import-file-name")).toHaveText("prompts.jsonl");
     await page.getByTestId("start-import").click();
     await expect(page.getByTestId("import-report")).toContainText("Nothing was imported");
     await expect(page.getByTestId("import-errors")).toContainText("line 3");

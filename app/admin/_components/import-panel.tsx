@@ -97,15 +97,25 @@ export function ImportPanel({ projectId }: { projectId: string }) {
         transcripts; TRL preference rows. Gzip (<code>.gz</code>) is fine. Prompts already in the project are skipped.
       </p>
       <div className="grid gap-3 sm:grid-cols-3">
-        <Field label="File">
-          <input
-            type="file"
-            accept=".jsonl,.json,.csv,.gz,.txt"
-            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
-            data-testid="import-file"
-            className="text-sm"
-          />
-        </Field>
+        {/* A styled button for the native picker: the input's own "Choose File" text made its name read "FileChoose File". */}
+        <div className="space-y-1">
+          <span className="text-sm font-medium text-slate-700">File</span>
+          <div className="flex flex-wrap items-center gap-2">
+            <label className="inline-flex min-h-10 cursor-pointer items-center rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50 focus-within:outline-2 focus-within:outline-indigo-500">
+              Choose a file…
+              <input
+                type="file"
+                accept=".jsonl,.json,.csv,.gz,.txt"
+                onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+                data-testid="import-file"
+                className="sr-only"
+              />
+            </label>
+            <span className="text-sm text-slate-600" data-testid="import-file-name">
+              {file ? file.name : "No file chosen"}
+            </span>
+          </div>
+        </div>
         <Field label="Format">
           <select
             className="rounded-md border border-slate-300 px-2 py-2 text-sm"
