@@ -12,7 +12,7 @@ import {
   type TExportFormat,
   type TTrlShape,
 } from "../../domain";
-import { pairsFromTiers } from "./pairs-from-tiers";
+import { pairsFromTiers } from "../../../workers/ml/formats/tier-pairs";
 import { trlRow } from "./format-trl";
 import { hhRow } from "./format-hh";
 import { judgmentRow } from "./format-judgment";

@@ -1,6 +1,7 @@
 // One full-judgment JSONL row (everything a labeller decided about one comparison of a prompt) from plain inputs; no database.
 import type { TCandidateFlags, TCandidateSource, TMessage, TTiers } from "../../domain";
 import { pseudonymize } from "./pseudonym";
+import type { TJudgmentExportRow } from "../../../workers/ml/formats/judgment-row";
 
 export type TJudgmentCandidate = {
   id: string;
@@ -35,32 +36,8 @@ export type TJudgmentInput = {
   createdAt: Date;
 };
 
-export type TJudgmentRow = {
-  prompt_id: string;
-  external_id: string | null;
-  comparison_id: string;
-  round: number;
-  policy_version: string | null;
-  messages: TMessage[];
-  candidates: {
-    id: string;
-    text: string;
-    source: TCandidateSource;
-    model_version: string | null;
-    generation_params: Record<string, unknown> | null;
-    provenance: Record<string, unknown> | null;
-  }[];
-  tiers: string[][];
-  none_acceptable: boolean;
-  flags: TCandidateFlags;
-  rationale: string | null;
-  shown_order: string[];
-  total_ms: number;
-  active_ms: number;
-  guideline_version: number;
-  labeller: string;
-  created_at: string;
-};
+/** The row's shape is the app/engine contract (workers/ml/formats/judgment-row.ts). */
+export type TJudgmentRow = TJudgmentExportRow;
 
 /** Tiers, flags and shown order refer to candidates by id; an unknown id would make the row unreadable later. */
 function checkIds(input: TJudgmentInput): void {

@@ -2,6 +2,7 @@
 // prefloop's ranking rows and its "full judgments" export: detection, validation, implicit-prompt extraction.
 // JSON rows in, normalised rows out; nothing here tokenizes.
 import { z } from "zod";
+import { ZExportCandidate, ZExportTiers } from "../../formats/judgment-row";
 import { JsonlError, formatIssues, streamJsonl, type TJsonlRow } from "./read-jsonl";
 
 // ---- Content: a string (standard) or a list of chat messages (conversational) ----
@@ -37,15 +38,17 @@ export const ZStandardRows = schemasOf(ZText);
 export const ZConversationalRows = schemasOf(ZConversation);
 
 /**
- * A row of the app's "full judgments" export (server/services/export/format-judgment.ts). Only these fields are
+ * A row of the app's "full judgments" export (workers/ml/formats/judgment-row.ts). Only these fields are
  * read: `messages` (the prompt conversation), `candidates[].id` and `candidates[].text`, and `tiers` (candidate
  * ids, best tier first; ids in one tier are tied). Everything else (`none_acceptable`, `flags`, `rationale`,
  * `shown_order`, timings, `labeller`, ...) is ignored; candidates in no tier are left out of the ranking.
  */
 export const ZJudgmentRow = z.looseObject({
   messages: ZConversation,
-  candidates: z.array(z.looseObject({ id: z.string().min(1), text: z.string() })).min(1, "a judgment needs candidates"),
-  tiers: z.array(z.array(z.string().min(1)).min(1, "a tier cannot be empty")).min(1, "a judgment needs a ranking"),
+  // The contract's own definitions (workers/ml/formats), so the export and this reader cannot drift apart.
+  // only what the loader reads of each candidate; the rest of the row is the app's business
+  candidates: z.array(ZExportCandidate.pick({ id: true, text: true }).loose()).min(1, "a judgment needs candidates"),
+  tiers: ZExportTiers,
 });
 
 export const DATASET_FORMATS = [

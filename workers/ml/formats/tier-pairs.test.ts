@@ -1,6 +1,6 @@
 // Tests of tier-to-pair expansion: ties, margins, order and duplicate ids.
 import { describe, expect, it } from "vitest";
-import { pairsFromTiers } from "./pairs-from-tiers";
+import { pairsFromTiers } from "./tier-pairs";
 
 describe("pairsFromTiers", () => {
   it("pairs across tiers only, with tier distance as margin, in a fixed order", () => {
