@@ -63,8 +63,7 @@ function stageArgv(a: TStageArgs, seed: number, threads: number | undefined, con
     "5",
     "--seed",
     String(seed),
-    // The trainer does not check sequences against the context window (a longer one fails inside
-    // onnxruntime's RoPE gather), so the limit is the model's context.
+    // Sequences are cut to the model's context (the trainer refuses a --max-length past it).
     "--max-length",
     String(context),
     ...(threads ? ["--threads", String(threads)] : []),
