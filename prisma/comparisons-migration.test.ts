@@ -30,11 +30,15 @@ async function connect(): Promise<TConn> {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "prefloop-mig-"));
     const db = new Database(path.join(tmp, "m.db"));
     return {
-      exec: async (sql) => void db.exec(sql),
-      rows: async (sql) => db.prepare(sql).all() as Record<string, unknown>[],
-      close: async () => {
+      exec: (sql) => {
+        db.exec(sql);
+        return Promise.resolve();
+      },
+      rows: (sql) => Promise.resolve(db.prepare(sql).all() as Record<string, unknown>[]),
+      close: () => {
         db.close();
         fs.rmSync(tmp, { recursive: true, force: true });
+        return Promise.resolve();
       },
     };
   }

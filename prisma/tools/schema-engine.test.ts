@@ -29,7 +29,10 @@ beforeAll(async () => {
   if (provider === "sqlite") {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "prefloop-cli-"));
     url = `file:${path.join(dir, "cli.db")}`;
-    cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
+    cleanup = () => {
+      fs.rmSync(dir, { recursive: true, force: true });
+      return Promise.resolve();
+    };
   } else {
     const name = `prefloop_t_${inject("runId")}_cli`;
     const admin = new pg.Client({ connectionString: testPgAdminUrl() });

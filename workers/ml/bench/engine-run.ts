@@ -27,6 +27,7 @@ interface TProfile {
  */
 function instrument(): TProfile {
   const profile: TProfile = { ortMs: 0, ortCalls: 0, sampleMs: 0 };
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- the original is only re-applied with the right `this`
   const run = Session.prototype.run;
   Session.prototype.run = async function (this: Session, ...args: Parameters<Session["run"]>) {
     const t = performance.now();
@@ -37,6 +38,7 @@ function instrument(): TProfile {
       profile.ortCalls++;
     }
   };
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- the original is only re-applied with the right `this`
   const step = CandidateState.prototype.step;
   CandidateState.prototype.step = function (this: CandidateState, ...args: Parameters<CandidateState["step"]>) {
     const t = performance.now();

@@ -38,7 +38,8 @@ function cpuModel(): string {
 function onnxruntimeVersion(): string {
   try {
     const file = createRequire(import.meta.url).resolve("onnxruntime-node/package.json");
-    return String((JSON.parse(fs.readFileSync(file, "utf8")) as { version?: unknown }).version ?? "unknown");
+    const { version } = JSON.parse(fs.readFileSync(file, "utf8")) as { version?: unknown };
+    return typeof version === "string" ? version : "unknown";
   } catch {
     return "unknown";
   }

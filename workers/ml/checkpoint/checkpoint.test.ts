@@ -3,12 +3,19 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { parseModelConfig, type TModelConfig } from "../model/config";
 import { INDEX_FILE, SINGLE_FILE, openCheckpoint, saveCheckpoint } from "./checkpoint-dir";
 import { hfTensorSpecs, loadModelCheckpoint } from "./hf-tensors";
 import { CheckpointMismatchError, loadCheckpoint, type TExpectedTensor } from "./load-checkpoint";
 import { numel } from "./safetensors-read";
 import type { TTensorToWrite } from "./safetensors-write";
+
+/** The index file as saveCheckpoint writes it. */
+const ZWrittenIndex = z.object({
+  metadata: z.object({ total_size: z.number() }),
+  weight_map: z.record(z.string(), z.string()),
+});
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "prefloop-ckpt-"));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -169,7 +176,7 @@ describe("sharded checkpoints", () => {
     const dir = freshDir();
     const names = saveCheckpoint(dir, toWrite(specs, original, "F32"), { maxShardBytes: 13_000 });
     expect(names).toEqual(["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"]);
-    const index = JSON.parse(fs.readFileSync(path.join(dir, INDEX_FILE), "utf8"));
+    const index = ZWrittenIndex.parse(JSON.parse(fs.readFileSync(path.join(dir, INDEX_FILE), "utf8")));
     expect(index.metadata.total_size).toBe(6032 * 4);
     expect(new Set(Object.values(index.weight_map))).toEqual(new Set(names));
     expect(Object.keys(index.weight_map)).toHaveLength(specs.length);
@@ -188,7 +195,7 @@ describe("sharded checkpoints", () => {
     const dir = freshDir();
     saveCheckpoint(dir, toWrite(specs, original, "F32"), { maxShardBytes: 13_000 });
     const indexPath = path.join(dir, INDEX_FILE);
-    const index = JSON.parse(fs.readFileSync(indexPath, "utf8"));
+    const index = ZWrittenIndex.parse(JSON.parse(fs.readFileSync(indexPath, "utf8")));
     index.weight_map["model.norm.weight"] = "model-00001-of-00002.safetensors";
     fs.writeFileSync(indexPath, JSON.stringify(index));
     expect(() => openCheckpoint(dir)).toThrow(

@@ -1,6 +1,6 @@
 // Concat's gradient: each input gets its window of dY along the axis (a Slice per trained input; offsets are
 // constants for static sizes, sums of Shape entries for symbolic ones such as past + seq).
-import { at, type GraphBuilder, type Value } from "../ir";
+import { at, type Value } from "../ir";
 import { add } from "./add";
 import { Concat } from "./concat";
 import { attrsOf, gradOf, perInput, shapeOf } from "./grad-util";

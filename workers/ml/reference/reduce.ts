@@ -1,7 +1,7 @@
 // Reference ReduceMean/ReduceSum/ReduceMax (opset 18 axes input, keepdims, noop_with_empty_axes); tests only.
 import { at, isIntDType, numel } from "../ir";
 import { nodeAttrs, type ReduceAttrs } from "../ops";
-import { ints, normAxis, ravel, strides, unravel, type NdArray } from "./ndarray";
+import { ints, normAxis, ravel, strides, unravel } from "./ndarray";
 import { input, type RefOp } from "./ref-op";
 
 type Acc = { init: number; step: (acc: number, v: number) => number; finish: (acc: number, count: number) => number };

@@ -1,5 +1,5 @@
 // Sessions: typed feeds and fetches, configuration errors, the CUDA install message, and the session cache.
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi, type Mock } from "vitest";
 import { fromNumbers, GraphBuilder, toNumbers, type Tensor } from "../ir";
 import { serializeModel } from "../onnx";
 import * as op from "../ops";
@@ -89,10 +89,12 @@ describe("Session", () => {
 describe("SessionCache", () => {
   const key = (graphKind: string, modelId = "m1") => ({ modelId, graphKind, shapeClass: "default" });
   const fake = () => ({ dispose: vi.fn(async () => {}) }) as unknown as Session;
+  /** The dispose mock of a fake session (a property, so reading it alone is safe). */
+  const disposeOf = (s: Session) => (s as unknown as { dispose: Mock<() => Promise<void>> }).dispose;
 
   it("creates once per key, even for concurrent callers", async () => {
     const cache = new SessionCache();
-    const create = vi.fn(async () => fake());
+    const create = vi.fn(() => Promise.resolve(fake()));
     const [a, b] = await Promise.all([cache.get(key("decode"), create), cache.get(key("decode"), create)]);
     expect(a).toBe(b);
     expect(create).toHaveBeenCalledTimes(1);
@@ -102,26 +104,26 @@ describe("SessionCache", () => {
 
   it("disposes by key, by model and on eviction (least recently used first)", async () => {
     const cache = new SessionCache(2);
-    const s1 = await cache.get(key("decode"), async () => fake());
-    const s2 = await cache.get(key("score"), async () => fake());
-    await cache.get(key("decode"), async () => fake()); // touch: score is now the oldest
-    const s3 = await cache.get(key("reward"), async () => fake());
-    expect(s2.dispose).toHaveBeenCalledTimes(1);
+    const s1 = await cache.get(key("decode"), () => Promise.resolve(fake()));
+    const s2 = await cache.get(key("score"), () => Promise.resolve(fake()));
+    await cache.get(key("decode"), () => Promise.resolve(fake())); // touch: score is now the oldest
+    const s3 = await cache.get(key("reward"), () => Promise.resolve(fake()));
+    expect(disposeOf(s2)).toHaveBeenCalledTimes(1);
     expect(cache.has(key("score"))).toBe(false);
     await cache.dispose(key("decode"));
-    expect(s1.dispose).toHaveBeenCalledTimes(1);
-    const other = await cache.get(key("decode", "m2"), async () => fake());
+    expect(disposeOf(s1)).toHaveBeenCalledTimes(1);
+    const other = await cache.get(key("decode", "m2"), () => Promise.resolve(fake()));
     await cache.disposeModel("m1");
-    expect(s3.dispose).toHaveBeenCalledTimes(1);
+    expect(disposeOf(s3)).toHaveBeenCalledTimes(1);
     expect(cache.size).toBe(1);
     await cache.disposeAll();
-    expect(other.dispose).toHaveBeenCalledTimes(1);
+    expect(disposeOf(other)).toHaveBeenCalledTimes(1);
     expect(cache.size).toBe(0);
   });
 
   it("forgets a failed creation so the next call retries", async () => {
     const cache = new SessionCache();
-    await expect(cache.get(key("decode"), async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    await expect(cache.get(key("decode"), () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
     await Promise.resolve();
     expect(cache.has(key("decode"))).toBe(false);
   });

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { LLAMA3_DIR, QWEN3_DIR, SAMPLES } from "./test-fixtures";
 import { TextTokenizer, loadTokenizer } from "./tokenizer";
 
@@ -67,7 +68,9 @@ describe("decode", () => {
 
 describe("configuration variants", () => {
   const llamaJson = fs.readFileSync(path.join(LLAMA3_DIR, "tokenizer.json"), "utf8");
-  const llamaConfig = JSON.parse(fs.readFileSync(path.join(LLAMA3_DIR, "tokenizer_config.json"), "utf8"));
+  const llamaConfig = z
+    .record(z.string(), z.unknown())
+    .parse(JSON.parse(fs.readFileSync(path.join(LLAMA3_DIR, "tokenizer_config.json"), "utf8")));
   const make = (config: Record<string, unknown>) =>
     new TextTokenizer({ tokenizerJson: JSON.parse(llamaJson), tokenizerConfig: { ...llamaConfig, ...config } });
 

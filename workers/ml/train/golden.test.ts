@@ -260,7 +260,7 @@ describe.each(fixture.configs)("golden training $name", (g) => {
       hooks: { toBatch: (xs) => pretrainFeeds(xs, fixture.padTokenId) },
       outputDir: null,
     });
-    expect(result.log.map((e) => e.learning_rate)).toEqual(c.steps.lrs.map((x) => expect.closeTo(x, 12)));
+    expect(result.log.map((e) => e.learning_rate)).toEqual(c.steps.lrs.map((x): unknown => expect.closeTo(x, 12)));
     result.log.forEach((e, k) => {
       expect(
         close(e.loss ?? NaN, c.steps.losses[k] ?? NaN, 1e-4),

@@ -37,15 +37,17 @@ export const NN_GRAD_CASES: GradCase[] = [
     inputs: { a: { shape: [2, 3, 4] }, w: { shape: [4, 5], kind: "constant" } },
     forward: (b, v) => op.matMul(b, v("a"), v("w")),
   },
-  ...[
-    ["plain", [3, 4], [4, 5], [5], {}],
-    ["transA transB, C [5]", [4, 3], [5, 4], [5], { transA: 1, transB: 1 }],
-    ["transA, C [3,1]", [4, 3], [4, 5], [3, 1], { transA: 1, alpha: 0.5, beta: -2 }],
-    ["transB, C [3,5]", [3, 4], [5, 4], [3, 5], { transB: 1, alpha: 2 }],
-  ].map(([name, a, w, c, attrs]): GradCase => ({
-    name: `Gemm: ${String(name)}`,
-    inputs: { a: { shape: a as number[] }, w: { shape: w as number[] }, c: { shape: c as number[] } },
-    forward: (b, v) => op.gemm(b, v("a"), v("w"), v("c"), attrs as Partial<op.GemmAttrs>),
+  ...(
+    [
+      ["plain", [3, 4], [4, 5], [5], {}],
+      ["transA transB, C [5]", [4, 3], [5, 4], [5], { transA: 1, transB: 1 }],
+      ["transA, C [3,1]", [4, 3], [4, 5], [3, 1], { transA: 1, alpha: 0.5, beta: -2 }],
+      ["transB, C [3,5]", [3, 4], [5, 4], [3, 5], { transB: 1, alpha: 2 }],
+    ] satisfies [string, number[], number[], number[], Partial<op.GemmAttrs>][]
+  ).map(([name, a, w, c, attrs]): GradCase => ({
+    name: `Gemm: ${name}`,
+    inputs: { a: { shape: a }, w: { shape: w }, c: { shape: c } },
+    forward: (b, v) => op.gemm(b, v("a"), v("w"), v("c"), attrs),
   })),
   {
     name: "Gemm: no C",
@@ -117,15 +119,17 @@ export const NN_GRAD_CASES: GradCase[] = [
     inputs: { x: { shape: [2, 3, 4] }, axes: { shape: [1], dtype: "int64", values: [-1] } },
     forward: (b, v) => op.reduceMax(b, v("x"), v("axes")),
   },
-  ...[
-    ["axis 1", [2, 4], 1, {}],
-    ["exclusive", [2, 4], 1, { exclusive: 1 }],
-    ["reverse", [3, 2], 0, { reverse: 1 }],
-    ["exclusive reverse", [5], -1, { exclusive: 1, reverse: 1 }],
-  ].map(([name, shape, axis, attrs]): GradCase => ({
-    name: `CumSum: ${String(name)}`,
-    inputs: { x: { shape: shape as number[] } },
-    forward: (b, v) => op.cumSum(b, v("x"), axis as number, attrs as Partial<op.CumSumAttrs>),
+  ...(
+    [
+      ["axis 1", [2, 4], 1, {}],
+      ["exclusive", [2, 4], 1, { exclusive: 1 }],
+      ["reverse", [3, 2], 0, { reverse: 1 }],
+      ["exclusive reverse", [5], -1, { exclusive: 1, reverse: 1 }],
+    ] satisfies [string, number[], number, Partial<op.CumSumAttrs>][]
+  ).map(([name, shape, axis, attrs]): GradCase => ({
+    name: `CumSum: ${name}`,
+    inputs: { x: { shape } },
+    forward: (b, v) => op.cumSum(b, v("x"), axis, attrs),
   })),
   { name: "Trilu: upper", inputs: { x: { shape: [4, 5] } }, forward: (b, v) => op.trilu(b, v("x")) },
   {

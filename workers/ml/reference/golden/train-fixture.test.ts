@@ -333,7 +333,7 @@ describe.each(fixture.configs.map((c) => [c.name, c] as const))("train golden co
     // RLOO
     const kl = [0, 1, 2].map((i) => maskedSum(oldLogps, cm, i) - maskedSum(refLogps, cm, i));
     const R = kl.map((x, i) => at(scores, i) - rloo.settings.beta * x);
-    const adv = R.map((x, i) => x - (sum(R) - x) / 2);
+    const adv = R.map((x) => x - (sum(R) - x) / 2);
     adv.forEach((a, i) => expect(at(rloo.inputs.advantages, i)).toBeCloseTo(a, 12));
     const lp = rloo.outputs.tokenLogps ?? [];
     expect(-mean(adv.map((a, i) => a * maskedSum(lp, cm, i)))).toBeCloseTo(rloo.loss, 12);

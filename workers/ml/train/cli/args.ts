@@ -184,17 +184,14 @@ function oneOf<T extends string>(name: string, text: string | undefined, allowed
 export function parseTrainArgs(argv: readonly string[]): TTrainCliOptions {
   let v: Record<string, string | boolean | undefined>;
   try {
-    const options = Object.fromEntries([
-      ...STRING_OPTIONS.map((n) => [n, { type: "string" as const }]),
-      ["full", { type: "boolean" as const }],
-      ["merge", { type: "boolean" as const }],
-      ["precompute-ref", { type: "boolean" as const }],
-      ["quiet", { type: "boolean" as const }],
-    ]);
-    v = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Record<
-      string,
-      string | boolean | undefined
-    >;
+    const options: Record<string, { type: "string" | "boolean" }> = {
+      ...Object.fromEntries(STRING_OPTIONS.map((n) => [n, { type: "string" }] as const)),
+      full: { type: "boolean" },
+      merge: { type: "boolean" },
+      "precompute-ref": { type: "boolean" },
+      quiet: { type: "boolean" },
+    };
+    v = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }

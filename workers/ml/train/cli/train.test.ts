@@ -104,11 +104,11 @@ describe("npm run train", () => {
       .map((l) => JSON.parse(l) as Record<string, number>);
     expect(lines[0]).toMatchObject({
       step: 1,
-      loss: expect.any(Number),
-      grad_norm: expect.any(Number),
-      learning_rate: expect.any(Number),
-      accuracy: expect.any(Number),
-      margin: expect.any(Number),
+      loss: expect.any(Number) as unknown,
+      grad_norm: expect.any(Number) as unknown,
+      learning_rate: expect.any(Number) as unknown,
+      accuracy: expect.any(Number) as unknown,
+      margin: expect.any(Number) as unknown,
     });
     expect(lines.at(-1)?.eval_accuracy).toBe(accuracy === 1 ? 1 : expect.closeTo(accuracy, 4));
   });

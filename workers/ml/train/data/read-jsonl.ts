@@ -43,7 +43,7 @@ export async function* streamJsonl(file: string): AsyncGenerator<TJsonlRow> {
   const input = file.endsWith(".gz") ? raw.pipe(zlib.createGunzip()) : raw;
   // NOTE: readline's iterator throws its input's errors (gunzip's); pipe() does not forward the file stream's,
   // so those are recorded here and end the line reader.
-  let failure: Error | null = null;
+  let failure = null as Error | null; // set by the stream's error handler: not narrowed to null
   const rl = readline.createInterface({ input, crlfDelay: Infinity });
   const named = (e: unknown) => (e instanceof JsonlError ? e : new Error(`${file}: ${(e as Error).message}`, { cause: e }));
   raw.on("error", (e) => {
