@@ -136,7 +136,7 @@ async function main(): Promise<void> {
     .map((m) => m.trim())
     .filter((m) => m !== "" && m !== "none");
   if (!modes.every(isQuantizeMode)) throw new Error("--quantize takes a comma-separated list of q8, q4 (or none)");
-  const quantModes = modes as TQuantizeMode[];
+  const quantModes: TQuantizeMode[] = modes;
   const configs = BENCH_CONFIG_NAMES.filter((c) => values.only === undefined || c === values.only);
   if (configs.length === 0) throw new Error(`--only must be one of ${BENCH_CONFIG_NAMES.join(", ")}`);
   const threads = Number(values.threads ?? os.availableParallelism());
