@@ -126,7 +126,8 @@ export class CausalLM {
   #releasePacked(): void {
     if (!this.#ownsWeights || !this.#quantize || !(this.weights instanceof Map)) return;
     const packed = new Set([...this.#quantize.cache.keys()].flatMap((k) => k.split("|")));
-    for (const name of packed) if (QUANTIZED_LINEAR.test(name)) this.weights.delete(name);
+    // The embedding stays: the lookup reads its float32 rows even when the tied LM head is packed.
+    for (const name of packed) if (QUANTIZED_LINEAR.test(name) || name === "lm_head.weight") this.weights.delete(name);
   }
 
   async run(
