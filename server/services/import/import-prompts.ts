@@ -195,8 +195,10 @@ export async function runImport(importId: string, o: TRunOptions): Promise<TImpo
   }
 
   async function finish(status: "done" | "failed", promptsAdded: number, duplicates: number): Promise<TImportReport> {
-    await db.$transaction(async (tx) => {
-      await tx.importBatch.update({
+    // One batch transaction (no interactive one: opening 40,000 comparisons on a busy PostgreSQL can outlast
+    // its 5 s limit): the import is done exactly when its comparisons are open.
+    await db.$transaction([
+      db.importBatch.update({
         where: { id: importId },
         data: {
           status,
@@ -208,9 +210,9 @@ export async function runImport(importId: string, o: TRunOptions): Promise<TImpo
           errors,
           finishedAt: new Date(),
         },
-      });
-      if (status === "done") await openImportedComparisons(tx, importId);
-    });
+      }),
+      ...(status === "done" ? [openImportedComparisons(db, importId)] : []),
+    ]);
     await recordAudit({
       actorId: batch!.createdById,
       action: "project.import",

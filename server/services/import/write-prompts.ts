@@ -3,7 +3,7 @@
 // Imported candidates form each prompt's round-0 comparison, "pending" until the import is done
 // (an import still writing, or failing, may remove them again), then opened in one statement.
 import { randomUUID } from "node:crypto";
-import { getDb } from "../../db";
+import { getDb, type DbTx } from "../../db";
 import type { Prisma } from "../../../generated/sqlite/client";
 import type { TImportItem } from "./import-types";
 
@@ -80,7 +80,7 @@ export async function writePromptBatch(o: {
 }
 
 /** Opens the comparisons of a finished import to labellers (part of the transaction that marks it done). */
-export function openImportedComparisons(tx: Prisma.TransactionClient, importId: string) {
+export function openImportedComparisons(tx: DbTx, importId: string) {
   return tx.comparison.updateMany({ where: { prompt: { importId }, status: "pending" }, data: { status: "open" } });
 }
 

@@ -2,7 +2,8 @@
 // and the issue's targets, as a table (a benchmark, not a test: no number fails anything).
 // Flags: --threads N (default: all CPUs), --quick, --write (update docs/benchmarks.md), --runs R, --no-torch,
 // --quantize q8,q4 (the quantized weight types beside float32, engine only; "none" for none), --no-quality,
-// --quiet-wait S (default 120: seconds to wait for a quiet machine before a run), --attempts N (default 3).
+// --quiet-wait S (default 120: seconds to wait for a quiet machine before a run), --attempts N (default 3),
+// --only <config>.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -122,6 +123,7 @@ async function main(): Promise<void> {
       quantize: { type: "string", default: "q8,q4" },
       "no-quality": { type: "boolean", default: false },
       "quiet-wait": { type: "string" },
+      only: { type: "string" },
       attempts: { type: "string" },
     },
   });
@@ -135,6 +137,8 @@ async function main(): Promise<void> {
     .filter((m) => m !== "" && m !== "none");
   if (!modes.every(isQuantizeMode)) throw new Error("--quantize takes a comma-separated list of q8, q4 (or none)");
   const quantModes = modes;
+  const configs = BENCH_CONFIG_NAMES.filter((c) => values.only === undefined || c === values.only);
+  if (configs.length === 0) throw new Error(`--only must be one of ${BENCH_CONFIG_NAMES.join(", ")}`);
   const threads = Number(values.threads ?? os.availableParallelism());
   const isQuick = values.quick ?? false;
   const newTokens = isQuick ? 16 : 64;
@@ -176,7 +180,7 @@ async function main(): Promise<void> {
   const quality: TQualityRow[] = [];
   const profiles: TProfileRow[] = [];
   try {
-    for (const config of BENCH_CONFIG_NAMES) {
+    for (const config of configs) {
       const modelDir = ensureBenchCheckpoint(config, seed);
       for (const batch of BATCHES) {
         const promptsFile = path.join(tmp, `${config}-b${batch}.json`);
@@ -288,7 +292,7 @@ async function main(): Promise<void> {
   const bandwidth = lastBandwidth.bytesPerSecond > firstBandwidth.bytesPerSecond ? lastBandwidth : firstBandwidth;
   const lastRead = await readBandwidth();
   const read = lastRead.bytesPerSecond > firstRead.bytesPerSecond ? lastRead : firstRead;
-  const bounds = BENCH_CONFIG_NAMES.flatMap((config) =>
+  const bounds = configs.flatMap((config) =>
     (["none", ...quantModes] as TQuantizeMode[]).map((mode) => {
       const bytes = weightBytesPerToken(benchModelConfig(config), mode);
       return {

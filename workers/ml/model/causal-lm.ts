@@ -9,6 +9,7 @@ import { createSession, SessionCache, type Session, type SessionConfig } from ".
 import { loadTokenizer, type TextTokenizer } from "../tokenizer/tokenizer";
 import { loadModelConfig, type TModelConfig } from "./config";
 import { buildGraph, type TGraphKind } from "./graphs";
+import { QUANTIZED_LINEAR } from "./quantize-reference";
 import { resolveQuantize, type TQuantizeMode, type TQuantizeOption, type TQuantizeSource } from "./quantize";
 import { ropeTables, type TRopeTables } from "./rope";
 import { textFeeds, type TTextBatch } from "./text-batch";
@@ -48,6 +49,7 @@ export class CausalLM {
   readonly id = `model-${nextModelId++}`;
   readonly #rope: TRopeTables;
   readonly #quantize: TQuantizeSource | null;
+  readonly #ownsWeights: boolean;
   readonly #cache: SessionCache;
   readonly #ownsCache: boolean;
   #disposed = false;
@@ -67,8 +69,14 @@ export class CausalLM {
      */
     readonly liveLora: TLoraParams | null = null,
     quantize?: TQuantizeOption,
+    /**
+     * `weights` belongs to this model (loadModel): once a quantized graph has packed the linear layers, their
+     * float32 tensors are dropped from it before the model is serialized, so they do not add to peak memory.
+     */
+    ownsWeights = false,
   ) {
     this.#quantize = resolveQuantize(quantize);
+    this.#ownsWeights = ownsWeights;
     this.#rope = ropeTables(config);
     this.#cache = cache ?? new SessionCache();
     this.#ownsCache = cache === undefined;
@@ -101,6 +109,7 @@ export class CausalLM {
 
   async #createSession(kind: TGraphKind): Promise<Session> {
     const graph = this.graph(kind);
+    this.#releasePacked();
     const serialized = serializeModel(graph);
     if (!serialized.external) return createSession(serialized.model, this.sessionConfig);
     // Past protobuf's 2 GB limit the weights go to a side file, which onnxruntime reads while loading.
@@ -111,6 +120,14 @@ export class CausalLM {
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
+  }
+
+  /** Drops the float32 copies of weights the quantized graphs read packed (only weights loadModel read). */
+  #releasePacked(): void {
+    if (!this.#ownsWeights || !this.#quantize || !(this.weights instanceof Map)) return;
+    const packed = new Set([...this.#quantize.cache.keys()].flatMap((k) => k.split("|")));
+    // The embedding stays: the lookup reads its float32 rows even when the tied LM head is packed.
+    for (const name of packed) if (QUANTIZED_LINEAR.test(name) || name === "lm_head.weight") this.weights.delete(name);
   }
 
   async run(
@@ -212,5 +229,6 @@ export function loadModel(dir: string, options: TLoadModelOptions = {}): CausalL
     hasScoreHead,
     null,
     options.quantize,
+    true,
   );
 }

@@ -11,6 +11,7 @@ import { resolveQuantize, type TQuantizeOption } from "./quantize";
 import { WEIGHT_VARIANTS } from "./quantize-variants";
 import { dequantizedModel } from "./quantize-reference";
 import { goldenBatch, goldenPrompts } from "./test-fixtures";
+import { loadModelWeights } from "./weights";
 import { leftPadBatch } from "./text-batch";
 
 const fixture = loadGoldenFixture();
@@ -37,7 +38,8 @@ function dequantizedReference(model: () => CausalLM, mode: TQuantizeOption): Ref
     const m = model();
     const source = resolveQuantize(mode);
     if (!source) throw new Error("unreachable: a quantized mode");
-    const d = dequantizedModel(m.config, m.weights, source);
+    // loadModel drops the float32 copies of the packed layers: read them again.
+    const d = dequantizedModel(m.config, loadModelWeights(m.dir, m.config).weights, source);
     return (ref ??= new CausalLM(m.dir, d.config, d.weights, null, m.sessionConfig));
   };
   const logits = new Map<GoldenCase, Float32Array>();

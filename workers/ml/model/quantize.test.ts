@@ -5,7 +5,10 @@ import { GraphBuilder, tensor } from "../ir";
 import { serializeModel } from "../onnx";
 import { createSession } from "../runtime";
 import { expectClose, Rng } from "../testing";
+import { loadGoldenFixture } from "../reference/golden/golden-fixture";
+import { loadModel } from "./causal-lm";
 import { dequantizeMatrix, quantizeMatrix } from "./quantize";
+import { goldenBatch } from "./test-fixtures";
 import { matMulNBits } from "./quantized-linear";
 
 function randomMatrix(rng: Rng, n: number, k: number, std: number): Float32Array {
@@ -84,6 +87,41 @@ describe("MatMulNBits (onnxruntime CPU)", () => {
       expect(diff).toBeGreaterThan(1e-5);
     } finally {
       await session.dispose();
+    }
+  });
+});
+
+describe("a quantized model from loadModel", () => {
+  it("drops the float32 copies of the packed layers before its first session, and keeps serving every graph", async () => {
+    const g = loadGoldenFixture().configs.find((c) => c.name === "llama-gqa"); // untied LM head
+    if (!g) throw new Error("golden llama-gqa missing");
+    const model = loadModel(g.dir, { session: { intraOpThreads: 1 }, quantize: "q4" });
+    try {
+      expect(model.quantize).toBe("q4");
+      expect(model.weights.has("model.layers.0.self_attn.q_proj.weight")).toBe(true);
+      const c = g.cases[0];
+      if (!c) throw new Error("no case");
+      const first = await model.decode(goldenBatch(c), null, "last");
+      for (const name of [
+        "model.layers.0.self_attn.q_proj.weight",
+        "model.layers.1.mlp.down_proj.weight",
+        "lm_head.weight",
+      ])
+        expect(model.weights.has(name), name).toBe(false);
+      expect(model.weights.has("model.embed_tokens.weight")).toBe(true);
+      expect(model.weights.has("model.layers.0.input_layernorm.weight")).toBe(true);
+      // Other graphs of the same model still build from the packed cache.
+      const all = await model.decode(goldenBatch(c), null, "all");
+      const [B, T, V] = all.logits.shape as [number, number, number];
+      for (let b = 0; b < B; b++)
+        expectClose(
+          first.logits.data.subarray(b * V, (b + 1) * V),
+          all.logits.data.subarray((b * T + T - 1) * V, (b * T + T) * V),
+          { atol: 1e-4, rtol: 1e-4 },
+          `row ${b}`,
+        );
+    } finally {
+      await model.dispose();
     }
   });
 });
