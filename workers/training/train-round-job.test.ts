@@ -13,6 +13,7 @@ import { ensureBuiltinPolicy } from "../../server/services/models/builtin-policy
 import { leaseNext } from "../../server/services/queue/lease-next";
 import { submitJudgment } from "../../server/services/queue/submit-judgment";
 import { requestTrainingRun } from "../../server/services/training/request-training-run";
+import { shouldPromote } from "../../server/services/training/training-run-state";
 import { generateCandidates } from "../generation/generate-job";
 import { trainRound } from "./train-round-job";
 
@@ -104,7 +105,9 @@ describe("train.round job", () => {
     expect(fs.existsSync(path.join(run.policyVersion!.path, "model.safetensors"))).toBe(true);
     expect(run.policyVersion!.path.startsWith(modelsDir)).toBe(true);
 
-    // Promoted (no held-out split below 20 judgments: the bar is a finite run), so round 1 is generated from it.
+    // No held-out split below 20 judgments (one or two prompts would be noise): the bar is a finite run, so it
+    // is promoted and round 1 is generated from it.
+    expect(run.evaluation).toEqual({});
     expect(result.isPromoted).toBe(true);
     const after = await db.project.findUniqueOrThrow({ where: { id: project.id } });
     expect(after).toMatchObject({ policyVersionId: result.versionId, currentRound: 1 });
@@ -134,4 +137,13 @@ describe("train.round job", () => {
     const after = await db.project.findUniqueOrThrow({ where: { id: project.id } });
     expect(after).toMatchObject({ policyVersionId: before.policyVersionId, currentRound: before.currentRound });
   }, 300_000);
+});
+
+describe("the promotion bar", () => {
+  it("needs held-out reward accuracy of at least 0.5 and finite numbers; no evaluation promotes a finite run", () => {
+    expect(shouldPromote({})).toBe(true);
+    expect(shouldPromote({ "eval_rewards/accuracies": 0.5, eval_loss: 0.69 })).toBe(true);
+    expect(shouldPromote({ "eval_rewards/accuracies": 0.49, eval_loss: 0.69 })).toBe(false);
+    expect(shouldPromote({ "eval_rewards/accuracies": 0.9, eval_loss: Number.NaN })).toBe(false);
+  });
 });

@@ -30,6 +30,9 @@ export const DPO_HYPER_PARAMS = {
   evalSplit: 0.2,
 } as const;
 
+/** Fewest judgments for a held-out evaluation of a round. */
+export const MIN_EVAL_JUDGMENTS = 20;
+
 function runTrainCli(args: string[], logFile: string, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const log = fs.openSync(logFile, "a");
@@ -92,7 +95,8 @@ export const trainRound: TJobHandler<"train.round"> = {
         ...["--kind", "dpo", "--model", base, "--data", data, "--out", trainOut, "--merge"],
         ...["--lr", String(hp.lr), "--epochs", String(hp.epochs), "--batch-size", String(hp.batchSize)],
         ...["--beta", String(hp.beta), "--seed", String(hp.seed), "--max-length", String(hp.maxLength)],
-        ...(judgments >= 20 ? ["--eval-split", String(hp.evalSplit)] : []),
+        // Below 20 judgments a held-out split is a prompt or two: noise, so none (the bar is then a finite run).
+        ...["--eval-split", judgments >= MIN_EVAL_JUDGMENTS ? String(hp.evalSplit) : "0"],
         ...["--precompute-ref", "--quiet"],
       ],
       path.join(dir, "train.log"),
