@@ -295,6 +295,38 @@ async function floorPhase(clients: Client[]) {
   return { requests, errors, latencies, seconds: (performance.now() - started) / 1000 };
 }
 
+/**
+ * Samples the benchmark database's non-idle connections until stopped: where PostgreSQL time goes
+ * (running or waiting, on what, in which statement), as counts of (state, wait event, statement) samples.
+ */
+function startPgSampler(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  const counts = new Map<string, number>();
+  let running = true;
+  const loop = (async () => {
+    await client.connect();
+    while (running) {
+      const { rows } = await client.query<{ state: string; wait: string | null; query: string }>(
+        `SELECT state, wait_event_type || ':' || wait_event AS wait, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
+           FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'`,
+      );
+      for (const r of rows) {
+        const key = `${r.state} ${r.wait ?? "cpu"} | ${r.query}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await client.end();
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop.catch((e: unknown) => console.error("pg sampler:", e));
+      return [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10);
+    },
+  };
+}
+
 async function main() {
   if (!fs.existsSync(path.join(ROOT, ".next/BUILD_ID"))) {
     console.error("No production build in .next: run `npm run build` first (the benchmark measures that build).");
@@ -315,7 +347,9 @@ async function main() {
       };
       const setsBefore = await generated();
       console.log(`labelling: ${N} labellers for ${SECONDS} s…`);
+      const sampler = PROVIDER === "postgres" ? startPgSampler(url) : null;
       const l = await labelPhase(labellers, slug);
+      const activity = await sampler?.stop();
       const setsDuring = (await generated()) - setsBefore;
       console.log(`floor: ${N} clients on auth.me for ${FLOOR_SECONDS} s…`);
       const f = await floorPhase(labellers);
@@ -353,6 +387,12 @@ async function main() {
       console.log("");
       for (const [k, v] of rows) console.log(`${k.padEnd(44)} ${v}`);
       for (const e of [...new Set([...l.errors, ...f.errors])].slice(0, 10)) console.log(`  error: ${e}`);
+      if (activity?.length) {
+        console.log(
+          "\nPostgreSQL, where the busy connections were (pg_stat_activity sampled every 250 ms while labelling):",
+        );
+        for (const [k, n] of activity) console.log(`  ${String(n).padStart(6)}  ${k}`);
+      }
       const good = errors === 0 && l.ranDry === 0 && l.acknowledged === dash.judgments;
       if (!good) console.log(`\nFAIL: errors, labellers ran dry, or acknowledged ≠ stored judgments`);
       return good;
