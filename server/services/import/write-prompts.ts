@@ -9,6 +9,11 @@ import type { TImportItem } from "./import-types";
 
 export type TPendingPrompt = { item: TImportItem; hash: string };
 
+// Prisma's default cap on an interactive transaction is 5 s. A batch of 500 prompts with their candidates
+// passed it on a loaded machine (PostgreSQL, 5.8 s) and the whole import failed; the batch is bounded, so a
+// longer cap only lets a slow machine finish it.
+const WRITE_TX = { maxWait: 10_000, timeout: 60_000 };
+
 /** Writes prompts not yet in the project (by external id or content) and counts them on the import. */
 export async function writePromptBatch(o: {
   projectId: string;
@@ -76,7 +81,7 @@ export async function writePromptBatch(o: {
       data: { promptsAdded: { increment: prompts.length }, duplicates: { increment: duplicates } },
     });
     return { added: prompts.length, duplicates };
-  });
+  }, WRITE_TX);
 }
 
 /** Opens the comparisons of a finished import to labellers (part of the transaction that marks it done). */
