@@ -1,4 +1,5 @@
 // Small shared building blocks: buttons, fields, cards, error text. Styling only, no data.
+import "./zod-config";
 import type { ButtonHTMLAttributes, InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from "react";
 import { z } from "zod";
 

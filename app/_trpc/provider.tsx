@@ -1,5 +1,6 @@
 "use client";
 // React Query + tRPC client for the browser, batching calls to /api/trpc.
+import "../_components/zod-config";
 import { useState } from "react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";

@@ -1,5 +1,6 @@
 "use client";
 // Browses a project's prompts with their candidates and how far each got.
+import "../../_components/zod-config";
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { z } from "zod";
