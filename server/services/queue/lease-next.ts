@@ -61,10 +61,16 @@ export async function leaseNext(opts: { userId: string; projectSlug: string; now
       .map((c) => ({ ...c, leases: leases.get(c.id) ?? 0 }))
       .filter((c) => c.leases < project.overlap && (candidates.get(c.id) ?? 0) >= 2)
       .sort((a, b) => b.leases - a.leases);
-    for (const comparison of open) {
+    // In order while uncontended; after a lost race, a random one of the rest, so labellers asking at the
+    // same moment spread over the page instead of losing slot after slot to each other (each loss costs a
+    // round of queries).
+    let isContended = false;
+    while (open.length > 0) {
+      const [comparison] = open.splice(isContended ? Math.floor(Math.random() * open.length) : 0, 1);
+      isContended = true;
       const assignmentId = await tryLease({
-        comparisonId: comparison.id,
-        promptId: comparison.promptId,
+        comparisonId: comparison!.id,
+        promptId: comparison!.promptId,
         projectId: project.id,
         userId: opts.userId,
         overlap: project.overlap,

@@ -2,12 +2,15 @@
 import { getDb } from "../../db";
 
 export async function releaseExpiredLeases(opts: { projectId?: string; now?: Date } = {}): Promise<number> {
-  const { count } = await getDb().assignment.deleteMany({
-    where: {
-      status: "active",
-      expiresAt: { lte: opts.now ?? new Date() },
-      ...(opts.projectId ? { projectId: opts.projectId } : {}),
-    },
-  });
+  const db = getDb();
+  const where = {
+    status: "active",
+    expiresAt: { lte: opts.now ?? new Date() },
+    ...(opts.projectId ? { projectId: opts.projectId } : {}),
+  };
+  // Every lease request calls this: look first (a read, on the lease index), so that the common case takes
+  // no write lock (on SQLite a DELETE locks the database even when it matches nothing).
+  if (!(await db.assignment.findFirst({ where, select: { id: true } }))) return 0;
+  const { count } = await db.assignment.deleteMany({ where });
   return count;
 }
