@@ -250,4 +250,18 @@ describe("lease queue", () => {
     });
     expect(await leaseNext({ userId: (await makeUser()).id, projectSlug: project.slug })).toBeNull();
   });
+
+  it("hands out no comparison with fewer than two candidates (nothing to rank)", async () => {
+    const project = await makeProject({ prompts: 0, candidates: 2, overlap: 1 });
+    const db = t.db();
+    const prompt = await db.prompt.create({
+      data: { projectId: project.id, seq: 1, contentHash: "one", messages: [{ role: "user", content: "q" }] },
+    });
+    // Written past the services (createComparison refuses it): the queue must not trust the data.
+    const lone = await db.comparison.create({ data: { projectId: project.id, promptId: prompt.id, promptSeq: 1 } });
+    await db.candidate.create({
+      data: { promptId: prompt.id, comparisonId: lone.id, position: 0, text: "only", source: "imported" },
+    });
+    expect(await leaseNext({ userId: (await makeUser()).id, projectSlug: project.slug })).toBeNull();
+  });
 });
