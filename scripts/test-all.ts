@@ -4,15 +4,15 @@
 //
 // PostgreSQL: TEST_PG_URL (default postgresql://postgres@127.0.0.1:5432/postgres) must answer.
 // Without it the run fails, unless PREFLOOP_SKIP_POSTGRES=1 says explicitly to skip those steps.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { PG_URL, waitForServer, withPgDatabase } from "./support/product-server";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const BIN = path.join(ROOT, "node_modules/.bin");
-const PG_URL = process.env.TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const E2E_ADMIN = { email: "admin@e2e.test", password: "e2e-admin-password" };
 const baseEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1" };
 const results: { step: string; ok: boolean; seconds: number }[] = [];
@@ -51,36 +51,6 @@ async function postgresAnswers(): Promise<string | null> {
   } finally {
     await client.end().catch(() => {});
   }
-}
-
-async function withPgDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const name = `prefloop_e2e_${process.pid}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const u = new URL(PG_URL);
-  u.pathname = `/${name}`;
-  try {
-    return await fn(u.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
-}
-
-async function waitForServer(url: string, server: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`the server exited early (code ${server.exitCode})`);
-    try {
-      if ((await fetch(`${url}/login`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`the server did not answer on ${url} within 3 minutes`);
 }
 
 /** Starts the product as `npm start` does (migrations, admin, demo project, web + worker), runs Playwright. */
@@ -174,7 +144,8 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "prefloop-e2e-"));
   await step("browser tests (SQLite)", () => e2e("sqlite", `file:${path.join(dir, "e2e.db")}`, 3210));
   fs.rmSync(dir, { recursive: true, force: true });
-  if (!skipPg) await step("browser tests (PostgreSQL)", () => withPgDatabase((url) => e2e("postgres", url, 3211)));
+  if (!skipPg)
+    await step("browser tests (PostgreSQL)", () => withPgDatabase("prefloop_e2e", (url) => e2e("postgres", url, 3211)));
   finish(0);
 }
 

@@ -7,16 +7,16 @@
 // trivial procedure (`auth.me`: the stack's floor). Prints judgments/s, p50/p99 of next and submit, errors,
 // judgments acknowledged vs in the database, the floor's requests/s and the ratio; exits 1 on any error or
 // on a count mismatch. Needs an existing production build (`npm run build`).
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { waitForServer, withPgDatabase } from "../support/product-server";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const BIN = path.join(ROOT, "node_modules/.bin");
-const PG_URL = process.env.TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const ADMIN = { email: "admin@bench.test", password: "bench-admin-password" };
 const K = 4; // candidates per prompt
 const OVERLAP = 3; // judgments per comparison
@@ -77,20 +77,6 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-async function waitForServer(server: ChildProcess, log: string): Promise<void> {
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`the server exited early (code ${server.exitCode}); see ${log}`);
-    try {
-      if ((await fetch(`${URL_BASE}/login`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`the server did not answer on ${URL_BASE} within 3 minutes; see ${log}`);
-}
-
 async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
   if (PROVIDER === "sqlite") {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "prefloop-bench-db-"));
@@ -100,19 +86,7 @@ async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }
-  const name = `prefloop_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const u = new URL(PG_URL);
-  u.pathname = `/${name}`;
-  try {
-    return await fn(u.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
+  return withPgDatabase("prefloop_bench", fn);
 }
 
 /** Starts `server/cli/start.ts` (web + worker) on this database, runs `fn`, stops both. */
@@ -140,7 +114,7 @@ async function withServer<T>(databaseUrl: string, fn: (log: string) => Promise<T
   });
   try {
     console.log(`server + worker starting on ${URL_BASE} (${PROVIDER}); log: ${log}`);
-    await waitForServer(server, log);
+    await waitForServer(URL_BASE, server, log);
     return await fn(log);
   } finally {
     if (server.pid && server.exitCode === null) process.kill(-server.pid, "SIGTERM");

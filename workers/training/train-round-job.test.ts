@@ -82,6 +82,12 @@ describe("train.round job", () => {
       });
     await generateCandidates.run({ projectId: project.id }, ctx());
     expect(await db.comparison.count({ where: { projectId: project.id, round: 0 } })).toBe(QUESTIONS.length);
+    // Nothing to learn from yet: refused before any run is created.
+    await expect(requestTrainingRun({ projectId: project.id, trigger: "admin" })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringMatching(/at least 2/) as unknown,
+    });
+    expect(await db.trainingRun.count({ where: { projectId: project.id } })).toBe(0);
     await rankAll(project.id, project.slug, [await makeUser(), await makeUser()]);
 
     const { runId, number } = await requestTrainingRun({ projectId: project.id, trigger: "admin" });

@@ -1,6 +1,7 @@
 // Projects whose candidate buffer the worker should top up now: active, with an active policy, fewer
 // ready comparisons of the current round than the buffer asks for, and a prompt still to generate.
 import { getDb } from "../../db";
+import { countReadyComparisons, promptsToGenerate } from "./plan-generation";
 
 export async function findGeneratingProjects(): Promise<string[]> {
   const db = getDb();
@@ -10,20 +11,8 @@ export async function findGeneratingProjects(): Promise<string[]> {
   });
   const due: string[] = [];
   for (const p of projects) {
-    const waiting = await db.comparison.count({
-      where: { projectId: p.id, round: p.currentRound, status: "open", judgmentCount: { lt: p.overlap } },
-    });
-    if (waiting >= p.candidateBuffer) continue;
-    const todo = await db.prompt.findFirst({
-      where: {
-        projectId: p.id,
-        generationError: null,
-        comparisons: { none: { round: p.currentRound } },
-        OR: [{ importId: null }, { import: { status: "done" } }],
-      },
-      select: { id: true },
-    });
-    if (todo) due.push(p.id);
+    if ((await countReadyComparisons(p)) >= p.candidateBuffer) continue;
+    if (await db.prompt.findFirst({ where: promptsToGenerate(p), select: { id: true } })) due.push(p.id);
   }
   return due;
 }

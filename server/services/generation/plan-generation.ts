@@ -21,18 +21,31 @@ export type TGenerationPlan = {
   prompts: { id: string; seq: number; messages: TMessage[] }[];
 };
 
+type TRoundOf = { id: string; currentRound: number; overlap: number };
+
+/** Open comparisons of the current round still short of the overlap: the buffer ahead of the labellers. */
+export function countReadyComparisons(p: TRoundOf): Promise<number> {
+  return getDb().comparison.count({
+    where: { projectId: p.id, round: p.currentRound, status: "open", judgmentCount: { lt: p.overlap } },
+  });
+}
+
+/** Prompts still without a comparison of the current round that can be generated. */
+export function promptsToGenerate(p: Pick<TRoundOf, "id" | "currentRound">) {
+  return {
+    projectId: p.id,
+    generationError: null,
+    comparisons: { none: { round: p.currentRound } },
+    // An import still writing may remove its prompts again.
+    OR: [{ importId: null }, { import: { status: "done" } }],
+  };
+}
+
 export async function planGeneration(o: { projectId: string; maxPrompts: number }): Promise<TGenerationPlan | null> {
   const db = getDb();
   const project = await db.project.findUnique({ where: { id: o.projectId }, include: { policyVersion: true } });
   if (!project || project.status !== "active" || !project.policyVersion) return null;
-  const waiting = await db.comparison.count({
-    where: {
-      projectId: project.id,
-      round: project.currentRound,
-      status: "open",
-      judgmentCount: { lt: project.overlap },
-    },
-  });
+  const waiting = await countReadyComparisons(project);
   const want = Math.min(o.maxPrompts, project.candidateBuffer - waiting);
   const base = {
     projectId: project.id,
@@ -43,13 +56,7 @@ export async function planGeneration(o: { projectId: string; maxPrompts: number 
   };
   if (want <= 0) return { ...base, prompts: [] };
   const prompts = await db.prompt.findMany({
-    where: {
-      projectId: project.id,
-      generationError: null,
-      comparisons: { none: { round: project.currentRound } },
-      // An import still writing may remove its prompts again.
-      OR: [{ importId: null }, { import: { status: "done" } }],
-    },
+    where: promptsToGenerate(project),
     orderBy: { seq: "asc" },
     take: want,
     select: { id: true, seq: true, messages: true },

@@ -218,6 +218,9 @@ describe("lease queue", () => {
         ],
       }),
     ).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(
+      createComparison({ promptId: first.promptId, round: 2, candidates: [{ text: "alone", source: "model" }] }),
+    ).rejects.toMatchObject({ code: "BAD_INPUT" });
     expect((await findLabellerProjects({ userId: u.id })).find((p) => p.slug === project.slug)?.available).toBe(1);
     const second = (await leaseNext({ userId: u.id, projectSlug: project.slug }))!;
     expect(second.comparisonId).toBe(next.comparisonId);

@@ -3,6 +3,7 @@
 // with their metrics and evaluation, and the policy versions with their lineage.
 import { getDb } from "../../db";
 import { AppError } from "../../errors";
+import { promptsToGenerate } from "../generation/plan-generation";
 
 type TStep = { step: number; loss: number; [k: string]: number };
 
@@ -29,15 +30,7 @@ export async function getModelsOverview(o: { projectId: string }) {
       orderBy: { seq: "asc" },
       take: 20,
     }),
-    project.policyVersionId
-      ? db.prompt.count({
-          where: {
-            projectId: project.id,
-            generationError: null,
-            comparisons: { none: { round: project.currentRound } },
-          },
-        })
-      : Promise.resolve(0),
+    project.policyVersionId ? db.prompt.count({ where: promptsToGenerate(project) }) : Promise.resolve(0),
   ]);
   // Versions of this project: the ones its runs produced or started from, and the active one.
   const ids = new Set<string>();
