@@ -1,15 +1,19 @@
 // Hands a labeller the next comparison (a prompt with one candidate set) of a project under a lease.
 // The database enforces the two invariants: unique (comparisonId, slot) with slot < overlap caps the
 // leases per comparison, and unique (comparisonId, userId) forbids a second lease to the same
-// labeller; racing requests lose on a unique violation and try the next slot or comparison.
-import { getDb } from "../../db";
+// labeller. The pick and the lease are one SQL statement (see `pickAndLease`), so a request costs a
+// handful of queries whatever the contention.
+import { randomUUID } from "node:crypto";
+import { dbProvider, getDb, Prisma } from "../../db";
 import { AppError } from "../../errors";
-import { isUniqueViolation } from "./is-unique-violation";
 import { releaseExpiredLeases } from "./release-expired-leases";
-import { shuffled } from "./shuffle";
 import { getTask, type TTask } from "./get-task";
 
 const PAGE = 50;
+/** At most one expired-lease sweep per project per this many ms (of `now`) in one process. */
+const SWEEP_EVERY_MS = 1_000;
+/** Lost races on PostgreSQL (a stale snapshot hit a unique index) before giving up on a page. */
+const MAX_RETRIES = 8;
 
 export async function leaseNext(opts: { userId: string; projectSlug: string; now?: Date }): Promise<TTask | null> {
   const db = getDb();
@@ -26,108 +30,110 @@ export async function leaseNext(opts: { userId: string; projectSlug: string; now
   });
   if (open) return renewAndGet(open.id, project.leaseMinutes, now);
 
-  await releaseExpiredLeases({ projectId: project.id, now });
+  await sweepExpired(project.id, now);
   const expiresAt = new Date(now.getTime() + project.leaseMinutes * 60_000);
   let skipPast = 0;
+  let retries = 0;
   for (;;) {
-    // Comparisons closest to completion first, then in prompt order: finished prompts sooner, fewer
-    // half-done ones. One index serves it: (projectId, status, judgmentCount, promptSeq).
-    const page = await db.comparison.findMany({
-      where: {
-        projectId: project.id,
-        status: "open",
-        judgmentCount: { lt: project.overlap },
-        assignments: { none: { userId: opts.userId } },
-        skips: { none: { userId: opts.userId } },
-      },
-      orderBy: [{ judgmentCount: "desc" }, { promptSeq: "asc" }, { round: "asc" }],
-      skip: skipPast,
-      take: PAGE,
-      select: { id: true, promptId: true },
+    const r = await pickAndLease({
+      projectId: project.id,
+      userId: opts.userId,
+      overlap: project.overlap,
+      guidelineVersion: project.guidelineVersion,
+      now,
+      expiresAt,
+      offset: skipPast,
     });
-    if (page.length === 0) return null;
-    skipPast += page.length;
-    // The page's lease and candidate counts, in queries bounded by its ids. (A relation `_count` in the
-    // query above aggregated every assignment and candidate; on PostgreSQL right after a large import it
-    // took over a minute a call with 50 labellers.)
-    const ids = page.map((c) => c.id);
-    const [leased, shown] = await Promise.all([
-      db.assignment.groupBy({ by: ["comparisonId"], where: { comparisonId: { in: ids } }, _count: { _all: true } }),
-      db.candidate.groupBy({ by: ["comparisonId"], where: { comparisonId: { in: ids } }, _count: { _all: true } }),
-    ]);
-    const leases = new Map(leased.map((g) => [g.comparisonId, g._count._all]));
-    const candidates = new Map(shown.map((g) => [g.comparisonId, g._count._all]));
-    const open = page
-      .map((c) => ({ ...c, leases: leases.get(c.id) ?? 0 }))
-      .filter((c) => c.leases < project.overlap && (candidates.get(c.id) ?? 0) >= 2)
-      .sort((a, b) => b.leases - a.leases);
-    // In order while uncontended; after a lost race, a random one of the rest, so labellers asking at the
-    // same moment spread over the page instead of losing slot after slot to each other (each loss costs a
-    // round of queries).
-    let isContended = false;
-    while (open.length > 0) {
-      const [comparison] = open.splice(isContended ? Math.floor(Math.random() * open.length) : 0, 1);
-      isContended = true;
-      const assignmentId = await tryLease({
-        comparisonId: comparison!.id,
-        promptId: comparison!.promptId,
-        projectId: project.id,
-        userId: opts.userId,
-        overlap: project.overlap,
-        expiresAt,
-        guidelineVersion: project.guidelineVersion,
-      });
-      if (assignmentId) return getTask({ assignmentId, userId: opts.userId });
-    }
+    if (r.assignmentId) return getTask({ assignmentId: r.assignmentId, userId: opts.userId });
+    if (r.picked && retries++ < MAX_RETRIES) continue; // lost a race: the next statement sees the winner
+    if (r.paged < PAGE) return null;
+    skipPast += PAGE; // every comparison of this page is fully leased (or locked): the next page
+    retries = 0;
   }
 }
 
-async function tryLease(opts: {
-  comparisonId: string;
-  promptId: string;
+// Expired leases are deleted (which frees their slot) before a pick; the worker also sweeps every minute.
+// Checking on every call cost a query per request under load; once a second per project is enough.
+const lastSweep = new Map<string, number>();
+async function sweepExpired(projectId: string, now: Date): Promise<void> {
+  const last = lastSweep.get(projectId);
+  if (last !== undefined && Math.abs(now.getTime() - last) < SWEEP_EVERY_MS) return;
+  lastSweep.set(projectId, now.getTime());
+  await releaseExpiredLeases({ projectId, now });
+}
+
+type TPickRow = { paged: number | bigint; picked: number | bigint; id: string | null };
+
+/**
+ * One statement picks the comparison and inserts the lease. The page is the next PAGE comparisons in queue
+ * order (closest to completion first, then prompt order) that this labeller has neither leased nor skipped;
+ * of those with a free slot and at least two candidates, the most leased is taken (it completes soonest), in
+ * queue order; the lease gets the lowest free slot and a shuffled shown order.
+ * - SQLite: a writing statement takes the write lock before it reads, so it is its own IMMEDIATE
+ *   transaction: no other writer can come between the pick and the insert, and no race is ever lost.
+ * - PostgreSQL: the chosen comparison row is locked `FOR UPDATE SKIP LOCKED`, so requests at the same moment
+ *   take different comparisons (and one submitting a judgment for it is skipped) instead of colliding. A
+ *   request whose snapshot predates a just-committed lease can still hit a unique index; `ON CONFLICT DO
+ *   NOTHING` turns that into "picked, not leased" and the caller runs the statement again.
+ */
+async function pickAndLease(o: {
   projectId: string;
   userId: string;
   overlap: number;
-  expiresAt: Date;
   guidelineVersion: number;
-}): Promise<string | null> {
+  now: Date;
+  expiresAt: Date;
+  offset: number;
+}): Promise<{ paged: number; picked: boolean; assignmentId: string | null }> {
   const db = getDb();
-  const taken = new Set(
-    (await db.assignment.findMany({ where: { comparisonId: opts.comparisonId }, select: { slot: true } })).map(
-      (a) => a.slot,
+  const isPg = dbProvider(db) === "postgres";
+  const t = (d: Date) => (isPg ? Prisma.sql`${d.toISOString().replace("Z", "")}::timestamp(3)` : Prisma.sql`${d}`);
+  const id = randomUUID();
+  const withSlots = Prisma.sql`WITH RECURSIVE slots(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM slots WHERE n + 1 < ${o.overlap}),
+    page AS (
+      SELECT c."id", c."promptId", c."judgmentCount", c."promptSeq", c."round",
+        (SELECT COUNT(*) FROM "Assignment" a WHERE a."comparisonId" = c."id") AS "leases"
+      FROM "Comparison" c
+      WHERE c."projectId" = ${o.projectId} AND c."status" = 'open' AND c."judgmentCount" < ${o.overlap}
+        AND NOT EXISTS (SELECT 1 FROM "Assignment" a WHERE a."comparisonId" = c."id" AND a."userId" = ${o.userId})
+        AND NOT EXISTS (SELECT 1 FROM "Skip" s WHERE s."comparisonId" = c."id" AND s."userId" = ${o.userId})
+      ORDER BY c."judgmentCount" DESC, c."promptSeq" ASC, c."round" ASC
+      LIMIT ${PAGE} OFFSET ${o.offset}
     ),
-  );
-  const candidates = await db.candidate.findMany({
-    where: { comparisonId: opts.comparisonId },
-    select: { id: true },
-    orderBy: { position: "asc" },
-  });
-  for (let slot = 0; slot < opts.overlap; slot++) {
-    if (taken.has(slot)) continue;
-    try {
-      const created = await db.assignment.create({
-        data: {
-          projectId: opts.projectId,
-          promptId: opts.promptId,
-          comparisonId: opts.comparisonId,
-          userId: opts.userId,
-          slot,
-          shownOrder: shuffled(candidates.map((c) => c.id)),
-          expiresAt: opts.expiresAt,
-          guidelineVersion: opts.guidelineVersion,
-        },
-      });
-      return created.id;
-    } catch (e) {
-      if (!isUniqueViolation(e)) throw e;
-      // Someone took this slot, or this labeller got the prompt in a parallel request.
-      const mine = await db.assignment.findUnique({
-        where: { comparisonId_userId: { comparisonId: opts.comparisonId, userId: opts.userId } },
-      });
-      if (mine) return mine.status === "active" ? mine.id : null;
-    }
+    pick AS (
+      SELECT c."id", c."promptId" FROM "Comparison" c JOIN page p ON p."id" = c."id"
+      WHERE p."leases" < ${o.overlap} AND (SELECT COUNT(*) FROM "Candidate" k WHERE k."comparisonId" = c."id") >= 2
+      ORDER BY p."leases" DESC, p."judgmentCount" DESC, p."promptSeq" ASC, p."round" ASC
+      LIMIT 1 ${isPg ? Prisma.sql`FOR UPDATE OF c SKIP LOCKED` : Prisma.empty}
+    ),
+    lease AS (
+      SELECT pick."id", pick."promptId",
+        (SELECT MIN(n) FROM slots WHERE NOT EXISTS
+          (SELECT 1 FROM "Assignment" a WHERE a."comparisonId" = pick."id" AND a."slot" = slots.n)) AS "slot",
+        ${
+          isPg
+            ? Prisma.sql`(SELECT jsonb_agg(k."id" ORDER BY random()) FROM "Candidate" k WHERE k."comparisonId" = pick."id")`
+            : Prisma.sql`(SELECT json_group_array(r."id") FROM
+                (SELECT k."id" FROM "Candidate" k WHERE k."comparisonId" = pick."id" ORDER BY random()) r)`
+        } AS "shownOrder"
+      FROM pick
+    )`;
+  const insert = Prisma.sql`INSERT INTO "Assignment"
+      ("id", "projectId", "promptId", "comparisonId", "userId", "slot", "status", "shownOrder", "guidelineVersion", "leasedAt", "expiresAt")
+    SELECT ${id}, ${o.projectId}, lease."promptId", lease."id", ${o.userId}, lease."slot", 'active', lease."shownOrder",
+      ${o.guidelineVersion}, ${t(o.now)}, ${t(o.expiresAt)}
+    FROM lease WHERE lease."slot" IS NOT NULL`;
+  if (isPg) {
+    const [row] = await db.$queryRaw<TPickRow[]>`${withSlots},
+      ins AS (${insert} ON CONFLICT DO NOTHING RETURNING "id")
+      SELECT (SELECT COUNT(*) FROM page) AS "paged", (SELECT COUNT(*) FROM pick) AS "picked", (SELECT "id" FROM ins) AS "id"`;
+    return { paged: Number(row!.paged), picked: Number(row!.picked) > 0, assignmentId: row!.id };
   }
-  return null;
+  // SQLite has no data-modifying CTE; the statement either leases (one row back) or finds nothing to lease.
+  const rows = await db.$queryRaw<{ id: string }[]>`${withSlots} ${insert} RETURNING "id"`;
+  if (rows[0]) return { paged: 0, picked: true, assignmentId: rows[0].id };
+  const [page] = await db.$queryRaw<TPickRow[]>`${withSlots} SELECT (SELECT COUNT(*) FROM page) AS "paged", 0 AS "picked", NULL AS "id"`;
+  return { paged: Number(page!.paged), picked: false, assignmentId: null };
 }
 
 async function renewAndGet(assignmentId: string, leaseMinutes: number, now: Date): Promise<TTask> {
