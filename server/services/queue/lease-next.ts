@@ -13,7 +13,7 @@ const PAGE = 50;
 /** At most one expired-lease sweep per project per this many ms (of `now`) in one process. */
 const SWEEP_EVERY_MS = 1_000;
 /** Lost races on PostgreSQL (a stale snapshot hit a unique index) before giving up on a page. */
-const MAX_RETRIES = 8;
+const MAX_RETRIES = 20;
 
 export async function leaseNext(opts: { userId: string; projectSlug: string; now?: Date }): Promise<TTask | null> {
   const db = getDb();
@@ -45,7 +45,14 @@ export async function leaseNext(opts: { userId: string; projectSlug: string; now
       offset: skipPast,
     });
     if (r.assignmentId) return getTask({ assignmentId: r.assignmentId, userId: opts.userId });
-    if (r.picked && retries++ < MAX_RETRIES) continue; // lost a race: the next statement sees the winner
+    // A lost race (PostgreSQL only): run it again; the next statement sees the winner's committed lease.
+    if (r.eligible > 0) {
+      if (++retries > MAX_RETRIES)
+        throw new AppError("CONFLICT", "Too many labellers asked for this project's next task at once; try again.");
+      // Rows locked by a submit's transaction stay locked for its round trips: back off a little.
+      if (retries > 2) await new Promise((resolve) => setTimeout(resolve, 2 * retries));
+      continue;
+    }
     if (r.paged < PAGE) return null;
     skipPast += PAGE; // every comparison of this page is fully leased (or locked): the next page
     retries = 0;
@@ -62,7 +69,7 @@ async function sweepExpired(projectId: string, now: Date): Promise<void> {
   await releaseExpiredLeases({ projectId, now });
 }
 
-type TPickRow = { paged: number | bigint; picked: number | bigint; id: string | null };
+type TPickRow = { paged: number | bigint; eligible: number | bigint; id: string | null };
 
 /**
  * One statement picks the comparison and inserts the lease. The page is the next PAGE comparisons in queue
@@ -74,7 +81,8 @@ type TPickRow = { paged: number | bigint; picked: number | bigint; id: string | 
  * - PostgreSQL: the chosen comparison row is locked `FOR UPDATE SKIP LOCKED`, so requests at the same moment
  *   take different comparisons (and one submitting a judgment for it is skipped) instead of colliding. A
  *   request whose snapshot predates a just-committed lease can still hit a unique index; `ON CONFLICT DO
- *   NOTHING` turns that into "picked, not leased" and the caller runs the statement again.
+ *   NOTHING` turns that into "nothing leased". Either way (a conflict, or every eligible row locked by others at
+ *   that instant) the statement reports eligible comparisons but no lease, and the caller runs it again.
  */
 async function pickAndLease(o: {
   projectId: string;
@@ -84,7 +92,7 @@ async function pickAndLease(o: {
   now: Date;
   expiresAt: Date;
   offset: number;
-}): Promise<{ paged: number; picked: boolean; assignmentId: string | null }> {
+}): Promise<{ paged: number; eligible: number; assignmentId: string | null }> {
   const db = getDb();
   const isPg = dbProvider(db) === "postgres";
   const t = (d: Date) => (isPg ? Prisma.sql`${d.toISOString().replace("Z", "")}::timestamp(3)` : Prisma.sql`${d}`);
@@ -100,10 +108,13 @@ async function pickAndLease(o: {
       ORDER BY c."judgmentCount" DESC, c."promptSeq" ASC, c."round" ASC
       LIMIT ${PAGE} OFFSET ${o.offset}
     ),
+    eligible AS (
+      SELECT p.* FROM page p
+      WHERE p."leases" < ${o.overlap} AND (SELECT COUNT(*) FROM "Candidate" k WHERE k."comparisonId" = p."id") >= 2
+    ),
     pick AS (
-      SELECT c."id", c."promptId" FROM "Comparison" c JOIN page p ON p."id" = c."id"
-      WHERE p."leases" < ${o.overlap} AND (SELECT COUNT(*) FROM "Candidate" k WHERE k."comparisonId" = c."id") >= 2
-      ORDER BY p."leases" DESC, p."judgmentCount" DESC, p."promptSeq" ASC, p."round" ASC
+      SELECT c."id", c."promptId" FROM "Comparison" c JOIN eligible e ON e."id" = c."id"
+      ORDER BY e."leases" DESC, e."judgmentCount" DESC, e."promptSeq" ASC, e."round" ASC
       LIMIT 1 ${isPg ? Prisma.sql`FOR UPDATE OF c SKIP LOCKED` : Prisma.empty}
     ),
     lease AS (
@@ -126,14 +137,17 @@ async function pickAndLease(o: {
   if (isPg) {
     const [row] = await db.$queryRaw<TPickRow[]>`${withSlots},
       ins AS (${insert} ON CONFLICT DO NOTHING RETURNING "id")
-      SELECT (SELECT COUNT(*) FROM page) AS "paged", (SELECT COUNT(*) FROM pick) AS "picked", (SELECT "id" FROM ins) AS "id"`;
-    return { paged: Number(row!.paged), picked: Number(row!.picked) > 0, assignmentId: row!.id };
+      SELECT (SELECT COUNT(*) FROM page) AS "paged", (SELECT COUNT(*) FROM eligible) AS "eligible",
+        (SELECT "id" FROM ins) AS "id"`;
+    return { paged: Number(row!.paged), eligible: Number(row!.eligible), assignmentId: row!.id };
   }
   // SQLite has no data-modifying CTE; the statement either leases (one row back) or finds nothing to lease.
   const rows = await db.$queryRaw<{ id: string }[]>`${withSlots} ${insert} RETURNING "id"`;
-  if (rows[0]) return { paged: 0, picked: true, assignmentId: rows[0].id };
-  const [page] = await db.$queryRaw<TPickRow[]>`${withSlots} SELECT (SELECT COUNT(*) FROM page) AS "paged", 0 AS "picked", NULL AS "id"`;
-  return { paged: Number(page!.paged), picked: false, assignmentId: null };
+  if (rows[0]) return { paged: 0, eligible: 1, assignmentId: rows[0].id };
+  const [page] = await db.$queryRaw<
+    TPickRow[]
+  >`${withSlots} SELECT (SELECT COUNT(*) FROM page) AS "paged", 0 AS "eligible", NULL AS "id"`;
+  return { paged: Number(page!.paged), eligible: 0, assignmentId: null };
 }
 
 async function renewAndGet(assignmentId: string, leaseMinutes: number, now: Date): Promise<TTask> {

@@ -27,6 +27,45 @@ describe("lease queue", () => {
     expect(new Set(rows.map((r) => `${r.promptId}:${r.userId}`)).size).toBe(rows.length);
   });
 
+  it("parallel requests fill every free slot exactly once: no lost race, no double lease, none past the overlap", async () => {
+    // Each labeller asks once, all at the same moment: 12 requests for 3 comparisons x overlap 2. A request
+    // may come back empty only when every slot is taken, so exactly 6 leases, one per labeller.
+    const project = await makeProject({ prompts: 3, overlap: 2 });
+    const users = await Promise.all(Array.from({ length: 12 }, () => makeUser()));
+    const tasks = await Promise.all(users.map((u) => leaseNext({ userId: u.id, projectSlug: project.slug })));
+    expect(tasks.filter((x) => x !== null)).toHaveLength(6);
+    // Then labellers ask twice each at once on a fresh project (3 x overlap 3): a labeller's two calls may
+    // take two comparisons, never one twice.
+    const second = await makeProject({ prompts: 3, overlap: 3 });
+    const more = [...users.slice(0, 6), ...(await Promise.all(Array.from({ length: 2 }, () => makeUser())))];
+    const calls = more
+      .flatMap((u) => [u, u])
+      .map(async (u) => ({
+        userId: u.id,
+        task: await leaseNext({ userId: u.id, projectSlug: second.slug }),
+      }));
+    const got = await Promise.all(calls); // none throws: a lost race is retried, never reported
+    const rows = await t.db().assignment.findMany({ where: { projectId: second.id } });
+    expect(rows.length).toBeLessThanOrEqual(9);
+    const perComparison = new Map<string, Set<number>>();
+    for (const r of rows) {
+      expect(r.slot).toBeLessThan(3);
+      const slots = perComparison.get(r.comparisonId) ?? new Set<number>();
+      slots.add(r.slot);
+      perComparison.set(r.comparisonId, slots);
+    }
+    expect([...perComparison.values()].reduce((n, s) => n + s.size, 0)).toBe(rows.length);
+    expect(new Set(rows.map((r) => `${r.comparisonId}:${r.userId}`)).size).toBe(rows.length);
+    for (const { userId, task } of got) {
+      if (task) expect(rows.find((r) => r.id === task.assignmentId)?.userId).toBe(userId);
+      // Empty-handed only if every comparison with a free slot is already this labeller's (its other call).
+      else
+        for (const c of await t.db().comparison.findMany({ where: { projectId: second.id } }))
+          if ((perComparison.get(c.id)?.size ?? 0) < 3)
+            expect(rows.some((r) => r.comparisonId === c.id && r.userId === userId)).toBe(true);
+    }
+  });
+
   it("gives one labeller the same open task again, never a second lease of the same prompt", async () => {
     const project = await makeProject({ prompts: 2, overlap: 3 });
     const u = await makeUser();
