@@ -166,6 +166,31 @@ const ACCESS: Record<string, TEntry> = {
     input: () => ({ importId: "no-such-import" }),
     allowed: "NOT_FOUND",
   },
+  "admin.projects.members": {
+    access: "admin",
+    type: "query",
+    input: (f) => ({ projectId: f.project.id }),
+    allowed: "OK",
+  },
+  "admin.projects.addMember": {
+    access: "admin",
+    type: "mutation",
+    input: (f) => ({ projectId: f.project.id, userId: f.target.id }),
+    allowed: "OK",
+  },
+  "admin.projects.removeMember": {
+    access: "admin",
+    type: "mutation",
+    // Runs after addMember (the admin walks the table in order).
+    input: (f) => ({ projectId: f.project.id, userId: f.target.id }),
+    allowed: "OK",
+  },
+  "admin.projects.setOpenToAll": {
+    access: "admin",
+    type: "mutation",
+    input: (f) => ({ projectId: f.project.id, openToAllLabellers: true }),
+    allowed: "OK",
+  },
   "admin.models.overview": {
     access: "admin",
     type: "query",

@@ -8,6 +8,7 @@ import { isUniqueViolation } from "./is-unique-violation";
 import { releaseExpiredLeases } from "./release-expired-leases";
 import { shuffled } from "./shuffle";
 import { getTask, type TTask } from "./get-task";
+import { assertCanLabel } from "../projects/assert-can-label";
 
 const PAGE = 50;
 
@@ -18,6 +19,7 @@ export async function leaseNext(opts: { userId: string; projectSlug: string; now
   if (!project) throw new AppError("NOT_FOUND", `No project "${opts.projectSlug}".`);
   if (project.status !== "active")
     throw new AppError("CONFLICT", `The project "${project.name}" is ${project.status}; there is nothing to label.`);
+  await assertCanLabel(project, opts.userId);
 
   // An open lease of this labeller comes first: reloading the page returns the same task.
   const open = await db.assignment.findFirst({
