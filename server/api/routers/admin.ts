@@ -16,6 +16,7 @@ import {
   removeProjectMember,
   setProjectOpenToAll,
 } from "../../services/projects/project-members";
+import { issuePasswordReset } from "../../services/users/password-reset";
 import { findUsers } from "../../services/users/find-users";
 import { createInvite } from "../../services/users/create-invite";
 import { revokeInvite } from "../../services/users/revoke-invite";
@@ -96,6 +97,9 @@ export const adminRouter = router({
     setDisabled: adminProcedure
       .input(z.object({ userId: ZId, isDisabled: z.boolean() }))
       .mutation(({ ctx, input }) => setUserDisabled({ actorId: ctx.viewer.userId, ...input })),
+    passwordResetLink: adminProcedure
+      .input(z.object({ userId: ZId }))
+      .mutation(({ ctx, input }) => issuePasswordReset({ actorId: ctx.viewer.userId, ...input })),
     setRole: adminProcedure
       .input(z.object({ userId: ZId, role: ZRole }))
       .mutation(({ ctx, input }) => setUserRole({ actorId: ctx.viewer.userId, ...input })),
