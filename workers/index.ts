@@ -1,5 +1,6 @@
 // The worker process: schedules its periodic jobs and runs queued jobs from the database, one at a
 // time, under a lease it renews. SIGTERM or SIGINT: the running job is handed back, then it exits.
+import "../server/cli/require-node"; // first: an unsupported Node.js stops here with one line
 import { hostname } from "node:os";
 import { env } from "../server/env";
 import { isAppError } from "../server/errors";

@@ -56,6 +56,18 @@ const ACCESS: Record<string, TEntry> = {
     input: () => ({ token: "no-such-invite-token", name: "Someone", password: "long enough password" }),
     allowed: "NOT_FOUND",
   },
+  "auth.passwordResetInfo": {
+    access: "public",
+    type: "query",
+    input: () => ({ token: "no-such-reset-token" }),
+    allowed: "NOT_FOUND",
+  },
+  "auth.resetPassword": {
+    access: "public",
+    type: "mutation",
+    input: () => ({ token: "no-such-reset-token", password: "long enough password" }),
+    allowed: "NOT_FOUND",
+  },
   "auth.signOut": { access: "labeller", type: "mutation", input: NO_INPUT, allowed: "OK" },
   "auth.changePassword": {
     access: "labeller",
@@ -166,6 +178,31 @@ const ACCESS: Record<string, TEntry> = {
     input: () => ({ importId: "no-such-import" }),
     allowed: "NOT_FOUND",
   },
+  "admin.projects.members": {
+    access: "admin",
+    type: "query",
+    input: (f) => ({ projectId: f.project.id }),
+    allowed: "OK",
+  },
+  "admin.projects.addMember": {
+    access: "admin",
+    type: "mutation",
+    input: (f) => ({ projectId: f.project.id, userId: f.target.id }),
+    allowed: "OK",
+  },
+  "admin.projects.removeMember": {
+    access: "admin",
+    type: "mutation",
+    // Runs after addMember (the admin walks the table in order).
+    input: (f) => ({ projectId: f.project.id, userId: f.target.id }),
+    allowed: "OK",
+  },
+  "admin.projects.setOpenToAll": {
+    access: "admin",
+    type: "mutation",
+    input: (f) => ({ projectId: f.project.id, openToAllLabellers: true }),
+    allowed: "OK",
+  },
   "admin.models.overview": {
     access: "admin",
     type: "query",
@@ -202,6 +239,12 @@ const ACCESS: Record<string, TEntry> = {
     access: "admin",
     type: "mutation",
     input: (f) => ({ userId: f.target.id, isDisabled: false }),
+    allowed: "OK",
+  },
+  "admin.users.passwordResetLink": {
+    access: "admin",
+    type: "mutation",
+    input: (f) => ({ userId: f.target.id }),
     allowed: "OK",
   },
   "admin.users.setRole": {
@@ -351,7 +394,13 @@ describe("who may call each procedure", () => {
     for (const path of paths("public")) got[path] = await outcome(call(anonymous(), path, ACCESS[path]!.input(f)));
     expect(got).toEqual(Object.fromEntries(paths("public").map((p) => [p, ACCESS[p]!.allowed])));
     const withInput = paths("public").filter(hasInput);
-    expect(withInput).toEqual(["auth.signIn", "auth.inviteInfo", "auth.acceptInvite"]);
+    expect(withInput).toEqual([
+      "auth.signIn",
+      "auth.inviteInfo",
+      "auth.acceptInvite",
+      "auth.passwordResetInfo",
+      "auth.resetPassword",
+    ]);
     for (const path of withInput)
       expect([path, await outcome(call(anonymous(), path, GARBAGE))]).toEqual([path, "BAD_REQUEST"]);
   });

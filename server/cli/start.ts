@@ -4,6 +4,7 @@
 // its running job back; whatever has not exited after STOP_GRACE_MS is killed. The npm script runs
 // this with `exec`, so a signal sent to the `npm start` process reaches this one (without it, npm's
 // `sh -c` dies on SIGTERM and leaves everything below it running).
+import "./require-node"; // first: an unsupported Node.js stops here with one line
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import fs from "node:fs";

@@ -1,5 +1,6 @@
 "use client";
-// People: invite labellers and admins, disable accounts, change roles, see each person's work.
+// People: invite labellers and admins, disable accounts, change roles, issue password reset links, see each
+// person's work.
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ROLES, type TRole } from "@/server/domain";
@@ -28,6 +29,7 @@ export default function UsersPage() {
   const revoke = useMutation(trpc.admin.users.revokeInvite.mutationOptions({ onSuccess: refresh }));
   const setDisabled = useMutation(trpc.admin.users.setDisabled.mutationOptions({ onSuccess: refresh }));
   const setUserRole = useMutation(trpc.admin.users.setRole.mutationOptions({ onSuccess: refresh }));
+  const resetLink = useMutation(trpc.admin.users.passwordResetLink.mutationOptions());
   return (
     <main className="space-y-4">
       <h1 className="text-xl font-semibold">People</h1>
@@ -87,7 +89,24 @@ export default function UsersPage() {
           </div>
         )}
       </Card>
-      <ErrorText error={list.error ?? setDisabled.error ?? setUserRole.error ?? revoke.error} />
+      <ErrorText error={list.error ?? setDisabled.error ?? setUserRole.error ?? revoke.error ?? resetLink.error} />
+      {resetLink.data && (
+        <Card title="Password reset link">
+          <div className="text-sm" data-testid="reset-link-box">
+            <p>
+              Give this link to <strong>{resetLink.data.email}</strong> (shown once; it works once, until{" "}
+              {resetLink.data.expiresAt.toLocaleString()}). Using it signs the account out everywhere.
+            </p>
+            <div className="mt-1 flex flex-wrap items-center gap-2">
+              <code className="block min-w-0 flex-1 break-all" data-testid="reset-link">
+                {resetLink.data.url}
+              </code>
+              <CopyButton text={resetLink.data.url} label="Copy link" data-testid="copy-reset-link" />
+            </div>
+            <p className="mt-2 text-slate-600">A newer link for the same account replaces this one.</p>
+          </div>
+        </Card>
+      )}
       {list.data && list.data.invites.length > 0 && (
         <Card title="Open invites">
           <ul className="divide-y divide-slate-100 text-sm">
@@ -142,7 +161,15 @@ export default function UsersPage() {
                   <td>{u.skips}</td>
                   <td>{fmtMs(u.medianMs)}</td>
                   <td>{u.lastLoginAt ? u.lastLoginAt.toLocaleString() : "never"}</td>
-                  <td className="text-right">
+                  <td className="space-x-2 whitespace-nowrap text-right">
+                    <Button
+                      variant="secondary"
+                      disabled={u.isDisabled || resetLink.isPending}
+                      onClick={() => resetLink.mutate({ userId: u.id })}
+                      data-testid={`reset-password-${u.email}`}
+                    >
+                      Reset password
+                    </Button>
                     <Button
                       variant={u.isDisabled ? "secondary" : "danger"}
                       onClick={() => {

@@ -10,6 +10,13 @@ import {
   updateProject,
 } from "../../services/projects/mutate-project";
 import { findPrompts } from "../../services/projects/find-prompts";
+import {
+  addProjectMember,
+  findProjectMembers,
+  removeProjectMember,
+  setProjectOpenToAll,
+} from "../../services/projects/project-members";
+import { issuePasswordReset } from "../../services/users/password-reset";
 import { findUsers } from "../../services/users/find-users";
 import { createInvite } from "../../services/users/create-invite";
 import { revokeInvite } from "../../services/users/revoke-invite";
@@ -65,6 +72,16 @@ export const adminRouter = router({
       )
       .query(({ input }) => findPrompts(input)),
     imports: adminProcedure.input(z.object({ projectId: ZId })).query(({ input }) => findImports(input)),
+    members: adminProcedure.input(z.object({ projectId: ZId })).query(({ input }) => findProjectMembers(input)),
+    addMember: adminProcedure
+      .input(z.object({ projectId: ZId, userId: ZId }))
+      .mutation(({ ctx, input }) => addProjectMember({ actorId: ctx.viewer.userId, ...input })),
+    removeMember: adminProcedure
+      .input(z.object({ projectId: ZId, userId: ZId }))
+      .mutation(({ ctx, input }) => removeProjectMember({ actorId: ctx.viewer.userId, ...input })),
+    setOpenToAll: adminProcedure
+      .input(z.object({ projectId: ZId, openToAllLabellers: z.boolean() }))
+      .mutation(({ ctx, input }) => setProjectOpenToAll({ actorId: ctx.viewer.userId, ...input })),
     importStatus: adminProcedure.input(z.object({ importId: ZId })).query(({ input }) => getImport(input)),
   }),
   users: router({
@@ -80,6 +97,9 @@ export const adminRouter = router({
     setDisabled: adminProcedure
       .input(z.object({ userId: ZId, isDisabled: z.boolean() }))
       .mutation(({ ctx, input }) => setUserDisabled({ actorId: ctx.viewer.userId, ...input })),
+    passwordResetLink: adminProcedure
+      .input(z.object({ userId: ZId }))
+      .mutation(({ ctx, input }) => issuePasswordReset({ actorId: ctx.viewer.userId, ...input })),
     setRole: adminProcedure
       .input(z.object({ userId: ZId, role: ZRole }))
       .mutation(({ ctx, input }) => setUserRole({ actorId: ctx.viewer.userId, ...input })),

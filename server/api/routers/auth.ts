@@ -1,8 +1,9 @@
-// Sign-in, sign-out, invites and the current viewer.
+// Sign-in, sign-out, invites, password reset links and the current viewer.
 import { z } from "zod";
 import { publicProcedure, labellerProcedure, router } from "../trpc";
 import { signIn } from "../../services/auth/sign-in";
 import { acceptInvite, getInviteInfo } from "../../services/users/accept-invite";
+import { getPasswordResetInfo, resetPassword } from "../../services/users/password-reset";
 import { changePassword } from "../../services/users/change-password";
 import { revokeSession } from "../../auth/session";
 import { clearedSessionCookie, sessionCookie } from "../../auth/cookies";
@@ -41,6 +42,18 @@ export const authRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       const s = await acceptInvite({ ...input, userAgent: ctx.userAgent });
+      ctx.resHeaders.append("Set-Cookie", sessionCookie(s.token, s.expiresAt));
+      return { role: s.user.role };
+    }),
+
+  passwordResetInfo: publicProcedure
+    .input(z.object({ token: ZToken }))
+    .query(({ input }) => getPasswordResetInfo(input)),
+
+  resetPassword: publicProcedure
+    .input(z.object({ token: ZToken, password: z.string().min(10, "use at least 10 characters").max(200) }))
+    .mutation(async ({ ctx, input }) => {
+      const s = await resetPassword({ ...input, userAgent: ctx.userAgent });
       ctx.resHeaders.append("Set-Cookie", sessionCookie(s.token, s.expiresAt));
       return { role: s.user.role };
     }),

@@ -63,5 +63,5 @@ export const labelRouter = router({
 
   guidelines: labellerProcedure
     .input(z.object({ projectSlug: ZSlug, version: z.number().int().min(1).max(1_000_000).optional() }))
-    .query(({ input }) => getLabellerGuidelines(input)),
+    .query(({ ctx, input }) => getLabellerGuidelines({ ...input, userId: ctx.viewer.userId })),
 });

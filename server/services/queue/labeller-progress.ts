@@ -1,5 +1,6 @@
 // A labeller's own numbers: judgments today and in total, per project and overall.
 import { getDb } from "../../db";
+import { labellableBy } from "../projects/assert-can-label";
 
 export async function getLabellerProgress(opts: { userId: string; projectId?: string; now?: Date }) {
   const db = getDb();
@@ -15,14 +16,18 @@ export async function getLabellerProgress(opts: { userId: string; projectId?: st
 }
 
 /**
- * Active projects with how much this labeller can still do in each: open comparisons short of the
+ * Active projects this user may label (open to all labellers, or they are a member) with how much this labeller can still do in each: open comparisons short of the
  * overlap they have not touched (some may be leased to others right now), plus the one they hold an
  * open lease on (it is theirs to finish, not done).
  */
 export async function findLabellerProjects(opts: { userId: string; now?: Date }) {
   const db = getDb();
   const now = opts.now ?? new Date();
-  const projects = await db.project.findMany({ where: { status: "active" }, orderBy: { createdAt: "desc" } });
+  const user = await db.user.findUnique({ where: { id: opts.userId }, select: { role: true } });
+  const projects = await db.project.findMany({
+    where: { status: "active", ...labellableBy(opts.userId, user?.role ?? "labeller") },
+    orderBy: { createdAt: "desc" },
+  });
   return Promise.all(
     projects.map(async (p) => ({
       slug: p.slug,

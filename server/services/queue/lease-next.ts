@@ -8,6 +8,7 @@ import { dbProvider, getDb, Prisma } from "../../db";
 import { AppError } from "../../errors";
 import { releaseExpiredLeases } from "./release-expired-leases";
 import { getTask, type TTask } from "./get-task";
+import { assertCanLabel } from "../projects/assert-can-label";
 
 const PAGE = 50;
 /** At most one expired-lease sweep per project per this many ms (of `now`) in one process. */
@@ -22,6 +23,7 @@ export async function leaseNext(opts: { userId: string; projectSlug: string; now
   if (!project) throw new AppError("NOT_FOUND", `No project "${opts.projectSlug}".`);
   if (project.status !== "active")
     throw new AppError("CONFLICT", `The project "${project.name}" is ${project.status}; there is nothing to label.`);
+  await assertCanLabel(project, opts.userId);
 
   // An open lease of this labeller comes first: reloading the page returns the same task.
   const open = await db.assignment.findFirst({

@@ -1,5 +1,5 @@
 "use client";
-// One project for its admin: overview, prompts, models, import, export, settings and guidelines.
+// One project for its admin: overview, prompts, models, import, export, guidelines, members and settings.
 import { use } from "react";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
@@ -13,10 +13,11 @@ import { ExportPanel } from "../../_components/export-panel";
 import { GuidelinesEditor } from "../../_components/guidelines-editor";
 import { ProjectSettingsForm } from "../../_components/project-settings-form";
 import { ModelsPanel } from "../../_components/models-panel";
+import { MembersPanel } from "../../_components/members-panel";
 import { plural } from "../../../_components/plural";
 import type { TProjectSettings } from "@/server/domain";
 
-const TABS = ["overview", "prompts", "models", "import", "export", "guidelines", "settings"] as const;
+const TABS = ["overview", "prompts", "models", "import", "export", "guidelines", "members", "settings"] as const;
 type TTab = (typeof TABS)[number];
 
 export default function ProjectPage({ params }: { params: Promise<{ slug: string }> }) {
@@ -93,6 +94,7 @@ export default function ProjectPage({ params }: { params: Promise<{ slug: string
       {tab === "import" && <ImportPanel projectId={p.id} />}
       {tab === "export" && <ExportPanel projectId={p.id} />}
       {tab === "guidelines" && <GuidelinesEditor projectId={p.id} />}
+      {tab === "members" && <MembersPanel projectId={p.id} />}
       {tab === "settings" && (
         <div className="grid gap-4 lg:grid-cols-2">
           <Card title="Settings">
