@@ -154,6 +154,18 @@ const ACCESS: Record<string, TEntry> = {
     input: (f) => ({ projectId: f.project.id, body: "# Rank by honesty" }),
     allowed: "OK",
   },
+  "admin.quality.overview": {
+    access: "admin",
+    type: "query",
+    input: (f) => ({ projectId: f.project.id }),
+    allowed: "OK",
+  },
+  "admin.quality.consensus": {
+    access: "admin",
+    type: "query",
+    input: (f) => ({ projectId: f.project.id, weighting: "equal", take: 5 }),
+    allowed: "OK",
+  },
   "admin.projects.dashboard": {
     access: "admin",
     type: "query",

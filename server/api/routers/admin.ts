@@ -1,4 +1,4 @@
-// The admin's procedures: projects, guidelines, prompts, imports, people, dashboard and audit log.
+// The admin's procedures: projects, guidelines, prompts, imports, people, dashboard, quality control and audit log.
 import { z } from "zod";
 import { adminProcedure, router } from "../trpc";
 import { ZProjectSettings, ZProjectStatus, ZRole, ZSlug } from "../../domain";
@@ -27,11 +27,25 @@ import { findImports, getImport } from "../../services/import/import-queries";
 import { getModelsOverview } from "../../services/training/models-overview";
 import { requestTrainingRun, ZRoundHyperParams } from "../../services/training/request-training-run";
 import { activatePolicy } from "../../services/training/training-run-state";
+import { computeQuality } from "../../services/quality/compute-quality";
+import { sampleConsensus } from "../../services/quality/consensus-rankings";
 
 const ZId = z.string().min(1).max(64);
 const ZGuidelines = z.string().max(100_000);
 
 export const adminRouter = router({
+  quality: router({
+    overview: adminProcedure.input(z.object({ projectId: ZId })).query(({ input }) => computeQuality(input)),
+    consensus: adminProcedure
+      .input(
+        z.object({
+          projectId: ZId,
+          weighting: z.enum(["reliability", "equal"]).default("reliability"),
+          take: z.number().int().min(1).max(100).default(20),
+        }),
+      )
+      .query(({ input }) => sampleConsensus(input)),
+  }),
   models: router({
     overview: adminProcedure.input(z.object({ projectId: ZId })).query(({ input }) => getModelsOverview(input)),
     train: adminProcedure

@@ -1,5 +1,5 @@
 "use client";
-// One project for its admin: overview, prompts, models, import, export, guidelines, members and settings.
+// One project for its admin: overview, quality, prompts, models, import, export, guidelines, members and settings.
 import { use } from "react";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
@@ -14,10 +14,21 @@ import { GuidelinesEditor } from "../../_components/guidelines-editor";
 import { ProjectSettingsForm } from "../../_components/project-settings-form";
 import { ModelsPanel } from "../../_components/models-panel";
 import { MembersPanel } from "../../_components/members-panel";
+import { QualityPanel } from "../../_components/quality-panel";
 import { plural } from "../../../_components/plural";
 import type { TProjectSettings } from "@/server/domain";
 
-const TABS = ["overview", "prompts", "models", "import", "export", "guidelines", "members", "settings"] as const;
+const TABS = [
+  "overview",
+  "quality",
+  "prompts",
+  "models",
+  "import",
+  "export",
+  "guidelines",
+  "members",
+  "settings",
+] as const;
 type TTab = (typeof TABS)[number];
 
 export default function ProjectPage({ params }: { params: Promise<{ slug: string }> }) {
@@ -89,6 +100,7 @@ export default function ProjectPage({ params }: { params: Promise<{ slug: string
         ))}
       </nav>
       {tab === "overview" && <DashboardPanel projectId={p.id} />}
+      {tab === "quality" && <QualityPanel projectId={p.id} />}
       {tab === "prompts" && <PromptsPanel projectId={p.id} />}
       {tab === "models" && <ModelsPanel projectId={p.id} />}
       {tab === "import" && <ImportPanel projectId={p.id} />}
