@@ -12,6 +12,8 @@ import { exportLines, exportRows, type TExportOptions } from "./export-lines";
 import { exportColumns } from "./export-columns";
 import { parquetChunks } from "./parquet-stream";
 import { pseudonymize } from "./pseudonym";
+import { load as loadYaml } from "js-yaml";
+import { datasetCard } from "./dataset-card";
 
 const t = useTestDb();
 let projectId = "";
@@ -159,4 +161,34 @@ describe("new export formats on the database", () => {
       expect(back).toEqual(rows);
     },
   );
+
+  it("writes a dataset card whose YAML header the Hub can read, with the download's counts and columns", async () => {
+    const options = { projectId, format: "kto" as const, trlShape: "standard" as const, labellerIds: [l2] };
+    const project = await t.db().project.findUniqueOrThrow({ where: { id: projectId } });
+    const today = new Date().toISOString().slice(0, 10);
+    const card = await datasetCard({ project, options, license: "cc-by-4.0" });
+    const header = /^---\n([\s\S]*?)\n---\n/.exec(card);
+    expect(header).not.toBeNull();
+    const meta = loadYaml(header![1]!) as Record<string, unknown>;
+    const rows = await jsonl(options);
+    expect(rows).toHaveLength(3 * 2); // L2 only: two tied best, one worst, on each of two prompts
+    expect(meta).toMatchObject({
+      license: "cc-by-4.0",
+      task_categories: ["text-generation"],
+      size_categories: ["n<1K"],
+      configs: [
+        { config_name: "default", data_files: [{ split: "train", path: `${project.slug}-kto-${today}.parquet` }] },
+      ],
+      dataset_info: {
+        features: [
+          { name: "prompt", dtype: "string" },
+          { name: "completion", dtype: "string" },
+          { name: "label", dtype: "bool" },
+        ],
+        splits: [{ name: "train", num_examples: rows.length }],
+      },
+    });
+    expect(card).toContain("- judgments: 2\n- prompts: 2\n- labellers: 1");
+    expect(card).toContain("judgments of 1 chosen labeller(s)");
+  });
 });
