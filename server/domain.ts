@@ -89,9 +89,25 @@ export const IMPORT_FORMATS = ["auto", "jsonl", "csv", "hh", "trl"] as const;
 export const ZImportFormat = z.enum(IMPORT_FORMATS);
 export type TImportFormat = z.infer<typeof ZImportFormat>;
 
-export const EXPORT_FORMATS = ["trl", "judgments", "hh"] as const;
+export const EXPORT_FORMATS = ["trl", "judgments", "hh", "kto", "arena", "oasst"] as const;
 export const ZExportFormat = z.enum(EXPORT_FORMATS);
 export type TExportFormat = z.infer<typeof ZExportFormat>;
+/** Formats whose rows are flat enough for a table (Parquet); "oasst" writes nested trees, JSONL only. */
+export const TABULAR_EXPORT_FORMATS = [
+  "trl",
+  "judgments",
+  "hh",
+  "kto",
+  "arena",
+] as const satisfies readonly TExportFormat[];
+/** What the download is: the rows as JSONL, the same rows as Parquet, or the Hugging Face dataset card. */
+export const EXPORT_FILES = ["jsonl", "parquet", "card"] as const;
+export const ZExportFile = z.enum(EXPORT_FILES);
+export type TExportFile = z.infer<typeof ZExportFile>;
+/** KTO: what the candidates between the best and the worst tier become (omitted by default). */
+export const KTO_MIDDLE = ["omit", "desirable", "undesirable"] as const;
+export const ZKtoMiddle = z.enum(KTO_MIDDLE);
+export type TKtoMiddle = z.infer<typeof ZKtoMiddle>;
 
 /** TRL pair shape: "auto" = standard for single-turn prompts, conversational for multi-turn ones. */
 export const TRL_SHAPES = ["auto", "standard", "conversational"] as const;
