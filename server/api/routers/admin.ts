@@ -20,11 +20,33 @@ import { findImports, getImport } from "../../services/import/import-queries";
 import { getModelsOverview } from "../../services/training/models-overview";
 import { requestTrainingRun, ZRoundHyperParams } from "../../services/training/request-training-run";
 import { activatePolicy } from "../../services/training/training-run-state";
+import { cancelJob, findJobs, JOB_STATUSES, retryJob } from "../../jobs/job-admin";
+import { JOBS, type TJobKind } from "../../jobs/contracts";
 
 const ZId = z.string().min(1).max(64);
 const ZGuidelines = z.string().max(100_000);
+const ZJobKind = z.enum(Object.keys(JOBS) as [TJobKind, ...TJobKind[]]);
 
 export const adminRouter = router({
+  jobs: router({
+    list: adminProcedure
+      .input(
+        z.object({
+          status: z.enum(JOB_STATUSES).optional(),
+          kind: ZJobKind.optional(),
+          projectId: ZId.optional(),
+          page: z.number().int().min(0).max(1_000_000).default(0),
+          pageSize: z.number().int().min(1).max(100).default(25),
+        }),
+      )
+      .query(({ input }) => findJobs(input)),
+    retry: adminProcedure
+      .input(z.object({ jobId: z.string().min(1).max(200) }))
+      .mutation(({ input, ctx }) => retryJob({ ...input, actorId: ctx.viewer.userId })),
+    cancel: adminProcedure
+      .input(z.object({ jobId: z.string().min(1).max(200) }))
+      .mutation(({ input, ctx }) => cancelJob({ ...input, actorId: ctx.viewer.userId })),
+  }),
   models: router({
     overview: adminProcedure.input(z.object({ projectId: ZId })).query(({ input }) => getModelsOverview(input)),
     train: adminProcedure
