@@ -1,7 +1,7 @@
 // The admin's procedures: projects, guidelines, prompts, imports, people, dashboard and audit log.
 import { z } from "zod";
 import { adminProcedure, router } from "../trpc";
-import { ZProjectSettings, ZProjectStatus, ZRole, ZSlug } from "../../domain";
+import { ZProjectSampling, ZProjectSettings, ZProjectStatus, ZRole, ZSlug } from "../../domain";
 import { findProjects, getGuidelines, getProjectBySlug } from "../../services/projects/project-queries";
 import {
   createProject,
@@ -65,7 +65,7 @@ export const adminRouter = router({
       .input(z.object({ slug: ZSlug, settings: ZProjectSettings, guidelines: ZGuidelines.default("") }))
       .mutation(({ ctx, input }) => createProject({ actorId: ctx.viewer.userId, ...input })),
     update: adminProcedure
-      .input(z.object({ projectId: ZId, settings: ZProjectSettings }))
+      .input(z.object({ projectId: ZId, settings: ZProjectSettings, sampling: ZProjectSampling.optional() }))
       .mutation(({ ctx, input }) => updateProject({ actorId: ctx.viewer.userId, ...input })),
     setStatus: adminProcedure
       .input(z.object({ projectId: ZId, status: ZProjectStatus }))
