@@ -203,6 +203,7 @@ const ACCESS: Record<string, TEntry> = {
     input: () => ({ jobId: "no-such-job" }),
     allowed: "NOT_FOUND",
   },
+  "admin.jobs.workers": { access: "admin", type: "query", input: NO_INPUT, allowed: "OK" },
   "admin.users.list": { access: "admin", type: "query", input: NO_INPUT, allowed: "OK" },
   "admin.users.invite": {
     access: "admin",

@@ -6,6 +6,7 @@ import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "../../_trpc/client";
 import { Button, Card, ErrorText } from "../../_components/ui";
+import { WorkersCard } from "../_components/workers-card";
 
 const STATUSES = ["queued", "running", "failed", "done", "cancelled"] as const;
 const KINDS = ["generate.candidates", "train.round", "import", "queue.release-expired-leases"] as const;
@@ -52,6 +53,7 @@ export default function JobsPage() {
   return (
     <main className="space-y-4">
       <h1 className="text-xl font-semibold">Jobs</h1>
+      <WorkersCard />
       <Card>
         <div className="mb-3 flex flex-wrap items-center gap-2 text-sm">
           <label className="flex items-center gap-1">

@@ -22,6 +22,7 @@ import { requestTrainingRun, ZRoundHyperParams } from "../../services/training/r
 import { activatePolicy } from "../../services/training/training-run-state";
 import { cancelJob, findJobs, JOB_STATUSES, retryJob } from "../../jobs/job-admin";
 import { JOBS, type TJobKind } from "../../jobs/contracts";
+import { findWorkers } from "../../jobs/worker-registry";
 
 const ZId = z.string().min(1).max(64);
 const ZGuidelines = z.string().max(100_000);
@@ -46,6 +47,7 @@ export const adminRouter = router({
     cancel: adminProcedure
       .input(z.object({ jobId: z.string().min(1).max(200) }))
       .mutation(({ input, ctx }) => cancelJob({ ...input, actorId: ctx.viewer.userId })),
+    workers: adminProcedure.query(() => findWorkers()),
   }),
   models: router({
     overview: adminProcedure.input(z.object({ projectId: ZId })).query(({ input }) => getModelsOverview(input)),
