@@ -61,10 +61,11 @@ async function main() {
     console.error(`worker ${workerId} cannot start: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);
   }
-  await reportWorker(report);
+  await reportWorker(report, { isStart: true });
   // A timer of its own: model work runs in child processes, so the beat goes on while a job runs.
+  let beat = Promise.resolve();
   const heartbeat = setInterval(() => {
-    reportWorker(report).catch((e: unknown) => console.error("worker heartbeat failed:", e));
+    beat = reportWorker(report, { isStart: false }).catch((e: unknown) => console.error("worker heartbeat failed:", e));
   }, HEARTBEAT_MS);
   const runner = createJobRunner({
     workerId,
@@ -98,6 +99,7 @@ async function main() {
   }
   await runner.stop();
   clearInterval(heartbeat);
+  await beat; // a beat in flight must not land after the stop mark
   await markWorkerStopped(workerId).catch((e: unknown) => console.error("could not mark the worker stopped:", e));
   await getDb().$disconnect();
   console.log("worker stopped");

@@ -19,13 +19,16 @@ export type TWorkerReport = {
 /** Rows of workers not seen for this long are deleted by the next report. */
 const FORGET_AFTER_MS = 7 * 86_400_000;
 
-export async function reportWorker(w: TWorkerReport, now = new Date()): Promise<void> {
+/** At start (`isStart`: a new process, perhaps with a reused host:pid) or on a heartbeat. */
+export async function reportWorker(w: TWorkerReport, o: { isStart: boolean; now?: Date }): Promise<void> {
   const db = getDb();
+  const now = o.now ?? new Date();
   const { id, ...rest } = w;
   await db.worker.upsert({
     where: { id },
     create: { id, ...rest, startedAt: now, lastSeenAt: now },
-    update: { ...rest, lastSeenAt: now, stoppedAt: null },
+    // A beat never revives a worker marked stopped.
+    update: o.isStart ? { ...rest, startedAt: now, lastSeenAt: now, stoppedAt: null } : { lastSeenAt: now },
   });
   await db.worker.deleteMany({ where: { lastSeenAt: { lt: new Date(now.getTime() - FORGET_AFTER_MS) } } });
 }
