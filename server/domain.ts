@@ -135,10 +135,22 @@ export type TProjectSettings = z.infer<typeof ZProjectSettings>;
 
 /** How a project's policy samples its candidates (the worker's generation settings). */
 export const ZProjectSampling = z.object({
-  temperature: z.number().min(0).max(2),
-  topP: z.number().gt(0).max(1),
-  topK: z.number().int().min(0).max(1000), // 0: no top-k cut
-  maxNewTokens: z.number().int().min(1).max(1024),
+  temperature: z
+    .number("temperature: a number")
+    .min(0, "temperature: 0 (greedy) or more")
+    .max(2, "temperature: at most 2"),
+  topP: z.number("top-p: a number").gt(0, "top-p: more than 0").max(1, "top-p: at most 1"),
+  // 0: no top-k cut
+  topK: z
+    .number("top-k: a number")
+    .int("top-k: a whole number")
+    .min(0, "top-k: 0 (off) or more")
+    .max(1000, "top-k: at most 1000"),
+  maxNewTokens: z
+    .number("max new tokens: a number")
+    .int("max new tokens: a whole number")
+    .min(1, "max new tokens: at least 1")
+    .max(1024, "max new tokens: at most 1024"),
 });
 export type TProjectSampling = z.infer<typeof ZProjectSampling>;
 export const DEFAULT_PROJECT_SAMPLING: TProjectSampling = { temperature: 1, topP: 0.95, topK: 0, maxNewTokens: 48 };

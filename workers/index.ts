@@ -13,6 +13,8 @@ import { findGeneratingProjects } from "../server/services/generation/generating
 import { generateCandidates } from "./generation/generate-job";
 import { trainRound } from "./training/train-round-job";
 import { findProjectsDueForTraining, requestTrainingRun } from "../server/services/training/request-training-run";
+import { markWorkerStopped, reportWorker } from "../server/jobs/worker-registry";
+import { workerReport, workerRuntime } from "./runtime-config";
 
 const POLL_MS = Number(process.env.WORKER_POLL_MS ?? 2_000);
 /** How long a claimed job stays this worker's without a renewal (renewed every third of it). */
@@ -20,6 +22,8 @@ const LEASE_MS = Number(process.env.WORKER_LEASE_MS ?? 60_000);
 const KEEP_FINISHED_MS = 7 * 86_400_000;
 /** How often each generating project's candidate buffer is topped up (one job per project per slot). */
 const GENERATION_SLOT_MS = Number(process.env.GENERATION_SLOT_MS ?? 10_000);
+/** How often the worker reports itself (the admin's "last seen"); it counts as silent after 3 missed beats. */
+const HEARTBEAT_MS = Number(process.env.WORKER_HEARTBEAT_MS ?? 10_000);
 const workerId = `${hostname()}:${process.pid}`;
 
 async function scheduleMaintenance(now: Date) {
@@ -51,12 +55,27 @@ async function scheduleMaintenance(now: Date) {
 
 async function main() {
   env();
+  let report;
+  try {
+    report = workerReport(workerId, workerRuntime(), HEARTBEAT_MS);
+  } catch (e) {
+    console.error(`worker ${workerId} cannot start: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  }
+  await reportWorker(report, { isStart: true });
+  // A timer of its own: model work runs in child processes, so the beat goes on while a job runs.
+  let beat = Promise.resolve();
+  const heartbeat = setInterval(() => {
+    beat = reportWorker(report, { isStart: false }).catch((e: unknown) => console.error("worker heartbeat failed:", e));
+  }, HEARTBEAT_MS);
   const runner = createJobRunner({
     workerId,
     handlers: { ...appHandlers, "generate.candidates": generateCandidates, "train.round": trainRound },
     leaseMs: LEASE_MS,
   });
-  console.log(`worker ${workerId} started (${env().DB_PROVIDER})`);
+  console.log(
+    `worker ${workerId} started (${env().DB_PROVIDER}, provider ${report.executionProvider}, ${report.intraOpThreads || "default"} threads)`,
+  );
   let wake: (() => void) | null = null;
   const stop = () => {
     if (runner.isStopping) return;
@@ -80,6 +99,9 @@ async function main() {
     });
   }
   await runner.stop();
+  clearInterval(heartbeat);
+  await beat; // a beat in flight must not land after the stop mark
+  await markWorkerStopped(workerId).catch((e: unknown) => console.error("could not mark the worker stopped:", e));
   await getDb().$disconnect();
   console.log("worker stopped");
   process.exit(0);

@@ -30,6 +30,11 @@ export function TopBar({ email, role }: { email: string; role: string }) {
             </Link>
           )}
           {role === "admin" && (
+            <Link href="/admin/jobs" className="hover:underline">
+              Jobs
+            </Link>
+          )}
+          {role === "admin" && (
             <Link href="/admin/audit" className="hover:underline">
               Audit log
             </Link>

@@ -234,6 +234,25 @@ const ACCESS: Record<string, TEntry> = {
     input: (f) => ({ projectId: f.project.id, versionId: "no-such-version" }),
     allowed: "NOT_FOUND",
   },
+  "admin.jobs.list": {
+    access: "admin",
+    type: "query",
+    input: (f) => ({ status: "failed", kind: "import", projectId: f.project.id }),
+    allowed: "OK",
+  },
+  "admin.jobs.retry": {
+    access: "admin",
+    type: "mutation",
+    input: () => ({ jobId: "no-such-job" }),
+    allowed: "NOT_FOUND",
+  },
+  "admin.jobs.cancel": {
+    access: "admin",
+    type: "mutation",
+    input: () => ({ jobId: "no-such-job" }),
+    allowed: "NOT_FOUND",
+  },
+  "admin.jobs.workers": { access: "admin", type: "query", input: NO_INPUT, allowed: "OK" },
   "admin.users.list": { access: "admin", type: "query", input: NO_INPUT, allowed: "OK" },
   "admin.users.invite": {
     access: "admin",

@@ -10,6 +10,7 @@ export type TChildRequest = {
   params: Partial<TSamplingParams>;
   seed: number;
   threads?: number;
+  provider?: "cpu" | "cuda";
 };
 
 export type TGeneratedCandidate = {

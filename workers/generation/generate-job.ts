@@ -8,6 +8,7 @@ import { markPromptUngenerable, recordGeneratedComparison } from "../../server/s
 import type { TJobHandler } from "../../server/jobs/job-runner";
 import { BUILTIN_MODELS } from "../ml/cli/generate";
 import { runGenerationChild } from "./run-child";
+import { workerRuntime } from "../runtime-config";
 
 /** Prompts per child process: one batched generate call of BATCH x K sequences. */
 const BATCH = Number(process.env.GENERATION_BATCH ?? 8);
@@ -46,6 +47,8 @@ export const generateCandidates: TJobHandler<"generate.candidates"> = {
           maxNewTokens: plan.sampling.maxNewTokens,
           params: { temperature: plan.sampling.temperature, topP: plan.sampling.topP, topK: plan.sampling.topK },
           seed,
+          provider: workerRuntime().provider,
+          ...(workerRuntime().threads > 0 ? { threads: workerRuntime().threads } : {}),
         },
         ctx.signal,
       );

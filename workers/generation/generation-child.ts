@@ -8,7 +8,10 @@ import { loadModel } from "../ml/model/causal-lm";
 import type { TChildRequest, TChildResponse, TPromptOutcome } from "./child-protocol";
 
 async function run(req: TChildRequest): Promise<TChildResponse> {
-  const model = loadModel(req.modelDir, { tokenizer: true, session: { intraOpThreads: req.threads } });
+  const model = loadModel(req.modelDir, {
+    tokenizer: true,
+    session: { intraOpThreads: req.threads, provider: req.provider },
+  });
   try {
     const tok = model.tokenizer;
     if (!tok) throw new Error(`${req.modelDir} has no tokenizer.json; the worker generates from conversations`);

@@ -14,6 +14,7 @@ import {
   startTrainingRun,
 } from "../../server/services/training/training-run-state";
 import { policyDir } from "../generation/generate-job";
+import { workerRuntime } from "../runtime-config";
 
 const TRAIN_CLI = path.resolve(import.meta.dirname, "../ml/train/cli/train.ts");
 
@@ -98,6 +99,8 @@ export const trainRound: TJobHandler<"train.round"> = {
         // Below 20 judgments a held-out split is a prompt or two: noise, so none (the bar is then a finite run).
         ...["--eval-split", judgments >= MIN_EVAL_JUDGMENTS ? String(hp.evalSplit) : "0"],
         ...["--precompute-ref", "--quiet"],
+        // Training runs on the CPU provider whatever WORKER_PROVIDER says; WORKER_THREADS applies.
+        ...(workerRuntime().threads > 0 ? ["--threads", String(workerRuntime().threads)] : []),
       ],
       path.join(dir, "train.log"),
       ctx.signal,

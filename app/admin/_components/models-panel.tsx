@@ -7,6 +7,7 @@ import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YA
 import { useTRPC } from "../../_trpc/client";
 import { plural } from "../../_components/plural";
 import { Button, Card, ErrorText } from "../../_components/ui";
+import { WorkersCard } from "./workers-card";
 
 const STATUS_STYLE: Record<string, string> = {
   queued: "bg-slate-100 text-slate-700",
@@ -175,6 +176,7 @@ export function ModelsPanel({ projectId }: { projectId: string }) {
         </ul>
         <ErrorText error={activate.error} />
       </Card>
+      <WorkersCard compact />
     </div>
   );
 }

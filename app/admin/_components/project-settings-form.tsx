@@ -1,7 +1,8 @@
 "use client";
-// The settings of a project (name, K, overlap, lease), for creating and for editing.
+// The settings of a project (name, K, overlap, lease), for creating and for editing; for a project with
+// a policy, also how the policy samples its candidates (temperature, top-p, top-k, max new tokens).
 import { useState } from "react";
-import type { TProjectSettings } from "@/server/domain";
+import type { TProjectSampling, TProjectSettings } from "@/server/domain";
 import { Button, Field, Input, TextArea } from "../../_components/ui";
 
 export const DEFAULT_SETTINGS: TProjectSettings = {
@@ -14,18 +15,25 @@ export const DEFAULT_SETTINGS: TProjectSettings = {
 
 export function ProjectSettingsForm({
   initial,
+  initialSampling,
   submitLabel,
   isBusy,
   onSubmit,
   children,
 }: {
   initial: TProjectSettings;
+  /** The policy's sampling settings: shown (and submitted) only for a project with a policy. */
+  initialSampling?: TProjectSampling;
   submitLabel: string;
   isBusy: boolean;
-  onSubmit: (s: TProjectSettings) => void;
+  onSubmit: (s: TProjectSettings, sampling?: TProjectSampling) => void;
   children?: React.ReactNode;
 }) {
   const [s, setS] = useState(initial);
+  const [sampling, setSampling] = useState(initialSampling);
+  // An empty box is NaN, which the server refuses as "not a number" (never a silent 0).
+  const samplingNum = (key: keyof TProjectSampling) => (e: React.ChangeEvent<HTMLInputElement>) =>
+    setSampling(sampling && { ...sampling, [key]: e.target.valueAsNumber });
   const num = (key: "candidatesPerPrompt" | "overlap" | "leaseMinutes") => (e: React.ChangeEvent<HTMLInputElement>) =>
     setS({ ...s, [key]: Number(e.target.value) });
   return (
@@ -33,7 +41,7 @@ export function ProjectSettingsForm({
       className="space-y-3"
       onSubmit={(e) => {
         e.preventDefault();
-        onSubmit(s);
+        onSubmit(s, sampling);
       }}
     >
       {children}
@@ -66,6 +74,48 @@ export function ProjectSettingsForm({
           <Input name="lease" type="number" min={1} max={1440} value={s.leaseMinutes} onChange={num("leaseMinutes")} />
         </Field>
       </div>
+      {sampling && (
+        <fieldset className="space-y-2 rounded-md border border-slate-200 p-3" data-testid="sampling-settings">
+          <legend className="px-1 text-sm font-medium">Sampling (the policy&apos;s new candidates)</legend>
+          <div className="grid gap-3 sm:grid-cols-2">
+            <Field label="Temperature" hint="0 is greedy; higher is more varied (at most 2).">
+              <Input
+                name="temperature"
+                type="number"
+                step="any"
+                value={Number.isNaN(sampling.temperature) ? "" : sampling.temperature}
+                onChange={samplingNum("temperature")}
+              />
+            </Field>
+            <Field label="Top-p" hint="Sample from the smallest set of tokens holding this share (0–1].">
+              <Input
+                name="topP"
+                type="number"
+                step="any"
+                value={Number.isNaN(sampling.topP) ? "" : sampling.topP}
+                onChange={samplingNum("topP")}
+              />
+            </Field>
+            <Field label="Top-k" hint="Only the k likeliest tokens; 0 turns it off.">
+              <Input
+                name="topK"
+                type="number"
+                value={Number.isNaN(sampling.topK) ? "" : sampling.topK}
+                onChange={samplingNum("topK")}
+              />
+            </Field>
+            <Field label="Max new tokens" hint="Longest answer, in tokens (1–1024).">
+              <Input
+                name="maxNewTokens"
+                type="number"
+                value={Number.isNaN(sampling.maxNewTokens) ? "" : sampling.maxNewTokens}
+                onChange={samplingNum("maxNewTokens")}
+              />
+            </Field>
+          </div>
+          <p className="text-xs text-slate-500">Applies to candidates generated from now on.</p>
+        </fieldset>
+      )}
       <Button type="submit" disabled={isBusy}>
         {submitLabel}
       </Button>

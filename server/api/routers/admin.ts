@@ -1,7 +1,7 @@
 // The admin's procedures: projects, guidelines, prompts, imports, people, dashboard, quality control and audit log.
 import { z } from "zod";
 import { adminProcedure, router } from "../trpc";
-import { ZProjectSettings, ZProjectStatus, ZRole, ZSlug } from "../../domain";
+import { ZProjectSampling, ZProjectSettings, ZProjectStatus, ZRole, ZSlug } from "../../domain";
 import { findProjects, getGuidelines, getProjectBySlug } from "../../services/projects/project-queries";
 import {
   createProject,
@@ -29,9 +29,13 @@ import { requestTrainingRun, ZRoundHyperParams } from "../../services/training/r
 import { activatePolicy } from "../../services/training/training-run-state";
 import { computeQuality } from "../../services/quality/compute-quality";
 import { sampleConsensus } from "../../services/quality/consensus-rankings";
+import { cancelJob, findJobs, JOB_STATUSES, retryJob } from "../../jobs/job-admin";
+import { JOBS, type TJobKind } from "../../jobs/contracts";
+import { findWorkers } from "../../jobs/worker-registry";
 
 const ZId = z.string().min(1).max(64);
 const ZGuidelines = z.string().max(100_000);
+const ZJobKind = z.enum(Object.keys(JOBS) as [TJobKind, ...TJobKind[]]);
 
 export const adminRouter = router({
   quality: router({
@@ -45,6 +49,26 @@ export const adminRouter = router({
         }),
       )
       .query(({ input }) => sampleConsensus(input)),
+  }),
+  jobs: router({
+    list: adminProcedure
+      .input(
+        z.object({
+          status: z.enum(JOB_STATUSES).optional(),
+          kind: ZJobKind.optional(),
+          projectId: ZId.optional(),
+          page: z.number().int().min(0).max(1_000_000).default(0),
+          pageSize: z.number().int().min(1).max(100).default(25),
+        }),
+      )
+      .query(({ input }) => findJobs(input)),
+    retry: adminProcedure
+      .input(z.object({ jobId: z.string().min(1).max(200) }))
+      .mutation(({ input, ctx }) => retryJob({ ...input, actorId: ctx.viewer.userId })),
+    cancel: adminProcedure
+      .input(z.object({ jobId: z.string().min(1).max(200) }))
+      .mutation(({ input, ctx }) => cancelJob({ ...input, actorId: ctx.viewer.userId })),
+    workers: adminProcedure.query(() => findWorkers()),
   }),
   models: router({
     overview: adminProcedure.input(z.object({ projectId: ZId })).query(({ input }) => getModelsOverview(input)),
@@ -64,7 +88,7 @@ export const adminRouter = router({
       .input(z.object({ slug: ZSlug, settings: ZProjectSettings, guidelines: ZGuidelines.default("") }))
       .mutation(({ ctx, input }) => createProject({ actorId: ctx.viewer.userId, ...input })),
     update: adminProcedure
-      .input(z.object({ projectId: ZId, settings: ZProjectSettings }))
+      .input(z.object({ projectId: ZId, settings: ZProjectSettings, sampling: ZProjectSampling.optional() }))
       .mutation(({ ctx, input }) => updateProject({ actorId: ctx.viewer.userId, ...input })),
     setStatus: adminProcedure
       .input(z.object({ projectId: ZId, status: ZProjectStatus }))

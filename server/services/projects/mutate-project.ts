@@ -1,7 +1,7 @@
 // Admin changes to projects: create, edit settings, archive/pause, and new guideline versions.
 import { getDb, type Db } from "../../db";
 import { AppError } from "../../errors";
-import type { TProjectSettings, TProjectStatus } from "../../domain";
+import type { TProjectSampling, TProjectSettings, TProjectStatus } from "../../domain";
 import { recordAudit } from "../audit/record-audit";
 import { toAppError } from "../db-errors";
 
@@ -39,10 +39,22 @@ function createProjectRows(db: Db, opts: TNewProject) {
   });
 }
 
-export async function updateProject(opts: { actorId: string; projectId: string; settings: TProjectSettings }) {
+export async function updateProject(opts: {
+  actorId: string;
+  projectId: string;
+  settings: TProjectSettings;
+  /** How the project's policy samples candidates; only for a project with a policy. */
+  sampling?: TProjectSampling;
+}) {
   const db = getDb();
   const before = await db.project.findUnique({ where: { id: opts.projectId } });
   if (!before) throw new AppError("NOT_FOUND", "No such project.");
+  if (opts.sampling && !before.policyVersionId) {
+    throw new AppError(
+      "CONFLICT",
+      "This project has no policy (its candidates are imported): there are no sampling settings to change.",
+    );
+  }
   if (opts.settings.candidatesPerPrompt < before.candidatesPerPrompt) {
     const widest = await db.candidate.groupBy({
       by: ["comparisonId"],
@@ -57,7 +69,10 @@ export async function updateProject(opts: { actorId: string; projectId: string; 
     }
   }
   return db.$transaction(async (tx) => {
-    const project = await tx.project.update({ where: { id: before.id }, data: opts.settings });
+    const project = await tx.project.update({
+      where: { id: before.id },
+      data: { ...opts.settings, ...(opts.sampling ? { samplingParams: opts.sampling } : {}) },
+    });
     // Completion (judgmentCount >= overlap) is derived, so a new overlap needs no rewrite.
     await recordAudit(
       {
@@ -65,7 +80,7 @@ export async function updateProject(opts: { actorId: string; projectId: string; 
         action: "project.update",
         targetType: "project",
         targetId: project.id,
-        details: { ...opts.settings },
+        details: { ...opts.settings, ...(opts.sampling ? { sampling: opts.sampling } : {}) },
       },
       tx,
     );

@@ -16,7 +16,12 @@ import { ModelsPanel } from "../../_components/models-panel";
 import { MembersPanel } from "../../_components/members-panel";
 import { QualityPanel } from "../../_components/quality-panel";
 import { plural } from "../../../_components/plural";
-import type { TProjectSettings } from "@/server/domain";
+import {
+  DEFAULT_PROJECT_SAMPLING,
+  ZProjectSampling,
+  type TProjectSampling,
+  type TProjectSettings,
+} from "@/server/domain";
 
 const TABS = [
   "overview",
@@ -50,7 +55,7 @@ export default function ProjectPage({ params }: { params: Promise<{ slug: string
   if (project.error) return <ErrorText error={project.error} />;
   const p = project.data;
   if (!p) return <p className="text-slate-500">Loading…</p>;
-  const saveSettings = async (settings: TProjectSettings) => {
+  const saveSettings = async (settings: TProjectSettings, sampling?: TProjectSampling) => {
     // Asked at the moment of saving: a count loaded with the page could be stale or not there yet.
     const judgments =
       settings.candidatesPerPrompt === p.candidatesPerPrompt
@@ -67,7 +72,7 @@ export default function ProjectPage({ params }: { params: Promise<{ slug: string
       )
     )
       return;
-    update.mutate({ projectId: p.id, settings });
+    update.mutate({ projectId: p.id, settings, ...(sampling ? { sampling } : {}) });
   };
   return (
     <main className="space-y-4">
@@ -113,9 +118,12 @@ export default function ProjectPage({ params }: { params: Promise<{ slug: string
             <ProjectSettingsForm
               key={p.updatedAt.toISOString()}
               initial={p}
+              {...(p.policyVersionId
+                ? { initialSampling: ZProjectSampling.safeParse(p.samplingParams).data ?? DEFAULT_PROJECT_SAMPLING }
+                : {})}
               submitLabel="Save settings"
               isBusy={update.isPending}
-              onSubmit={(settings) => void saveSettings(settings)}
+              onSubmit={(settings, sampling) => void saveSettings(settings, sampling)}
             />
             <div className="mt-3">
               <ErrorText error={update.error} />
