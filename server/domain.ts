@@ -157,3 +157,10 @@ export const DEFAULT_PROJECT_SAMPLING: TProjectSampling = { temperature: 1, topP
 
 export const COMPARISON_STATUSES = ["pending", "open", "retired"] as const;
 export type TComparisonStatus = (typeof COMPARISON_STATUSES)[number];
+
+/** What the admin's prompt browser filters a prompt by: the state of any of its comparisons. */
+export const PROMPT_BROWSE_STATUSES = ["pending", "open", "complete", "retired"] as const;
+export const ZPromptBrowseStatus = z.enum(PROMPT_BROWSE_STATUSES);
+export type TPromptBrowseStatus = z.infer<typeof ZPromptBrowseStatus>;
+export const PROMPT_SOURCES = ["import", "manual", "demo"] as const;
+export const ZPromptSource = z.enum(PROMPT_SOURCES);

@@ -178,6 +178,24 @@ const ACCESS: Record<string, TEntry> = {
     input: (f) => ({ projectId: f.project.id }),
     allowed: "OK",
   },
+  "admin.projects.browsePrompts": {
+    access: "admin",
+    type: "query",
+    input: (f) => ({ projectId: f.project.id, text: "prompt", status: "open" }),
+    allowed: "OK",
+  },
+  "admin.projects.promptBrowseOptions": {
+    access: "admin",
+    type: "query",
+    input: (f) => ({ projectId: f.project.id }),
+    allowed: "OK",
+  },
+  "admin.projects.promptDetail": {
+    access: "admin",
+    type: "query",
+    input: (f) => ({ projectId: f.project.id, judgmentId: "no-such-judgment" }),
+    allowed: "NOT_FOUND",
+  },
   "admin.projects.imports": {
     access: "admin",
     type: "query",

@@ -1,7 +1,15 @@
 // The admin's procedures: projects, guidelines, prompts, imports, people, dashboard, quality control and audit log.
 import { z } from "zod";
 import { adminProcedure, router } from "../trpc";
-import { ZProjectSampling, ZProjectSettings, ZProjectStatus, ZRole, ZSlug } from "../../domain";
+import {
+  ZProjectSampling,
+  ZProjectSettings,
+  ZProjectStatus,
+  ZPromptBrowseStatus,
+  ZPromptSource,
+  ZRole,
+  ZSlug,
+} from "../../domain";
 import { findProjects, getGuidelines, getProjectBySlug } from "../../services/projects/project-queries";
 import {
   createProject,
@@ -17,6 +25,7 @@ import {
   setProjectOpenToAll,
 } from "../../services/projects/project-members";
 import { issuePasswordReset } from "../../services/users/password-reset";
+import { browsePrompts, getPromptDetail, promptBrowseOptions } from "../../services/projects/browse-prompts";
 import { findUsers } from "../../services/users/find-users";
 import { createInvite } from "../../services/users/create-invite";
 import { revokeInvite } from "../../services/users/revoke-invite";
@@ -109,6 +118,32 @@ export const adminRouter = router({
         }),
       )
       .query(({ input }) => findPrompts(input)),
+    browsePrompts: adminProcedure
+      .input(
+        z.object({
+          projectId: ZId,
+          text: z.string().max(200).optional(),
+          status: ZPromptBrowseStatus.optional(),
+          source: ZPromptSource.optional(),
+          importId: ZId.optional(),
+          labellerId: ZId.optional(),
+          cursor: z.number().int().min(0).optional(),
+          pageSize: z.number().int().min(1).max(100).default(25),
+        }),
+      )
+      .query(({ input }) => browsePrompts(input)),
+    promptBrowseOptions: adminProcedure
+      .input(z.object({ projectId: ZId }))
+      .query(({ input }) => promptBrowseOptions(input)),
+    promptDetail: adminProcedure
+      .input(
+        z
+          .object({ projectId: ZId, promptId: ZId.optional(), judgmentId: ZId.optional() })
+          .refine((v) => (v.promptId === undefined) !== (v.judgmentId === undefined), {
+            message: "Give exactly one of promptId and judgmentId.",
+          }),
+      )
+      .query(({ input }) => getPromptDetail(input)),
     imports: adminProcedure.input(z.object({ projectId: ZId })).query(({ input }) => findImports(input)),
     members: adminProcedure.input(z.object({ projectId: ZId })).query(({ input }) => findProjectMembers(input)),
     addMember: adminProcedure
