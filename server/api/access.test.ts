@@ -303,6 +303,7 @@ const ACCESS: Record<string, TEntry> = {
     allowed: "OK",
   },
   "admin.audit": { access: "admin", type: "query", input: () => ({ limit: 10 }), allowed: "OK" },
+  "admin.auditFilters": { access: "admin", type: "query", input: NO_INPUT, allowed: "OK" },
 };
 
 const paths = (access: TAccess) => Object.keys(ACCESS).filter((p) => ACCESS[p]!.access === access);

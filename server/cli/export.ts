@@ -1,11 +1,12 @@
 // `npm run export -- --project <slug> --format trl|judgments|hh [--out file.jsonl] [--shape auto|standard|conversational] [--margin] [--salt s] [--complete]`
 import fs from "node:fs";
 import { once } from "node:events";
-import { ZExportFormat, ZTrlShape } from "../domain";
+import { EXPORT_FORMATS, TRL_SHAPES, ZExportFormat, ZTrlShape } from "../domain";
 import { getDb } from "../db";
 import { exportLines } from "../services/export/export-lines";
 import { getProjectBySlug } from "../services/projects/project-queries";
 import { cliArgs } from "./args";
+import { runMain, UsageError } from "./run-main";
 
 const USAGE =
   "npm run export -- --project <slug> --format trl|judgments|hh [--out file.jsonl] [--shape auto|standard|conversational] [--margin] [--salt <text>] [--complete]";
@@ -23,14 +24,19 @@ const args = cliArgs(
 );
 
 async function main() {
-  if (!args.project || !args.format) throw new Error(`--project and --format are required\nusage: ${USAGE}`);
+  if (!args.project || !args.format) throw new UsageError(`--project and --format are required (usage: ${USAGE})`);
+  const format = ZExportFormat.safeParse(args.format);
+  if (!format.success)
+    throw new UsageError(`--format ${args.format}: unknown format; use one of ${EXPORT_FORMATS.join(", ")}`);
+  const shape = ZTrlShape.safeParse(args.shape);
+  if (!shape.success) throw new UsageError(`--shape ${args.shape}: unknown shape; use one of ${TRL_SHAPES.join(", ")}`);
   const project = await getProjectBySlug({ slug: args.project });
   const out = args.out ? fs.createWriteStream(args.out) : process.stdout;
   let rows = 0;
   for await (const line of exportLines({
     projectId: project.id,
-    format: ZExportFormat.parse(args.format),
-    trlShape: ZTrlShape.parse(args.shape),
+    format: format.data,
+    trlShape: shape.data,
     withMargin: args.margin,
     salt: args.salt,
     onlyComplete: args.complete,
@@ -47,7 +53,4 @@ async function main() {
   await getDb().$disconnect();
 }
 
-main().catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+runMain(main);

@@ -6,7 +6,6 @@ import path from "node:path";
 import { hostname } from "node:os";
 import { IMPORT_FORMATS, ZImportFormat } from "../domain";
 import { getDb } from "../db";
-import { isAppError } from "../errors";
 import { enqueueImport } from "../services/import/import-job";
 import { importReport } from "../services/import/import-prompts";
 import { getProjectBySlug } from "../services/projects/project-queries";
@@ -14,6 +13,7 @@ import { createJobRunner } from "../jobs/job-runner";
 import { appHandlers } from "../jobs/app-handlers";
 import { cliArgs } from "./args";
 import { migrateDeploy } from "./migrate";
+import { runMain, UsageError } from "./run-main";
 
 const USAGE =
   "npm run import -- --project <slug> --file <prompts.jsonl|.csv|.jsonl.gz> [--format auto|jsonl|csv|hh|trl] [--partial]";
@@ -26,9 +26,6 @@ const args = cliArgs(
   },
   USAGE,
 );
-
-/** A mistake of the person running the command: one line, no stack trace. */
-class UsageError extends Error {}
 
 async function main() {
   if (!args.project || !args.file) throw new UsageError(`--project and --file are required (usage: ${USAGE})`);
@@ -99,9 +96,4 @@ async function showProgress(importId: string) {
     );
 }
 
-main().catch((e: unknown) => {
-  // Expected failures (bad arguments, an unknown project, a refused file) are one line; anything else is a bug.
-  if (e instanceof UsageError || isAppError(e)) console.error(`error: ${e.message}`);
-  else console.error(e);
-  process.exit(1);
-});
+runMain(main);

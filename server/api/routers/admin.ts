@@ -31,7 +31,7 @@ import { createInvite } from "../../services/users/create-invite";
 import { revokeInvite } from "../../services/users/revoke-invite";
 import { setUserDisabled, setUserRole } from "../../services/users/update-user";
 import { getProjectDashboard } from "../../services/stats/project-dashboard";
-import { findAuditEntries } from "../../services/audit/find-audit-entries";
+import { auditFilterOptions, findAuditEntries } from "../../services/audit/find-audit-entries";
 import { findImports, getImport } from "../../services/import/import-queries";
 import { getModelsOverview } from "../../services/training/models-overview";
 import { requestTrainingRun, ZRoundHyperParams } from "../../services/training/request-training-run";
@@ -178,6 +178,14 @@ export const adminRouter = router({
       .mutation(({ ctx, input }) => setUserRole({ actorId: ctx.viewer.userId, ...input })),
   }),
   audit: adminProcedure
-    .input(z.object({ cursor: ZId.optional(), limit: z.number().int().min(1).max(200).default(50) }))
+    .input(
+      z.object({
+        cursor: ZId.optional(),
+        limit: z.number().int().min(1).max(200).default(50),
+        actorId: ZId.optional(),
+        action: z.string().min(1).max(64).optional(),
+      }),
+    )
     .query(({ input }) => findAuditEntries(input)),
+  auditFilters: adminProcedure.query(() => auditFilterOptions()),
 });

@@ -80,7 +80,16 @@ export async function updateProject(opts: {
         action: "project.update",
         targetType: "project",
         targetId: project.id,
-        details: { ...opts.settings, ...(opts.sampling ? { sampling: opts.sampling } : {}) },
+        // The settings as saved, and the values they replaced (only those that changed), for a readable log.
+        details: {
+          ...opts.settings,
+          ...(opts.sampling ? { sampling: opts.sampling } : {}),
+          before: Object.fromEntries(
+            Object.entries(opts.settings)
+              .filter(([k, v]) => before[k as keyof typeof opts.settings] !== v)
+              .map(([k]) => [k, before[k as keyof typeof opts.settings]]),
+          ),
+        },
       },
       tx,
     );
@@ -89,14 +98,20 @@ export async function updateProject(opts: {
 }
 
 export async function setProjectStatus(opts: { actorId: string; projectId: string; status: TProjectStatus }) {
-  const project = await getDb().project.findUnique({ where: { id: opts.projectId } });
-  if (!project) throw new AppError("NOT_FOUND", "No such project.");
+  const before = await getDb().project.findUnique({ where: { id: opts.projectId } });
+  if (!before) throw new AppError("NOT_FOUND", "No such project.");
   return getDb().$transaction(async (tx) => {
     const project = await tx.project.update({ where: { id: opts.projectId }, data: { status: opts.status } });
     if (opts.status !== "active")
       await tx.assignment.deleteMany({ where: { projectId: project.id, status: "active" } });
     await recordAudit(
-      { actorId: opts.actorId, action: `project.${opts.status}`, targetType: "project", targetId: project.id },
+      {
+        actorId: opts.actorId,
+        action: `project.${opts.status}`,
+        targetType: "project",
+        targetId: project.id,
+        details: { from: before.status },
+      },
       tx,
     );
     return project;

@@ -41,6 +41,7 @@ export async function setUserDisabled(opts: { actorId: string; userId: string; i
 export async function setUserRole(opts: { actorId: string; userId: string; role: TRole }) {
   if (opts.role !== "admin") await assertNotLastAdmin(opts.userId);
   await getDb().$transaction(async (tx) => {
+    const before = await tx.user.findUnique({ where: { id: opts.userId }, select: { role: true } });
     await tx.user.update({ where: { id: opts.userId }, data: { role: opts.role } });
     await recordAudit(
       {
@@ -48,7 +49,7 @@ export async function setUserRole(opts: { actorId: string; userId: string; role:
         action: "user.set-role",
         targetType: "user",
         targetId: opts.userId,
-        details: { role: opts.role },
+        details: { role: opts.role, from: before?.role },
       },
       tx,
     );
