@@ -1,6 +1,5 @@
-// Streams a project's judgments grouped by comparison, in pages of a few thousand rows selecting only the
-// columns quality control reads, in the order of the (comparisonId, userId) unique index (keyset pagination).
-// Memory stays at one page plus one comparison's judgments, whatever the size of the project.
+// Streams a project's judgments grouped by comparison, in pages of about a thousand comparisons, selecting only
+// the columns quality control reads. Memory stays at one page, whatever the size of the project.
 import { getDb } from "../../db";
 
 export type ScannedJudgment = {
@@ -23,35 +22,34 @@ function asIds(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((id): id is string => typeof id === "string") : [];
 }
 
+/**
+ * Comparisons with judgments are read in keyset pages of ids (`pageSize / 5` at a time), then their judgments
+ * through the `(comparisonId, userId)` unique index. Ordering the project's judgments themselves would sort all
+ * of them again for every page (no index leads with the project and the comparison).
+ */
 export async function* scanComparisonGroups(projectId: string, pageSize = PAGE): AsyncGenerator<ComparisonGroup> {
   const db = getDb();
-  let after: { comparisonId: string; userId: string } | null = null;
-  let current: ComparisonGroup | null = null;
+  const perPage = Math.max(1, Math.floor(pageSize / 5));
+  let after: string | null = null;
   for (;;) {
-    const page: {
-      comparisonId: string;
-      userId: string;
-      tiers: unknown;
-      shownOrder: unknown;
-      activeMs: number;
-      createdAt: Date;
-    }[] = await db.judgment.findMany({
-      where: {
-        projectId,
-        ...(after
-          ? {
-              OR: [
-                { comparisonId: { gt: after.comparisonId } },
-                { comparisonId: after.comparisonId, userId: { gt: after.userId } },
-              ],
-            }
-          : {}),
-      },
+    const comparisons: { id: string }[] = await db.comparison.findMany({
+      where: { projectId, judgmentCount: { gt: 0 }, ...(after ? { id: { gt: after } } : {}) },
+      select: { id: true },
+      orderBy: { id: "asc" },
+      take: perPage,
+    });
+    if (comparisons.length === 0) break;
+    const rows = await db.judgment.findMany({
+      // A range of the unique index rather than an IN list (databases cap the number of query parameters); no
+      // project filter, so that SQLite's planner keeps to that index. Other projects' rows in the range are dropped.
+      where: { comparisonId: { gte: comparisons[0]!.id, lte: comparisons[comparisons.length - 1]!.id } },
       select: { comparisonId: true, userId: true, tiers: true, shownOrder: true, activeMs: true, createdAt: true },
       orderBy: [{ comparisonId: "asc" }, { userId: "asc" }],
-      take: pageSize,
     });
-    for (const row of page) {
+    const mine = new Set(comparisons.map((c) => c.id));
+    let current: ComparisonGroup | null = null;
+    for (const row of rows) {
+      if (!mine.has(row.comparisonId)) continue;
       if (current && current.comparisonId !== row.comparisonId) {
         yield current;
         current = null;
@@ -65,9 +63,8 @@ export async function* scanComparisonGroups(projectId: string, pageSize = PAGE):
         createdAt: row.createdAt,
       });
     }
-    const last = page[page.length - 1];
-    if (!last || page.length < pageSize) break;
-    after = { comparisonId: last.comparisonId, userId: last.userId };
+    if (current) yield current;
+    if (comparisons.length < perPage) break;
+    after = comparisons[comparisons.length - 1]!.id;
   }
-  if (current) yield current;
 }
