@@ -1,4 +1,4 @@
-// `npm run import -- --project <slug> --file <path> [--format auto|jsonl|csv|hh|trl] [--partial]`
+// `npm run import -- --project <slug> --file <path> [--format auto|jsonl|csv|hh|trl|oasst] [--partial]`
 // The same path as an upload: the import and its job are created, then this process claims the job and
 // runs it (a running worker may take it first; then this waits for it). Progress comes from the database.
 import fs from "node:fs";
@@ -16,7 +16,7 @@ import { migrateDeploy } from "./migrate";
 import { runMain, UsageError } from "./run-main";
 
 const USAGE =
-  "npm run import -- --project <slug> --file <prompts.jsonl|.csv|.jsonl.gz> [--format auto|jsonl|csv|hh|trl] [--partial]";
+  "npm run import -- --project <slug> --file <prompts.jsonl|.csv|.jsonl.gz> [--format auto|jsonl|csv|hh|trl|oasst] [--partial]";
 const args = cliArgs(
   {
     project: { type: "string" },

@@ -1,7 +1,15 @@
 "use client";
-// Dataset downloads: TRL preference pairs, full judgments, HH-RLHF transcripts.
+// Dataset downloads: each format as JSONL, as Parquet where it is a table, and its Hugging Face dataset card.
 import { useState } from "react";
-import { TRL_SHAPES, type TExportFormat, type TTrlShape } from "@/server/domain";
+import {
+  KTO_MIDDLE,
+  TABULAR_EXPORT_FORMATS,
+  TRL_SHAPES,
+  type TExportFile,
+  type TExportFormat,
+  type TKtoMiddle,
+  type TTrlShape,
+} from "@/server/domain";
 import { Card, Field, Input } from "../../_components/ui";
 
 const FORMATS: { key: TExportFormat; title: string; text: string }[] = [
@@ -9,6 +17,11 @@ const FORMATS: { key: TExportFormat; title: string; text: string }[] = [
     key: "trl",
     title: "TRL preference pairs",
     text: "One row per pair of candidates in different tiers: prompt / chosen / rejected, loads in TRL's DPO and reward trainers.",
+  },
+  {
+    key: "kto",
+    title: "TRL unpaired preferences (KTO)",
+    text: "prompt / completion / label: the best tier is desirable, the worst undesirable; the middle tiers as chosen below. All-tied rankings give no rows; 'none acceptable' makes every candidate undesirable.",
   },
   {
     key: "judgments",
@@ -20,29 +33,59 @@ const FORMATS: { key: TExportFormat; title: string; text: string }[] = [
     title: "HH-RLHF transcripts",
     text: "chosen / rejected strings with Human: and Assistant: turns, as in Anthropic's HH-RLHF.",
   },
+  {
+    key: "arena",
+    title: "Arena battles",
+    text: "model_a / model_b / winner for each two candidates of different model versions: model_a was shown first; a shared tier is a tie, or tie (bothbad) when both are flagged or none was acceptable.",
+  },
+  {
+    key: "oasst",
+    title: "OASST message trees",
+    text: "One oasst-style tree per judgment: the prompt as the prompter root, the candidates as its assistant replies with rank = tier (0 best). JSONL only.",
+  },
 ];
+
+const FILES: { key: TExportFile; label: string }[] = [
+  { key: "jsonl", label: ".jsonl" },
+  { key: "parquet", label: ".parquet" },
+  { key: "card", label: "dataset card" },
+];
+
+const select = "rounded-md border border-slate-300 px-2 py-2 text-sm";
 
 export function ExportPanel({ projectId }: { projectId: string }) {
   const [shape, setShape] = useState<TTrlShape>("auto");
   const [withMargin, setWithMargin] = useState(false);
   const [onlyComplete, setOnlyComplete] = useState(false);
+  const [middle, setMiddle] = useState<TKtoMiddle>("omit");
+  const [from, setFrom] = useState("");
+  const [to, setTo] = useState("");
+  const [license, setLicense] = useState("other");
   const [salt, setSalt] = useState("");
-  const href = (format: TExportFormat) => {
+  const href = (format: TExportFormat, file: TExportFile) => {
     const q = new URLSearchParams({
       format,
+      file,
       shape,
       margin: withMargin ? "1" : "0",
       complete: onlyComplete ? "1" : "0",
+      middle,
     });
     if (salt) q.set("salt", salt);
+    if (from) q.set("from", from);
+    if (to) q.set("to", to);
+    if (file === "card" && license) q.set("license", license);
     return `/api/admin/projects/${projectId}/export?${q}`;
   };
   return (
     <Card title="Export">
       <div className="mb-4 grid gap-3 sm:grid-cols-2">
-        <Field label="TRL shape" hint="auto: standard for single-turn prompts, conversational for multi-turn ones.">
+        <Field
+          label="TRL / KTO shape"
+          hint="auto: standard for single-turn prompts, conversational for multi-turn ones. In Parquet, standard gives plain string columns; the others JSON text."
+        >
           <select
-            className="rounded-md border border-slate-300 px-2 py-2 text-sm"
+            className={select}
             value={shape}
             onChange={(e) => setShape(e.target.value as TTrlShape)}
             data-testid="export-shape"
@@ -54,11 +97,34 @@ export function ExportPanel({ projectId }: { projectId: string }) {
             ))}
           </select>
         </Field>
+        <Field label="KTO middle tiers" hint="What the candidates between the best and the worst tier become.">
+          <select
+            className={select}
+            value={middle}
+            onChange={(e) => setMiddle(e.target.value as TKtoMiddle)}
+            data-testid="export-middle"
+          >
+            {KTO_MIDDLE.map((m) => (
+              <option key={m} value={m}>
+                {m}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Judgments from" hint="First day included (UTC); empty = from the start.">
+          <Input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="export-from" />
+        </Field>
+        <Field label="Judgments to" hint="Last day included (UTC); empty = up to now.">
+          <Input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="export-to" />
+        </Field>
         <Field
           label="Pseudonym salt"
           hint="The same salt gives the same labeller pseudonyms across exports; empty = a fresh one."
         >
           <Input value={salt} onChange={(e) => setSalt(e.target.value)} />
+        </Field>
+        <Field label="Dataset card licence" hint="The Hub's licence id, e.g. cc-by-4.0, mit; other if unsure.">
+          <Input value={license} onChange={(e) => setLicense(e.target.value)} data-testid="export-license" />
         </Field>
         <label className="flex items-center gap-2 text-sm">
           <input
@@ -84,14 +150,22 @@ export function ExportPanel({ projectId }: { projectId: string }) {
               <p className="font-medium">{f.title}</p>
               <p className="text-sm text-slate-600">{f.text}</p>
             </div>
-            <a
-              href={href(f.key)}
-              download
-              className="rounded-md border border-slate-300 px-3 py-2 text-sm font-medium hover:bg-slate-50"
-              data-testid={`export-${f.key}`}
-            >
-              Download .jsonl
-            </a>
+            <div className="flex flex-wrap gap-2">
+              {FILES.filter(
+                (file) =>
+                  file.key !== "parquet" || (TABULAR_EXPORT_FORMATS as readonly TExportFormat[]).includes(f.key),
+              ).map((file) => (
+                <a
+                  key={file.key}
+                  href={href(f.key, file.key)}
+                  download
+                  className="rounded-md border border-slate-300 px-3 py-2 text-sm font-medium hover:bg-slate-50"
+                  data-testid={file.key === "jsonl" ? `export-${f.key}` : `export-${f.key}-${file.key}`}
+                >
+                  {file.key === "card" ? "Dataset card" : `Download ${file.label}`}
+                </a>
+              ))}
+            </div>
           </li>
         ))}
       </ul>

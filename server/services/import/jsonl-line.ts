@@ -5,11 +5,13 @@ import { fail, isRecord, type TRecord } from "./fields";
 import { hhRow } from "./hh-row";
 import { plainRow } from "./plain-row";
 import { trlRow } from "./trl-row";
+import { isOasstTree, oasstRows } from "./oasst-row";
 
-type TShape = "plain" | "hh" | "trl";
+type TShape = "plain" | "hh" | "trl" | "oasst";
 
 /** Each line is judged by itself, so a file may mix shapes under "auto". */
 export function detectShape(obj: TRecord): TShape | null {
+  if (isOasstTree(obj)) return "oasst";
   const pair = obj.chosen !== undefined || obj.rejected !== undefined;
   if (pair && obj.prompt !== undefined) return "trl";
   if (pair) return Array.isArray(obj.chosen) || Array.isArray(obj.rejected) ? "trl" : "hh";
@@ -21,11 +23,13 @@ const EXPECTED: Record<TShape, string> = {
   plain: `format "jsonl" expects "prompt" or "messages"`,
   hh: `format "hh" expects "chosen" and "rejected" transcripts without "prompt"`,
   trl: `format "trl" expects "prompt", "chosen" and "rejected" (or "chosen"/"rejected" message lists)`,
+  oasst: `format "oasst" expects a message tree: "prompt" a prompter message with "replies"`,
 };
 const DESCRIBED: Record<TShape, string> = {
   plain: "a plain prompt",
   hh: "an HH-RLHF pair",
   trl: "a TRL preference row",
+  oasst: "an OASST message tree",
 };
 
 function wanted(format: Exclude<TImportFormat, "csv">): TShape | null {
@@ -55,7 +59,12 @@ export function jsonDepth(text: string): number {
   return max;
 }
 
-export function parseJsonlLine(line: string, format: Exclude<TImportFormat, "csv">, maxDepth = 64): TRowItem {
+/** One item per line, except an OASST tree: one per prompter message with ranked replies. */
+export function parseJsonlLine(
+  line: string,
+  format: Exclude<TImportFormat, "csv">,
+  maxDepth = 64,
+): TRowItem | TRowItem[] {
   const depth = jsonDepth(line);
   if (depth > maxDepth)
     fail(`the row is nested ${depth} levels deep; at most ${maxDepth} are allowed (IMPORT_MAX_DEPTH)`);
@@ -78,6 +87,7 @@ export function parseJsonlLine(line: string, format: Exclude<TImportFormat, "csv
   if (forced !== null && forced !== shape) {
     fail(`${EXPECTED[forced]}, but this line looks like ${DESCRIBED[shape]} (use format auto)`);
   }
+  if (shape === "oasst") return oasstRows(value);
   if (shape === "hh") return hhRow(value);
   if (shape === "trl") return trlRow(value);
   return plainRow(value);

@@ -85,7 +85,8 @@ async function* jsonlResults(
     const text = bytes.toString("utf8");
     if (text.trim() === "") continue;
     try {
-      yield { kind: "item", item: { line, ...parseJsonlLine(text, format, limits.maxDepth) } };
+      const parsed = parseJsonlLine(text, format, limits.maxDepth);
+      for (const row of Array.isArray(parsed) ? parsed : [parsed]) yield { kind: "item", item: { line, ...row } };
     } catch (err) {
       if (!(err instanceof RowIssue)) throw err;
       yield { kind: "issue", issue: { line, message: err.message } };
