@@ -24,7 +24,9 @@ test("jobs page with the worker, sampling settings, and the leaderboard", async 
   await expect(sampling).toBeVisible();
   await sampling.getByLabel("Temperature").fill("3");
   await page.getByRole("button", { name: "Save settings" }).click();
-  await expect(page.getByRole("alert")).toContainText("sampling.temperature: temperature: at most 2");
+  await expect(page.getByRole("alert").filter({ hasText: "sampling.temperature" })).toContainText(
+    "sampling.temperature: temperature: at most 2",
+  );
   await sampling.getByLabel("Temperature").fill("0.8");
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByText("Saved.")).toBeVisible();
