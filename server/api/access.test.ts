@@ -239,6 +239,12 @@ const ACCESS: Record<string, TEntry> = {
     input: (f) => ({ projectId: f.project.id }),
     allowed: "OK",
   },
+  "admin.models.leaderboard": {
+    access: "admin",
+    type: "query",
+    input: (f) => ({ projectId: f.project.id }),
+    allowed: "OK",
+  },
   "admin.models.train": {
     access: "admin",
     type: "mutation",

@@ -8,6 +8,7 @@ import { useTRPC } from "../../_trpc/client";
 import { plural } from "../../_components/plural";
 import { Button, Card, ErrorText } from "../../_components/ui";
 import { WorkersCard } from "./workers-card";
+import { LeaderboardCard } from "./leaderboard-card";
 
 const STATUS_STYLE: Record<string, string> = {
   queued: "bg-slate-100 text-slate-700",
@@ -176,6 +177,7 @@ export function ModelsPanel({ projectId }: { projectId: string }) {
         </ul>
         <ErrorText error={activate.error} />
       </Card>
+      <LeaderboardCard projectId={projectId} />
       <WorkersCard compact />
     </div>
   );

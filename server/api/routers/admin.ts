@@ -34,6 +34,7 @@ import { getProjectDashboard } from "../../services/stats/project-dashboard";
 import { auditFilterOptions, findAuditEntries } from "../../services/audit/find-audit-entries";
 import { findImports, getImport } from "../../services/import/import-queries";
 import { getModelsOverview } from "../../services/training/models-overview";
+import { getPolicyLeaderboard } from "../../services/training/policy-leaderboard";
 import { requestTrainingRun, ZRoundHyperParams } from "../../services/training/request-training-run";
 import { activatePolicy } from "../../services/training/training-run-state";
 import { computeQuality } from "../../services/quality/compute-quality";
@@ -81,6 +82,7 @@ export const adminRouter = router({
   }),
   models: router({
     overview: adminProcedure.input(z.object({ projectId: ZId })).query(({ input }) => getModelsOverview(input)),
+    leaderboard: adminProcedure.input(z.object({ projectId: ZId })).query(({ input }) => getPolicyLeaderboard(input)),
     train: adminProcedure
       .input(z.object({ projectId: ZId, hyperParams: ZRoundHyperParams.optional() }))
       .mutation(({ input, ctx }) => requestTrainingRun({ ...input, trigger: "admin", actorId: ctx.viewer.userId })),
