@@ -36,7 +36,7 @@ test("an admin issues a reset link; the labeller sets a new password with it, on
   const newPage = await newContext.newPage();
   await newPage.goto(path);
   await expect(newPage.getByText(labeller.email)).toBeVisible();
-  await newPage.getByLabel("New password").fill(NEW);
+  await newPage.getByLabel(/^New password/).fill(NEW);
   await newPage.getByLabel("Repeat the new password").fill("something else");
   await newPage.getByRole("button", { name: "Set password and sign in" }).click();
   await expect(newPage.getByText("The two passwords differ.")).toBeVisible();

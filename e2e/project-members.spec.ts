@@ -13,6 +13,7 @@ function acceptNextDialog(page: Page) {
 }
 
 test("an admin assigns a labeller to a members-only project; a non-member does not see it", async ({ browser }) => {
+  test.setTimeout(180_000);
   const adminContext = await browser.newContext();
   const page = await adminContext.newPage();
   await signIn(page, ADMIN.email, ADMIN.password);
@@ -34,9 +35,9 @@ test("an admin assigns a labeller to a members-only project; a non-member does n
 
   await page.goto(`/admin/projects/${slug}?tab=members`);
   acceptNextDialog(page);
-  await page.getByTestId("access-members").check();
+  await page.getByTestId("access-members").click();
   await expect(page.getByTestId("access-members")).toBeChecked();
-  await page.getByTestId("member-select").selectOption({ label: member.email });
+  await page.getByTestId("member-select").selectOption({ label: `${member.email.split("@")[0]} (${member.email})` });
   await page.getByTestId("add-member").click();
   await expect(page.getByTestId(`member-${member.email}`)).toBeVisible();
 

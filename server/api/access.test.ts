@@ -115,6 +115,12 @@ const ACCESS: Record<string, TEntry> = {
     input: (f) => ({ projectSlug: f.project.slug }),
     allowed: "OK",
   },
+  "label.acknowledgeGuidelines": {
+    access: "labeller",
+    type: "mutation",
+    input: () => ({ assignmentId: "no-such-assignment", version: 2 }),
+    allowed: "PRECONDITION_FAILED",
+  },
   "label.guidelines": {
     access: "labeller",
     type: "query",

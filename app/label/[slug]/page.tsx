@@ -13,6 +13,7 @@ import { GuidelinesDrawer } from "../_components/guidelines-drawer";
 import { useTaskTimer } from "../_components/use-task-timer";
 import { clearDraft, loadDraft, pruneDrafts, saveDraft } from "../_components/task-draft";
 import { EmptyQueue } from "../_components/empty-queue";
+import { GuidelinesChangedBanner } from "../_components/guidelines-changed-banner";
 
 const HEARTBEAT_MS = 60_000;
 
@@ -32,6 +33,10 @@ export default function LabelTaskPage({ params }: { params: Promise<{ slug: stri
   const projects = useQuery(trpc.label.projects.queryOptions());
   const project = projects.data?.find((p) => p.slug === slug);
   const timer = useTaskTimer(task?.assignmentId);
+  // The guideline version the task is under: the lease's, or a newer one the labeller acknowledged.
+  const [acknowledged, setAcknowledged] = useState<{ assignmentId: string; version: number } | null>(null);
+  const taskGuidelineVersion =
+    task && acknowledged?.assignmentId === task.assignmentId ? acknowledged.version : task?.guidelineVersion;
 
   // Leases the next prompt of the project (its draft, if one was kept) and refreshes the counts.
   const requestNext = () => {
@@ -127,6 +132,12 @@ export default function LabelTaskPage({ params }: { params: Promise<{ slug: stri
       )}
       {task && board && (
         <>
+          <GuidelinesChangedBanner
+            projectSlug={slug}
+            assignmentId={task.assignmentId}
+            leasedVersion={taskGuidelineVersion ?? task.guidelineVersion}
+            onAcknowledged={(version) => setAcknowledged({ assignmentId: task.assignmentId, version })}
+          />
           <ConversationView messages={task.messages} />
           <RankingBoard
             candidates={task.candidates}
@@ -167,7 +178,7 @@ export default function LabelTaskPage({ params }: { params: Promise<{ slug: stri
       {isGuidelinesOpen && (
         <GuidelinesDrawer
           projectSlug={slug}
-          version={task?.guidelineVersion}
+          version={taskGuidelineVersion}
           onClose={() => setIsGuidelinesOpen(false)}
         />
       )}

@@ -8,6 +8,7 @@ import { skipTask } from "../../services/queue/skip-task";
 import { renewLease } from "../../services/queue/renew-lease";
 import { findLabellerProjects, getLabellerProgress } from "../../services/queue/labeller-progress";
 import { getProjectBySlug } from "../../services/projects/project-queries";
+import { acknowledgeGuidelines } from "../../services/queue/acknowledge-guidelines";
 import { getLabellerGuidelines } from "../../services/projects/labeller-guidelines";
 
 const ZId = z.string().min(1).max(64);
@@ -60,6 +61,10 @@ export const labelRouter = router({
     const projectId = input.projectSlug ? (await getProjectBySlug({ slug: input.projectSlug })).id : undefined;
     return getLabellerProgress({ userId: ctx.viewer.userId, projectId });
   }),
+
+  acknowledgeGuidelines: labellerProcedure
+    .input(z.object({ assignmentId: ZId, version: z.number().int().min(1).max(1_000_000) }))
+    .mutation(({ ctx, input }) => acknowledgeGuidelines({ ...input, userId: ctx.viewer.userId })),
 
   guidelines: labellerProcedure
     .input(z.object({ projectSlug: ZSlug, version: z.number().int().min(1).max(1_000_000).optional() }))
