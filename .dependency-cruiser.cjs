@@ -93,7 +93,7 @@ module.exports = {
       name: "services-own-the-database",
       severity: "error",
       comment:
-        "Only services query the database. auth (sessions, sign-in attempts) and jobs (the job table) own their tables; process entry points (server/cli, workers/index.ts) import server/db.ts to close the client on exit; the test harness and tests set up databases.",
+        "Only services query the database. auth (sessions, sign-in attempts) and jobs (the job table) own their tables; process entry points (server/cli, workers/index.ts, the benchmark commands in scripts/bench) import server/db.ts to open or close the client; the test harness and tests set up databases.",
       from: {
         pathNot: [
           "^server/db\\.ts$",
@@ -102,6 +102,7 @@ module.exports = {
           "^server/jobs/",
           "^server/cli/",
           "^workers/index\\.ts$",
+          "^scripts/bench/",
           "^server/test/",
           TEST,
         ],
