@@ -47,7 +47,7 @@ describe("the CLIs", { timeout: 150_000 }, () => {
   it("export with an unknown format: one line naming the choices, exit 1", () => {
     const r = run("server/cli/export.ts", ["--project", "p", "--format", "csv"], "export.db");
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe("error: --format csv: unknown format; use one of trl, judgments, hh");
+    expect(r.stderr).toBe("error: --format csv: unknown format; use one of trl, judgments, hh, kto, arena, oasst");
   });
 
   it("a defect (a database that was never migrated) still prints its stack trace, exit 1", () => {

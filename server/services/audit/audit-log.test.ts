@@ -69,6 +69,18 @@ describe("the audit log in words", () => {
       details: { from: v1!.id, to: v2!.id },
     });
     await recordAudit({ actorId: null, action: "user.bootstrap-admin", targetType: "user", targetId: admin.id });
+    // As project-members.ts, password-reset.ts and server/jobs/job-admin.ts write them.
+    const rows: [string, string, string, Record<string, unknown>, string | null][] = [
+      ["project.member-add", "project", projectId, { userId: lee.id, email: lee.email }, admin.id],
+      ["project.member-remove", "project", projectId, { userId: lee.id, email: lee.email }, admin.id],
+      ["project.set-open-to-all", "project", projectId, { openToAllLabellers: false }, admin.id],
+      ["user.password-reset-link", "user", lee.id, { email: lee.email }, admin.id],
+      ["user.password-reset", "user", lee.id, { resetId: "r1" }, lee.id],
+      ["job.retry", "job", "j1", { kind: "generate.candidates", attempts: 3, error: "out of memory" }, admin.id],
+      ["job.cancel", "job", "j2", { kind: "train.round" }, admin.id],
+    ];
+    for (const [action, targetType, targetId, details, actorId] of rows)
+      await recordAudit({ actorId, action, targetType, targetId, details });
     // A row of an older version: project.update without the values it replaced.
     await recordAudit({
       actorId: admin.id,
@@ -156,6 +168,33 @@ describe("the audit log in words", () => {
         actor: null,
         changes: [],
       },
+      "project.member-add": { summary: "Added a member", target: project, actor: ann, changes: [lee.email] },
+      "project.member-remove": { summary: "Removed a member", target: project, actor: ann, changes: [lee.email] },
+      "project.set-open-to-all": {
+        summary: "Changed who may label",
+        target: project,
+        actor: ann,
+        changes: ["members only"],
+      },
+      "user.password-reset-link": {
+        summary: "Issued a password reset link",
+        target: `Lee <${lee.email}>`,
+        actor: ann,
+        changes: [],
+      },
+      "user.password-reset": {
+        summary: "Reset their password",
+        target: `Lee <${lee.email}>`,
+        actor: `Lee|${lee.email}`,
+        changes: [],
+      },
+      "job.retry": {
+        summary: "Retried a failed job",
+        target: "job j1",
+        actor: ann,
+        changes: ['generate.candidates, after: "out of memory"'],
+      },
+      "job.cancel": { summary: "Cancelled a queued job", target: "job j2", actor: ann, changes: ["train.round"] },
       "project.update#2": {
         summary: "Changed project settings",
         target: project,
@@ -178,13 +217,12 @@ describe("the audit log in words", () => {
     expect(byOther.items.map((r) => r.action)).toEqual(["user.set-role"]);
     const statuses = await findAuditEntries({ limit: 50, action: "project.paused" });
     expect(statuses.items.map((r) => r.changes)).toEqual([["status active → paused"]]);
-    const first = await findAuditEntries({ limit: 10 });
-    const second = await findAuditEntries({ limit: 10, cursor: first.nextCursor });
-    expect(first.items).toHaveLength(10);
-    expect(second.items).toHaveLength(seen.size - 10);
-    expect(second.nextCursor).toBeUndefined();
-    expect(new Set([...first.items, ...second.items].map((r) => r.id)).size).toBe(seen.size);
+    const pages = [await findAuditEntries({ limit: 10 })];
+    while (pages.at(-1)!.nextCursor !== undefined)
+      pages.push(await findAuditEntries({ limit: 10, cursor: pages.at(-1)!.nextCursor }));
+    expect(pages.map((p) => p.items.length)).toEqual([10, 10, seen.size - 20]);
+    expect(new Set(pages.flatMap((p) => p.items.map((r) => r.id))).size).toBe(seen.size);
     const options = await auditFilterOptions();
-    expect(options.actors.map((a) => a.id).sort()).toEqual([admin.id, other.id].sort());
+    expect(options.actors.map((a) => a.id).sort()).toEqual([admin.id, other.id, lee.id].sort());
   });
 });

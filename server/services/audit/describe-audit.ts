@@ -104,6 +104,9 @@ function changesOf(row: TAuditRow, d: Record<string, unknown>, names: TAuditName
     case "project.member-add":
     case "project.member-remove":
       return typeof d.email === "string" ? [d.email] : [];
+    case "user.password-reset":
+    case "user.password-reset-link":
+      return [];
     case "project.set-open-to-all":
       return [d.openToAllLabellers === true ? "every labeller" : "members only"];
     case "job.retry":
