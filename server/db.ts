@@ -48,7 +48,7 @@ const SQLITE_PRAGMAS = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
 function sqliteAdapter(url: string): SqlMigrationAwareDriverAdapterFactory {
   const inner = new PrismaBetterSqlite3({ url, timeout: SQLITE_BUSY_TIMEOUT_MS });
   const withPragmas = async (open: () => Promise<SqlDriverAdapter>) => {
-    const adapter = await open();
+    const adapter = serialised(await open());
     await adapter.executeScript(SQLITE_PRAGMAS);
     return adapter;
   };
@@ -57,6 +57,58 @@ function sqliteAdapter(url: string): SqlMigrationAwareDriverAdapterFactory {
     adapterName: inner.adapterName,
     connect: () => withPragmas(() => inner.connect()),
     connectToShadowDb: () => withPragmas(() => inner.connectToShadowDb()),
+  };
+}
+
+/**
+ * The better-sqlite3 adapter has one connection. It serialises interactive transactions among themselves but
+ * runs every other query on that connection meanwhile, so a statement of another request issued while a
+ * transaction is open becomes part of it: it reads that transaction's uncommitted rows, and a rollback takes
+ * its writes too (a submit acknowledged to one labeller, gone because an import batch failed). Here one FIFO
+ * lock orders the connection's work: a lone statement holds it for itself, a transaction from BEGIN to its
+ * commit or rollback. Code inside a transaction must use the transaction's client (as it must on PostgreSQL,
+ * where `getDb()` is another connection); a `getDb()` query inside a transaction waits for it to end.
+ */
+function serialised(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  let tail: Promise<void> = Promise.resolve();
+  const acquire = (): Promise<() => void> => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const ready = tail.then(() => release);
+    tail = tail.then(() => held);
+    return ready;
+  };
+  const alone = async <T>(run: () => Promise<T>): Promise<T> => {
+    const release = await acquire();
+    try {
+      return await run();
+    } finally {
+      release();
+    }
+  };
+  return {
+    provider: adapter.provider,
+    adapterName: adapter.adapterName,
+    queryRaw: (query) => alone(() => adapter.queryRaw(query)),
+    executeRaw: (query) => alone(() => adapter.executeRaw(query)),
+    executeScript: (script) => alone(() => adapter.executeScript(script)),
+    getConnectionInfo: adapter.getConnectionInfo?.bind(adapter),
+    dispose: () => adapter.dispose(),
+    startTransaction: async (isolationLevel) => {
+      const release = await acquire();
+      let tx;
+      try {
+        tx = await adapter.startTransaction(isolationLevel);
+      } catch (e) {
+        release();
+        throw e;
+      }
+      const commit = tx.commit.bind(tx);
+      const rollback = tx.rollback.bind(tx);
+      tx.commit = () => commit().finally(release);
+      tx.rollback = () => rollback().finally(release);
+      return tx;
+    },
   };
 }
 

@@ -2,8 +2,11 @@
 // write, and (comparisonId, userId) plus the assignment's unique link forbid a second one. The
 // comparison's judgmentCount is raised by one atomic increment in the same transaction: completion
 // (judgmentCount >= overlap) is derived from it and never lost to parallel submits.
+// On PostgreSQL the three writes are one statement: an interactive transaction held the comparison's row lock
+// across four round trips to a busy web process, and other submits of that comparison queued behind it.
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { getDb } from "../../db";
+import { dbProvider, getDb, Prisma, type DbTx } from "../../db";
 import { AppError } from "../../errors";
 import type { TCandidateFlags, TTiers } from "../../domain";
 import { isUniqueViolation } from "./is-unique-violation";
@@ -59,43 +62,93 @@ export async function submitJudgment(input: TSubmitJudgment) {
   const elapsed = now.getTime() - a.leasedAt.getTime();
   const totalMs = Math.max(0, Math.min(input.totalMs, elapsed));
   const activeMs = Math.max(0, Math.min(input.activeMs, totalMs));
+  const judgment = {
+    tiers: input.tiers,
+    noneAcceptable: input.noneAcceptable,
+    flags: input.flags,
+    rationale: input.rationale.trim(),
+    shownOrder,
+    totalMs,
+    activeMs,
+  };
   try {
+    if (dbProvider(db) === "postgres") return await submitInOneStatement(a.id, judgment, now);
     return await db.$transaction(async (tx) => {
       const { count } = await tx.assignment.updateMany({
         where: { id: a.id, status: "active", expiresAt: { gt: now } },
         data: { status: "submitted", finishedAt: now },
       });
-      if (count !== 1) {
-        const current = await tx.assignment.findUnique({ where: { id: a.id }, select: { status: true } });
-        if (current?.status === "submitted") throw new AppError("CONFLICT", "You already submitted this task.");
-        throw new AppError(
-          "GONE",
-          "Your lease on this prompt ended (it expired and went back to the queue). Load the next task.",
-        );
-      }
-      const judgment = await tx.judgment.create({
+      if (count !== 1) throw await notSubmittable(tx, a.id);
+      const created = await tx.judgment.create({
         data: {
+          ...judgment,
           projectId: a.projectId,
           promptId: a.promptId,
           comparisonId: a.comparisonId,
           userId: a.userId,
           assignmentId: a.id,
-          tiers: input.tiers,
-          noneAcceptable: input.noneAcceptable,
-          flags: input.flags,
-          rationale: input.rationale.trim(),
-          shownOrder,
-          totalMs,
-          activeMs,
           guidelineVersion: a.guidelineVersion,
           createdAt: now,
         },
       });
       await tx.comparison.update({ where: { id: a.comparisonId }, data: { judgmentCount: { increment: 1 } } });
-      return { judgmentId: judgment.id };
+      return { judgmentId: created.id };
     });
   } catch (e) {
     if (isUniqueViolation(e)) throw new AppError("CONFLICT", "You already judged this prompt.");
     throw e;
   }
+}
+
+type TJudgmentFields = Pick<
+  Prisma.JudgmentUncheckedCreateInput,
+  "noneAcceptable" | "rationale" | "totalMs" | "activeMs"
+> & { tiers: TTiers; flags: TCandidateFlags; shownOrder: string[] };
+
+/**
+ * PostgreSQL: the lease's close, the judgment and the count's increment in one statement (one implicit
+ * transaction; the comparison's row is locked only while it runs). The assignment's own columns (project,
+ * prompt, comparison, guideline version) are taken from the row it updates, so a guideline acknowledgement
+ * that landed after this request read the lease is still the version recorded.
+ */
+async function submitInOneStatement(
+  assignmentId: string,
+  j: TJudgmentFields,
+  now: Date,
+): Promise<{ judgmentId: string }> {
+  const db = getDb();
+  const id = randomUUID();
+  const at = Prisma.sql`${now.toISOString().replace("Z", "")}::timestamp(3)`;
+  const json = (v: unknown) => Prisma.sql`${JSON.stringify(v)}::jsonb`;
+  const rows = await db.$queryRaw<{ id: string }[]>`WITH a AS (
+      UPDATE "Assignment" SET "status" = 'submitted', "finishedAt" = ${at}
+      WHERE "id" = ${assignmentId} AND "status" = 'active' AND "expiresAt" > ${at}
+      RETURNING "id", "projectId", "promptId", "comparisonId", "userId", "guidelineVersion"
+    ),
+    j AS (
+      INSERT INTO "Judgment" ("id", "projectId", "promptId", "comparisonId", "userId", "assignmentId", "tiers",
+        "noneAcceptable", "flags", "rationale", "shownOrder", "totalMs", "activeMs", "guidelineVersion", "createdAt")
+      SELECT ${id}, a."projectId", a."promptId", a."comparisonId", a."userId", a."id", ${json(j.tiers)},
+        ${j.noneAcceptable}, ${json(j.flags)}, ${j.rationale}, ${json(j.shownOrder)}, ${j.totalMs}, ${j.activeMs},
+        a."guidelineVersion", ${at}
+      FROM a
+      RETURNING "id", "comparisonId"
+    ),
+    c AS (
+      UPDATE "Comparison" SET "judgmentCount" = "judgmentCount" + 1 WHERE "id" IN (SELECT "comparisonId" FROM j)
+      RETURNING "id"
+    )
+    SELECT j."id" FROM j JOIN c ON c."id" = j."comparisonId"`;
+  if (rows.length !== 1) throw await notSubmittable(db, assignmentId);
+  return { judgmentId: rows[0]!.id };
+}
+
+/** Why a lease that looked open could not be closed: submitted meanwhile (another tab), or expired. */
+async function notSubmittable(db: DbTx, assignmentId: string): Promise<AppError> {
+  const current = await db.assignment.findUnique({ where: { id: assignmentId }, select: { status: true } });
+  if (current?.status === "submitted") return new AppError("CONFLICT", "You already submitted this task.");
+  return new AppError(
+    "GONE",
+    "Your lease on this prompt ended (it expired and went back to the queue). Load the next task.",
+  );
 }
