@@ -30,7 +30,7 @@ import { findUsers } from "../../services/users/find-users";
 import { createInvite } from "../../services/users/create-invite";
 import { revokeInvite } from "../../services/users/revoke-invite";
 import { setUserDisabled, setUserRole } from "../../services/users/update-user";
-import { getProjectDashboard } from "../../services/stats/project-dashboard";
+import { DASHBOARD_DAYS, getProjectDashboard } from "../../services/stats/project-dashboard";
 import { auditFilterOptions, findAuditEntries } from "../../services/audit/find-audit-entries";
 import { findImports, getImport } from "../../services/import/import-queries";
 import { getModelsOverview } from "../../services/training/models-overview";
@@ -110,7 +110,14 @@ export const adminRouter = router({
     updateGuidelines: adminProcedure
       .input(z.object({ projectId: ZId, body: ZGuidelines }))
       .mutation(({ ctx, input }) => updateGuidelines({ actorId: ctx.viewer.userId, ...input })),
-    dashboard: adminProcedure.input(z.object({ projectId: ZId })).query(({ input }) => getProjectDashboard(input)),
+    dashboard: adminProcedure
+      .input(
+        z.object({
+          projectId: ZId,
+          days: z.number().int().min(DASHBOARD_DAYS.min).max(DASHBOARD_DAYS.max).optional(),
+        }),
+      )
+      .query(({ input }) => getProjectDashboard(input)),
     prompts: adminProcedure
       .input(
         z.object({
