@@ -126,6 +126,20 @@ test.describe.serial("labelling flow", () => {
     await signIn(page, ADMIN.email, ADMIN.password);
     await page.goto(`/admin/projects/${slug}`);
     await expect(page.getByTestId("state-complete")).toHaveText("2");
+    // The overview's plots and their numbers: the labeller's two judgments and one skip, by reason.
+    const row = page.getByTestId("labeller-activity").getByRole("row").filter({ hasText: labeller.name });
+    await expect(row.getByTestId("activity-judgments")).toHaveText("2");
+    await expect(row.getByTestId("activity-skips")).toHaveText("1");
+    await expect(page.getByTestId("throughput-chart")).toHaveAttribute("aria-label", /busiest: Lee Labeller/);
+    await expect(page.getByTestId("time-on-task-summary")).toContainText("(2 judgments)");
+    await expect(page.getByTestId("skip-reasons-chart")).toHaveAttribute(
+      "aria-label",
+      "Needs expertise I don't have: 1",
+    );
+    await expect(page.getByTestId("per-day-chart")).toHaveAttribute(
+      "aria-label",
+      /2 judgments and 1 skip in the last 30 days/,
+    );
     await page.getByTestId("tab-export").click();
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-trl").click()]);
     const text = fs.readFileSync(await download.path(), "utf8");

@@ -30,6 +30,7 @@ export async function skipTask(opts: {
         reason: opts.reason,
         note: opts.note.trim(),
         totalMs: Math.max(0, opts.totalMs),
+        createdAt: now,
       },
     });
     const { count } = await tx.assignment.deleteMany({ where: { id: a.id, status: "active", expiresAt: { gt: now } } });
