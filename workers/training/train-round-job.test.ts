@@ -13,8 +13,10 @@ import { ensureBuiltinPolicy } from "../../server/services/models/builtin-policy
 import { leaseNext } from "../../server/services/queue/lease-next";
 import { submitJudgment } from "../../server/services/queue/submit-judgment";
 import { requestTrainingRun } from "../../server/services/training/request-training-run";
+import { getModelsOverview } from "../../server/services/training/models-overview";
 import { shouldPromote } from "../../server/services/training/training-run-state";
-import { generateCandidates } from "../generation/generate-job";
+import { generateCandidates, policyDir } from "../generation/generate-job";
+import { trainRewardStep } from "./reward-step";
 import { trainRound } from "./train-round-job";
 
 const t = useTestDb();
@@ -95,11 +97,14 @@ describe("train.round job", () => {
     await expect(requestTrainingRun({ projectId: project.id, trigger: "admin" })).rejects.toMatchObject({
       code: "CONFLICT",
     });
+    const t0 = Date.now();
     const result = (await trainRound.run({ runId }, ctx())) as {
       versionId: string;
       isPromoted: boolean;
       pairs: number;
+      rewardVersionId: string;
     };
+    console.log(`round wall time ${Date.now() - t0} ms`);
     const run = await db.trainingRun.findUniqueOrThrow({ where: { id: runId }, include: { policyVersion: true } });
     expect(run).toMatchObject({ status: "done", judgments: QUESTIONS.length, parentVersionId: house.id });
     expect(run.pairs).toBe(result.pairs);
@@ -111,9 +116,39 @@ describe("train.round job", () => {
     expect(fs.existsSync(path.join(run.policyVersion!.path, "model.safetensors"))).toBe(true);
     expect(run.policyVersion!.path.startsWith(modelsDir)).toBe(true);
 
-    // No held-out split below 20 judgments (one or two prompts would be noise): the bar is a finite run, so it
-    // is promoted and round 1 is generated from it.
-    expect(run.evaluation).toEqual({});
+    // Step 1: the reward model, registered beside the policy with its lineage, held-out accuracy and loss curve.
+    const reward = await db.modelVersion.findUniqueOrThrow({ where: { name: `${project.slug}-round-1-reward` } });
+    expect(reward).toMatchObject({ kind: "reward", parentId: house.id });
+    expect(reward.id).toBe(result.rewardVersionId);
+    expect(reward.path.startsWith(modelsDir)).toBe(true);
+    expect(fs.existsSync(path.join(reward.path, "model.safetensors"))).toBe(true);
+    const rm = reward.metadata as {
+      trainingRunId: string;
+      dataCutoff: string;
+      seed: number;
+      hyperParams: { lr: number };
+      evaluation: Record<string, number>;
+      losses: { step: number; loss: number }[];
+    };
+    expect(rm).toMatchObject({ trainingRunId: runId, dataCutoff: run.dataCutoff!.toISOString(), seed: 42 });
+    expect(rm.hyperParams.lr).toBeGreaterThan(0);
+    expect(Number.isFinite(rm.evaluation.eval_accuracy)).toBe(true);
+    expect(rm.losses.length).toBeGreaterThan(0);
+    expect(rm.losses.every((s) => Number.isFinite(s.loss))).toBe(true);
+    const rewardAccuracy = rm.evaluation.eval_accuracy!;
+    const overview = await getModelsOverview({ projectId: project.id });
+    expect(overview.rewardModels).toEqual([
+      expect.objectContaining({ id: reward.id, round: 1, parent: house.name, heldOutAccuracy: rewardAccuracy }),
+    ]);
+    expect(overview.versions.map((v) => v.id)).not.toContain(reward.id); // never offered as a policy
+    // No policy held-out split below 20 judgments (one or two prompts would be noise): the bar is a finite run,
+    // so it is promoted and round 1 is generated from it. The reward model's held-out numbers are reported.
+    expect(Object.keys(run.evaluation as object).sort()).toEqual([
+      "reward_eval_accuracy",
+      "reward_eval_loss",
+      "reward_eval_margin",
+    ]);
+    expect((run.evaluation as Record<string, number>).reward_eval_accuracy).toBe(rewardAccuracy);
     expect(result.isPromoted).toBe(true);
     const after = await db.project.findUniqueOrThrow({ where: { id: project.id } });
     expect(after).toMatchObject({ policyVersionId: result.versionId, currentRound: 1 });
@@ -127,6 +162,33 @@ describe("train.round job", () => {
       expect(c.policyVersionId).toBe(result.versionId);
       for (const cand of c.candidates) expect(cand.modelVersionId).toBe(result.versionId);
     }
+  }, 300_000);
+
+  it("the reward step's trained head orders more held-out pairs as the labellers did than an untrained one", async () => {
+    // A rule learnable from few rows, on 30 prompts (6 held out): " yes :)" over " maybe" over " no".
+    const data = path.join(modelsDir, "rule.jsonl");
+    const rows = Array.from({ length: 30 }, (_, i) => ({
+      prompt: `Question ${i}: is ${i} a number?`,
+      completions: i % 2 ? [" no", " yes :)", " maybe"] : [" maybe", " no", " yes :)"],
+      ranks: i % 2 ? [2, 0, 1] : [1, 2, 0],
+    }));
+    fs.writeFileSync(data, rows.map((r) => JSON.stringify(r)).join("\n"));
+    const step = (override?: { lr: number }) =>
+      trainRewardStep({
+        base: policyDir("builtin:house"),
+        data,
+        dir: fs.mkdtempSync(path.join(modelsDir, "rule-")),
+        judgments: rows.length,
+        maxLength: 256,
+        signal: new AbortController().signal,
+        ...(override ? { override } : {}),
+      });
+    const trained = (await step()).evaluation;
+    const untrained = (await step({ lr: 0 })).evaluation; // the head and adapter as initialised
+    console.log(`reward held-out accuracy: trained ${trained.eval_accuracy}, untrained ${untrained.eval_accuracy}`);
+    expect(Number.isFinite(untrained.eval_accuracy)).toBe(true);
+    expect(trained.eval_accuracy).toBeGreaterThan(untrained.eval_accuracy!);
+    expect(trained.eval_loss).toBeLessThan(untrained.eval_loss!);
   }, 300_000);
 
   it("a round whose loss is not finite fails with the reason and changes nothing", async () => {

@@ -39,7 +39,15 @@ export async function getModelsOverview(o: { projectId: string }) {
     if (r.parentVersionId) ids.add(r.parentVersionId);
     if (r.policyVersionId) ids.add(r.policyVersionId);
   }
-  const versions = await db.modelVersion.findMany({ where: { id: { in: [...ids] } }, orderBy: { createdAt: "asc" } });
+  const [versions, rewardModels] = await Promise.all([
+    db.modelVersion.findMany({ where: { id: { in: [...ids] } }, orderBy: { createdAt: "asc" } }),
+    // A round's reward model is named after the project's slug (rewardVersionName).
+    db.modelVersion.findMany({
+      where: { kind: "reward", name: { startsWith: `${project.slug}-round-` } },
+      orderBy: { createdAt: "desc" },
+      take: 50,
+    }),
+  ]);
   const nameOf = new Map(versions.map((v) => [v.id, v.name]));
   const lastCutoff = runs.find((r) => r.status === "done")?.dataCutoff ?? null;
   const judgmentsSinceRun = await db.judgment.count({
@@ -81,6 +89,26 @@ export async function getModelsOverview(o: { projectId: string }) {
       createdAt: v.createdAt,
       isActive: v.id === project.policyVersionId,
     })),
+    rewardModels: rewardModels.map((v) => {
+      const meta = (v.metadata ?? {}) as {
+        trainingRunId?: string;
+        dataCutoff?: string | null;
+        judgments?: number;
+        evaluation?: Record<string, number>;
+        losses?: { step: number; loss: number }[];
+      };
+      return {
+        id: v.id,
+        name: v.name,
+        parent: v.parentId ? (nameOf.get(v.parentId) ?? v.parentId) : null,
+        round: runs.find((r) => r.id === meta.trainingRunId)?.number ?? null,
+        dataCutoff: meta.dataCutoff ?? null,
+        judgments: meta.judgments ?? 0,
+        heldOutAccuracy: meta.evaluation?.eval_accuracy ?? null,
+        finalLoss: meta.losses?.at(-1)?.loss ?? null,
+        createdAt: v.createdAt,
+      };
+    }),
   };
 }
 export type TModelsOverview = Awaited<ReturnType<typeof getModelsOverview>>;

@@ -44,8 +44,22 @@ export async function startTrainingRun(runId: string): Promise<TStartedRun | nul
   };
 }
 
+/** The round's reward model, registered with the policy (a failed round registers neither). */
+export type TRewardModelResult = {
+  modelPath: string;
+  hyperParams: Prisma.InputJsonValue & { seed: number };
+  /** The loss curve: [{ step, loss, accuracy, ... }]. */
+  steps: Record<string, number>[];
+  /** Held-out `eval_accuracy`, `eval_loss`, `eval_margin` (empty without a split). */
+  evaluation: Record<string, number>;
+};
+
+/** The name of a round's reward model version. */
+export const rewardVersionName = (projectSlug: string, round: number) => `${projectSlug}-round-${round}-reward`;
+
 export async function finishTrainingRun(o: {
   runId: string;
+  reward: TRewardModelResult;
   modelPath: string;
   judgments: number;
   pairs: number;
@@ -54,10 +68,30 @@ export async function finishTrainingRun(o: {
   evaluation: Record<string, number>;
   /** Promote when the evaluation clears the bar (see shouldPromote). */
   promote: boolean;
-}): Promise<{ versionId: string; isPromoted: boolean }> {
+}): Promise<{ versionId: string; rewardVersionId: string; isPromoted: boolean }> {
   const db = getDb();
   return db.$transaction(async (tx) => {
     const run = await tx.trainingRun.findUniqueOrThrow({ where: { id: o.runId }, include: { project: true } });
+    const reward = await tx.modelVersion.create({
+      data: {
+        name: rewardVersionName(run.project.slug, run.number),
+        kind: "reward",
+        // The policy its body was initialised from.
+        parentId: run.parentVersionId,
+        path: o.reward.modelPath,
+        metadata: {
+          projectId: run.projectId,
+          trainingRunId: run.id,
+          dataCutoff: run.dataCutoff?.toISOString() ?? null,
+          judgments: o.judgments,
+          pairs: o.pairs,
+          hyperParams: o.reward.hyperParams,
+          seed: o.reward.hyperParams.seed,
+          evaluation: o.reward.evaluation,
+          losses: o.reward.steps.map((s) => ({ step: s.step ?? 0, loss: s.loss ?? null })),
+        },
+      },
+    });
     const version = await tx.modelVersion.create({
       data: {
         name: `${run.project.slug}-round-${run.number}`,
@@ -73,6 +107,7 @@ export async function finishTrainingRun(o: {
           pairs: o.pairs,
           hyperParams: o.hyperParams,
           evaluation: o.evaluation,
+          rewardVersionId: reward.id,
         },
       },
     });
@@ -100,7 +135,7 @@ export async function finishTrainingRun(o: {
         finishedAt: new Date(),
       },
     });
-    return { versionId: version.id, isPromoted };
+    return { versionId: version.id, rewardVersionId: reward.id, isPromoted };
   });
 }
 
