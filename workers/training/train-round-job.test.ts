@@ -14,6 +14,8 @@ import { leaseNext } from "../../server/services/queue/lease-next";
 import { submitJudgment } from "../../server/services/queue/submit-judgment";
 import { requestTrainingRun } from "../../server/services/training/request-training-run";
 import { getModelsOverview } from "../../server/services/training/models-overview";
+import { ZPolicyObjective } from "../../server/domain";
+import { updateProject } from "../../server/services/projects/mutate-project";
 import { shouldPromote } from "../../server/services/training/training-run-state";
 import { generateCandidates, policyDir } from "../generation/generate-job";
 import { trainRewardStep } from "./reward-step";
@@ -164,6 +166,17 @@ describe("train.round job", () => {
     }
   }, 300_000);
 
+  it("the policy objective setting is validated and kept for projects with a policy", async () => {
+    expect(ZPolicyObjective.safeParse("ppo").error?.issues[0]?.message).toMatch(/one of dpo, rloo, dpo_rloo/);
+    const admin = await makeUser({ role: "admin" });
+    const imported = await makeProject({ prompts: 1 });
+    const settings = { name: imported.name, description: "", candidatesPerPrompt: 2, overlap: 1, leaseMinutes: 30 };
+    await expect(
+      updateProject({ actorId: admin.id, projectId: imported.id, settings, objective: "rloo" }),
+    ).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/no policy/) as unknown });
+    expect((await t.db().project.findUniqueOrThrow({ where: { id: imported.id } })).policyObjective).toBe("dpo");
+  });
+
   it("the reward step's trained head orders more held-out pairs as the labellers did than an untrained one", async () => {
     // A rule learnable from few rows, on 30 prompts (6 held out): " yes :)" over " maybe" over " no".
     const data = path.join(modelsDir, "rule.jsonl");
@@ -204,6 +217,41 @@ describe("train.round job", () => {
     expect(run.error).toMatch(/not finite/);
     const after = await db.project.findUniqueOrThrow({ where: { id: project.id } });
     expect(after).toMatchObject({ policyVersionId: before.policyVersionId, currentRound: before.currentRound });
+  }, 300_000);
+
+  it("RLOO, and DPO then RLOO, train against the round's reward model as the project's setting says", async () => {
+    const db = t.db();
+    const project = await db.project.findFirstOrThrow({ where: { trainingRuns: { some: {} } } });
+    for (const objective of ["rloo", "dpo_rloo"] as const) {
+      await db.project.update({ where: { id: project.id }, data: { policyObjective: objective } });
+      const { runId } = await requestTrainingRun({ projectId: project.id, trigger: "admin" });
+      const t0 = Date.now();
+      await trainRound.run({ runId }, ctx());
+      console.log(`${objective} round wall time ${Date.now() - t0} ms`);
+      const run = await db.trainingRun.findUniqueOrThrow({ where: { id: runId }, include: { policyVersion: true } });
+      const hp = run.hyperParams as {
+        objective: string;
+        rloo: { numGenerations: number; from: string };
+        lr?: number;
+      };
+      expect(run).toMatchObject({ status: "done", objective });
+      expect(hp.objective).toBe(objective);
+      expect(hp.rloo.numGenerations).toBe(4);
+      expect(hp.lr !== undefined).toBe(objective === "dpo_rloo"); // DPO's hyper-parameters only when it ran
+      const ev = run.evaluation as Record<string, number>;
+      expect(Number.isFinite(ev.rloo_reward)).toBe(true);
+      expect(Number.isFinite(ev.rloo_kl)).toBe(true);
+      expect(Number.isFinite(ev.reward_eval_accuracy)).toBe(true);
+      const steps = run.metrics as { step: number; loss: number }[];
+      expect(steps.every((e) => Number.isFinite(e.loss))).toBe(true);
+      // Steps numbered once across DPO then RLOO.
+      expect(steps.map((e) => e.step)).toEqual(steps.map((_, i) => i + 1));
+      expect(run.policyVersion!.path).toMatch(/rloo[/\\]model$/);
+      expect(fs.existsSync(path.join(run.policyVersion!.path, "model.safetensors"))).toBe(true);
+      // After DPO, RLOO starts from (and keeps its KL to) this round's DPO policy; alone, from the parent.
+      expect(hp.rloo).toMatchObject({ from: objective === "dpo_rloo" ? "dpo" : "parent" });
+    }
+    await db.project.update({ where: { id: project.id }, data: { policyObjective: "dpo" } });
   }, 300_000);
 });
 

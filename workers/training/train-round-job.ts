@@ -1,5 +1,6 @@
-// The `train.round` job, on the project's judgments up to the run's data cut-off: (1) a reward model, (2) DPO
-// from the active policy, each in a child process running the engine's `npm run train`; then both versions are
+// The `train.round` job, on the project's judgments up to the run's data cut-off: (1) a reward model, (2) the
+// project's policy objective from the active policy (DPO, RLOO against that reward model, or DPO then RLOO),
+// each in a child process running the engine's `npm run train`; then both versions are
 // registered with their lineage, per-step metrics and held-out evaluation, and the policy is promoted when it
 // clears the bar. A failed run (a non-finite loss stops the trainer) registers nothing and leaves the active
 // version unchanged.
@@ -14,7 +15,9 @@ import {
   startTrainingRun,
 } from "../../server/services/training/training-run-state";
 import { policyDir } from "../generation/generate-job";
+import { ZPolicyObjective } from "../../server/domain";
 import { trainRewardStep } from "./reward-step";
+import { trainRlooStep, writePromptRows, type RLOO_HYPER_PARAMS } from "./rloo-step";
 import { runTrainCli, stepsAndEvaluation, threadArgs } from "./train-child";
 
 /** Where trained versions live: every worker and web server of one database must see the same folder. */
@@ -61,25 +64,53 @@ export const trainRound: TJobHandler<"train.round"> = {
     ).max_position_embeddings;
     const reward = await trainRewardStep({ base, data, dir, judgments, maxLength: context, signal: ctx.signal });
     ctx.signal.throwIfAborted();
+    const objective = ZPolicyObjective.catch("dpo").parse(run.objective);
     const hp = { ...DPO_HYPER_PARAMS, ...run.requested, maxLength: context };
-    const trainOut = path.join(dir, "dpo");
-    await runTrainCli(
-      [
-        ...["--kind", "dpo", "--model", base, "--data", data, "--out", trainOut, "--merge"],
-        ...["--lr", String(hp.lr), "--epochs", String(hp.epochs), "--batch-size", String(hp.batchSize)],
-        ...["--beta", String(hp.beta), "--seed", String(hp.seed), "--max-length", String(hp.maxLength)],
-        // Below 20 judgments a held-out split is a prompt or two: noise, so none (the bar is then a finite run).
-        ...["--eval-split", judgments >= MIN_EVAL_JUDGMENTS ? String(hp.evalSplit) : "0"],
-        ...["--precompute-ref", "--quiet", ...threadArgs()],
-      ],
-      path.join(dir, "train.log"),
-      ctx.signal,
-    );
-    const policy = stepsAndEvaluation(path.join(trainOut, "metrics.jsonl"));
-    const steps = policy.steps;
-    // The run's evaluation: the policy's held-out numbers, and the reward model's as `reward_eval_*`.
+    let modelPath = "";
+    let steps: Record<string, number>[] = [];
+    let policyEvaluation: Record<string, number> = {};
+    let rlooHyperParams: (typeof RLOO_HYPER_PARAMS & { from: "dpo" | "parent" }) | null = null;
+    if (objective === "dpo" || objective === "dpo_rloo") {
+      const trainOut = path.join(dir, "dpo");
+      await runTrainCli(
+        [
+          ...["--kind", "dpo", "--model", base, "--data", data, "--out", trainOut, "--merge"],
+          ...["--lr", String(hp.lr), "--epochs", String(hp.epochs), "--batch-size", String(hp.batchSize)],
+          ...["--beta", String(hp.beta), "--seed", String(hp.seed), "--max-length", String(hp.maxLength)],
+          // Below 20 judgments a held-out split is a prompt or two: noise, so none (the bar is then a finite run).
+          ...["--eval-split", judgments >= MIN_EVAL_JUDGMENTS ? String(hp.evalSplit) : "0"],
+          ...["--precompute-ref", "--quiet", ...threadArgs()],
+        ],
+        path.join(dir, "train.log"),
+        ctx.signal,
+      );
+      const dpo = stepsAndEvaluation(path.join(trainOut, "metrics.jsonl"));
+      modelPath = path.join(trainOut, "model");
+      steps = dpo.steps;
+      policyEvaluation = dpo.evaluation;
+      ctx.signal.throwIfAborted();
+    }
+    if (objective === "rloo" || objective === "dpo_rloo") {
+      const prompts = path.join(dir, "prompts.jsonl");
+      writePromptRows(data, prompts);
+      const rloo = await trainRlooStep({
+        base: objective === "dpo_rloo" ? modelPath : base, // after DPO, RLOO starts from (and keeps its KL to) the DPO policy
+        rewardModel: reward.modelPath,
+        prompts,
+        out: path.join(dir, "rloo"),
+        maxLength: context,
+        logFile: path.join(dir, "rloo.log"),
+        signal: ctx.signal,
+      });
+      modelPath = rloo.modelPath;
+      // One loss curve: RLOO's steps continue DPO's numbering.
+      steps = [...steps, ...rloo.steps.map((e) => ({ ...e, step: (e.step ?? 0) + steps.length }))];
+      policyEvaluation = { ...policyEvaluation, ...rloo.evaluation };
+      rlooHyperParams = { ...rloo.hyperParams, from: objective === "dpo_rloo" ? "dpo" : "parent" };
+    }
+    // The run's evaluation: the policy's numbers, and the reward model's held-out ones as `reward_eval_*`.
     const evaluation = {
-      ...policy.evaluation,
+      ...policyEvaluation,
       ...Object.fromEntries(Object.entries(reward.evaluation).map(([k, v]) => [`reward_${k}`, v])),
     };
     const result = await finishTrainingRun({
@@ -90,14 +121,13 @@ export const trainRound: TJobHandler<"train.round"> = {
         steps: reward.steps,
         evaluation: reward.evaluation,
       },
-      modelPath: path.join(trainOut, "model"),
+      modelPath,
       judgments,
       pairs,
       hyperParams: {
-        objective: "dpo",
-        ...hp,
-        loraR: 16,
-        loraAlpha: 32,
+        objective,
+        ...(objective === "rloo" ? {} : { ...hp, loraR: 16, loraAlpha: 32 }),
+        ...(rlooHyperParams ? { rloo: rlooHyperParams } : {}),
         parent: run.parent.name,
         reward: reward.hyperParams,
       },

@@ -12,6 +12,8 @@ export type TStartedRun = {
   number: number;
   projectId: string;
   projectSlug: string;
+  /** The policy step, fixed when the run was requested (the project's setting then). */
+  objective: string;
   dataCutoff: Date;
   parent: { id: string; name: string; path: string };
   /** Hyper-parameters asked for this round (they override the worker's defaults). */
@@ -38,6 +40,7 @@ export async function startTrainingRun(runId: string): Promise<TStartedRun | nul
     number: run.number,
     projectId: run.projectId,
     projectSlug: run.project.slug,
+    objective: run.objective,
     dataCutoff,
     parent: { id: run.parentVersion.id, name: run.parentVersion.name, path: run.parentVersion.path },
     requested: ZRoundHyperParams.parse(run.hyperParams ?? {}),
