@@ -164,6 +164,15 @@ export function ModelsPanel({ projectId }: { projectId: string }) {
             <li key={v.id} className="flex flex-wrap items-center gap-2">
               <span className="font-medium">{v.name}</span>
               <span className="text-slate-500">{v.parent ? `from ${v.parent}` : "base"}</span>
+              {v.isDownloadable && (
+                <a
+                  className="text-indigo-700 hover:underline"
+                  href={`/api/admin/models/${encodeURIComponent(v.id)}/download`}
+                  download
+                >
+                  Download (.tar)
+                </a>
+              )}
               {v.isActive ? (
                 <span className="rounded bg-indigo-100 px-2 py-0.5 text-xs text-indigo-800">active</span>
               ) : (

@@ -88,6 +88,8 @@ export async function getModelsOverview(o: { projectId: string }) {
       parent: v.parentId ? (nameOf.get(v.parentId) ?? v.parentId) : null,
       createdAt: v.createdAt,
       isActive: v.id === project.policyVersionId,
+      // The built-in model ships with the code; trained versions can be downloaded.
+      isDownloadable: !v.path.startsWith("builtin:"),
     })),
     rewardModels: rewardModels.map((v) => {
       const meta = (v.metadata ?? {}) as {
