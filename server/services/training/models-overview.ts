@@ -91,14 +91,17 @@ export async function getModelsOverview(o: { projectId: string }) {
       // The built-in model ships with the code; trained versions can be downloaded.
       isDownloadable: !v.path.startsWith("builtin:"),
     })),
-    rewardModels: rewardModels.map((v) => {
+    rewardModels: rewardModels.flatMap((v) => {
       const meta = (v.metadata ?? {}) as {
+        projectId?: string;
         trainingRunId?: string;
         dataCutoff?: string | null;
         judgments?: number;
         evaluation?: Record<string, number>;
         losses?: { step: number; loss: number }[];
       };
+      // The name prefix can match another project whose slug extends this one's ("a" and "a-round-2").
+      if (meta.projectId !== project.id) return [];
       return {
         id: v.id,
         name: v.name,
