@@ -16,7 +16,7 @@ import { requestTrainingRun } from "../../server/services/training/request-train
 import { getModelsOverview } from "../../server/services/training/models-overview";
 import { ZPolicyObjective } from "../../server/domain";
 import { updateProject } from "../../server/services/projects/mutate-project";
-import { shouldPromote } from "../../server/services/training/training-run-state";
+import { activatePolicy, shouldPromote } from "../../server/services/training/training-run-state";
 import { generateCandidates, policyDir } from "../generation/generate-job";
 import { trainRewardStep } from "./reward-step";
 import { trainRound } from "./train-round-job";
@@ -72,6 +72,7 @@ describe("train.round job", () => {
     const db = t.db();
     const project = await makeProject({ prompts: 0, candidates: 3, overlap: 1 });
     const house = await ensureBuiltinPolicy();
+    const admin = await makeUser({ role: "admin" });
     await db.project.update({
       where: { id: project.id },
       data: {
@@ -143,15 +144,28 @@ describe("train.round job", () => {
       expect.objectContaining({ id: reward.id, round: 1, parent: house.name, heldOutAccuracy: rewardAccuracy }),
     ]);
     expect(overview.versions.map((v) => v.id)).not.toContain(reward.id); // never offered as a policy
-    // No policy held-out split below 20 judgments (one or two prompts would be noise): the bar is a finite run,
-    // so it is promoted and round 1 is generated from it. The reward model's held-out numbers are reported.
-    expect(Object.keys(run.evaluation as object).sort()).toEqual([
+    // No DPO held-out split below 20 judgments; the reward model's split (from 10) holds out prompts on which the
+    // new policy and the current one are compared, scored by the reward model.
+    const ev = run.evaluation as Record<string, number>;
+    expect(Object.keys(ev).sort()).toEqual([
+      "eval_current_reward",
+      "eval_kl",
+      "eval_new_reward",
+      "eval_prompts",
+      "eval_win_rate",
       "reward_eval_accuracy",
       "reward_eval_loss",
       "reward_eval_margin",
     ]);
-    expect((run.evaluation as Record<string, number>).reward_eval_accuracy).toBe(rewardAccuracy);
-    expect(result.isPromoted).toBe(true);
+    expect(Object.values(ev).every((v) => Number.isFinite(v))).toBe(true);
+    expect(ev.eval_prompts).toBeGreaterThan(0);
+    expect(ev.eval_win_rate).toBeGreaterThanOrEqual(0);
+    expect(ev.eval_win_rate).toBeLessThanOrEqual(1);
+    expect(ev.reward_eval_accuracy).toBe(rewardAccuracy);
+    // Promoted exactly when the new policy wins more than half of the held-out prompts.
+    expect(result.isPromoted).toBe(ev.eval_win_rate! > 0.5);
+    if (!result.isPromoted)
+      await activatePolicy({ projectId: project.id, versionId: result.versionId, actorId: admin.id });
     const after = await db.project.findUniqueOrThrow({ where: { id: project.id } });
     expect(after).toMatchObject({ policyVersionId: result.versionId, currentRound: 1 });
     await generateCandidates.run({ projectId: project.id }, ctx());
@@ -242,6 +256,8 @@ describe("train.round job", () => {
       expect(Number.isFinite(ev.rloo_reward)).toBe(true);
       expect(Number.isFinite(ev.rloo_kl)).toBe(true);
       expect(Number.isFinite(ev.reward_eval_accuracy)).toBe(true);
+      for (const k of ["eval_win_rate", "eval_kl", "eval_new_reward", "eval_current_reward"])
+        expect(Number.isFinite(ev[k]), k).toBe(true);
       const steps = run.metrics as { step: number; loss: number }[];
       expect(steps.every((e) => Number.isFinite(e.loss))).toBe(true);
       // Steps numbered once across DPO then RLOO.
@@ -261,5 +277,15 @@ describe("the promotion bar", () => {
     expect(shouldPromote({ "eval_rewards/accuracies": 0.5, eval_loss: 0.69 })).toBe(true);
     expect(shouldPromote({ "eval_rewards/accuracies": 0.49, eval_loss: 0.69 })).toBe(false);
     expect(shouldPromote({ "eval_rewards/accuracies": 0.9, eval_loss: Number.NaN })).toBe(false);
+  });
+
+  it("with a new-vs-current evaluation: a win rate above 0.5 and finite numbers; DPO's accuracy only reported", () => {
+    const ev = { eval_win_rate: 0.6, eval_new_reward: 0.2, eval_current_reward: 0.1, eval_kl: 0.3 };
+    expect(shouldPromote(ev)).toBe(true);
+    expect(shouldPromote({ ...ev, eval_win_rate: 0.5 })).toBe(false); // a tie is no improvement
+    expect(shouldPromote({ ...ev, eval_win_rate: 0.4, "eval_rewards/accuracies": 1 })).toBe(false);
+    expect(shouldPromote({ ...ev, "eval_rewards/accuracies": 0.2 })).toBe(true);
+    expect(shouldPromote({ ...ev, eval_kl: Number.NaN })).toBe(false);
+    expect(shouldPromote({ ...ev, eval_new_reward: Number.POSITIVE_INFINITY })).toBe(false);
   });
 });

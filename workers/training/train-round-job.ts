@@ -16,6 +16,7 @@ import {
 } from "../../server/services/training/training-run-state";
 import { policyDir } from "../generation/generate-job";
 import { ZPolicyObjective } from "../../server/domain";
+import { evaluateStep } from "./evaluate-step";
 import { trainRewardStep } from "./reward-step";
 import { trainRlooStep, writePromptRows, type RLOO_HYPER_PARAMS } from "./rloo-step";
 import { runTrainCli, stepsAndEvaluation, threadArgs } from "./train-child";
@@ -108,9 +109,22 @@ export const trainRound: TJobHandler<"train.round"> = {
       policyEvaluation = { ...policyEvaluation, ...rloo.evaluation };
       rlooHyperParams = { ...rloo.hyperParams, from: objective === "dpo_rloo" ? "dpo" : "parent" };
     }
-    // The run's evaluation: the policy's numbers, and the reward model's held-out ones as `reward_eval_*`.
+    // Step 3: new vs current on the reward model's held-out prompts (none below its split's minimum).
+    const versus = reward.hyperParams.heldOut
+      ? await evaluateStep({
+          newModel: modelPath,
+          currentModel: base,
+          rewardModel: reward.modelPath,
+          data,
+          evalSplit: reward.hyperParams.evalSplit,
+          dir,
+          signal: ctx.signal,
+        })
+      : {};
+    // The run's evaluation: the policy's numbers, new vs current, and the reward model's as `reward_eval_*`.
     const evaluation = {
       ...policyEvaluation,
+      ...versus,
       ...Object.fromEntries(Object.entries(reward.evaluation).map(([k, v]) => [`reward_${k}`, v])),
     };
     const result = await finishTrainingRun({

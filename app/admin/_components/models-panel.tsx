@@ -127,6 +127,15 @@ export function ModelsPanel({ projectId }: { projectId: string }) {
                   </span>
                 </div>
                 {r.error && <p className="mt-1 text-sm text-red-700">{r.error}</p>}
+                {r.evaluation.eval_win_rate !== undefined && (
+                  <p className="mt-1 text-sm text-slate-700" data-testid="run-versus">
+                    New vs current on {plural(r.evaluation.eval_prompts ?? 0, "held-out prompt")}: win rate{" "}
+                    {pct(r.evaluation.eval_win_rate)}, reward-model score{" "}
+                    {r.evaluation.eval_new_reward?.toFixed(3) ?? "–"} vs{" "}
+                    {r.evaluation.eval_current_reward?.toFixed(3) ?? "–"}, KL(new ‖ current){" "}
+                    {r.evaluation.eval_kl?.toFixed(3) ?? "–"} nats
+                  </p>
+                )}
                 {r.evaluation.reward_eval_accuracy !== undefined && (
                   <p className="mt-1 text-sm text-slate-700" data-testid="run-reward-eval">
                     Reward model: held-out pairwise accuracy {pct(r.evaluation.reward_eval_accuracy)}, loss{" "}
@@ -135,7 +144,7 @@ export function ModelsPanel({ projectId }: { projectId: string }) {
                 )}
                 {r.evaluation["eval_rewards/accuracies"] !== undefined && (
                   <p className="mt-1 text-sm text-slate-700" data-testid="run-eval">
-                    Held-out: reward accuracy {pct(r.evaluation["eval_rewards/accuracies"])}, margin{" "}
+                    DPO held-out: implicit reward accuracy {pct(r.evaluation["eval_rewards/accuracies"])}, margin{" "}
                     {r.evaluation["eval_rewards/margins"]?.toFixed(3) ?? "–"}, loss{" "}
                     {r.evaluation.eval_loss?.toFixed(4) ?? "–"}
                   </p>

@@ -150,12 +150,16 @@ export async function failTrainingRun(runId: string, error: string): Promise<voi
 }
 
 /**
- * The promotion bar: the new policy prefers the labellers' chosen answers on held-out prompts more
- * often than not (DPO's implicit reward accuracy), and every number is finite.
+ * The promotion bar. With a new-vs-current evaluation (held-out prompts, scored by the round's reward model):
+ * the new policy's answers win more than half of the prompts (ties count half) and every number is finite.
+ * Without one (too few judgments for a held-out split): DPO's held-out implicit-reward accuracy of at least 0.5
+ * when there is one, else a finite run. DPO's accuracy is reported either way; an admin can always promote.
  */
 export function shouldPromote(evaluation: Record<string, number>): boolean {
-  const acc = evaluation["eval_rewards/accuracies"];
   if (Object.values(evaluation).some((v) => !Number.isFinite(v))) return false;
+  const winRate = evaluation.eval_win_rate;
+  if (winRate !== undefined) return winRate > 0.5;
+  const acc = evaluation["eval_rewards/accuracies"];
   return acc === undefined ? true : acc >= 0.5;
 }
 
