@@ -32,6 +32,17 @@ test("jobs page with the worker, sampling settings, and the leaderboard", async 
   await expect(page.getByText("Saved.")).toBeVisible();
   await page.reload();
   await expect(page.getByTestId("sampling-settings").getByLabel("Temperature")).toHaveValue("0.8");
+  // The training rounds' policy objective: saved, shown again after a reload, then back to DPO.
+  const objective = page.getByLabel("Training rounds: policy objective");
+  await expect(objective).toHaveValue("dpo");
+  await objective.selectOption("dpo_rloo");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Saved.")).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel("Training rounds: policy objective")).toHaveValue("dpo_rloo");
+  await page.getByLabel("Training rounds: policy objective").selectOption("dpo");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Saved.")).toBeVisible();
 
   await page.goto("/admin/projects/built-in-model?tab=models");
   await expect(page.getByTestId("leaderboard")).toBeVisible();

@@ -72,6 +72,32 @@ test("candidates from the built-in model, a scheduled training round, and the ne
   await page.goto("/admin/projects/built-in-model?tab=models");
   await expect(page.getByTestId("run-1").getByTestId("run-status")).toHaveText("done");
   await expect(page.getByTestId("policy-versions")).toContainText("built-in-model-round-1");
+  await expect(page.getByTestId("reward-versions")).toContainText("built-in-model-round-1-reward");
+
+  // The new version downloads as a Hugging Face checkpoint folder in a .tar, for admins from this app only.
+  const version = o.versions.find((v) => v.name === "built-in-model-round-1")!;
+  const url = `/api/admin/models/${version.id}/download`;
+  const tar = await page.request.get(url, { headers: { "sec-fetch-site": "same-origin" } });
+  expect(tar.status()).toBe(200);
+  expect(tar.headers()["content-type"]).toBe("application/x-tar");
+  const bytes = await tar.body();
+  const names: string[] = [];
+  for (let at = 0; at + 512 <= bytes.length && bytes[at] !== 0;) {
+    const name = bytes
+      .subarray(at, at + 100)
+      .toString("ascii")
+      .replace(/\0.*$/s, "");
+    names.push(name);
+    at += 512 + Math.ceil(parseInt(bytes.subarray(at + 124, at + 136).toString("ascii"), 8) / 512) * 512;
+  }
+  expect(names).toContain("built-in-model-round-1/config.json");
+  expect(names).toContain("built-in-model-round-1/model.safetensors");
+  expect(names).toContain("built-in-model-round-1/tokenizer.json");
+  expect((await page.request.get(url, { headers: { "sec-fetch-site": "cross-site" } })).status()).toBe(403);
+  expect((await labeller.request.get(url)).status()).toBe(403);
+  const anonymous = await browser.newContext();
+  expect((await anonymous.request.get(new URL(url, page.url()).href)).status()).toBe(401);
+  await anonymous.close();
   if (!run.isPromoted) {
     // The held-out evaluation did not clear the bar: the admin promotes it by hand.
     page.once("dialog", (d) => void d.accept());

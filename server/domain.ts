@@ -155,6 +155,13 @@ export const ZProjectSampling = z.object({
 export type TProjectSampling = z.infer<typeof ZProjectSampling>;
 export const DEFAULT_PROJECT_SAMPLING: TProjectSampling = { temperature: 1, topP: 0.95, topK: 0, maxNewTokens: 48 };
 
+/** The policy step of a project's training rounds (after the reward model step). */
+export const POLICY_OBJECTIVES = ["dpo", "rloo", "dpo_rloo"] as const;
+export const ZPolicyObjective = z.enum(POLICY_OBJECTIVES, {
+  error: `policy objective: one of ${POLICY_OBJECTIVES.join(", ")}`,
+});
+export type TPolicyObjective = z.infer<typeof ZPolicyObjective>;
+
 export const COMPARISON_STATUSES = ["pending", "open", "retired"] as const;
 export type TComparisonStatus = (typeof COMPARISON_STATUSES)[number];
 

@@ -13,8 +13,12 @@ import { ensureBuiltinPolicy } from "../../server/services/models/builtin-policy
 import { leaseNext } from "../../server/services/queue/lease-next";
 import { submitJudgment } from "../../server/services/queue/submit-judgment";
 import { requestTrainingRun } from "../../server/services/training/request-training-run";
-import { shouldPromote } from "../../server/services/training/training-run-state";
-import { generateCandidates } from "../generation/generate-job";
+import { getModelsOverview } from "../../server/services/training/models-overview";
+import { ZPolicyObjective } from "../../server/domain";
+import { updateProject } from "../../server/services/projects/mutate-project";
+import { activatePolicy, shouldPromote } from "../../server/services/training/training-run-state";
+import { generateCandidates, policyDir } from "../generation/generate-job";
+import { trainRewardStep } from "./reward-step";
 import { trainRound } from "./train-round-job";
 
 const t = useTestDb();
@@ -68,6 +72,7 @@ describe("train.round job", () => {
     const db = t.db();
     const project = await makeProject({ prompts: 0, candidates: 3, overlap: 1 });
     const house = await ensureBuiltinPolicy();
+    const admin = await makeUser({ role: "admin" });
     await db.project.update({
       where: { id: project.id },
       data: {
@@ -95,11 +100,14 @@ describe("train.round job", () => {
     await expect(requestTrainingRun({ projectId: project.id, trigger: "admin" })).rejects.toMatchObject({
       code: "CONFLICT",
     });
+    const t0 = Date.now();
     const result = (await trainRound.run({ runId }, ctx())) as {
       versionId: string;
       isPromoted: boolean;
       pairs: number;
+      rewardVersionId: string;
     };
+    console.log(`round wall time ${Date.now() - t0} ms`);
     const run = await db.trainingRun.findUniqueOrThrow({ where: { id: runId }, include: { policyVersion: true } });
     expect(run).toMatchObject({ status: "done", judgments: QUESTIONS.length, parentVersionId: house.id });
     expect(run.pairs).toBe(result.pairs);
@@ -111,10 +119,53 @@ describe("train.round job", () => {
     expect(fs.existsSync(path.join(run.policyVersion!.path, "model.safetensors"))).toBe(true);
     expect(run.policyVersion!.path.startsWith(modelsDir)).toBe(true);
 
-    // No held-out split below 20 judgments (one or two prompts would be noise): the bar is a finite run, so it
-    // is promoted and round 1 is generated from it.
-    expect(run.evaluation).toEqual({});
-    expect(result.isPromoted).toBe(true);
+    // Step 1: the reward model, registered beside the policy with its lineage, held-out accuracy and loss curve.
+    const reward = await db.modelVersion.findUniqueOrThrow({ where: { name: `${project.slug}-round-1-reward` } });
+    expect(reward).toMatchObject({ kind: "reward", parentId: house.id });
+    expect(reward.id).toBe(result.rewardVersionId);
+    expect(reward.path.startsWith(modelsDir)).toBe(true);
+    expect(fs.existsSync(path.join(reward.path, "model.safetensors"))).toBe(true);
+    const rm = reward.metadata as {
+      trainingRunId: string;
+      dataCutoff: string;
+      seed: number;
+      hyperParams: { lr: number };
+      evaluation: Record<string, number>;
+      losses: { step: number; loss: number }[];
+    };
+    expect(rm).toMatchObject({ trainingRunId: runId, dataCutoff: run.dataCutoff!.toISOString(), seed: 42 });
+    expect(rm.hyperParams.lr).toBeGreaterThan(0);
+    expect(Number.isFinite(rm.evaluation.eval_accuracy)).toBe(true);
+    expect(rm.losses.length).toBeGreaterThan(0);
+    expect(rm.losses.every((s) => Number.isFinite(s.loss))).toBe(true);
+    const rewardAccuracy = rm.evaluation.eval_accuracy!;
+    const overview = await getModelsOverview({ projectId: project.id });
+    expect(overview.rewardModels).toEqual([
+      expect.objectContaining({ id: reward.id, round: 1, parent: house.name, heldOutAccuracy: rewardAccuracy }),
+    ]);
+    expect(overview.versions.map((v) => v.id)).not.toContain(reward.id); // never offered as a policy
+    // No DPO held-out split below 20 judgments; the reward model's split (from 10) holds out prompts on which the
+    // new policy and the current one are compared, scored by the reward model.
+    const ev = run.evaluation as Record<string, number>;
+    expect(Object.keys(ev).sort()).toEqual([
+      "eval_current_reward",
+      "eval_kl",
+      "eval_new_reward",
+      "eval_prompts",
+      "eval_win_rate",
+      "reward_eval_accuracy",
+      "reward_eval_loss",
+      "reward_eval_margin",
+    ]);
+    expect(Object.values(ev).every((v) => Number.isFinite(v))).toBe(true);
+    expect(ev.eval_prompts).toBeGreaterThan(0);
+    expect(ev.eval_win_rate).toBeGreaterThanOrEqual(0);
+    expect(ev.eval_win_rate).toBeLessThanOrEqual(1);
+    expect(ev.reward_eval_accuracy).toBe(rewardAccuracy);
+    // Promoted exactly when the new policy wins more than half of the held-out prompts.
+    expect(result.isPromoted).toBe(ev.eval_win_rate! > 0.5);
+    if (!result.isPromoted)
+      await activatePolicy({ projectId: project.id, versionId: result.versionId, actorId: admin.id });
     const after = await db.project.findUniqueOrThrow({ where: { id: project.id } });
     expect(after).toMatchObject({ policyVersionId: result.versionId, currentRound: 1 });
     await generateCandidates.run({ projectId: project.id }, ctx());
@@ -127,6 +178,44 @@ describe("train.round job", () => {
       expect(c.policyVersionId).toBe(result.versionId);
       for (const cand of c.candidates) expect(cand.modelVersionId).toBe(result.versionId);
     }
+  }, 300_000);
+
+  it("the policy objective setting is validated and kept for projects with a policy", async () => {
+    expect(ZPolicyObjective.safeParse("ppo").error?.issues[0]?.message).toMatch(/one of dpo, rloo, dpo_rloo/);
+    const admin = await makeUser({ role: "admin" });
+    const imported = await makeProject({ prompts: 1 });
+    const settings = { name: imported.name, description: "", candidatesPerPrompt: 2, overlap: 1, leaseMinutes: 30 };
+    await expect(
+      updateProject({ actorId: admin.id, projectId: imported.id, settings, objective: "rloo" }),
+    ).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/no policy/) as unknown });
+    expect((await t.db().project.findUniqueOrThrow({ where: { id: imported.id } })).policyObjective).toBe("dpo");
+  });
+
+  it("the reward step's trained head orders more held-out pairs as the labellers did than an untrained one", async () => {
+    // A rule learnable from few rows, on 30 prompts (6 held out): " yes :)" over " maybe" over " no".
+    const data = path.join(modelsDir, "rule.jsonl");
+    const rows = Array.from({ length: 30 }, (_, i) => ({
+      prompt: `Question ${i}: is ${i} a number?`,
+      completions: i % 2 ? [" no", " yes :)", " maybe"] : [" maybe", " no", " yes :)"],
+      ranks: i % 2 ? [2, 0, 1] : [1, 2, 0],
+    }));
+    fs.writeFileSync(data, rows.map((r) => JSON.stringify(r)).join("\n"));
+    const step = (override?: { lr: number }) =>
+      trainRewardStep({
+        base: policyDir("builtin:house"),
+        data,
+        dir: fs.mkdtempSync(path.join(modelsDir, "rule-")),
+        judgments: rows.length,
+        maxLength: 256,
+        signal: new AbortController().signal,
+        ...(override ? { override } : {}),
+      });
+    const trained = (await step()).evaluation;
+    const untrained = (await step({ lr: 0 })).evaluation; // the head and adapter as initialised
+    console.log(`reward held-out accuracy: trained ${trained.eval_accuracy}, untrained ${untrained.eval_accuracy}`);
+    expect(Number.isFinite(untrained.eval_accuracy)).toBe(true);
+    expect(trained.eval_accuracy).toBeGreaterThan(untrained.eval_accuracy!);
+    expect(trained.eval_loss).toBeLessThan(untrained.eval_loss!);
   }, 300_000);
 
   it("a round whose loss is not finite fails with the reason and changes nothing", async () => {
@@ -143,6 +232,43 @@ describe("train.round job", () => {
     const after = await db.project.findUniqueOrThrow({ where: { id: project.id } });
     expect(after).toMatchObject({ policyVersionId: before.policyVersionId, currentRound: before.currentRound });
   }, 300_000);
+
+  it("RLOO, and DPO then RLOO, train against the round's reward model as the project's setting says", async () => {
+    const db = t.db();
+    const project = await db.project.findFirstOrThrow({ where: { trainingRuns: { some: {} } } });
+    for (const objective of ["rloo", "dpo_rloo"] as const) {
+      await db.project.update({ where: { id: project.id }, data: { policyObjective: objective } });
+      const { runId } = await requestTrainingRun({ projectId: project.id, trigger: "admin" });
+      const t0 = Date.now();
+      await trainRound.run({ runId }, ctx());
+      console.log(`${objective} round wall time ${Date.now() - t0} ms`);
+      const run = await db.trainingRun.findUniqueOrThrow({ where: { id: runId }, include: { policyVersion: true } });
+      const hp = run.hyperParams as {
+        objective: string;
+        rloo: { numGenerations: number; from: string };
+        lr?: number;
+      };
+      expect(run).toMatchObject({ status: "done", objective });
+      expect(hp.objective).toBe(objective);
+      expect(hp.rloo.numGenerations).toBe(4);
+      expect(hp.lr !== undefined).toBe(objective === "dpo_rloo"); // DPO's hyper-parameters only when it ran
+      const ev = run.evaluation as Record<string, number>;
+      expect(Number.isFinite(ev.rloo_reward)).toBe(true);
+      expect(Number.isFinite(ev.rloo_kl)).toBe(true);
+      expect(Number.isFinite(ev.reward_eval_accuracy)).toBe(true);
+      for (const k of ["eval_win_rate", "eval_kl", "eval_new_reward", "eval_current_reward"])
+        expect(Number.isFinite(ev[k]), k).toBe(true);
+      const steps = run.metrics as { step: number; loss: number }[];
+      expect(steps.every((e) => Number.isFinite(e.loss))).toBe(true);
+      // Steps numbered once across DPO then RLOO.
+      expect(steps.map((e) => e.step)).toEqual(steps.map((_, i) => i + 1));
+      expect(run.policyVersion!.path).toMatch(/rloo[/\\]model$/);
+      expect(fs.existsSync(path.join(run.policyVersion!.path, "model.safetensors"))).toBe(true);
+      // After DPO, RLOO starts from (and keeps its KL to) this round's DPO policy; alone, from the parent.
+      expect(hp.rloo).toMatchObject({ from: objective === "dpo_rloo" ? "dpo" : "parent" });
+    }
+    await db.project.update({ where: { id: project.id }, data: { policyObjective: "dpo" } });
+  }, 300_000);
 });
 
 describe("the promotion bar", () => {
@@ -151,5 +277,15 @@ describe("the promotion bar", () => {
     expect(shouldPromote({ "eval_rewards/accuracies": 0.5, eval_loss: 0.69 })).toBe(true);
     expect(shouldPromote({ "eval_rewards/accuracies": 0.49, eval_loss: 0.69 })).toBe(false);
     expect(shouldPromote({ "eval_rewards/accuracies": 0.9, eval_loss: Number.NaN })).toBe(false);
+  });
+
+  it("with a new-vs-current evaluation: a win rate above 0.5 and finite numbers; DPO's accuracy only reported", () => {
+    const ev = { eval_win_rate: 0.6, eval_new_reward: 0.2, eval_current_reward: 0.1, eval_kl: 0.3 };
+    expect(shouldPromote(ev)).toBe(true);
+    expect(shouldPromote({ ...ev, eval_win_rate: 0.5 })).toBe(false); // a tie is no improvement
+    expect(shouldPromote({ ...ev, eval_win_rate: 0.4, "eval_rewards/accuracies": 1 })).toBe(false);
+    expect(shouldPromote({ ...ev, "eval_rewards/accuracies": 0.2 })).toBe(true);
+    expect(shouldPromote({ ...ev, eval_kl: Number.NaN })).toBe(false);
+    expect(shouldPromote({ ...ev, eval_new_reward: Number.POSITIVE_INFINITY })).toBe(false);
   });
 });

@@ -1,8 +1,9 @@
-// The `train.round` job: DPO on the project's judgments (up to the run's data cut-off) from the
-// active policy, in a child process running the engine's `npm run train`; then the new policy is
-// registered with its lineage, per-step metrics and held-out evaluation, and promoted when it clears
-// the bar. A failed run (a non-finite loss stops the trainer) leaves the active version unchanged.
-import { spawn } from "node:child_process";
+// The `train.round` job, on the project's judgments up to the run's data cut-off: (1) a reward model, (2) the
+// project's policy objective from the active policy (DPO, RLOO against that reward model, or DPO then RLOO),
+// each in a child process running the engine's `npm run train`; then both versions are
+// registered with their lineage, per-step metrics and held-out evaluation, and the policy is promoted when it
+// clears the bar. A failed run (a non-finite loss stops the trainer) registers nothing and leaves the active
+// version unchanged.
 import fs from "node:fs";
 import path from "node:path";
 import type { TJobHandler } from "../../server/jobs/job-runner";
@@ -14,9 +15,11 @@ import {
   startTrainingRun,
 } from "../../server/services/training/training-run-state";
 import { policyDir } from "../generation/generate-job";
-import { workerRuntime } from "../runtime-config";
-
-const TRAIN_CLI = path.resolve(import.meta.dirname, "../ml/train/cli/train.ts");
+import { ZPolicyObjective } from "../../server/domain";
+import { evaluateStep } from "./evaluate-step";
+import { trainRewardStep } from "./reward-step";
+import { trainRlooStep, writePromptRows, type RLOO_HYPER_PARAMS } from "./rloo-step";
+import { runTrainCli, stepsAndEvaluation, threadArgs } from "./train-child";
 
 /** Where trained versions live: every worker and web server of one database must see the same folder. */
 export const modelsDir = () => path.resolve(process.env.PREFLOOP_MODELS_DIR ?? "data/models");
@@ -33,35 +36,6 @@ export const DPO_HYPER_PARAMS = {
 
 /** Fewest judgments for a held-out evaluation of a round. */
 export const MIN_EVAL_JUDGMENTS = 20;
-
-function runTrainCli(args: string[], logFile: string, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const log = fs.openSync(logFile, "a");
-    const child = spawn(process.execPath, ["--import", "tsx", TRAIN_CLI, ...args], { stdio: ["ignore", log, log] });
-    const onAbort = () => child.kill("SIGKILL");
-    signal.addEventListener("abort", onAbort, { once: true });
-    child.on("error", reject);
-    child.on("exit", (code, sig) => {
-      signal.removeEventListener("abort", onAbort);
-      fs.closeSync(log);
-      if (signal.aborted) return reject(signal.reason instanceof Error ? signal.reason : new Error("training aborted"));
-      if (code === 0) return resolve();
-      // The trainer's own last error line says what went wrong (e.g. "loss is not finite").
-      const lines = fs.readFileSync(logFile, "utf8").trim().split("\n");
-      const reason = lines.reverse().find((l) => l.startsWith("error:")) ?? `the trainer exited with ${sig ?? code}`;
-      reject(new Error(reason.replace(/^error:\s*/, "")));
-    });
-  });
-}
-
-function readMetrics(file: string): Record<string, number>[] {
-  if (!fs.existsSync(file)) return [];
-  return fs
-    .readFileSync(file, "utf8")
-    .split("\n")
-    .filter((l) => l.trim() !== "")
-    .map((l) => JSON.parse(l) as Record<string, number>);
-}
 
 export const trainRound: TJobHandler<"train.round"> = {
   run: async ({ runId }, ctx) => {
@@ -89,34 +63,88 @@ export const trainRound: TJobHandler<"train.round"> = {
     const context = (
       JSON.parse(fs.readFileSync(path.join(base, "config.json"), "utf8")) as { max_position_embeddings: number }
     ).max_position_embeddings;
+    const reward = await trainRewardStep({ base, data, dir, judgments, maxLength: context, signal: ctx.signal });
+    ctx.signal.throwIfAborted();
+    const objective = ZPolicyObjective.catch("dpo").parse(run.objective);
     const hp = { ...DPO_HYPER_PARAMS, ...run.requested, maxLength: context };
-    const trainOut = path.join(dir, "dpo");
-    await runTrainCli(
-      [
-        ...["--kind", "dpo", "--model", base, "--data", data, "--out", trainOut, "--merge"],
-        ...["--lr", String(hp.lr), "--epochs", String(hp.epochs), "--batch-size", String(hp.batchSize)],
-        ...["--beta", String(hp.beta), "--seed", String(hp.seed), "--max-length", String(hp.maxLength)],
-        // Below 20 judgments a held-out split is a prompt or two: noise, so none (the bar is then a finite run).
-        ...["--eval-split", judgments >= MIN_EVAL_JUDGMENTS ? String(hp.evalSplit) : "0"],
-        ...["--precompute-ref", "--quiet"],
-        // Training runs on the CPU provider whatever WORKER_PROVIDER says; WORKER_THREADS applies.
-        ...(workerRuntime().threads > 0 ? ["--threads", String(workerRuntime().threads)] : []),
-      ],
-      path.join(dir, "train.log"),
-      ctx.signal,
-    );
-    const log = readMetrics(path.join(trainOut, "metrics.jsonl"));
-    const lastEval = log.filter((e) => Object.keys(e).some((k) => k.startsWith("eval_"))).at(-1) ?? {};
-    const evaluation = Object.fromEntries(Object.entries(lastEval).filter(([k]) => k.startsWith("eval_")));
-    const steps = log.filter((e) => e.loss !== undefined);
-    const lastLoss = steps.at(-1)?.loss;
-    if (lastLoss === undefined || !Number.isFinite(lastLoss)) throw new Error(`the run logged no finite loss`);
+    let modelPath = "";
+    let steps: Record<string, number>[] = [];
+    let policyEvaluation: Record<string, number> = {};
+    let rlooHyperParams: (typeof RLOO_HYPER_PARAMS & { from: "dpo" | "parent" }) | null = null;
+    if (objective === "dpo" || objective === "dpo_rloo") {
+      const trainOut = path.join(dir, "dpo");
+      await runTrainCli(
+        [
+          ...["--kind", "dpo", "--model", base, "--data", data, "--out", trainOut, "--merge"],
+          ...["--lr", String(hp.lr), "--epochs", String(hp.epochs), "--batch-size", String(hp.batchSize)],
+          ...["--beta", String(hp.beta), "--seed", String(hp.seed), "--max-length", String(hp.maxLength)],
+          // Below 20 judgments a held-out split is a prompt or two: noise, so none (the bar is then a finite run).
+          ...["--eval-split", judgments >= MIN_EVAL_JUDGMENTS ? String(hp.evalSplit) : "0"],
+          ...["--precompute-ref", "--quiet", ...threadArgs()],
+        ],
+        path.join(dir, "train.log"),
+        ctx.signal,
+      );
+      const dpo = stepsAndEvaluation(path.join(trainOut, "metrics.jsonl"));
+      modelPath = path.join(trainOut, "model");
+      steps = dpo.steps;
+      policyEvaluation = dpo.evaluation;
+      ctx.signal.throwIfAborted();
+    }
+    if (objective === "rloo" || objective === "dpo_rloo") {
+      const prompts = path.join(dir, "prompts.jsonl");
+      writePromptRows(data, prompts);
+      const rloo = await trainRlooStep({
+        base: objective === "dpo_rloo" ? modelPath : base, // after DPO, RLOO starts from (and keeps its KL to) the DPO policy
+        rewardModel: reward.modelPath,
+        prompts,
+        out: path.join(dir, "rloo"),
+        maxLength: context,
+        logFile: path.join(dir, "rloo.log"),
+        signal: ctx.signal,
+      });
+      modelPath = rloo.modelPath;
+      // One loss curve: RLOO's steps continue DPO's numbering.
+      steps = [...steps, ...rloo.steps.map((e) => ({ ...e, step: (e.step ?? 0) + steps.length }))];
+      policyEvaluation = { ...policyEvaluation, ...rloo.evaluation };
+      rlooHyperParams = { ...rloo.hyperParams, from: objective === "dpo_rloo" ? "dpo" : "parent" };
+    }
+    // Step 3: new vs current on the reward model's held-out prompts (none below its split's minimum).
+    const versus = reward.hyperParams.heldOut
+      ? await evaluateStep({
+          newModel: modelPath,
+          currentModel: base,
+          rewardModel: reward.modelPath,
+          data,
+          evalSplit: reward.hyperParams.evalSplit,
+          dir,
+          signal: ctx.signal,
+        })
+      : {};
+    // The run's evaluation: the policy's numbers, new vs current, and the reward model's as `reward_eval_*`.
+    const evaluation = {
+      ...policyEvaluation,
+      ...versus,
+      ...Object.fromEntries(Object.entries(reward.evaluation).map(([k, v]) => [`reward_${k}`, v])),
+    };
     const result = await finishTrainingRun({
       runId,
-      modelPath: path.join(trainOut, "model"),
+      reward: {
+        modelPath: reward.modelPath,
+        hyperParams: reward.hyperParams,
+        steps: reward.steps,
+        evaluation: reward.evaluation,
+      },
+      modelPath,
       judgments,
       pairs,
-      hyperParams: { objective: "dpo", ...hp, loraR: 16, loraAlpha: 32, parent: run.parent.name },
+      hyperParams: {
+        objective,
+        ...(objective === "rloo" ? {} : { ...hp, loraR: 16, loraAlpha: 32 }),
+        ...(rlooHyperParams ? { rloo: rlooHyperParams } : {}),
+        parent: run.parent.name,
+        reward: reward.hyperParams,
+      },
       metrics: steps,
       evaluation,
       promote: shouldPromote(evaluation),

@@ -127,9 +127,24 @@ export function ModelsPanel({ projectId }: { projectId: string }) {
                   </span>
                 </div>
                 {r.error && <p className="mt-1 text-sm text-red-700">{r.error}</p>}
-                {Object.keys(r.evaluation).length > 0 && (
+                {r.evaluation.eval_win_rate !== undefined && (
+                  <p className="mt-1 text-sm text-slate-700" data-testid="run-versus">
+                    New vs current on {plural(r.evaluation.eval_prompts ?? 0, "held-out prompt")}: win rate{" "}
+                    {pct(r.evaluation.eval_win_rate)}, reward-model score{" "}
+                    {r.evaluation.eval_new_reward?.toFixed(3) ?? "–"} vs{" "}
+                    {r.evaluation.eval_current_reward?.toFixed(3) ?? "–"}, KL(new ‖ current){" "}
+                    {r.evaluation.eval_kl?.toFixed(3) ?? "–"} nats
+                  </p>
+                )}
+                {r.evaluation.reward_eval_accuracy !== undefined && (
+                  <p className="mt-1 text-sm text-slate-700" data-testid="run-reward-eval">
+                    Reward model: held-out pairwise accuracy {pct(r.evaluation.reward_eval_accuracy)}, loss{" "}
+                    {r.evaluation.reward_eval_loss?.toFixed(4) ?? "–"}
+                  </p>
+                )}
+                {r.evaluation["eval_rewards/accuracies"] !== undefined && (
                   <p className="mt-1 text-sm text-slate-700" data-testid="run-eval">
-                    Held-out: reward accuracy {pct(r.evaluation["eval_rewards/accuracies"])}, margin{" "}
+                    DPO held-out: implicit reward accuracy {pct(r.evaluation["eval_rewards/accuracies"])}, margin{" "}
                     {r.evaluation["eval_rewards/margins"]?.toFixed(3) ?? "–"}, loss{" "}
                     {r.evaluation.eval_loss?.toFixed(4) ?? "–"}
                   </p>
@@ -158,6 +173,15 @@ export function ModelsPanel({ projectId }: { projectId: string }) {
             <li key={v.id} className="flex flex-wrap items-center gap-2">
               <span className="font-medium">{v.name}</span>
               <span className="text-slate-500">{v.parent ? `from ${v.parent}` : "base"}</span>
+              {v.isDownloadable && (
+                <a
+                  className="text-indigo-700 hover:underline"
+                  href={`/api/admin/models/${encodeURIComponent(v.id)}/download`}
+                  download
+                >
+                  Download (.tar)
+                </a>
+              )}
               {v.isActive ? (
                 <span className="rounded bg-indigo-100 px-2 py-0.5 text-xs text-indigo-800">active</span>
               ) : (
@@ -176,6 +200,25 @@ export function ModelsPanel({ projectId }: { projectId: string }) {
           ))}
         </ul>
         <ErrorText error={activate.error} />
+      </Card>
+      <Card title="Reward models">
+        {m.rewardModels.length === 0 ? (
+          <p className="text-sm text-slate-600">No reward model yet: each training round trains one first.</p>
+        ) : (
+          <ul className="space-y-1 text-sm" data-testid="reward-versions">
+            {m.rewardModels.map((v) => (
+              <li key={v.id} className="flex flex-wrap items-center gap-2">
+                <span className="font-medium">{v.name}</span>
+                <span className="text-slate-500">
+                  {v.round !== null ? `round ${v.round}, ` : ""}from {v.parent ?? "?"} ·{" "}
+                  {plural(v.judgments, "judgment")} · held-out accuracy{" "}
+                  {v.heldOutAccuracy === null ? "– (too few judgments)" : pct(v.heldOutAccuracy)}
+                  {v.finalLoss !== null ? ` · final loss ${v.finalLoss.toFixed(4)}` : ""}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
       </Card>
       <LeaderboardCard projectId={projectId} />
       <WorkersCard compact />

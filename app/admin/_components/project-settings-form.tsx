@@ -1,8 +1,9 @@
 "use client";
 // The settings of a project (name, K, overlap, lease), for creating and for editing; for a project with
-// a policy, also how the policy samples its candidates (temperature, top-p, top-k, max new tokens).
+// a policy, also how the policy samples its candidates (temperature, top-p, top-k, max new tokens) and the
+// policy objective of its training rounds.
 import { useState } from "react";
-import type { TProjectSampling, TProjectSettings } from "@/server/domain";
+import type { TPolicyObjective, TProjectSampling, TProjectSettings } from "@/server/domain";
 import { Button, Field, Input, TextArea } from "../../_components/ui";
 
 export const DEFAULT_SETTINGS: TProjectSettings = {
@@ -13,9 +14,17 @@ export const DEFAULT_SETTINGS: TProjectSettings = {
   leaseMinutes: 30,
 };
 
+/** The policy objectives in words (the server's ZPolicyObjective validates the choice). */
+const OBJECTIVE_LABELS: Record<TPolicyObjective, string> = {
+  dpo: "DPO on the rankings",
+  rloo: "RLOO against the round's reward model",
+  dpo_rloo: "DPO, then RLOO against the round's reward model",
+};
+
 export function ProjectSettingsForm({
   initial,
   initialSampling,
+  initialObjective,
   submitLabel,
   isBusy,
   onSubmit,
@@ -24,13 +33,16 @@ export function ProjectSettingsForm({
   initial: TProjectSettings;
   /** The policy's sampling settings: shown (and submitted) only for a project with a policy. */
   initialSampling?: TProjectSampling;
+  /** The training rounds' policy objective: shown (and submitted) only for a project with a policy. */
+  initialObjective?: TPolicyObjective;
   submitLabel: string;
   isBusy: boolean;
-  onSubmit: (s: TProjectSettings, sampling?: TProjectSampling) => void;
+  onSubmit: (s: TProjectSettings, sampling?: TProjectSampling, objective?: TPolicyObjective) => void;
   children?: React.ReactNode;
 }) {
   const [s, setS] = useState(initial);
   const [sampling, setSampling] = useState(initialSampling);
+  const [objective, setObjective] = useState(initialObjective);
   // An empty box is NaN, which the server refuses as "not a number" (never a silent 0).
   const samplingNum = (key: keyof TProjectSampling) => (e: React.ChangeEvent<HTMLInputElement>) =>
     setSampling(sampling && { ...sampling, [key]: e.target.valueAsNumber });
@@ -41,7 +53,7 @@ export function ProjectSettingsForm({
       className="space-y-3"
       onSubmit={(e) => {
         e.preventDefault();
-        onSubmit(s, sampling);
+        onSubmit(s, sampling, objective);
       }}
     >
       {children}
@@ -115,6 +127,22 @@ export function ProjectSettingsForm({
           </div>
           <p className="text-xs text-slate-500">Applies to candidates generated from now on.</p>
         </fieldset>
+      )}
+      {objective && (
+        <Field label="Training rounds: policy objective">
+          <select
+            name="policyObjective"
+            className="w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+            value={objective}
+            onChange={(e) => setObjective(e.target.value as TPolicyObjective)}
+          >
+            {Object.entries(OBJECTIVE_LABELS).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </Field>
       )}
       <Button type="submit" disabled={isBusy}>
         {submitLabel}

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { adminProcedure, router } from "../trpc";
 import {
   ZProjectSampling,
+  ZPolicyObjective,
   ZProjectSettings,
   ZProjectStatus,
   ZPromptBrowseStatus,
@@ -99,7 +100,14 @@ export const adminRouter = router({
       .input(z.object({ slug: ZSlug, settings: ZProjectSettings, guidelines: ZGuidelines.default("") }))
       .mutation(({ ctx, input }) => createProject({ actorId: ctx.viewer.userId, ...input })),
     update: adminProcedure
-      .input(z.object({ projectId: ZId, settings: ZProjectSettings, sampling: ZProjectSampling.optional() }))
+      .input(
+        z.object({
+          projectId: ZId,
+          settings: ZProjectSettings,
+          sampling: ZProjectSampling.optional(),
+          objective: ZPolicyObjective.optional(),
+        }),
+      )
       .mutation(({ ctx, input }) => updateProject({ actorId: ctx.viewer.userId, ...input })),
     setStatus: adminProcedure
       .input(z.object({ projectId: ZId, status: ZProjectStatus }))

@@ -1,7 +1,7 @@
 // Admin changes to projects: create, edit settings, archive/pause, and new guideline versions.
 import { getDb, type Db } from "../../db";
 import { AppError } from "../../errors";
-import type { TProjectSampling, TProjectSettings, TProjectStatus } from "../../domain";
+import type { TPolicyObjective, TProjectSampling, TProjectSettings, TProjectStatus } from "../../domain";
 import { recordAudit } from "../audit/record-audit";
 import { toAppError } from "../db-errors";
 
@@ -45,6 +45,8 @@ export async function updateProject(opts: {
   settings: TProjectSettings;
   /** How the project's policy samples candidates; only for a project with a policy. */
   sampling?: TProjectSampling;
+  /** The policy step of its training rounds; only for a project with a policy. */
+  objective?: TPolicyObjective;
 }) {
   const db = getDb();
   const before = await db.project.findUnique({ where: { id: opts.projectId } });
@@ -53,6 +55,12 @@ export async function updateProject(opts: {
     throw new AppError(
       "CONFLICT",
       "This project has no policy (its candidates are imported): there are no sampling settings to change.",
+    );
+  }
+  if (opts.objective && !before.policyVersionId) {
+    throw new AppError(
+      "CONFLICT",
+      "This project has no policy (its candidates are imported): there is no training objective to set.",
     );
   }
   if (opts.settings.candidatesPerPrompt < before.candidatesPerPrompt) {
@@ -71,7 +79,11 @@ export async function updateProject(opts: {
   return db.$transaction(async (tx) => {
     const project = await tx.project.update({
       where: { id: before.id },
-      data: { ...opts.settings, ...(opts.sampling ? { samplingParams: opts.sampling } : {}) },
+      data: {
+        ...opts.settings,
+        ...(opts.sampling ? { samplingParams: opts.sampling } : {}),
+        ...(opts.objective ? { policyObjective: opts.objective } : {}),
+      },
     });
     // Completion (judgmentCount >= overlap) is derived, so a new overlap needs no rewrite.
     await recordAudit(
@@ -84,6 +96,9 @@ export async function updateProject(opts: {
         details: {
           ...opts.settings,
           ...(opts.sampling ? { sampling: opts.sampling } : {}),
+          ...(opts.objective && opts.objective !== before.policyObjective
+            ? { objective: opts.objective, objectiveBefore: before.policyObjective }
+            : {}),
           before: Object.fromEntries(
             Object.entries(opts.settings)
               .filter(([k, v]) => before[k as keyof typeof opts.settings] !== v)

@@ -39,7 +39,15 @@ export async function getModelsOverview(o: { projectId: string }) {
     if (r.parentVersionId) ids.add(r.parentVersionId);
     if (r.policyVersionId) ids.add(r.policyVersionId);
   }
-  const versions = await db.modelVersion.findMany({ where: { id: { in: [...ids] } }, orderBy: { createdAt: "asc" } });
+  const [versions, rewardModels] = await Promise.all([
+    db.modelVersion.findMany({ where: { id: { in: [...ids] } }, orderBy: { createdAt: "asc" } }),
+    // A round's reward model is named after the project's slug (rewardVersionName).
+    db.modelVersion.findMany({
+      where: { kind: "reward", name: { startsWith: `${project.slug}-round-` } },
+      orderBy: { createdAt: "desc" },
+      take: 50,
+    }),
+  ]);
   const nameOf = new Map(versions.map((v) => [v.id, v.name]));
   const lastCutoff = runs.find((r) => r.status === "done")?.dataCutoff ?? null;
   const judgmentsSinceRun = await db.judgment.count({
@@ -80,7 +88,32 @@ export async function getModelsOverview(o: { projectId: string }) {
       parent: v.parentId ? (nameOf.get(v.parentId) ?? v.parentId) : null,
       createdAt: v.createdAt,
       isActive: v.id === project.policyVersionId,
+      // The built-in model ships with the code; trained versions can be downloaded.
+      isDownloadable: !v.path.startsWith("builtin:"),
     })),
+    rewardModels: rewardModels.flatMap((v) => {
+      const meta = (v.metadata ?? {}) as {
+        projectId?: string;
+        trainingRunId?: string;
+        dataCutoff?: string | null;
+        judgments?: number;
+        evaluation?: Record<string, number>;
+        losses?: { step: number; loss: number }[];
+      };
+      // The name prefix can match another project whose slug extends this one's ("a" and "a-round-2").
+      if (meta.projectId !== project.id) return [];
+      return {
+        id: v.id,
+        name: v.name,
+        parent: v.parentId ? (nameOf.get(v.parentId) ?? v.parentId) : null,
+        round: runs.find((r) => r.id === meta.trainingRunId)?.number ?? null,
+        dataCutoff: meta.dataCutoff ?? null,
+        judgments: meta.judgments ?? 0,
+        heldOutAccuracy: meta.evaluation?.eval_accuracy ?? null,
+        finalLoss: meta.losses?.at(-1)?.loss ?? null,
+        createdAt: v.createdAt,
+      };
+    }),
   };
 }
 export type TModelsOverview = Awaited<ReturnType<typeof getModelsOverview>>;

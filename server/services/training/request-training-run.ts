@@ -53,6 +53,7 @@ export async function requestTrainingRun(o: {
           projectId: project.id,
           number: (last._max.number ?? 0) + 1,
           trigger: o.trigger,
+          objective: project.policyObjective,
           parentVersionId: project.policyVersionId,
           hyperParams,
         },

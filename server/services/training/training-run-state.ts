@@ -12,6 +12,8 @@ export type TStartedRun = {
   number: number;
   projectId: string;
   projectSlug: string;
+  /** The policy step, fixed when the run was requested (the project's setting then). */
+  objective: string;
   dataCutoff: Date;
   parent: { id: string; name: string; path: string };
   /** Hyper-parameters asked for this round (they override the worker's defaults). */
@@ -38,14 +40,29 @@ export async function startTrainingRun(runId: string): Promise<TStartedRun | nul
     number: run.number,
     projectId: run.projectId,
     projectSlug: run.project.slug,
+    objective: run.objective,
     dataCutoff,
     parent: { id: run.parentVersion.id, name: run.parentVersion.name, path: run.parentVersion.path },
     requested: ZRoundHyperParams.parse(run.hyperParams ?? {}),
   };
 }
 
+/** The round's reward model, registered with the policy (a failed round registers neither). */
+export type TRewardModelResult = {
+  modelPath: string;
+  hyperParams: Prisma.InputJsonValue & { seed: number };
+  /** The loss curve: [{ step, loss, accuracy, ... }]. */
+  steps: Record<string, number>[];
+  /** Held-out `eval_accuracy`, `eval_loss`, `eval_margin` (empty without a split). */
+  evaluation: Record<string, number>;
+};
+
+/** The name of a round's reward model version. */
+export const rewardVersionName = (projectSlug: string, round: number) => `${projectSlug}-round-${round}-reward`;
+
 export async function finishTrainingRun(o: {
   runId: string;
+  reward: TRewardModelResult;
   modelPath: string;
   judgments: number;
   pairs: number;
@@ -54,10 +71,30 @@ export async function finishTrainingRun(o: {
   evaluation: Record<string, number>;
   /** Promote when the evaluation clears the bar (see shouldPromote). */
   promote: boolean;
-}): Promise<{ versionId: string; isPromoted: boolean }> {
+}): Promise<{ versionId: string; rewardVersionId: string; isPromoted: boolean }> {
   const db = getDb();
   return db.$transaction(async (tx) => {
     const run = await tx.trainingRun.findUniqueOrThrow({ where: { id: o.runId }, include: { project: true } });
+    const reward = await tx.modelVersion.create({
+      data: {
+        name: rewardVersionName(run.project.slug, run.number),
+        kind: "reward",
+        // The policy its body was initialised from.
+        parentId: run.parentVersionId,
+        path: o.reward.modelPath,
+        metadata: {
+          projectId: run.projectId,
+          trainingRunId: run.id,
+          dataCutoff: run.dataCutoff?.toISOString() ?? null,
+          judgments: o.judgments,
+          pairs: o.pairs,
+          hyperParams: o.reward.hyperParams,
+          seed: o.reward.hyperParams.seed,
+          evaluation: o.reward.evaluation,
+          losses: o.reward.steps.map((s) => ({ step: s.step ?? 0, loss: s.loss ?? null })),
+        },
+      },
+    });
     const version = await tx.modelVersion.create({
       data: {
         name: `${run.project.slug}-round-${run.number}`,
@@ -73,6 +110,7 @@ export async function finishTrainingRun(o: {
           pairs: o.pairs,
           hyperParams: o.hyperParams,
           evaluation: o.evaluation,
+          rewardVersionId: reward.id,
         },
       },
     });
@@ -100,7 +138,7 @@ export async function finishTrainingRun(o: {
         finishedAt: new Date(),
       },
     });
-    return { versionId: version.id, isPromoted };
+    return { versionId: version.id, rewardVersionId: reward.id, isPromoted };
   });
 }
 
@@ -112,12 +150,16 @@ export async function failTrainingRun(runId: string, error: string): Promise<voi
 }
 
 /**
- * The promotion bar: the new policy prefers the labellers' chosen answers on held-out prompts more
- * often than not (DPO's implicit reward accuracy), and every number is finite.
+ * The promotion bar. With a new-vs-current evaluation (held-out prompts, scored by the round's reward model):
+ * the new policy's answers win more than half of the prompts (ties count half) and every number is finite.
+ * Without one (too few judgments for a held-out split): DPO's held-out implicit-reward accuracy of at least 0.5
+ * when there is one, else a finite run. DPO's accuracy is reported either way; an admin can always promote.
  */
 export function shouldPromote(evaluation: Record<string, number>): boolean {
-  const acc = evaluation["eval_rewards/accuracies"];
   if (Object.values(evaluation).some((v) => !Number.isFinite(v))) return false;
+  const winRate = evaluation.eval_win_rate;
+  if (winRate !== undefined) return winRate > 0.5;
+  const acc = evaluation["eval_rewards/accuracies"];
   return acc === undefined ? true : acc >= 0.5;
 }
 

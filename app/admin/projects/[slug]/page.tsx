@@ -18,7 +18,9 @@ import { QualityPanel } from "../../_components/quality-panel";
 import { plural } from "../../../_components/plural";
 import {
   DEFAULT_PROJECT_SAMPLING,
+  ZPolicyObjective,
   ZProjectSampling,
+  type TPolicyObjective,
   type TProjectSampling,
   type TProjectSettings,
 } from "@/server/domain";
@@ -55,7 +57,11 @@ export default function ProjectPage({ params }: { params: Promise<{ slug: string
   if (project.error) return <ErrorText error={project.error} />;
   const p = project.data;
   if (!p) return <p className="text-slate-500">Loading…</p>;
-  const saveSettings = async (settings: TProjectSettings, sampling?: TProjectSampling) => {
+  const saveSettings = async (
+    settings: TProjectSettings,
+    sampling?: TProjectSampling,
+    objective?: TPolicyObjective,
+  ) => {
     // Asked at the moment of saving: a count loaded with the page could be stale or not there yet.
     const judgments =
       settings.candidatesPerPrompt === p.candidatesPerPrompt
@@ -72,7 +78,12 @@ export default function ProjectPage({ params }: { params: Promise<{ slug: string
       )
     )
       return;
-    update.mutate({ projectId: p.id, settings, ...(sampling ? { sampling } : {}) });
+    update.mutate({
+      projectId: p.id,
+      settings,
+      ...(sampling ? { sampling } : {}),
+      ...(objective ? { objective } : {}),
+    });
   };
   return (
     <main className="space-y-4">
@@ -119,11 +130,14 @@ export default function ProjectPage({ params }: { params: Promise<{ slug: string
               key={p.updatedAt.toISOString()}
               initial={p}
               {...(p.policyVersionId
-                ? { initialSampling: ZProjectSampling.safeParse(p.samplingParams).data ?? DEFAULT_PROJECT_SAMPLING }
+                ? {
+                    initialSampling: ZProjectSampling.safeParse(p.samplingParams).data ?? DEFAULT_PROJECT_SAMPLING,
+                    initialObjective: ZPolicyObjective.safeParse(p.policyObjective).data ?? "dpo",
+                  }
                 : {})}
               submitLabel="Save settings"
               isBusy={update.isPending}
-              onSubmit={(settings, sampling) => void saveSettings(settings, sampling)}
+              onSubmit={(settings, sampling, objective) => void saveSettings(settings, sampling, objective)}
             />
             <div className="mt-3">
               <ErrorText error={update.error} />
