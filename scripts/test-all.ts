@@ -141,6 +141,11 @@ async function main() {
   await step("stopping npm start (SIGTERM/SIGINT)", () =>
     run(path.join(BIN, "vitest"), ["run", "server/cli/start.test.ts"], { ...baseEnv, TEST_DB_PROVIDER: "sqlite" }),
   );
+  // Two web servers and two workers on one PostgreSQL: no job twice, no overlap exceeded, no judgment lost.
+  if (!skipPg)
+    await step("fault: two web servers + two workers (PostgreSQL)", () =>
+      run(path.join(BIN, "tsx"), ["scripts/fault/two-of-each.ts"], { ...baseEnv, TEST_PG_URL: PG_URL }),
+    );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "prefloop-e2e-"));
   await step("browser tests (SQLite)", () => e2e("sqlite", `file:${path.join(dir, "e2e.db")}`, 3210));
   fs.rmSync(dir, { recursive: true, force: true });

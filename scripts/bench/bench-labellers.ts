@@ -14,6 +14,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { waitForServer, withPgDatabase } from "../support/product-server";
+import { importPrompts, inviteLabeller, TrpcClient as Client } from "../support/trpc-client";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const BIN = path.join(ROOT, "node_modules/.bin");
@@ -42,35 +43,6 @@ if (!(N >= 1 && SECONDS > 0 && PORT > 0 && FLOOR_SECONDS > 0 && PROMPTS > 0))
   throw new Error("usage: --labellers N --minutes M [--db sqlite|postgres] [--port N] [--floor-seconds S]");
 if (PROVIDER !== "sqlite" && PROVIDER !== "postgres") throw new Error(`--db must be sqlite or postgres`);
 const URL_BASE = `http://127.0.0.1:${PORT}`;
-
-class TrpcError extends Error {}
-
-/** One signed-in person: a cookie jar of one session cookie, tRPC over fetch as the app's own pages call it. */
-class Client {
-  cookie = "";
-  async call<T>(name: string, input: unknown, kind: "query" | "mutation"): Promise<T> {
-    const headers: Record<string, string> = { origin: URL_BASE };
-    if (this.cookie) headers.cookie = this.cookie;
-    const res =
-      kind === "query"
-        ? await fetch(`${URL_BASE}/api/trpc/${name}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, {
-            headers,
-          })
-        : await fetch(`${URL_BASE}/api/trpc/${name}`, {
-            method: "POST",
-            headers: { ...headers, "content-type": "application/json" },
-            body: JSON.stringify({ json: input }),
-          });
-    this.keepCookie(res);
-    const text = await res.text();
-    if (res.status !== 200) throw new TrpcError(`${name}: HTTP ${res.status} ${text.slice(0, 300)}`);
-    return (JSON.parse(text) as { result: { data: { json: T } } }).result.data.json;
-  }
-  keepCookie(res: Response) {
-    const set = res.headers.getSetCookie()[0];
-    if (set) this.cookie = set.split(";")[0]!;
-  }
-}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -126,7 +98,7 @@ async function withServer<T>(databaseUrl: string, fn: (log: string) => Promise<T
 type TTask = { assignmentId: string; candidates: { id: string }[] } | null;
 
 async function setUp(): Promise<{ admin: Client; projectId: string; slug: string; labellers: Client[] }> {
-  const admin = new Client();
+  const admin = new Client([URL_BASE]);
   await admin.call("auth.signIn", ADMIN, "mutation");
   const slug = `bench-${Date.now().toString(36)}`;
   const { id: projectId } = await admin.call<{ id: string }>(
@@ -134,57 +106,18 @@ async function setUp(): Promise<{ admin: Client; projectId: string; slug: string
     { slug, settings: { name: "Load benchmark", candidatesPerPrompt: K, overlap: OVERLAP, leaseMinutes: 30 } },
     "mutation",
   );
-  const rows = Array.from({ length: PROMPTS }, (_, i) =>
-    JSON.stringify({
-      id: `p${i}`,
-      prompt: `Benchmark prompt ${i}: explain why the sky looks blue in one short paragraph.`,
-      candidates: Array.from({ length: K }, (_, c) => `Answer ${c} to prompt ${i}: Rayleigh scattering, variant ${c}.`),
-    }),
-  );
+  const rows = Array.from({ length: PROMPTS }, (_, i) => ({
+    id: `p${i}`,
+    prompt: `Benchmark prompt ${i}: explain why the sky looks blue in one short paragraph.`,
+    candidates: Array.from({ length: K }, (_, c) => `Answer ${c} to prompt ${i}: Rayleigh scattering, variant ${c}.`),
+  }));
   const started = Date.now();
-  const res = await fetch(`${URL_BASE}/api/admin/projects/${projectId}/import`, {
-    method: "POST",
-    headers: {
-      origin: URL_BASE,
-      cookie: admin.cookie,
-      "content-type": "application/octet-stream",
-      "x-filename": "bench.jsonl",
-    },
-    body: rows.join("\n") + "\n",
-  });
-  if (res.status !== 200) throw new Error(`import: HTTP ${res.status} ${await res.text()}`);
-  const { importId } = (await res.json()) as { importId: string };
-  for (;;) {
-    const s = await admin.call<{ status: string; promptsAdded: number }>(
-      "admin.projects.importStatus",
-      { importId },
-      "query",
-    );
-    if (s.status === "done") {
-      if (s.promptsAdded !== PROMPTS) throw new Error(`import added ${s.promptsAdded} of ${PROMPTS} prompts`);
-      break;
-    }
-    if (s.status !== "running" && s.status !== "queued") throw new Error(`import ${s.status}: ${JSON.stringify(s)}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  await importPrompts(admin, projectId, rows);
   console.log(`imported ${PROMPTS} prompts × ${K} candidates in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   const labellers: Client[] = [];
-  for (let i = 0; i < N; i++) {
-    const { url } = await admin.call<{ url: string }>(
-      "admin.users.invite",
-      { email: `labeller${i}@bench.test`, role: "labeller" },
-      "mutation",
-    );
-    const c = new Client();
-    const token = new URL(url).pathname.split("/").pop()!;
-    await c.call(
-      "auth.acceptInvite",
-      { token, name: `Labeller ${i}`, password: "bench-labeller-password" },
-      "mutation",
-    );
-    labellers.push(c);
-  }
+  for (let i = 0; i < N; i++)
+    labellers.push(await inviteLabeller(admin, [URL_BASE], `labeller${i}@bench.test`, `Labeller ${i}`));
   console.log(`${N} labellers invited and signed in`);
   return { admin, projectId, slug, labellers };
 }
