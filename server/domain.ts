@@ -68,6 +68,50 @@ export const ZCandidateFlags = z
   .pipe(z.record(ZCandidateId, ZCandidateFlag));
 export type TCandidateFlags = z.infer<typeof ZCandidateFlags>;
 
+/** Strength of preference between two adjacent tiers (Judgment.strengths, one entry per tier boundary). */
+export const STRENGTHS = ["much_better", "better", "slightly_better"] as const;
+export const ZStrength = z.enum(STRENGTHS);
+export type TStrength = z.infer<typeof ZStrength>;
+export const STRENGTH_LABELS: Record<TStrength, string> = {
+  much_better: "Much better",
+  better: "Better",
+  slightly_better: "Slightly better",
+};
+/** The TRL `margin` each strength carries into preference-pair exports (summed across tier boundaries). */
+export const STRENGTH_MARGINS: Record<TStrength, number> = { much_better: 3, better: 2, slightly_better: 1 };
+export const ZStrengths = z.array(ZStrength).max(MAX_CANDIDATES - 1);
+export type TStrengths = z.infer<typeof ZStrengths>;
+
+/**
+ * A gold comparison's expected answer (Comparison.gold): a full expected ranking, an expected best
+ * candidate, and/or candidates that must be flagged. At least one of the three.
+ */
+export const ZGoldAnswer = z
+  .object({
+    tiers: ZTiers.optional(),
+    best: ZCandidateId.optional(),
+    mustFlag: z.array(ZCandidateId).max(MAX_CANDIDATES).optional(),
+    note: z.string().max(2000).default(""),
+  })
+  .refine(
+    (g) => g.tiers !== undefined || g.best !== undefined || (g.mustFlag?.length ?? 0) > 0,
+    "a gold answer needs an expected ranking, an expected best candidate or candidates to flag",
+  );
+export type TGoldAnswer = z.infer<typeof ZGoldAnswer>;
+
+/** A judgment scored against its comparison's gold answer (Judgment.goldResult); null where not asked. */
+export const ZGoldResult = z.object({
+  /** Kendall's tau-b between the judgment and the expected tiers, in [-1, 1]. */
+  tau: z.number().nullable(),
+  /** Whether the judgment's best tier is exactly the expected best (or the expected first tier). */
+  top1: z.boolean().nullable(),
+  /** Share of the must-flag candidates the labeller flagged, in [0, 1]. */
+  flagRecall: z.number().nullable(),
+  /** The judgment's gold score in [0, 1]: the mean of the parts asked for (tau mapped to (tau + 1) / 2). */
+  score: z.number(),
+});
+export type TGoldResult = z.infer<typeof ZGoldResult>;
+
 export const SKIP_REASONS = [
   "unclear_prompt",
   "needs_expertise",
