@@ -98,6 +98,11 @@ test("candidates from the built-in model, a scheduled training round, and the ne
   const anonymous = await browser.newContext();
   expect((await anonymous.request.get(new URL(url, page.url()).href)).status()).toBe(401);
   await anonymous.close();
+  // The download is in the audit log, by name.
+  await page.goto("/admin/audit");
+  await expect(page.getByText("Downloaded a model version").first()).toBeVisible();
+  await expect(page.getByText("built-in-model-round-1", { exact: true }).first()).toBeVisible();
+  await page.goto("/admin/projects/built-in-model?tab=models");
   if (!run.isPromoted) {
     // The held-out evaluation did not clear the bar: the admin promotes it by hand.
     page.once("dialog", (d) => void d.accept());

@@ -123,6 +123,7 @@ describe("train.round job", () => {
     const reward = await db.modelVersion.findUniqueOrThrow({ where: { name: `${project.slug}-round-1-reward` } });
     expect(reward).toMatchObject({ kind: "reward", parentId: house.id });
     expect(reward.id).toBe(result.rewardVersionId);
+    expect(run.rewardVersionId).toBe(reward.id); // the run names the reward model it trained
     expect(reward.path.startsWith(modelsDir)).toBe(true);
     expect(fs.existsSync(path.join(reward.path, "model.safetensors"))).toBe(true);
     const rm = reward.metadata as {

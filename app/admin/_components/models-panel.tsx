@@ -122,8 +122,9 @@ export function ModelsPanel({ projectId }: { projectId: string }) {
                   )}
                   <span className="text-slate-600">
                     {r.objective.toUpperCase()} from {r.parent ?? "?"}
-                    {r.result ? ` → ${r.result}` : ""} · {plural(r.judgments, "judgment")}, {plural(r.pairs, "pair")} ·{" "}
-                    {r.trigger === "schedule" ? "scheduled" : "by an admin"}
+                    {r.result ? ` → ${r.result}` : ""}
+                    {r.rewardModel ? ` (reward model ${r.rewardModel})` : ""} · {plural(r.judgments, "judgment")},{" "}
+                    {plural(r.pairs, "pair")} · {r.trigger === "schedule" ? "scheduled" : "by an admin"}
                   </span>
                 </div>
                 {r.error && <p className="mt-1 text-sm text-red-700">{r.error}</p>}

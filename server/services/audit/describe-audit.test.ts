@@ -73,3 +73,37 @@ describe("describeAudit for memberships, reset links, jobs and sampling", () => 
     expect(d.target.label).toBe("Ada <ada@example.test>");
   });
 });
+
+describe("describeAudit for what leaves the server", () => {
+  it("names a downloaded model version and its size", () => {
+    const d = describeAudit(
+      {
+        action: "model.download",
+        targetType: "modelVersion",
+        targetId: "v1",
+        details: { name: "chat-round-2", files: 4, bytes: 12_000 },
+      },
+      { ...names, versions: new Map([["v1", "chat-round-2"]]) },
+    );
+    expect(d).toEqual({
+      summary: "Downloaded a model version",
+      target: { label: "chat-round-2" },
+      changes: ["4 files, 12000 bytes"],
+    });
+    // A version deleted since keeps the name recorded with the download.
+    const gone = describeAudit(
+      { action: "model.download", targetType: "modelVersion", targetId: "v2", details: { name: "old" } },
+      names,
+    );
+    expect(gone.target.label).toBe("old");
+  });
+
+  it("names an export's format and file", () => {
+    const d = describeAudit(
+      { action: "project.export", targetType: "project", targetId: "p1", details: { format: "trl", file: "parquet" } },
+      names,
+    );
+    expect(d.summary).toBe("Exported a dataset");
+    expect(d.changes).toEqual(["format trl", "as parquet"]);
+  });
+});

@@ -32,6 +32,8 @@ const SUMMARIES: Record<string, string> = {
   "project.train": "Started a training round",
   "project.policy": "Changed the active policy",
   "project.import": "Imported prompts",
+  "project.export": "Exported a dataset",
+  "model.download": "Downloaded a model version",
   "user.bootstrap-admin": "Created the first admin account",
   "user.disable": "Disabled account",
   "user.enable": "Enabled account",
@@ -73,6 +75,10 @@ function targetOf(row: TAuditRow, details: Record<string, unknown>, names: TAudi
     const email = names.invites.get(row.targetId)?.email ?? (typeof details.email === "string" ? details.email : null);
     return { label: email ? `invite for ${email}` : "an invite", href: "/admin/users" };
   }
+  if (row.targetType === "modelVersion")
+    return {
+      label: names.versions.get(row.targetId) ?? (typeof details.name === "string" ? details.name : "a model version"),
+    };
   if (row.targetType === "job") return { label: `job ${row.targetId}`, href: "/admin/jobs" };
   return { label: `${row.targetType} ${row.targetId}` };
 }
@@ -135,6 +141,13 @@ function changesOf(row: TAuditRow, d: Record<string, unknown>, names: TAuditName
     }
     case "user.set-role":
       return [change("role", typeof d.from === "string" ? d.from : undefined, String(d.role))];
+    case "project.export":
+      return [
+        typeof d.format === "string" ? `format ${d.format}` : "",
+        typeof d.file === "string" ? `as ${d.file}` : "",
+      ].filter(Boolean);
+    case "model.download":
+      return typeof d.files === "number" ? [`${d.files} files, ${show(d.bytes)} bytes`] : [];
     case "invite.create":
       return typeof d.role === "string" ? [`as ${d.role}`] : [];
     default:

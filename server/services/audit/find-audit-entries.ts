@@ -16,7 +16,7 @@ export async function findAuditEntries(opts: { cursor?: string; limit: number; a
   const hasMore = rows.length > opts.limit;
   const page = rows.slice(0, opts.limit);
   const idsOf = (type: string) => [...new Set(page.filter((r) => r.targetType === type).map((r) => r.targetId))];
-  const versionIds = new Set<string>();
+  const versionIds = new Set<string>(idsOf("modelVersion"));
   for (const r of page)
     if (r.action === "project.policy" && r.details && typeof r.details === "object" && !Array.isArray(r.details))
       for (const v of [r.details.from, r.details.to]) if (typeof v === "string") versionIds.add(v);

@@ -16,7 +16,11 @@ export async function getModelsOverview(o: { projectId: string }) {
       where: { projectId: project.id },
       orderBy: { number: "desc" },
       take: 50,
-      include: { policyVersion: { select: { name: true } }, parentVersion: { select: { name: true } } },
+      include: {
+        policyVersion: { select: { name: true } },
+        parentVersion: { select: { name: true } },
+        rewardVersion: { select: { name: true } },
+      },
     }),
     db.comparison.groupBy({
       by: ["round"],
@@ -39,11 +43,16 @@ export async function getModelsOverview(o: { projectId: string }) {
     if (r.parentVersionId) ids.add(r.parentVersionId);
     if (r.policyVersionId) ids.add(r.policyVersionId);
   }
+  const rewardIds = runs.flatMap((r) => (r.rewardVersionId ? [r.rewardVersionId] : []));
   const [versions, rewardModels] = await Promise.all([
     db.modelVersion.findMany({ where: { id: { in: [...ids] } }, orderBy: { createdAt: "asc" } }),
-    // A round's reward model is named after the project's slug (rewardVersionName).
+    // A project's reward models are the ones its runs trained (TrainingRun.rewardVersionId); runs finished
+    // before that column existed name theirs in the version's metadata (projectId, trainingRunId).
     db.modelVersion.findMany({
-      where: { kind: "reward", name: { startsWith: `${project.slug}-round-` } },
+      where: {
+        kind: "reward",
+        OR: [{ id: { in: rewardIds } }, { name: { startsWith: `${project.slug}-round-` } }],
+      },
       orderBy: { createdAt: "desc" },
       take: 50,
     }),
@@ -73,6 +82,7 @@ export async function getModelsOverview(o: { projectId: string }) {
       objective: r.objective,
       parent: r.parentVersion?.name ?? null,
       result: r.policyVersion?.name ?? null,
+      rewardModel: r.rewardVersion?.name ?? null,
       judgments: r.judgments,
       pairs: r.pairs,
       isPromoted: r.isPromoted,
@@ -100,13 +110,14 @@ export async function getModelsOverview(o: { projectId: string }) {
         evaluation?: Record<string, number>;
         losses?: { step: number; loss: number }[];
       };
+      const run = runs.find((r) => r.rewardVersionId === v.id) ?? runs.find((r) => r.id === meta.trainingRunId);
       // The name prefix can match another project whose slug extends this one's ("a" and "a-round-2").
-      if (meta.projectId !== project.id) return [];
+      if (!run && meta.projectId !== project.id) return [];
       return {
         id: v.id,
         name: v.name,
         parent: v.parentId ? (nameOf.get(v.parentId) ?? v.parentId) : null,
-        round: runs.find((r) => r.id === meta.trainingRunId)?.number ?? null,
+        round: run?.number ?? null,
         dataCutoff: meta.dataCutoff ?? null,
         judgments: meta.judgments ?? 0,
         heldOutAccuracy: meta.evaluation?.eval_accuracy ?? null,

@@ -129,6 +129,7 @@ export async function finishTrainingRun(o: {
       data: {
         status: "done",
         policyVersionId: version.id,
+        rewardVersionId: reward.id,
         judgments: o.judgments,
         pairs: o.pairs,
         hyperParams: o.hyperParams,

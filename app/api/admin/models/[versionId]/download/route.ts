@@ -5,6 +5,7 @@ import { requireAdminForRoute } from "@/server/auth/route-guard";
 import { errorResponse } from "@/server/api/route-errors";
 import { getVersionArchive } from "@/server/services/models/version-archive";
 import { tarChunks } from "@/server/services/models/tar-stream";
+import { recordAudit } from "@/server/services/audit/record-audit";
 
 export const dynamic = "force-dynamic";
 
@@ -20,6 +21,18 @@ export async function GET(req: Request, ctx: { params: Promise<{ versionId: stri
   if (!id.success) return Response.json({ error: "versionId: not a model version id" }, { status: 400 });
   try {
     const archive = await getVersionArchive({ versionId: id.data });
+    // Weights leaving the server are recorded like dataset exports.
+    await recordAudit({
+      actorId: guard.viewer.userId,
+      action: "model.download",
+      targetType: "modelVersion",
+      targetId: id.data,
+      details: {
+        name: archive.name,
+        files: archive.entries.length,
+        bytes: archive.entries.reduce((n, e) => n + e.size, 0),
+      },
+    });
     const chunks = tarChunks(archive.entries);
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
