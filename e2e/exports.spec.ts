@@ -43,4 +43,19 @@ test("the admin downloads KTO rows as Parquet and their dataset card", async ({ 
   expect(text).toMatch(/^---\n/);
   expect(text).toContain("num_examples: 2");
   expect(text).toContain('- name: "label"\n      dtype: bool');
+
+  // The same judgment as a consensus ranking, from the labeller picked in the list, with a bad filter refused first.
+  await page.getByTestId("export-agreement").fill("1.5");
+  await expect(page.getByText("Not a number from 0 to 1")).toBeVisible();
+  await expect(page.getByTestId("export-judgments")).toHaveAttribute("aria-disabled", "true");
+  await page.getByTestId("export-agreement").fill("");
+  await page.getByTestId("export-source").selectOption("consensus");
+  await page.getByTestId("export-labellers").selectOption({ label: `lab-${slug} <lab-${slug}@e2e.test>` });
+  const [judgments] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-judgments").click()]);
+  const lines = fs
+    .readFileSync(await judgments.path(), "utf8")
+    .trim()
+    .split("\n");
+  expect(lines).toHaveLength(1);
+  expect(JSON.parse(lines[0]!)).toMatchObject({ ranking_source: "consensus", labeller: "consensus" });
 });

@@ -148,6 +148,13 @@ export const TABULAR_EXPORT_FORMATS = [
 export const EXPORT_FILES = ["jsonl", "parquet", "card"] as const;
 export const ZExportFile = z.enum(EXPORT_FILES);
 export type TExportFile = z.infer<typeof ZExportFile>;
+/**
+ * What an export is made of: every judgment (raw), one reliability-weighted consensus ranking per comparison, the
+ * reviewers' adjudicated rankings only, or "final": adjudicated where a reviewer ranked it, consensus elsewhere.
+ */
+export const EXPORT_SOURCES = ["raw", "consensus", "adjudicated", "final"] as const;
+export const ZExportSource = z.enum(EXPORT_SOURCES);
+export type TExportSource = z.infer<typeof ZExportSource>;
 /** KTO: what the candidates between the best and the worst tier become (omitted by default). */
 export const KTO_MIDDLE = ["omit", "desirable", "undesirable"] as const;
 export const ZKtoMiddle = z.enum(KTO_MIDDLE);

@@ -1,7 +1,15 @@
-// `npm run export -- --project <slug> --format trl|judgments|hh|kto|arena|oasst [--out file.jsonl|file.parquet] [--card README.md] [--shape auto|standard|conversational] [--margin] [--middle omit|desirable|undesirable] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--labellers id,id] [--salt s] [--complete]`
+// `npm run export -- --project <slug> --format trl|judgments|hh|kto|arena|oasst [--out file.jsonl|file.parquet] [--card README.md] [--shape auto|standard|conversational] [--margin] [--middle omit|desirable|undesirable] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--labellers id,id] [--salt s] [--complete] [--source raw|consensus|adjudicated|final] [--min-agreement 0..1]`
 import fs from "node:fs";
 import { once } from "node:events";
-import { EXPORT_FORMATS, TRL_SHAPES, ZExportFormat, ZKtoMiddle, ZTrlShape } from "../domain";
+import {
+  EXPORT_FORMATS,
+  EXPORT_SOURCES,
+  TRL_SHAPES,
+  ZExportFormat,
+  ZExportSource,
+  ZKtoMiddle,
+  ZTrlShape,
+} from "../domain";
 import { getDb } from "../db";
 import { exportLines, exportRows, type TExportOptions } from "../services/export/export-lines";
 import { exportColumns } from "../services/export/export-columns";
@@ -12,7 +20,7 @@ import { cliArgs } from "./args";
 import { runMain, UsageError } from "./run-main";
 
 const USAGE =
-  "npm run export -- --project <slug> --format trl|judgments|hh|kto|arena|oasst [--out file.jsonl|file.parquet] [--card README.md] [--shape auto|standard|conversational] [--margin] [--middle omit|desirable|undesirable] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--labellers <id,id>] [--salt <text>] [--complete]";
+  "npm run export -- --project <slug> --format trl|judgments|hh|kto|arena|oasst [--out file.jsonl|file.parquet] [--card README.md] [--shape auto|standard|conversational] [--margin] [--middle omit|desirable|undesirable] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--labellers <id,id>] [--salt <text>] [--complete] [--source raw|consensus|adjudicated|final] [--min-agreement <0..1>]";
 const args = cliArgs(
   {
     project: { type: "string" },
@@ -27,6 +35,8 @@ const args = cliArgs(
     labellers: { type: "string" },
     salt: { type: "string" },
     complete: { type: "boolean", default: false },
+    source: { type: "string", default: "raw" },
+    "min-agreement": { type: "string" },
   },
   USAGE,
 );
@@ -48,6 +58,11 @@ async function main() {
   if (!shape.success) throw new UsageError(`--shape ${args.shape}: unknown shape; use one of ${TRL_SHAPES.join(", ")}`);
   const middle = ZKtoMiddle.safeParse(args.middle);
   if (!middle.success) throw new UsageError(`--middle ${args.middle}: use one of omit, desirable, undesirable`);
+  const source = ZExportSource.safeParse(args.source);
+  if (!source.success) throw new UsageError(`--source ${args.source}: use one of ${EXPORT_SOURCES.join(", ")}`);
+  const minAgreement = args["min-agreement"] === undefined ? undefined : Number(args["min-agreement"]);
+  if (minAgreement !== undefined && !(minAgreement >= 0 && minAgreement <= 1))
+    throw new UsageError(`--min-agreement ${args["min-agreement"]}: a number from 0 to 1, e.g. 0.6`);
   const project = await getProjectBySlug({ slug: args.project });
   const opts: TExportOptions = {
     projectId: project.id,
@@ -60,6 +75,8 @@ async function main() {
     from: day(args.from, "--from", false),
     until: day(args.to, "--to", true),
     labellerIds: args.labellers?.split(",").filter(Boolean),
+    source: source.data,
+    minAgreement,
   };
   const parquet = args.out?.endsWith(".parquet") ?? false;
   const columns = exportColumns(opts.format, opts);

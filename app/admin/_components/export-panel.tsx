@@ -1,16 +1,20 @@
 "use client";
 // Dataset downloads: each format as JSONL, as Parquet where it is a table, and its Hugging Face dataset card.
 import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import {
+  EXPORT_SOURCES,
   KTO_MIDDLE,
   TABULAR_EXPORT_FORMATS,
   TRL_SHAPES,
   type TExportFile,
   type TExportFormat,
+  type TExportSource,
   type TKtoMiddle,
   type TTrlShape,
 } from "@/server/domain";
 import { Card, Field, Input } from "../../_components/ui";
+import { useTRPC } from "../../_trpc/client";
 
 const FORMATS: { key: TExportFormat; title: string; text: string }[] = [
   {
@@ -53,6 +57,13 @@ const FILES: { key: TExportFile; label: string }[] = [
 
 const select = "rounded-md border border-slate-300 px-2 py-2 text-sm";
 
+const SOURCE_LABELS: Record<TExportSource, string> = {
+  raw: "every judgment (raw votes)",
+  consensus: "consensus: one reliability-weighted ranking per comparison",
+  adjudicated: "adjudicated: reviewers' rankings only",
+  final: "final: adjudicated where reviewed, consensus elsewhere",
+};
+
 export function ExportPanel({ projectId }: { projectId: string }) {
   const [shape, setShape] = useState<TTrlShape>("auto");
   const [withMargin, setWithMargin] = useState(false);
@@ -62,6 +73,12 @@ export function ExportPanel({ projectId }: { projectId: string }) {
   const [to, setTo] = useState("");
   const [license, setLicense] = useState("other");
   const [salt, setSalt] = useState("");
+  const [source, setSource] = useState<TExportSource>("raw");
+  const [minAgreement, setMinAgreement] = useState("");
+  const [chosen, setChosen] = useState<string[]>([]);
+  const trpc = useTRPC();
+  const options = useQuery(trpc.admin.projects.promptBrowseOptions.queryOptions({ projectId }));
+  const agreementOk = minAgreement === "" || /^(0(\.\d{1,4})?|1(\.0{1,4})?)$/.test(minAgreement);
   const href = (format: TExportFormat, file: TExportFile) => {
     const q = new URLSearchParams({
       format,
@@ -72,6 +89,9 @@ export function ExportPanel({ projectId }: { projectId: string }) {
       middle,
     });
     if (salt) q.set("salt", salt);
+    if (source !== "raw") q.set("source", source);
+    if (minAgreement && agreementOk) q.set("agreement", minAgreement);
+    if (chosen.length) q.set("labellers", chosen.join(","));
     if (from) q.set("from", from);
     if (to) q.set("to", to);
     if (file === "card" && license) q.set("license", license);
@@ -107,6 +127,62 @@ export function ExportPanel({ projectId }: { projectId: string }) {
             {KTO_MIDDLE.map((m) => (
               <option key={m} value={m}>
                 {m}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field
+          label="Rows from"
+          hint="Raw votes, or one ranking per comparison: the consensus weighted by labeller reliability (Quality tab), the reviewers' adjudications, or both."
+        >
+          <select
+            className={select}
+            value={source}
+            onChange={(e) => setSource(e.target.value as TExportSource)}
+            data-testid="export-source"
+          >
+            {EXPORT_SOURCES.map((s) => (
+              <option key={s} value={s}>
+                {SOURCE_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field
+          label="Minimum agreement"
+          hint={
+            agreementOk
+              ? "0 to 1: only comparisons whose labellers agree at least this much (needs two judgments); empty = all."
+              : "Not a number from 0 to 1 (e.g. 0.6): fix it to download."
+          }
+        >
+          <Input
+            inputMode="decimal"
+            value={minAgreement}
+            onChange={(e) => setMinAgreement(e.target.value.trim())}
+            placeholder="e.g. 0.6"
+            aria-invalid={!agreementOk}
+            data-testid="export-agreement"
+          />
+        </Field>
+        <Field
+          label="Labellers"
+          hint={
+            chosen.length
+              ? `Only the judgments of the ${chosen.length} chosen (Ctrl/Cmd-click to pick several).`
+              : "Everyone; pick some to export only their judgments (Ctrl/Cmd-click to pick several)."
+          }
+        >
+          <select
+            multiple
+            className={`${select} h-24`}
+            value={chosen}
+            onChange={(e) => setChosen([...e.target.selectedOptions].map((o) => o.value))}
+            data-testid="export-labellers"
+          >
+            {(options.data?.labellers ?? []).map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.name ? `${l.name} <${l.email}>` : l.email}
               </option>
             ))}
           </select>
@@ -157,7 +233,8 @@ export function ExportPanel({ projectId }: { projectId: string }) {
               ).map((file) => (
                 <a
                   key={file.key}
-                  href={href(f.key, file.key)}
+                  href={agreementOk ? href(f.key, file.key) : undefined}
+                  aria-disabled={!agreementOk}
                   download
                   className="rounded-md border border-slate-300 px-3 py-2 text-sm font-medium hover:bg-slate-50"
                   data-testid={file.key === "jsonl" ? `export-${f.key}` : `export-${f.key}-${file.key}`}

@@ -1,7 +1,7 @@
 // The Hugging Face dataset card (README.md with the YAML header the Hub reads) for one export download: its
 // columns, counts, the filters that made it, and how the judgments were collected. Counts come from a pass over
 // the same rows as the download.
-import type { TExportFormat } from "../../domain";
+import type { TExportFormat, TExportSource } from "../../domain";
 import { exportColumns, type TColumn } from "./export-columns";
 import { exportCounts, exportFilename, type TExportCounts, type TExportOptions } from "./export-lines";
 
@@ -44,6 +44,15 @@ const ABOUT: Record<TExportFormat, { title: string; tags: string[]; text: string
     tags: ["oasst", "rlhf", "ranking"],
     text: "One tree per judgment, as in oasst1/oasst2 `.trees.jsonl`: the prompt is the prompter root (earlier turns a chain below it), and the candidates are its last prompter message's assistant replies, each with `rank` = its tier (0 best; tied candidates share a rank).",
   },
+};
+
+const SOURCE_WORDS: Record<TExportSource, string> = {
+  raw: "rows from every labeller's judgment (raw votes)",
+  consensus:
+    "rows from one consensus ranking per comparison: labellers' rankings weighted by their reliability score (weighted Borda), `labeller` = consensus",
+  adjudicated: "rows from the reviewers' adjudicated rankings only (comparisons nobody adjudicated are left out)",
+  final:
+    "rows from one ranking per comparison: the reviewer's adjudicated ranking where there is one, the reliability-weighted consensus elsewhere",
 };
 
 export function sizeCategory(n: number): string {
@@ -102,6 +111,10 @@ export function renderCard(input: TCardInput & { counts: TExportCounts }): strin
     o.from ? `judgments from ${o.from.toISOString()}` : null,
     o.until ? `judgments up to ${o.until.toISOString()}` : null,
     o.labellerIds?.length ? `judgments of ${o.labellerIds.length} chosen labeller(s)` : null,
+    o.minAgreement !== undefined
+      ? `only comparisons whose labellers agree at least ${o.minAgreement} (mean pairwise agreement, 0 to 1)`
+      : null,
+    SOURCE_WORDS[o.source ?? "raw"],
     o.format === "kto" ? `middle tiers: ${o.ktoMiddle ?? "omit"}` : null,
     o.format === "trl" || o.format === "kto" ? `shape: ${o.trlShape ?? "auto"}` : null,
   ].filter((f): f is string => f !== null);

@@ -63,8 +63,13 @@ export function exportColumns(
         { name: "total_ms", kind: "int", doc: "time from showing to submitting" },
         { name: "active_ms", kind: "int", doc: "time the page was visible and in use" },
         { name: "guideline_version", kind: "int", doc: "guideline version the labeller saw" },
-        { name: "labeller", kind: "text", doc: "pseudonym of the labeller (HMAC of the user id)" },
+        { name: "labeller", kind: "text", doc: "pseudonym of the labeller (HMAC of the user id), or consensus" },
         { name: "created_at", kind: "text", doc: "when the judgment was made, ISO 8601" },
+        {
+          name: "ranking_source",
+          kind: "text",
+          doc: "judgment (one labeller's), consensus (reliability-weighted, per comparison) or adjudicated (a reviewer's)",
+        },
       ];
     case "oasst":
       return null;

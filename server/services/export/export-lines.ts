@@ -1,7 +1,7 @@
 // Streams a project's judgments as rows of one export format (objects), and as JSONL lines; each format is one
 // entry of FORMAT_ROWS, so a new one (e.g. consensus rankings) is a function from a judgment to its rows.
 import { randomBytes } from "node:crypto";
-import type { TCandidateSource, TExportFormat, TKtoMiddle, TTrlShape } from "../../domain";
+import type { TCandidateSource, TExportFormat, TExportSource, TKtoMiddle, TTrlShape } from "../../domain";
 import { pairsFromTiers } from "../../../workers/ml/formats/tier-pairs";
 import { trlRow } from "./format-trl";
 import { hhRow } from "./format-hh";
@@ -10,10 +10,13 @@ import { ktoRows } from "./format-kto";
 import { arenaRows } from "./format-arena";
 import { oasstTree } from "./format-oasst";
 import { pseudonymize } from "./pseudonym";
-import { candidateText, sourceJudgments, type TExportFilters, type TSourceJudgment } from "./export-source";
+import { candidateText, type TExportFilters, type TSourceJudgment } from "./export-source";
+import { exportRankings } from "./export-rankings";
 
 export type TExportOptions = TExportFilters & {
   format: TExportFormat;
+  /** Raw judgments (the default) or one ranking per comparison: consensus, adjudicated, or final. */
+  source?: TExportSource;
   trlShape?: TTrlShape;
   withMargin?: boolean;
   /** KTO: what the tiers between the best and the worst become. */
@@ -24,6 +27,10 @@ export type TExportOptions = TExportFilters & {
 
 type TRow = Record<string, unknown>;
 type TFormatRows = (j: TSourceJudgment, o: TExportOptions & { salt: string }) => TRow[];
+
+/** Who made a row's ranking, as exports name people: a pseudonym, or "consensus". */
+const judgeOf = (j: TSourceJudgment, salt: string) =>
+  j.rankingSource === "consensus" ? "consensus" : pseudonymize(salt, j.userId);
 
 const FORMAT_ROWS: Record<TExportFormat, TFormatRows> = {
   judgments: (j, o) => [
@@ -55,6 +62,7 @@ const FORMAT_ROWS: Record<TExportFormat, TFormatRows> = {
       activeMs: j.activeMs,
       guidelineVersion: j.guidelineVersion,
       labellerId: j.userId,
+      rankingSource: j.rankingSource,
       pseudonymSalt: o.salt,
       createdAt: j.createdAt,
     }),
@@ -91,7 +99,7 @@ const FORMAT_ROWS: Record<TExportFormat, TFormatRows> = {
       flags: j.flags,
       noneAcceptable: j.noneAcceptable,
       shownOrder: j.shownOrder,
-      judge: pseudonymize(o.salt, j.userId),
+      judge: judgeOf(j, o.salt),
       createdAt: j.createdAt,
     }),
   oasst: (j, o) => {
@@ -102,7 +110,7 @@ const FORMAT_ROWS: Record<TExportFormat, TFormatRows> = {
         messages: j.messages,
         candidates: j.candidates,
         tiers: j.tiers,
-        labeller: pseudonymize(o.salt, j.userId),
+        labeller: judgeOf(j, o.salt),
         createdAt: j.createdAt,
       }),
     ];
@@ -115,7 +123,7 @@ export const exportFilename = (slug: string, format: TExportFormat, ext = "jsonl
 export async function* exportRows(opts: TExportOptions): AsyncGenerator<TRow> {
   const o = { ...opts, salt: opts.salt ?? randomBytes(16).toString("hex") };
   const rowsOf = FORMAT_ROWS[opts.format];
-  for await (const j of sourceJudgments(opts)) yield* rowsOf(j, o);
+  for await (const j of exportRankings(opts)) yield* rowsOf(j, o);
 }
 
 export async function* exportLines(opts: TExportOptions): AsyncGenerator<string> {
@@ -132,10 +140,10 @@ export async function exportCounts(opts: TExportOptions): Promise<TExportCounts>
   const labellers = new Set<string>();
   let rows = 0;
   let judgments = 0;
-  for await (const j of sourceJudgments(opts)) {
-    judgments++;
+  for await (const j of exportRankings(opts)) {
+    judgments += j.judgments;
     prompts.add(j.promptId);
-    labellers.add(j.userId);
+    for (const id of j.labellerIds ?? [j.userId]) labellers.add(id);
     rows += rowsOf(j, o).length;
   }
   return { rows, judgments, prompts: prompts.size, labellers: labellers.size };

@@ -15,6 +15,8 @@ export type TExportFilters = {
   until?: Date;
   /** Only judgments of these labellers (user ids); undefined or empty: everyone. */
   labellerIds?: string[];
+  /** Only comparisons whose agreement (Comparison.agreement, two judgments or more) is at least this. */
+  minAgreement?: number;
 };
 
 export type TSourceCandidate = {
@@ -37,6 +39,11 @@ export type TSourceJudgment = {
   /** In creation (import) order. */
   candidates: TSourceCandidate[];
   judgmentId: string;
+  /** "judgment": one labeller's; otherwise one ranking per comparison (export-rankings.ts). */
+  rankingSource: "judgment" | "consensus" | "adjudicated";
+  /** How many judgments are behind it (1 for a judgment), and for a per-comparison ranking their labellers. */
+  judgments: number;
+  labellerIds?: string[];
   userId: string;
   tiers: TTiers;
   noneAcceptable: boolean;
@@ -77,6 +84,7 @@ export async function* sourceJudgments(f: TExportFilters): AsyncGenerator<TSourc
       where: {
         projectId: project.id,
         judgmentCount: { gte: f.onlyComplete ? project.overlap : 1 },
+        ...(f.minAgreement !== undefined ? { agreement: { gte: f.minAgreement } } : {}),
         // Comparisons without a matching judgment are left out in the query, not after it.
         ...(Object.keys(where).length ? { judgments: { some: where } } : {}),
       },
@@ -113,6 +121,8 @@ export async function* sourceJudgments(f: TExportFilters): AsyncGenerator<TSourc
           messages,
           candidates,
           judgmentId: j.id,
+          rankingSource: "judgment",
+          judgments: 1,
           userId: j.userId,
           tiers: ZTiers.parse(j.tiers),
           noneAcceptable: j.noneAcceptable,

@@ -78,6 +78,7 @@ describe("judgmentRow", () => {
       guideline_version: 3,
       labeller: pseudonymize("salt", "user-9"),
       created_at: "2025-01-02T03:04:05.678Z",
+      ranking_source: "judgment",
     });
     expect(JSON.stringify(judgmentRow(input))).not.toContain("user-9");
   });

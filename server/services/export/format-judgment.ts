@@ -32,6 +32,8 @@ export type TJudgmentInput = {
   guidelineVersion: number;
   /** The real user id; only its pseudonym leaves this function. */
   labellerId: string;
+  /** A consensus ranking has no labeller: its `labeller` is the word "consensus". */
+  rankingSource?: "judgment" | "consensus" | "adjudicated";
   pseudonymSalt: string;
   createdAt: Date;
 };
@@ -73,7 +75,8 @@ export function judgmentRow(input: TJudgmentInput): TJudgmentRow {
     total_ms: input.totalMs,
     active_ms: input.activeMs,
     guideline_version: input.guidelineVersion,
-    labeller: pseudonymize(input.pseudonymSalt, input.labellerId),
+    labeller: input.rankingSource === "consensus" ? "consensus" : pseudonymize(input.pseudonymSalt, input.labellerId),
+    ranking_source: input.rankingSource ?? "judgment",
     created_at: input.createdAt.toISOString(),
   };
 }

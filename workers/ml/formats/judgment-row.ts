@@ -39,8 +39,11 @@ export const ZJudgmentExportRow = z.object({
   total_ms: z.number().int().min(0),
   active_ms: z.number().int().min(0),
   guideline_version: z.number().int().min(1),
-  /** A pseudonym, stable per export salt; never the user id. */
+  /** A pseudonym, stable per export salt; never the user id ("consensus" for a consensus ranking). */
   labeller: z.string(),
+  /** What the row is: one labeller's judgment, or a comparison's consensus or adjudicated ranking. Files written
+   *  before the column existed hold judgments. */
+  ranking_source: z.enum(["judgment", "consensus", "adjudicated"]).default("judgment"),
   created_at: z.string(),
 });
 export type TJudgmentExportRow = z.infer<typeof ZJudgmentExportRow>;

@@ -1,6 +1,13 @@
 // Dataset download: streams JSONL or Parquet straight from the database, a page at a time, or the dataset card.
 import { z } from "zod";
-import { TABULAR_EXPORT_FORMATS, ZExportFile, ZExportFormat, ZKtoMiddle, ZTrlShape } from "@/server/domain";
+import {
+  TABULAR_EXPORT_FORMATS,
+  ZExportFile,
+  ZExportFormat,
+  ZExportSource,
+  ZKtoMiddle,
+  ZTrlShape,
+} from "@/server/domain";
 import { requireAdminForRoute } from "@/server/auth/route-guard";
 import { exportFilename, exportLines, exportRows, type TExportOptions } from "@/server/services/export/export-lines";
 import { exportColumns } from "@/server/services/export/export-columns";
@@ -34,6 +41,14 @@ const ZQuery = z.object({
   from: ZDay.optional(),
   /** Last day included (UTC). */
   to: ZDay.optional(),
+  /** Raw judgments, or one ranking per comparison (consensus, adjudicated, final). */
+  source: ZExportSource.default("raw"),
+  /** Minimum agreement of a comparison's labellers, 0 to 1. */
+  agreement: z
+    .string()
+    .regex(/^(0(\.\d{1,4})?|1(\.0{1,4})?)$/, "a number from 0 to 1, e.g. 0.6")
+    .transform(Number)
+    .optional(),
   /** Labeller user ids, comma-separated. */
   labellers: z
     .string()
@@ -71,6 +86,8 @@ export async function GET(req: Request, ctx: { params: Promise<{ projectId: stri
     from: q.from ? new Date(`${q.from}T00:00:00.000Z`) : undefined,
     until: q.to ? new Date(`${q.to}T23:59:59.999Z`) : undefined,
     labellerIds: q.labellers,
+    source: q.source,
+    minAgreement: q.agreement,
   };
   // Errors are answered as such only until the first byte is sent; after that the stream is cut.
   let project;
@@ -81,7 +98,16 @@ export async function GET(req: Request, ctx: { params: Promise<{ projectId: stri
       action: "project.export",
       targetType: "project",
       targetId: project.id,
-      details: { format: q.format, file: q.file, shape: q.shape, from: q.from, to: q.to, labellers: q.labellers },
+      details: {
+        format: q.format,
+        file: q.file,
+        shape: q.shape,
+        source: q.source,
+        agreement: q.agreement,
+        from: q.from,
+        to: q.to,
+        labellers: q.labellers,
+      },
     });
     if (q.file === "card") {
       const card = await datasetCard({ project, options: opts, license: q.license });
