@@ -9,6 +9,8 @@ export type TChildRequest = {
   maxNewTokens: number;
   params: Partial<TSamplingParams>;
   seed: number;
+  /** A reward model's directory: when given, every candidate is scored by it. */
+  rewardModelDir?: string;
   threads?: number;
   provider?: "cpu" | "cuda";
 };
@@ -21,6 +23,8 @@ export type TGeneratedCandidate = {
   finishReason: string;
   /** 0 .. n-1: with the seed, identifies the candidate's random stream. */
   index: number;
+  /** The reward model's score of prompt + generated tokens, when a reward model was given. */
+  reward?: number;
 };
 
 export type TPromptOutcome =

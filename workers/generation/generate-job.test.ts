@@ -73,5 +73,51 @@ describe("generate.candidates job", () => {
     // Labellers get the generated comparisons.
     const task = await leaseNext({ userId: (await makeUser()).id, projectSlug: project.slug });
     expect(task?.candidates).toHaveLength(3);
+    // No round has trained a reward model yet: nothing is scored.
+    expect(comparisons.every((c) => c.rewardMargin === null && c.candidates.every((x) => x.rewardScore === null))).toBe(
+      true,
+    );
+  }, 120_000);
+
+  it("scores each candidate with the reward model of the project's latest round and keeps the smallest gap", async () => {
+    const db = t.db();
+    const project = await makeProject({ prompts: 0, candidates: 4, overlap: 1 });
+    const policy = await ensureBuiltinPolicy();
+    await db.project.update({
+      where: { id: project.id },
+      data: {
+        policyVersionId: policy.id,
+        candidateBuffer: 2,
+        samplingParams: { temperature: 1, topP: 1, topK: 0, maxNewTokens: 16 },
+      },
+    });
+    // The built-in policy's checkpoint read as a reward model (its score head initialised deterministically)
+    // stands in for a trained one: what is checked is that the scores reach the candidates.
+    const reward = await db.modelVersion.create({
+      data: { name: `rm-${project.slug}`, kind: "reward", path: policy.path },
+    });
+    await db.trainingRun.create({
+      data: { projectId: project.id, number: 1, status: "done", rewardVersionId: reward.id },
+    });
+    for (const [i, q] of ["What is 2 plus 2?", "Spell dog."].entries())
+      await db.prompt.create({
+        data: { projectId: project.id, seq: i + 1, contentHash: `r${i}`, messages: [{ role: "user", content: q }] },
+      });
+    const r = (await generateCandidates.run({ projectId: project.id }, ctx())) as Record<string, unknown>;
+    expect(r).toMatchObject({ generated: 2, reward: reward.name });
+    const comparisons = await db.comparison.findMany({
+      where: { projectId: project.id },
+      include: { candidates: true },
+    });
+    expect(comparisons).toHaveLength(2);
+    for (const c of comparisons) {
+      const scores = c.candidates.map((x) => x.rewardScore!);
+      expect(scores.every((s) => Number.isFinite(s))).toBe(true);
+      expect(c.candidates.every((x) => x.rewardVersionId === reward.id)).toBe(true);
+      expect(new Set(scores).size).toBeGreaterThan(1); // different answers, different scores
+      const sorted = [...scores].sort((a, b) => a - b);
+      const gap = Math.min(...sorted.slice(1).map((s, i) => s - sorted[i]!));
+      expect(c.rewardMargin).toBeCloseTo(gap, 12);
+    }
   }, 120_000);
 });

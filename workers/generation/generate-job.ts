@@ -47,6 +47,7 @@ export const generateCandidates: TJobHandler<"generate.candidates"> = {
           maxNewTokens: plan.sampling.maxNewTokens,
           params: { temperature: plan.sampling.temperature, topP: plan.sampling.topP, topK: plan.sampling.topK },
           seed,
+          ...(plan.reward ? { rewardModelDir: policyDir(plan.reward.path) } : {}),
           provider: workerRuntime().provider,
           ...(workerRuntime().threads > 0 ? { threads: workerRuntime().threads } : {}),
         },
@@ -67,10 +68,11 @@ export const generateCandidates: TJobHandler<"generate.candidates"> = {
           seed,
           promptTokens: outcome.promptTokens,
           candidates: outcome.candidates,
+          rewardVersionId: plan.reward?.id ?? null,
         });
         if ("comparisonId" in r) generated++;
       }
     }
-    return { generated, tooLong, policy: plan.policy.name, round: plan.round };
+    return { generated, tooLong, policy: plan.policy.name, round: plan.round, reward: plan.reward?.name ?? null };
   },
 };

@@ -5,7 +5,24 @@
 // lease renewals; a crash here fails the job, not the worker.
 import { generate } from "../ml/generate/generate";
 import { loadModel } from "../ml/model/causal-lm";
+import { leftPadBatch } from "../ml/model";
 import type { TChildRequest, TChildResponse, TPromptOutcome } from "./child-protocol";
+
+/** Reward-model scores of token sequences, a few at a time (the reward model is loaded after the policy is). */
+async function scoreWithReward(req: TChildRequest, seqs: number[][], padId: number): Promise<number[]> {
+  const rm = loadModel(req.rewardModelDir!, {
+    tokenizer: false,
+    session: { intraOpThreads: req.threads, provider: req.provider },
+  });
+  try {
+    const out: number[] = [];
+    for (let i = 0; i < seqs.length; i += 16)
+      out.push(...(await rm.reward(leftPadBatch(seqs.slice(i, i + 16), padId))));
+    return out;
+  } finally {
+    await rm.dispose();
+  }
+}
 
 async function run(req: TChildRequest): Promise<TChildResponse> {
   const model = loadModel(req.modelDir, {
@@ -35,18 +52,29 @@ async function run(req: TChildRequest): Promise<TChildResponse> {
         params: req.params,
         seed: req.seed,
       });
+      // The reward model scores each candidate as it scores them in training and evaluation: the prompt's
+      // tokens followed by the generated ones.
+      const rewards = req.rewardModelDir
+        ? await scoreWithReward(
+            req,
+            result.candidates.map((c) => [...fitting[c.prompt]!.ids, ...c.tokenIds]),
+            tok.padTokenId ?? model.config.padTokenId ?? tok.eosTokenIds[0] ?? 0,
+          )
+        : null;
       fitting.forEach((f, p) => {
         outcomes[f.index] = {
           kind: "candidates",
           promptTokens: f.ids.length,
           candidates: result.candidates
-            .filter((c) => c.prompt === p)
-            .map((c) => ({
+            .map((c, i) => ({ c, reward: rewards?.[i] }))
+            .filter(({ c }) => c.prompt === p)
+            .map(({ c, reward }) => ({
               text: (c.text ?? "").trim(),
               tokenCount: c.tokenIds.length,
               logprob: c.sumLogprob,
               finishReason: c.finishReason,
               index: c.candidate,
+              ...(reward !== undefined ? { reward } : {}),
             })),
         };
       });

@@ -18,6 +18,8 @@ export type TGenerationPlan = {
   k: number;
   sampling: TProjectSampling;
   policy: { id: string; name: string; path: string };
+  /** The reward model that scores new candidates: the one of the project's latest finished round, if any. */
+  reward: { id: string; name: string; path: string } | null;
   prompts: { id: string; seq: number; messages: TMessage[] }[];
 };
 
@@ -45,7 +47,14 @@ export async function planGeneration(o: { projectId: string; maxPrompts: number 
   const db = getDb();
   const project = await db.project.findUnique({ where: { id: o.projectId }, include: { policyVersion: true } });
   if (!project || project.status !== "active" || !project.policyVersion) return null;
-  const waiting = await countReadyComparisons(project);
+  const [waiting, lastRound] = await Promise.all([
+    countReadyComparisons(project),
+    db.trainingRun.findFirst({
+      where: { projectId: project.id, status: "done", rewardVersionId: { not: null } },
+      orderBy: { number: "desc" },
+      select: { rewardVersion: { select: { id: true, name: true, path: true } } },
+    }),
+  ]);
   const want = Math.min(o.maxPrompts, project.candidateBuffer - waiting);
   const base = {
     projectId: project.id,
@@ -53,6 +62,7 @@ export async function planGeneration(o: { projectId: string; maxPrompts: number 
     k: project.candidatesPerPrompt,
     sampling: project.samplingParams ? ZProjectSampling.parse(project.samplingParams) : DEFAULT_PROJECT_SAMPLING,
     policy: { id: project.policyVersion.id, name: project.policyVersion.name, path: project.policyVersion.path },
+    reward: lastRound?.rewardVersion ?? null,
   };
   if (want <= 0) return { ...base, prompts: [] };
   const prompts = await db.prompt.findMany({

@@ -12,6 +12,8 @@ export type TGeneratedCandidate = {
   logprob: number;
   finishReason: string;
   index: number;
+  /** The reward model's score, when the project has one. */
+  reward?: number;
 };
 
 export async function recordGeneratedComparison(o: {
@@ -22,6 +24,8 @@ export async function recordGeneratedComparison(o: {
   seed: number;
   promptTokens: number;
   candidates: TGeneratedCandidate[];
+  /** The reward model version that scored the candidates, if any. */
+  rewardVersionId?: string | null;
 }): Promise<{ comparisonId: string } | { duplicate: true }> {
   try {
     const { comparisonId } = await createComparison({
@@ -33,6 +37,8 @@ export async function recordGeneratedComparison(o: {
         text: c.text,
         source: "model",
         modelVersionId: o.policyVersionId,
+        rewardScore: c.reward ?? null,
+        rewardVersionId: o.rewardVersionId ?? null,
         generationParams: {
           temperature: o.sampling.temperature,
           top_p: o.sampling.topP,

@@ -12,7 +12,19 @@ export type TNewCandidate = {
   modelVersionId?: string | null;
   generationParams?: Prisma.InputJsonValue;
   authorId?: string | null;
+  /** The reward model's score of it, and which reward model version gave it. */
+  rewardScore?: number | null;
+  rewardVersionId?: string | null;
 };
+
+/** The smallest gap between two candidates' reward scores; null unless every candidate has one. */
+export function rewardMargin(scores: readonly (number | null | undefined)[]): number | null {
+  if (scores.length < 2 || scores.some((s) => s === null || s === undefined || !Number.isFinite(s))) return null;
+  const sorted = (scores as number[]).slice().sort((a, b) => a - b);
+  let min = Infinity;
+  for (let i = 1; i < sorted.length; i++) min = Math.min(min, sorted[i]! - sorted[i - 1]!);
+  return min;
+}
 
 export async function createComparison(o: {
   promptId: string;
@@ -36,6 +48,7 @@ export async function createComparison(o: {
           round: o.round,
           policyVersionId: o.policyVersionId ?? null,
           status: o.status ?? "open",
+          rewardMargin: rewardMargin(o.candidates.map((c) => c.rewardScore)),
         },
       });
       const candidateIds: string[] = [];
@@ -50,6 +63,8 @@ export async function createComparison(o: {
             modelVersionId: c.modelVersionId ?? null,
             generationParams: c.generationParams,
             authorId: c.authorId ?? null,
+            rewardScore: c.rewardScore ?? null,
+            rewardVersionId: c.rewardScore === undefined || c.rewardScore === null ? null : (c.rewardVersionId ?? null),
           },
         });
         candidateIds.push(row.id);
