@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../server/test/test-db";
 import { makeProject, makeUser } from "../../server/test/factories";
-import { ensureBuiltinPolicy } from "../../server/services/models/builtin-policy";
+import { BUILTIN_POLICY, ensureBuiltinPolicy } from "../../server/services/models/builtin-policy";
 import { leaseNext } from "../../server/services/queue/lease-next";
 import { generateCandidates } from "./generate-job";
 
@@ -94,7 +94,7 @@ describe("generate.candidates job", () => {
     // The built-in policy's checkpoint read as a reward model (its score head initialised deterministically)
     // stands in for a trained one: what is checked is that the scores reach the candidates.
     const reward = await db.modelVersion.create({
-      data: { name: `rm-${project.slug}`, kind: "reward", path: policy.path },
+      data: { name: `rm-${project.slug}`, kind: "reward", path: BUILTIN_POLICY.path },
     });
     await db.trainingRun.create({
       data: { projectId: project.id, number: 1, status: "done", rewardVersionId: reward.id },
