@@ -25,6 +25,9 @@ export type TGeneratedCandidate = {
   index: number;
   /** The reward model's score of prompt + generated tokens, when a reward model was given. */
   reward?: number;
+  /** Set by the job (not the child): the version that generated it and the seed of its run. */
+  modelVersionId?: string;
+  seed?: number;
 };
 
 export type TPromptOutcome =

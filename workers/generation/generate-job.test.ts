@@ -8,6 +8,9 @@ import { makeProject, makeUser } from "../../server/test/factories";
 import { BUILTIN_POLICY, ensureBuiltinPolicy } from "../../server/services/models/builtin-policy";
 import { leaseNext } from "../../server/services/queue/lease-next";
 import { generateCandidates } from "./generate-job";
+import { isHeadToHead } from "../../server/services/generation/plan-generation";
+import { submitJudgment } from "../../server/services/queue/submit-judgment";
+import { getPolicyLeaderboard } from "../../server/services/training/policy-leaderboard";
 
 const t = useTestDb();
 const ctx = () => ({ jobId: "test", attempt: 1, signal: new AbortController().signal });
@@ -120,4 +123,68 @@ describe("generate.candidates job", () => {
       expect(c.rewardMargin).toBeCloseTo(gap, 12);
     }
   }, 120_000);
+
+  it("mixes the active policy with the version it was trained from on a share of prompts, for the leaderboard", async () => {
+    const db = t.db();
+    const project = await makeProject({ prompts: 0, candidates: 4, overlap: 1 });
+    const parent = await ensureBuiltinPolicy();
+    // A child version with the built-in weights stands in for a trained round.
+    const child = await db.modelVersion.create({
+      data: { name: `round-1-${project.slug}`, kind: "policy", parentId: parent.id, path: BUILTIN_POLICY.path },
+    });
+    await db.project.update({
+      where: { id: project.id },
+      data: {
+        policyVersionId: child.id,
+        currentRound: 1,
+        headToHeadShare: 1,
+        candidateBuffer: 3,
+        samplingParams: { temperature: 1, topP: 1, topK: 0, maxNewTokens: 12 },
+      },
+    });
+    for (const [i, q] of ["What is 1 plus 2?", "Spell sun.", "What's the capital city of Peru?"].entries())
+      await db.prompt.create({
+        data: { projectId: project.id, seq: i + 1, contentHash: `h${i}`, messages: [{ role: "user", content: q }] },
+      });
+    const r = (await generateCandidates.run({ projectId: project.id }, ctx())) as Record<string, unknown>;
+    expect(r).toMatchObject({ generated: 3, headToHead: 3, rival: parent.name, round: 1 });
+    const comparisons = await db.comparison.findMany({
+      where: { projectId: project.id },
+      include: { candidates: { orderBy: { position: "asc" } } },
+    });
+    for (const c of comparisons) {
+      expect(c.policyVersionId).toBe(child.id);
+      expect(c.candidates.map((x) => x.modelVersionId)).toEqual([child.id, child.id, parent.id, parent.id]);
+      const seeds = c.candidates.map((x) => (x.generationParams as { seed: number }).seed);
+      expect(seeds[0]).not.toBe(seeds[2]); // the two versions never share random streams
+    }
+    // Ranked by a labeller, they give the leaderboard head-to-head evidence.
+    const userId = (await makeUser()).id;
+    for (;;) {
+      const task = await leaseNext({ userId, projectSlug: project.slug });
+      if (!task) break;
+      const ids = task.candidates.map((x) => x.id);
+      await submitJudgment({
+        userId,
+        assignmentId: task.assignmentId,
+        tiers: ids.map((id) => [id]),
+        noneAcceptable: false,
+        flags: {},
+        rationale: "",
+        totalMs: 1000,
+        activeMs: 900,
+      });
+    }
+    const board = await getPolicyLeaderboard({ projectId: project.id, rounds: 20 });
+    expect(board.headToHeadJudgments).toBe(3);
+    expect(board.ratings.map((x) => x.versionId).sort()).toEqual([child.id, parent.id].sort());
+  }, 120_000);
+
+  it("draws head-to-head prompts at the project's share, the same way every time", () => {
+    const ids = Array.from({ length: 4000 }, (_, i) => `prompt-${i}`);
+    const share = ids.filter((id) => isHeadToHead(id, 2, 0.25)).length / ids.length;
+    expect(Math.abs(share - 0.25)).toBeLessThan(0.03);
+    expect(ids.filter((id) => isHeadToHead(id, 2, 0)).length).toBe(0);
+    expect(ids.every((id) => isHeadToHead(id, 2, 0.25) === isHeadToHead(id, 2, 0.25))).toBe(true);
+  });
 });

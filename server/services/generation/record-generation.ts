@@ -14,6 +14,9 @@ export type TGeneratedCandidate = {
   index: number;
   /** The reward model's score, when the project has one. */
   reward?: number;
+  /** A head-to-head comparison's candidates name their own version and seed (default: the round's policy). */
+  modelVersionId?: string;
+  seed?: number;
 };
 
 export async function recordGeneratedComparison(o: {
@@ -36,7 +39,7 @@ export async function recordGeneratedComparison(o: {
       candidates: o.candidates.map((c) => ({
         text: c.text,
         source: "model",
-        modelVersionId: o.policyVersionId,
+        modelVersionId: c.modelVersionId ?? o.policyVersionId,
         rewardScore: c.reward ?? null,
         rewardVersionId: o.rewardVersionId ?? null,
         generationParams: {
@@ -44,7 +47,7 @@ export async function recordGeneratedComparison(o: {
           top_p: o.sampling.topP,
           top_k: o.sampling.topK,
           max_new_tokens: o.sampling.maxNewTokens,
-          seed: o.seed,
+          seed: c.seed ?? o.seed,
           stream: c.index,
           prompt_tokens: o.promptTokens,
           token_count: c.tokenCount,

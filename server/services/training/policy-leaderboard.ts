@@ -1,7 +1,10 @@
 // A leaderboard of a project's policy versions from the human judgments (Bradley-Terry with bootstrap
 // intervals, `bradley-terry.ts`). Only head-to-head evidence counts: two candidates of different
-// versions ranked in one judgment (one beats the other, or a tie). Generation fills each comparison
-// from one policy, so such judgments exist only where a comparison mixes versions (today: imported or
+// versions ranked in one judgment (one beats the other, or a tie). From round 1, a share of each round's
+// generated comparisons (Project.headToHeadShare) mixes the active policy with the version it was trained
+// from, and imported comparisons may name versions too; without such judgments the board says so and shows
+// each version's judgments without ratings, rather than comparing versions judged on different prompts.
+imported or
 // hand-made comparisons whose candidates name versions); until then the board says so and shows each
 // version's judgments without ratings, rather than comparing versions judged on different prompts.
 import { getDb } from "../../db";
