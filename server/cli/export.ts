@@ -5,6 +5,7 @@ import { EXPORT_FORMATS, TRL_SHAPES, ZExportFormat, ZKtoMiddle, ZTrlShape } from
 import { getDb } from "../db";
 import { exportLines, exportRows, type TExportOptions } from "../services/export/export-lines";
 import { exportColumns } from "../services/export/export-columns";
+import { withStrengthMargin } from "../services/export/strength-margin";
 import { parquetChunks } from "../services/export/parquet-stream";
 import { datasetCard } from "../services/export/dataset-card";
 import { getProjectBySlug } from "../services/projects/project-queries";
@@ -49,7 +50,7 @@ async function main() {
   const middle = ZKtoMiddle.safeParse(args.middle);
   if (!middle.success) throw new UsageError(`--middle ${args.middle}: use one of omit, desirable, undesirable`);
   const project = await getProjectBySlug({ slug: args.project });
-  const opts: TExportOptions = {
+  const opts: TExportOptions = await withStrengthMargin({
     projectId: project.id,
     format: format.data,
     trlShape: shape.data,
@@ -60,7 +61,7 @@ async function main() {
     from: day(args.from, "--from", false),
     until: day(args.to, "--to", true),
     labellerIds: args.labellers?.split(",").filter(Boolean),
-  };
+  });
   const parquet = args.out?.endsWith(".parquet") ?? false;
   const columns = exportColumns(opts.format, opts);
   if (parquet && !columns) throw new UsageError(`format ${opts.format} writes nested trees and has no Parquet form`);

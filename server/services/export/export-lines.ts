@@ -10,12 +10,19 @@ import { ktoRows } from "./format-kto";
 import { arenaRows } from "./format-arena";
 import { oasstTree } from "./format-oasst";
 import { pseudonymize } from "./pseudonym";
+import { strengthMargin } from "./strength-margin";
 import { candidateText, sourceJudgments, type TExportFilters, type TSourceJudgment } from "./export-source";
 
 export type TExportOptions = TExportFilters & {
   format: TExportFormat;
   trlShape?: TTrlShape;
+  /** TRL rows carry `margin` = tier distance (ignored where strengthMargin is set). */
   withMargin?: boolean;
+  /**
+   * TRL rows carry `margin` from strength of preference (strength-margin.ts; null for judgments without
+   * strengths). Decided per project by withStrengthMargin before the export starts.
+   */
+  strengthMargin?: boolean;
   /** KTO: what the tiers between the best and the worst become. */
   ktoMiddle?: TKtoMiddle;
   /** Salt of the labeller pseudonyms: the same salt gives the same pseudonyms across exports. */
@@ -49,6 +56,7 @@ const FORMAT_ROWS: Record<TExportFormat, TFormatRows> = {
       tiers: j.tiers,
       noneAcceptable: j.noneAcceptable,
       flags: j.flags,
+      strengths: j.strengths,
       rationale: j.rationale || null,
       shownOrder: j.shownOrder,
       totalMs: j.totalMs,
@@ -59,16 +67,22 @@ const FORMAT_ROWS: Record<TExportFormat, TFormatRows> = {
       createdAt: j.createdAt,
     }),
   ],
-  trl: (j, o) =>
-    pairsFromTiers(j.tiers).map((pair) =>
+  trl: (j, o) => {
+    const tierOf = new Map(j.tiers.flatMap((tier, i) => tier.map((id) => [id, i] as const)));
+    const marginOf = (chosen: string, rejected: string, tierDistance: number) => {
+      if (o.strengthMargin) return { margin: strengthMargin(j.strengths, tierOf.get(chosen)!, tierOf.get(rejected)!) };
+      return o.withMargin ? { margin: tierDistance } : {};
+    };
+    return pairsFromTiers(j.tiers).map((pair) =>
       trlRow({
         messages: j.messages,
         chosen: candidateText(j, pair.chosen),
         rejected: candidateText(j, pair.rejected),
         shape: o.trlShape ?? "auto",
-        ...(o.withMargin ? { margin: pair.margin } : {}),
+        ...marginOf(pair.chosen, pair.rejected, pair.margin),
       }),
-    ),
+    );
+  },
   hh: (j) =>
     pairsFromTiers(j.tiers).map((pair) =>
       hhRow(j.messages, candidateText(j, pair.chosen), candidateText(j, pair.rejected)),

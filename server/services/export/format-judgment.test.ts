@@ -71,6 +71,7 @@ describe("judgmentRow", () => {
       tiers: [["c2"], ["c1"]],
       none_acceptable: false,
       flags: { c1: { kinds: ["harmful"], note: "rude" } },
+      strengths: null,
       rationale: "B is kinder",
       shown_order: ["c1", "c2"],
       total_ms: 5000,
@@ -80,6 +81,7 @@ describe("judgmentRow", () => {
       created_at: "2025-01-02T03:04:05.678Z",
     });
     expect(JSON.stringify(judgmentRow(input))).not.toContain("user-9");
+    expect(judgmentRow({ ...input, strengths: ["much_better"] }).strengths).toEqual(["much_better"]);
   });
 
   it("refuses ids that are not among the candidates", () => {
