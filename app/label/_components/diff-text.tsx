@@ -19,7 +19,7 @@ export function DiffText({ segments, partnerLetter }: { segments: TDiffSegment[]
           `Word for word the same as answer ${partnerLetter}.`
         )}
       </p>
-      <div className="whitespace-pre-wrap break-words text-slate-900">
+      <div data-testid="diff-body" className="whitespace-pre-wrap break-words text-slate-900">
         {segments.map((s, i) =>
           s.kind === "same" ? (
             <span key={i}>{s.text}</span>
