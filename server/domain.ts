@@ -181,6 +181,11 @@ export const ZProjectSettings = z.object({
     .int()
     .min(1)
     .max(24 * 60),
+  /**
+   * Between each two adjacent tiers the labeller says how much better (STRENGTHS), stored in Judgment.strengths.
+   * Optional: absent on create means off, absent on update leaves the setting as it is.
+   */
+  strengthOfPreference: z.boolean().optional(),
 });
 export type TProjectSettings = z.infer<typeof ZProjectSettings>;
 

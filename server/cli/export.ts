@@ -13,6 +13,7 @@ import {
 import { getDb } from "../db";
 import { exportLines, exportRows, type TExportOptions } from "../services/export/export-lines";
 import { exportColumns } from "../services/export/export-columns";
+import { withStrengthMargin } from "../services/export/strength-margin";
 import { parquetChunks } from "../services/export/parquet-stream";
 import { datasetCard } from "../services/export/dataset-card";
 import { getProjectBySlug } from "../services/projects/project-queries";
@@ -64,7 +65,7 @@ async function main() {
   if (minAgreement !== undefined && !(minAgreement >= 0 && minAgreement <= 1))
     throw new UsageError(`--min-agreement ${args["min-agreement"]}: a number from 0 to 1, e.g. 0.6`);
   const project = await getProjectBySlug({ slug: args.project });
-  const opts: TExportOptions = {
+  const opts: TExportOptions = await withStrengthMargin({
     projectId: project.id,
     format: format.data,
     trlShape: shape.data,
@@ -77,7 +78,7 @@ async function main() {
     labellerIds: args.labellers?.split(",").filter(Boolean),
     source: source.data,
     minAgreement,
-  };
+  });
   const parquet = args.out?.endsWith(".parquet") ?? false;
   const columns = exportColumns(opts.format, opts);
   if (parquet && !columns) throw new UsageError(`format ${opts.format} writes nested trees and has no Parquet form`);

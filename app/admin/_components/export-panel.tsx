@@ -209,7 +209,8 @@ export function ExportPanel({ projectId }: { projectId: string }) {
             onChange={(e) => setWithMargin(e.target.checked)}
             data-testid="export-margin"
           />{" "}
-          add <code>margin</code> (tier distance) to TRL rows
+          add <code>margin</code> (tier distance) to TRL rows; a project that asks for strength of preference always has
+          it, from the strengths
         </label>
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" checked={onlyComplete} onChange={(e) => setOnlyComplete(e.target.checked)} /> only

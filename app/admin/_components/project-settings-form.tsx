@@ -1,5 +1,5 @@
 "use client";
-// The settings of a project (name, K, overlap, lease), for creating and for editing; for a project with
+// The settings of a project (name, K, overlap, lease, strength of preference), for creating and for editing; for a project with
 // a policy, also how the policy samples its candidates (temperature, top-p, top-k, max new tokens) and the
 // policy objective of its training rounds.
 import { useState } from "react";
@@ -12,6 +12,7 @@ export const DEFAULT_SETTINGS: TProjectSettings = {
   candidatesPerPrompt: 2,
   overlap: 1,
   leaseMinutes: 30,
+  strengthOfPreference: false,
 };
 
 /** The policy objectives in words (the server's ZPolicyObjective validates the choice). */
@@ -86,6 +87,23 @@ export function ProjectSettingsForm({
           <Input name="lease" type="number" min={1} max={1440} value={s.leaseMinutes} onChange={num("leaseMinutes")} />
         </Field>
       </div>
+      <label className="flex items-start gap-2 text-sm">
+        <input
+          type="checkbox"
+          name="strengthOfPreference"
+          data-testid="strength-of-preference"
+          className="mt-0.5 size-4"
+          checked={s.strengthOfPreference ?? false}
+          onChange={(e) => setS({ ...s, strengthOfPreference: e.target.checked })}
+        />
+        <span>
+          <span className="font-medium">Ask for strength of preference</span>
+          <span className="block text-slate-500">
+            Between each two adjacent ranks the labeller says much better, better or slightly better; TRL exports carry
+            it as <code>margin</code>. Applies to tasks loaded from now on.
+          </span>
+        </span>
+      </label>
       {sampling && (
         <fieldset className="space-y-2 rounded-md border border-slate-200 p-3" data-testid="sampling-settings">
           <legend className="px-1 text-sm font-medium">Sampling (the policy&apos;s new candidates)</legend>

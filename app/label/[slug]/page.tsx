@@ -8,6 +8,7 @@ import { useTRPC } from "../../_trpc/client";
 import { Button, ErrorText } from "../../_components/ui";
 import { ConversationView } from "../_components/conversation-view";
 import { RankingBoard, initialBoardState, type TBoardState } from "../_components/ranking-board";
+import { submissionOf } from "../_components/board-state";
 import { SkipDialog } from "../_components/skip-dialog";
 import { GuidelinesDrawer } from "../_components/guidelines-drawer";
 import { useTaskTimer } from "../_components/use-task-timer";
@@ -144,10 +145,11 @@ export default function LabelTaskPage({ params }: { params: Promise<{ slug: stri
             state={board}
             onChange={changeBoard}
             isBusy={submit.isPending || skip.isPending}
+            asksStrength={task.strengthOfPreference}
             onSkip={() => setIsSkipping(true)}
             onSubmit={() =>
               submit.mutate(
-                { assignmentId: task.assignmentId, ...board, ...timer() },
+                { assignmentId: task.assignmentId, ...submissionOf(board, task.strengthOfPreference), ...timer() },
                 { onSuccess: () => finish(task.assignmentId), onError: onTaskError(task.assignmentId) },
               )
             }

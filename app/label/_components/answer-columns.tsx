@@ -4,6 +4,8 @@ import type { TCandidateFlags } from "@/server/domain";
 import { letterChip } from "./board-styles";
 import { FlagBadges } from "./flag-badges";
 import { ScrollableAnswer } from "./scrollable-answer";
+import type { TCandidateDiff } from "./answer-diff";
+import { DiffText } from "./diff-text";
 
 type TProps = {
   candidates: { id: string; text: string }[];
@@ -12,9 +14,11 @@ type TProps = {
   flags: TCandidateFlags;
   selectedId: string | null;
   onSelect: (id: string) => void;
+  /** The diff view's marks per candidate, when it is on. */
+  diffs?: ReadonlyMap<string, TCandidateDiff> | null;
 };
 
-export function AnswerColumns({ candidates, letters, rankOf, flags, selectedId, onSelect }: TProps) {
+export function AnswerColumns({ candidates, letters, rankOf, flags, selectedId, onSelect, diffs = null }: TProps) {
   return (
     // Columns share the width evenly and scroll sideways only when there are too many to fit.
     <div className="hidden auto-cols-[minmax(18rem,1fr)] grid-flow-col gap-3 overflow-x-auto pb-2 lg:grid">
@@ -22,6 +26,7 @@ export function AnswerColumns({ candidates, letters, rankOf, flags, selectedId, 
         const letter = letters.get(candidate.id) ?? "?";
         const place = rankOf.get(candidate.id);
         const isSelected = selectedId === candidate.id;
+        const diff = diffs?.get(candidate.id);
         return (
           <section
             key={candidate.id}
@@ -45,7 +50,11 @@ export function AnswerColumns({ candidates, letters, rankOf, flags, selectedId, 
               )}
               <FlagBadges flag={flags[candidate.id]} />
             </header>
-            <ScrollableAnswer text={candidate.text} letter={letter} />
+            <ScrollableAnswer
+              text={candidate.text}
+              letter={letter}
+              diff={diff && <DiffText segments={diff.segments} partnerLetter={letters.get(diff.partnerId) ?? "?"} />}
+            />
           </section>
         );
       })}

@@ -1,7 +1,14 @@
 // Exact-tier tests of the ranking board's pure transitions.
 import { describe, expect, it } from "vitest";
 import {
+  boundaryFor,
+  boundaryKey,
   initialBoardState,
+  keepStrengths,
+  missingStrengths,
+  setStrength,
+  strengthsOf,
+  submissionOf,
   isShownOrder,
   letterFor,
   missingFlagNotes,
@@ -15,6 +22,7 @@ import {
   toggleFlag,
   untie,
 } from "./board-state";
+import type { TStrengthChoices } from "./board-state";
 
 const abcd = () => [["A"], ["B"], ["C"], ["D"]];
 
@@ -126,5 +134,61 @@ describe("flags", () => {
     expect(setFlagNote({}, "A", "x")).toEqual({});
     const flags = { A: { kinds: ["other" as const], note: " " }, B: { kinds: ["other" as const], note: "ok" } };
     expect(missingFlagNotes(flags)).toEqual(["A"]);
+  });
+});
+
+describe("strength of preference between adjacent tiers", () => {
+  it("is chosen per boundary and read back best pair first, null where not chosen", () => {
+    let choices: TStrengthChoices = setStrength({}, abcd(), 0, "much_better");
+    choices = setStrength(choices, abcd(), 2, "slightly_better");
+    expect(strengthsOf(abcd(), choices)).toEqual(["much_better", null, "slightly_better"]);
+    expect(missingStrengths(abcd(), choices)).toEqual([1]);
+    expect(setStrength(choices, abcd(), 3, "better")).toBe(choices); // no boundary below the last tier
+    expect(strengthsOf([["A", "B", "C", "D"]], choices)).toEqual([]);
+  });
+
+  it("ignores the order inside a tie", () => {
+    expect(boundaryKey(["B", "A"], ["C"])).toBe(boundaryKey(["A", "B"], ["C"]));
+    const choices = setStrength({}, [["A", "B"], ["C"]], 0, "better");
+    expect(strengthsOf([["B", "A"], ["C"]], choices)).toEqual(["better"]);
+  });
+
+  it("keeps the boundaries whose two tiers are unchanged and asks again for the changed ones", () => {
+    let choices: TStrengthChoices = {};
+    ["much_better", "better", "slightly_better"].forEach((s, i) => {
+      choices = setStrength(choices, abcd(), i, s as "better");
+    });
+    // D moves above C: A>B is untouched, B>C becomes B>D (new), C>D becomes D>C (new).
+    const moved = moveUp(abcd(), "D");
+    expect(strengthsOf(moved, keepStrengths(choices, moved))).toEqual(["much_better", null, null]);
+    // C joins B's tier: A>B changed (B is no longer alone), B>C is gone, C>D becomes {B,C}>D.
+    const tied = tieWithAbove(abcd(), "C");
+    expect(strengthsOf(tied, keepStrengths(choices, tied))).toEqual([null, null]);
+    // Pruned: moving back does not resurrect the old choices that were dropped.
+    const back = moveDown(moved, "D");
+    expect(strengthsOf(back, keepStrengths(keepStrengths(choices, moved), back))).toEqual(["much_better", null, null]);
+  });
+
+  it("applies a strength key below the selected answer's tier, or above it for the last tier", () => {
+    expect(boundaryFor(abcd(), "A")).toBe(0);
+    expect(boundaryFor(abcd(), "C")).toBe(2);
+    expect(boundaryFor(abcd(), "D")).toBe(2);
+    expect(boundaryFor([["A", "B"]], "A")).toBeNull();
+    expect(boundaryFor(abcd(), "Z")).toBeNull();
+  });
+
+  it("submits strengths only where the project asks, one per boundary", () => {
+    const state = {
+      ...initialBoardState(["A", "B", "C"]),
+      strengths: setStrength({}, [["A"], ["B"], ["C"]], 1, "better"),
+    };
+    expect(submissionOf(state, false)).toEqual({
+      tiers: [["A"], ["B"], ["C"]],
+      flags: {},
+      noneAcceptable: false,
+      rationale: "",
+    });
+    const full = { ...state, strengths: setStrength(state.strengths, state.tiers, 0, "much_better") };
+    expect(submissionOf(full, true).strengths).toEqual(["much_better", "better"]);
   });
 });

@@ -1,7 +1,21 @@
-// Pure state transitions of the ranking board: tiers (best first, ties grouped) and per-candidate flags.
-import type { TCandidateFlags, TFlagKind, TTiers } from "@/server/domain";
+// Pure state transitions of the ranking board: tiers (best first, ties grouped), per-candidate flags and the
+// strength of preference between adjacent tiers.
+import type { TCandidateFlags, TFlagKind, TStrength, TTiers } from "@/server/domain";
 
-export type TBoardState = { tiers: string[][]; flags: TCandidateFlags; noneAcceptable: boolean; rationale: string };
+/**
+ * The strength chosen for each boundary between two adjacent tiers, keyed by the two tiers' members
+ * (boundaryKey): a boundary whose tiers are unchanged keeps its strength whatever moves elsewhere.
+ */
+export type TStrengthChoices = Record<string, TStrength>;
+
+export type TBoardState = {
+  tiers: string[][];
+  flags: TCandidateFlags;
+  noneAcceptable: boolean;
+  rationale: string;
+  /** Only where the project asks for strength of preference; absent in drafts made before it asked. */
+  strengths?: TStrengthChoices;
+};
 
 /** Each candidate in its own tier, in the order shown. */
 export function initialBoardState(candidateIds: string[]): TBoardState {
@@ -134,4 +148,67 @@ export function missingFlagNotes(flags: TCandidateFlags): string[] {
   return Object.entries(flags)
     .filter(([, flag]) => flag.kinds.includes("other") && flag.note.trim() === "")
     .map(([id]) => id);
+}
+
+/** The key of the boundary between two adjacent tiers: their members, order inside a tier ignored. */
+export function boundaryKey(upper: readonly string[], lower: readonly string[]): string {
+  return `${[...upper].sort().join(",")}>${[...lower].sort().join(",")}`;
+}
+
+/** The strength of each boundary, best pair first (tiers.length - 1 entries); null where none is chosen. */
+export function strengthsOf(tiers: TTiers, choices: TStrengthChoices = {}): (TStrength | null)[] {
+  return tiers.slice(1).map((lower, i) => choices[boundaryKey(tiers[i]!, lower)] ?? null);
+}
+
+/**
+ * Only the choices of boundaries that still exist. A boundary whose upper or lower tier changed (an answer
+ * moved in, out, or past it) is a new comparison and is asked again; the others keep their strength.
+ */
+export function keepStrengths(choices: TStrengthChoices, tiers: TTiers): TStrengthChoices {
+  const out: TStrengthChoices = {};
+  tiers.slice(1).forEach((lower, i) => {
+    const key = boundaryKey(tiers[i]!, lower);
+    const chosen = choices[key];
+    if (chosen) out[key] = chosen;
+  });
+  return out;
+}
+
+/** Sets the strength between tier `boundary` and the next (0-based); out of range changes nothing. */
+export function setStrength(
+  choices: TStrengthChoices,
+  tiers: TTiers,
+  boundary: number,
+  strength: TStrength,
+): TStrengthChoices {
+  const upper = tiers[boundary];
+  const lower = tiers[boundary + 1];
+  if (!upper || !lower) return choices;
+  return { ...keepStrengths(choices, tiers), [boundaryKey(upper, lower)]: strength };
+}
+
+/**
+ * The boundary a strength key applies to for the selected candidate: the one below its tier (how much better
+ * its tier is than the next), or for the last tier the one above; null with one tier or an unknown id.
+ */
+export function boundaryFor(tiers: TTiers, id: string): number | null {
+  const i = tierIndexOf(tiers, id);
+  if (i < 0 || tiers.length < 2) return null;
+  return i < tiers.length - 1 ? i : i - 1;
+}
+
+/** 0-based boundaries still without a strength. */
+export function missingStrengths(tiers: TTiers, choices: TStrengthChoices = {}): number[] {
+  return strengthsOf(tiers, choices).flatMap((s, i) => (s === null ? [i] : []));
+}
+
+/**
+ * What label.submit takes from the board: the state without its UI-only parts, with strengths as one entry per
+ * boundary when the project asks (the caller checks none is missing first) and none when it does not.
+ */
+export function submissionOf(state: TBoardState, asksStrength: boolean) {
+  const { tiers, flags, noneAcceptable, rationale } = state;
+  if (!asksStrength) return { tiers, flags, noneAcceptable, rationale };
+  const strengths = strengthsOf(tiers, state.strengths).filter((s): s is TStrength => s !== null);
+  return { tiers, flags, noneAcceptable, rationale, strengths };
 }

@@ -10,6 +10,8 @@ import { Markdown } from "@/app/_components/markdown";
 import { CollapsibleAnswer } from "./collapsible-answer";
 import { FlagBadges } from "./flag-badges";
 import { FlagMenu } from "./flag-menu";
+import type { TCandidateDiff } from "./answer-diff";
+import { DiffText } from "./diff-text";
 
 export type TCardActions = {
   select: (id: string) => void;
@@ -34,6 +36,9 @@ type TProps = {
   isFlagMenuOpen: boolean;
   flag: TCandidateFlags[string] | undefined;
   actions: TCardActions;
+  /** Its differences from its most similar other answer, while the diff view is on. */
+  diff?: TCandidateDiff;
+  partnerLetter?: string;
 };
 
 export function CandidateCard({
@@ -46,6 +51,8 @@ export function CandidateCard({
   isFlagMenuOpen,
   flag,
   actions,
+  diff,
+  partnerLetter = "?",
 }: TProps) {
   const { id } = candidate;
   const flagButtonRef = useRef<HTMLButtonElement>(null);
@@ -122,7 +129,12 @@ export function CandidateCard({
           </div>
         </div>
         <div className="px-1 lg:hidden">
-          <CollapsibleAnswer text={candidate.text} label={letter} id={`answer-body-${letter}`} />
+          <CollapsibleAnswer
+            text={candidate.text}
+            label={letter}
+            id={`answer-body-${letter}`}
+            diff={diff && <DiffText segments={diff.segments} partnerLetter={partnerLetter} />}
+          />
         </div>
         {/* Wide screens read the full answer in its column above; the row recalls it in a few rendered lines. */}
         <div

@@ -4,7 +4,18 @@ import { useEffect, useRef, useState } from "react";
 import { Markdown } from "@/app/_components/markdown";
 import { focusRing } from "./board-styles";
 
-export function CollapsibleAnswer({ text, label, id }: { text: string; label: string; id: string }) {
+export function CollapsibleAnswer({
+  text,
+  label,
+  id,
+  diff,
+}: {
+  text: string;
+  label: string;
+  id: string;
+  /** Shown instead of the rendered markdown while the diff view is on. */
+  diff?: React.ReactNode;
+}) {
   const bodyRef = useRef<HTMLDivElement>(null);
   const [isExpanded, setExpanded] = useState(false);
   const [isLong, setLong] = useState(false);
@@ -20,12 +31,12 @@ export function CollapsibleAnswer({ text, label, id }: { text: string; label: st
     observer.observe(body);
     measure();
     return () => observer.disconnect();
-  }, [isExpanded, text]);
+  }, [isExpanded, text, diff]);
 
   return (
     <div>
       <div ref={bodyRef} id={id} className={isExpanded ? "" : "relative max-h-96 overflow-hidden"}>
-        <Markdown text={text} />
+        {diff ?? <Markdown text={text} />}
         {!isExpanded && isLong && (
           <div
             aria-hidden="true"

@@ -3,7 +3,7 @@
 import { useEffect, useRef } from "react";
 import { kbd, secondaryButton } from "./board-styles";
 
-export const BOARD_SHORTCUTS: readonly { keys: readonly string[]; action: string }[] = [
+export const BOARD_SHORTCUTS: readonly { keys: readonly string[]; action: string; strength?: true }[] = [
   { keys: ["1", "…", "9"], action: "Select answer A…I" },
   { keys: ["↑", "k"], action: "Move the selected answer up one place" },
   { keys: ["↓", "j"], action: "Move the selected answer down one place" },
@@ -12,6 +12,14 @@ export const BOARD_SHORTCUTS: readonly { keys: readonly string[]; action: string
   { keys: ["Shift", "1…9"], action: "Put the selected answer at rank n" },
   { keys: ["f"], action: "Flag the selected answer" },
   { keys: ["n"], action: "Toggle “none of the answers is acceptable”" },
+  {
+    keys: ["m"],
+    action: "The selected answer's rank is much better than the next (on the last rank: the one above is)",
+    strength: true,
+  },
+  { keys: ["b"], action: "… better than the next", strength: true },
+  { keys: ["l"], action: "… slightly better than the next", strength: true },
+  { keys: ["d"], action: "Show or hide the differences between nearly identical answers" },
   { keys: ["Enter"], action: "Submit (asks first if nothing was reordered)" },
   { keys: ["r"], action: "Write the rationale (Esc leaves the field)" },
   { keys: ["Ctrl", "Enter"], action: "Submit from the rationale (⌘ Enter on a Mac)" },
@@ -20,7 +28,16 @@ export const BOARD_SHORTCUTS: readonly { keys: readonly string[]; action: string
   { keys: ["Esc"], action: "Close a menu or dialog, or clear the selection" },
 ];
 
-export function KeyboardHelp({ isOpen, onClose }: { isOpen: boolean; onClose: () => void }) {
+export function KeyboardHelp({
+  isOpen,
+  onClose,
+  asksStrength = false,
+}: {
+  isOpen: boolean;
+  onClose: () => void;
+  /** The strength keys are listed only where the project asks for strength of preference. */
+  asksStrength?: boolean;
+}) {
   const dialogRef = useRef<HTMLDialogElement>(null);
 
   // A native modal dialog gives focus trapping and inert background for free.
@@ -49,7 +66,7 @@ export function KeyboardHelp({ isOpen, onClose }: { isOpen: boolean; onClose: ()
         </h2>
         <p className="mb-3 text-sm text-slate-600">Shortcuts are off while you type in a text field.</p>
         <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
-          {BOARD_SHORTCUTS.map(({ keys, action }) => (
+          {BOARD_SHORTCUTS.filter((s) => asksStrength || !s.strength).map(({ keys, action }) => (
             <div key={action} className="contents">
               <dt className="flex items-center gap-1 whitespace-nowrap">
                 {keys.map((key) =>

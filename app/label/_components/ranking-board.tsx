@@ -9,7 +9,7 @@ import { SubmitPanel } from "./submit-panel";
 import { useBoardController } from "./use-board-controller";
 import type { TBoardProps } from "./use-board-controller";
 import { useBoardKeys } from "./use-board-keys";
-import { keyHint } from "./board-styles";
+import { kbdHint, keyHint, secondaryButton } from "./board-styles";
 
 export type { TBoardState } from "./board-state";
 export { initialBoardState } from "./board-state";
@@ -33,6 +33,26 @@ function useKeepInView(rootRef: RefObject<HTMLElement | null>, selectedId: strin
   }, [rootRef, selectedId, layoutKey]);
 }
 
+/** "Show differences": offered only when two answers are similar enough for a word diff to help. */
+function DiffToggle({ board }: { board: ReturnType<typeof useBoardController> }) {
+  const similar = [...board.diffs.keys()].map((id) => board.letters.get(id) ?? "?").join(", ");
+  return (
+    <div className="flex flex-wrap items-center gap-2 text-sm text-slate-600">
+      <button
+        type="button"
+        aria-pressed={board.isDiffOn}
+        aria-keyshortcuts="d"
+        data-testid="diff-toggle"
+        onClick={board.toggleDiff}
+        className={`${secondaryButton} aria-pressed:border-indigo-600 aria-pressed:bg-indigo-50 aria-pressed:text-indigo-900`}
+      >
+        {board.isDiffOn ? "Hide differences" : "Show differences"} <kbd className={kbdHint}>d</kbd>
+      </button>
+      <span>Answers {similar} are nearly the same; the differences mark the words that tell them apart.</span>
+    </div>
+  );
+}
+
 export function RankingBoard(props: TBoardProps) {
   const { candidates, state, isBusy = false } = props;
   const board = useBoardController(props);
@@ -43,6 +63,7 @@ export function RankingBoard(props: TBoardProps) {
 
   return (
     <div ref={rootRef} className="flex flex-col gap-4 text-slate-900">
+      {board.diffs.size > 0 && <DiffToggle board={board} />}
       <AnswerColumns
         candidates={candidates}
         letters={board.letters}
@@ -50,6 +71,7 @@ export function RankingBoard(props: TBoardProps) {
         flags={state.flags}
         selectedId={board.selectedId}
         onSelect={board.cardActions.select}
+        diffs={board.isDiffOn ? board.diffs : null}
       />
       <div className="grid items-start gap-4 lg:grid-cols-[minmax(0,1fr)_22rem]">
         <section aria-labelledby="ranking-heading" className="min-w-0">
@@ -73,6 +95,9 @@ export function RankingBoard(props: TBoardProps) {
             actions={board.cardActions}
             onReorder={board.reorder}
             onDraggingChange={board.setDragging}
+            strengths={board.strengths}
+            onStrength={board.chooseStrength}
+            diffs={board.isDiffOn ? board.diffs : null}
           />
         </section>
         <div className="lg:sticky lg:top-4">
@@ -93,7 +118,11 @@ export function RankingBoard(props: TBoardProps) {
           />
         </div>
       </div>
-      <KeyboardHelp isOpen={board.isHelpOpen} onClose={() => board.setHelpOpen(false)} />
+      <KeyboardHelp
+        isOpen={board.isHelpOpen}
+        onClose={() => board.setHelpOpen(false)}
+        asksStrength={props.asksStrength ?? false}
+      />
       <p aria-live="polite" className="sr-only">
         {board.announcement}
       </p>

@@ -5,7 +5,16 @@ import { useEffect, useRef, useState } from "react";
 import { Markdown } from "@/app/_components/markdown";
 import { focusRing } from "./board-styles";
 
-export function ScrollableAnswer({ text, letter }: { text: string; letter: string }) {
+export function ScrollableAnswer({
+  text,
+  letter,
+  diff,
+}: {
+  text: string;
+  letter: string;
+  /** Shown instead of the rendered markdown while the diff view is on. */
+  diff?: React.ReactNode;
+}) {
   const bodyRef = useRef<HTMLDivElement>(null);
   const [hasMoreBelow, setMoreBelow] = useState(false);
 
@@ -22,7 +31,7 @@ export function ScrollableAnswer({ text, letter }: { text: string; letter: strin
       observer.disconnect();
       body.removeEventListener("scroll", measure);
     };
-  }, [text]);
+  }, [text, diff]);
 
   return (
     <div className="relative min-h-0">
@@ -33,7 +42,7 @@ export function ScrollableAnswer({ text, letter }: { text: string; letter: strin
         aria-label={`Answer ${letter} text`}
         className={`max-h-[34vh] overflow-y-auto px-3 py-2 ${focusRing}`}
       >
-        <Markdown text={text} />
+        {diff ?? <Markdown text={text} />}
       </div>
       {hasMoreBelow && (
         <div

@@ -1,6 +1,7 @@
 // The labeller's work in progress on one assignment, kept in the browser until submit or skip, so a
 // reload or a failed submit loses nothing. Stored per assignment: another task never sees it.
-import type { TBoardState } from "./board-state";
+import { STRENGTHS, type TStrength } from "@/server/domain";
+import type { TBoardState, TStrengthChoices } from "./board-state";
 
 const PREFIX = "prefloop:draft:";
 /** Drafts of leases that ran out are dropped after this long, so storage does not grow forever. */
@@ -33,13 +34,25 @@ function isBoardState(v: unknown): v is TBoardState {
   );
 }
 
-/** The saved draft, or null; a corrupt or foreign value is ignored (the board repairs unknown ids). */
+/** Strengths by boundary key; anything else (a foreign or older shape) is dropped, the rest of the draft kept. */
+function strengthChoices(v: unknown): TStrengthChoices | undefined {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return undefined;
+  const entries = Object.entries(v).filter((e): e is [string, TStrength] =>
+    (STRENGTHS as readonly unknown[]).includes(e[1]),
+  );
+  return Object.fromEntries<TStrength>(entries);
+}
+
+/** The saved draft, or null; a corrupt or foreign value is ignored (the board repairs unknown ids and strengths). */
 export function loadDraft(assignmentId: string): TBoardState | null {
   const raw = storage()?.getItem(keyOf(assignmentId));
   if (!raw) return null;
   try {
     const parsed = JSON.parse(raw) as TStored;
-    return isBoardState(parsed.state) ? parsed.state : null;
+    if (!isBoardState(parsed.state)) return null;
+    const { strengths, ...state } = parsed.state;
+    const choices = strengthChoices(strengths);
+    return choices ? { ...state, strengths: choices } : state;
   } catch {
     return null;
   }

@@ -1,11 +1,12 @@
 "use client";
 // The ranking board's behaviour: UI state (selection, menus, confirmation) and every action, for mouse and keys.
 import { useEffect, useEffectEvent, useMemo, useRef, useState } from "react";
-import type { TTiers } from "@/server/domain";
+import { STRENGTH_LABELS, type TStrength, type TTiers } from "@/server/domain";
 import * as board from "./board-state";
 import type { TBoardState } from "./board-state";
 import type { TCardActions } from "./candidate-card";
 import type { TBoardKeyHandlers } from "./use-board-keys";
+import { similarCandidates } from "./answer-diff";
 
 export type TBoardProps = {
   candidates: { id: string; text: string }[];
@@ -14,12 +15,22 @@ export type TBoardProps = {
   onSubmit: () => void;
   onSkip: () => void;
   isBusy?: boolean;
+  /** The project asks how much better each tier is than the next (a strength per boundary, before submit). */
+  asksStrength?: boolean;
 };
 
 type TTiersMove = (tiers: TTiers, id: string) => string[][];
 const sameTiers = (a: TTiers, b: TTiers) => JSON.stringify(a) === JSON.stringify(b);
 
-export function useBoardController({ candidates, state, onChange, onSubmit, onSkip, isBusy = false }: TBoardProps) {
+export function useBoardController({
+  candidates,
+  state,
+  onChange,
+  onSubmit,
+  onSkip,
+  isBusy = false,
+  asksStrength = false,
+}: TBoardProps) {
   const ids = useMemo(() => candidates.map((c) => c.id), [candidates]);
   const byId = useMemo(() => new Map(candidates.map((c) => [c.id, c])), [candidates]);
   const letters = useMemo(() => new Map(candidates.map((c, i) => [c.id, board.letterFor(i)])), [candidates]);
@@ -36,6 +47,13 @@ export function useBoardController({ candidates, state, onChange, onSubmit, onSk
   const [isConfirming, setConfirming] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [announcement, setAnnouncement] = useState("");
+  // A reading preference, kept from task to task; shown only where two answers are similar.
+  const [isDiffOn, setDiffOn] = useState(false);
+  const diffs = useMemo(() => similarCandidates(candidates), [candidates]);
+  const strengths = useMemo(
+    () => (asksStrength ? board.strengthsOf(tiers, state.strengths) : null),
+    [asksStrength, tiers, state.strengths],
+  );
   const isDraggingRef = useRef(false);
   // A menu opened with the `f` key gives focus back to the page when it closes, so Enter submits;
   // one opened with its button gives focus back to the button, as menus do.
@@ -63,7 +81,25 @@ export function useBoardController({ candidates, state, onChange, onSubmit, onSk
   const update = (patch: Partial<TBoardState>) => {
     setConfirming(false);
     setProblem(null);
-    onChange({ ...state, tiers, ...patch });
+    const next = { ...state, tiers, ...patch };
+    // A boundary whose tiers changed is a new comparison: its strength is asked again.
+    if (next.strengths) next.strengths = board.keepStrengths(next.strengths, next.tiers);
+    onChange(next);
+  };
+
+  const tierNames = (i: number) => (tiers[i] ?? []).map(letterOf).join(", ");
+  const chooseStrength = (boundary: number, strength: TStrength) => {
+    update({ strengths: board.setStrength(state.strengths ?? {}, tiers, boundary, strength) });
+    setAnnouncement(
+      `Rank ${boundary + 1} (${tierNames(boundary)}) is ${STRENGTH_LABELS[strength].toLowerCase()} than rank ${boundary + 2} (${tierNames(boundary + 1)}).`,
+    );
+  };
+  /** A strength key: applies to the boundary next to the selected answer's tier; false when none applies. */
+  const strengthKey = (strength: TStrength) => {
+    if (!asksStrength || !selectedId) return false;
+    const boundary = board.boundaryFor(tiers, selectedId);
+    if (boundary === null) return false;
+    chooseStrength(boundary, strength);
   };
 
   const describe = (next: TTiers, id: string) => {
@@ -91,6 +127,11 @@ export function useBoardController({ candidates, state, onChange, onSubmit, onSk
     if (missing[0]) {
       setProblem(`Describe the "Other" flag of answer ${missing.map(letterOf).join(", ")} before submitting.`);
       setFlagMenuFor(missing[0]);
+      return;
+    }
+    const unsaid = asksStrength ? board.missingStrengths(tiers, state.strengths)[0] : undefined;
+    if (unsaid !== undefined) {
+      setProblem(`Say how much better rank ${unsaid + 1} is than rank ${unsaid + 2} before submitting.`);
       return;
     }
     if (board.isShownOrder(tiers, ids) && !isConfirming) return setConfirming(true);
@@ -146,6 +187,13 @@ export function useBoardController({ candidates, state, onChange, onSubmit, onSk
       setFlagMenuFor((open) => (open === selectedId ? null : selectedId));
     },
     toggleNoneAcceptable: () => update({ noneAcceptable: !state.noneAcceptable }),
+    muchBetter: () => strengthKey("much_better"),
+    better: () => strengthKey("better"),
+    slightlyBetter: () => strengthKey("slightly_better"),
+    toggleDiff: () => {
+      if (diffs.size === 0) return false;
+      setDiffOn((on) => !on);
+    },
     submit: requestSubmit,
     skip: () => {
       if (!isBusy) onSkip();
@@ -158,6 +206,11 @@ export function useBoardController({ candidates, state, onChange, onSubmit, onSk
 
   return {
     tiers,
+    strengths,
+    chooseStrength,
+    diffs,
+    isDiffOn: isDiffOn && diffs.size > 0,
+    toggleDiff: () => setDiffOn((on) => !on),
     byId,
     letters,
     rankOf,

@@ -16,6 +16,10 @@ export type TBoardKeyHandlers = {
   openFlags: TCommand;
   focusRationale: TCommand;
   toggleNoneAcceptable: TCommand;
+  muchBetter: TCommand;
+  better: TCommand;
+  slightlyBetter: TCommand;
+  toggleDiff: TCommand;
   submit: TCommand;
   skip: TCommand;
   toggleHelp: TCommand;
@@ -47,7 +51,18 @@ function isActivatable(target: EventTarget | null): boolean {
   return target instanceof Element && target.closest("button, a[href], summary, [role=button], [role=link]") !== null;
 }
 
-type TLetterAction = "moveUp" | "moveDown" | "tie" | "untie" | "openFlags" | "toggleNoneAcceptable" | "focusRationale";
+type TLetterAction =
+  | "moveUp"
+  | "moveDown"
+  | "tie"
+  | "untie"
+  | "openFlags"
+  | "toggleNoneAcceptable"
+  | "focusRationale"
+  | "muchBetter"
+  | "better"
+  | "slightlyBetter"
+  | "toggleDiff";
 const LETTER_ACTIONS: Record<string, TLetterAction> = {
   ArrowUp: "moveUp",
   k: "moveUp",
@@ -58,7 +73,16 @@ const LETTER_ACTIONS: Record<string, TLetterAction> = {
   f: "openFlags",
   n: "toggleNoneAcceptable",
   r: "focusRationale",
+  m: "muchBetter",
+  b: "better",
+  l: "slightlyBetter",
+  d: "toggleDiff",
 };
+
+/** In a radio group (the strength pickers) the arrows choose among its options, as radios do natively. */
+function isRadioArrow(e: KeyboardEvent): boolean {
+  return e.target instanceof HTMLInputElement && e.target.type === "radio" && e.key.startsWith("Arrow");
+}
 
 export function useBoardKeys(rootRef: RefObject<HTMLElement | null>, handlers: TBoardKeyHandlers) {
   // Latest handlers without re-subscribing on every render.
@@ -76,6 +100,7 @@ export function useBoardKeys(rootRef: RefObject<HTMLElement | null>, handlers: T
       if (e.key === "Escape") return void h.escape();
       // Popovers (the flag menu) handle their own keys.
       if (h.isHelpOpen() || (e.target instanceof Element && e.target.closest("[data-board-keys=local]"))) return;
+      if (isRadioArrow(e)) return;
 
       const digit = /^(?:Digit|Numpad)([1-9])$/.exec(e.code)?.[1] ?? (/^[1-9]$/.test(e.key) ? e.key : undefined);
       if (digit) return run(e, () => (e.shiftKey ? h.moveToRank(Number(digit)) : h.select(Number(digit))));

@@ -1,7 +1,7 @@
 // The labeller's procedures: projects, the next task under a lease, submit, skip, progress, guidelines.
 import { z } from "zod";
 import { labellerProcedure, router } from "../trpc";
-import { ZCandidateFlags, ZSkipReason, ZSlug, ZTiers } from "../../domain";
+import { ZCandidateFlags, ZSkipReason, ZSlug, ZStrengths, ZTiers } from "../../domain";
 import { leaseNext } from "../../services/queue/lease-next";
 import { submitJudgment } from "../../services/queue/submit-judgment";
 import { skipTask } from "../../services/queue/skip-task";
@@ -36,6 +36,8 @@ export const labelRouter = router({
         tiers: ZTiers,
         noneAcceptable: z.boolean(),
         flags: ZCandidateFlags,
+        /** One per pair of adjacent tiers, best pair first; only (and then always) when the project asks for it. */
+        strengths: ZStrengths.optional(),
         rationale: z.string().max(10_000).default(""),
         totalMs: ZMs,
         activeMs: ZMs,

@@ -21,6 +21,7 @@ const SETTING_LABELS: Record<string, string> = {
   candidatesPerPrompt: "candidates per prompt (K)",
   overlap: "overlap",
   leaseMinutes: "lease minutes",
+  strengthOfPreference: "strength of preference",
 };
 const SUMMARIES: Record<string, string> = {
   "project.create": "Created project",

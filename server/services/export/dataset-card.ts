@@ -55,6 +55,13 @@ const SOURCE_WORDS: Record<TExportSource, string> = {
     "rows from one ranking per comparison: the reviewer's adjudicated ranking where there is one, the reliability-weighted consensus elsewhere",
 };
 
+/** How strength of preference was asked, and (TRL pairs) what it becomes in `margin`. */
+const STRENGTH_TEXT = {
+  other:
+    "Between each two adjacent tiers the labeller also said how much better the upper tier is: much better, better or slightly better (`strengths` in the full judgments; none where it was not asked).",
+  trl: "Between each two adjacent tiers the labeller also said how much better the upper tier is: much better, better or slightly better. `margin` sums them over the tier boundaries between a pair's chosen and rejected reply (much better 3, better 2, slightly better 1), so two replies three tiers apart, each a boundary of much better, have margin 9. TRL's RewardTrainer reads a `margin` column and subtracts it from the reward gap (loss −log σ(r_chosen − r_rejected − margin)); scale it to your reward's range if needed. Judgments made before the project asked for strength have margin null: TRL's collator needs a number in every row of a batch once the column is there, so drop those rows (`dataset.filter(lambda r: r[\"margin\"] is not None)`) or fill them before training.",
+} as const;
+
 export function sizeCategory(n: number): string {
   if (n < 1_000) return "n<1K";
   if (n < 10_000) return "1K<n<10K";
@@ -151,6 +158,7 @@ export function renderCard(input: TCardInput & { counts: TExportCounts }): strin
     "",
     `Collected with prefloop, a self-hosted preference-labelling tool. Each labeller was shown a prompt's candidate replies in a random order and ranked them into tiers (best first; candidates in one tier tie), could flag candidates and say that none was acceptable, following the project's written guidelines. Up to ${project.overlap} labeller(s) judged each prompt. Labellers are pseudonymised with a keyed hash that cannot be reversed without the export's salt.`,
     "",
+    ...(o.strengthMargin ? [STRENGTH_TEXT[o.format === "trl" ? "trl" : "other"], ""] : []),
     filters.length
       ? `Filters of this export: ${filters.join("; ")}.`
       : "This export has every judgment of the project.",

@@ -10,7 +10,7 @@ const textual = (shape: TTrlShape | undefined): TColumnKind => (shape === "stand
 
 export function exportColumns(
   format: TExportFormat,
-  o: { trlShape?: TTrlShape; withMargin?: boolean } = {},
+  o: { trlShape?: TTrlShape; withMargin?: boolean; strengthMargin?: boolean } = {},
 ): TColumn[] | null {
   const t = textual(o.trlShape);
   switch (format) {
@@ -19,9 +19,18 @@ export function exportColumns(
         { name: "prompt", kind: t, doc: "the prompt: a string, or the list of chat messages (conversational)" },
         { name: "chosen", kind: t, doc: "the preferred reply (string, or a one-message assistant list)" },
         { name: "rejected", kind: t, doc: "the reply ranked in a worse tier" },
-        ...(o.withMargin
-          ? [{ name: "margin", kind: "int" as const, doc: "how many tiers apart the two replies were ranked" }]
-          : []),
+        ...(o.strengthMargin
+          ? [
+              {
+                name: "margin",
+                kind: "int" as const,
+                nullable: true,
+                doc: "strength of preference summed over the tier boundaries between the two replies (much better 3, better 2, slightly better 1); null for judgments made without strengths",
+              },
+            ]
+          : o.withMargin
+            ? [{ name: "margin", kind: "int" as const, doc: "how many tiers apart the two replies were ranked" }]
+            : []),
       ];
     case "hh":
       return [
@@ -58,6 +67,12 @@ export function exportColumns(
         { name: "tiers", kind: "json", doc: "candidate ids, best tier first; several ids in a tier tie" },
         { name: "none_acceptable", kind: "bool", doc: "the labeller found no candidate acceptable" },
         { name: "flags", kind: "json", doc: "per candidate id: flag kinds and a note" },
+        {
+          name: "strengths",
+          kind: "json",
+          nullable: true,
+          doc: "per pair of adjacent tiers, best first: much_better, better or slightly_better; null where not asked",
+        },
         { name: "rationale", kind: "text", nullable: true, doc: "the labeller's free-text reason" },
         { name: "shown_order", kind: "json", doc: "candidate ids in the order they were shown" },
         { name: "total_ms", kind: "int", doc: "time from showing to submitting" },

@@ -10,6 +10,7 @@ import { ktoRows } from "./format-kto";
 import { arenaRows } from "./format-arena";
 import { oasstTree } from "./format-oasst";
 import { pseudonymize } from "./pseudonym";
+import { strengthMargin } from "./strength-margin";
 import { candidateText, type TExportFilters, type TSourceJudgment } from "./export-source";
 import { exportRankings } from "./export-rankings";
 
@@ -18,7 +19,13 @@ export type TExportOptions = TExportFilters & {
   /** Raw judgments (the default) or one ranking per comparison: consensus, adjudicated, or final. */
   source?: TExportSource;
   trlShape?: TTrlShape;
+  /** TRL rows carry `margin` = tier distance (ignored where strengthMargin is set). */
   withMargin?: boolean;
+  /**
+   * TRL rows carry `margin` from strength of preference (strength-margin.ts; null for judgments without
+   * strengths). Decided per project by withStrengthMargin before the export starts.
+   */
+  strengthMargin?: boolean;
   /** KTO: what the tiers between the best and the worst become. */
   ktoMiddle?: TKtoMiddle;
   /** Salt of the labeller pseudonyms: the same salt gives the same pseudonyms across exports. */
@@ -56,6 +63,7 @@ const FORMAT_ROWS: Record<TExportFormat, TFormatRows> = {
       tiers: j.tiers,
       noneAcceptable: j.noneAcceptable,
       flags: j.flags,
+      strengths: j.strengths,
       rationale: j.rationale || null,
       shownOrder: j.shownOrder,
       totalMs: j.totalMs,
@@ -67,16 +75,22 @@ const FORMAT_ROWS: Record<TExportFormat, TFormatRows> = {
       createdAt: j.createdAt,
     }),
   ],
-  trl: (j, o) =>
-    pairsFromTiers(j.tiers).map((pair) =>
+  trl: (j, o) => {
+    const tierOf = new Map(j.tiers.flatMap((tier, i) => tier.map((id) => [id, i] as const)));
+    const marginOf = (chosen: string, rejected: string, tierDistance: number) => {
+      if (o.strengthMargin) return { margin: strengthMargin(j.strengths, tierOf.get(chosen)!, tierOf.get(rejected)!) };
+      return o.withMargin ? { margin: tierDistance } : {};
+    };
+    return pairsFromTiers(j.tiers).map((pair) =>
       trlRow({
         messages: j.messages,
         chosen: candidateText(j, pair.chosen),
         rejected: candidateText(j, pair.rejected),
         shape: o.trlShape ?? "auto",
-        ...(o.withMargin ? { margin: pair.margin } : {}),
+        ...marginOf(pair.chosen, pair.rejected, pair.margin),
       }),
-    ),
+    );
+  },
   hh: (j) =>
     pairsFromTiers(j.tiers).map((pair) =>
       hhRow(j.messages, candidateText(j, pair.chosen), candidateText(j, pair.rejected)),

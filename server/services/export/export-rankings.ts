@@ -54,6 +54,7 @@ function perComparison(
     tiers,
     noneAcceptable: group.filter((j) => j.noneAcceptable).length * 2 > group.length,
     flags: majorityFlags(group),
+    strengths: null, // strengths belong to one labeller's tiers; a combined ranking has none
     rationale: extra.rationale,
     shownOrder: [], // no one was shown an order
     totalMs: 0,

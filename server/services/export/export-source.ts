@@ -3,7 +3,16 @@
 import { z } from "zod";
 import { getDb } from "../../db";
 import { AppError } from "../../errors";
-import { ZCandidateFlags, ZMessage, ZTiers, type TCandidateFlags, type TMessage, type TTiers } from "../../domain";
+import {
+  ZCandidateFlags,
+  ZMessage,
+  ZStrengths,
+  ZTiers,
+  type TCandidateFlags,
+  type TMessage,
+  type TStrengths,
+  type TTiers,
+} from "../../domain";
 
 export type TExportFilters = {
   projectId: string;
@@ -48,6 +57,8 @@ export type TSourceJudgment = {
   tiers: TTiers;
   noneAcceptable: boolean;
   flags: TCandidateFlags;
+  /** Strength of preference per pair of adjacent tiers; null where the project did not ask. */
+  strengths: TStrengths | null;
   rationale: string;
   shownOrder: string[];
   totalMs: number;
@@ -127,6 +138,7 @@ export async function* sourceJudgments(f: TExportFilters): AsyncGenerator<TSourc
           tiers: ZTiers.parse(j.tiers),
           noneAcceptable: j.noneAcceptable,
           flags: ZCandidateFlags.parse(j.flags),
+          strengths: ZStrengths.nullable().parse(j.strengths ?? null),
           rationale: j.rationale,
           shownOrder: ZIds.parse(j.shownOrder),
           totalMs: j.totalMs,

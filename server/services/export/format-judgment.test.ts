@@ -71,6 +71,7 @@ describe("judgmentRow", () => {
       tiers: [["c2"], ["c1"]],
       none_acceptable: false,
       flags: { c1: { kinds: ["harmful"], note: "rude" } },
+      strengths: null,
       rationale: "B is kinder",
       shown_order: ["c1", "c2"],
       total_ms: 5000,
@@ -81,6 +82,7 @@ describe("judgmentRow", () => {
       ranking_source: "judgment",
     });
     expect(JSON.stringify(judgmentRow(input))).not.toContain("user-9");
+    expect(judgmentRow({ ...input, strengths: ["much_better"] }).strengths).toEqual(["much_better"]);
   });
 
   it("refuses ids that are not among the candidates", () => {

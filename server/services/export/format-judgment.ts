@@ -1,5 +1,5 @@
 // One full-judgment JSONL row (everything a labeller decided about one comparison of a prompt) from plain inputs; no database.
-import type { TCandidateFlags, TCandidateSource, TMessage, TTiers } from "../../domain";
+import type { TCandidateFlags, TCandidateSource, TMessage, TStrengths, TTiers } from "../../domain";
 import { pseudonymize } from "./pseudonym";
 import type { TJudgmentExportRow } from "../../../workers/ml/formats/judgment-row";
 
@@ -25,6 +25,8 @@ export type TJudgmentInput = {
   tiers: TTiers;
   noneAcceptable: boolean;
   flags: TCandidateFlags;
+  /** How much better each tier is than the next; null (or absent) where the project did not ask. */
+  strengths?: TStrengths | null;
   rationale: string | null;
   shownOrder: string[];
   totalMs: number;
@@ -70,6 +72,7 @@ export function judgmentRow(input: TJudgmentInput): TJudgmentRow {
     tiers: input.tiers.map((tier) => [...tier]),
     none_acceptable: input.noneAcceptable,
     flags: input.flags,
+    strengths: input.strengths ? [...input.strengths] : null,
     rationale: input.rationale,
     shown_order: [...input.shownOrder],
     total_ms: input.totalMs,

@@ -7,7 +7,8 @@ export type TTrlRowArgs = {
   chosen: string;
   rejected: string;
   shape: TTrlShape;
-  margin?: number;
+  /** Written when given; null where the export carries strength margins and the judgment has none. */
+  margin?: number | null;
 };
 
 function isSingleUserTurn(messages: TMessage[]): boolean {

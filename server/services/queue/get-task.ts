@@ -30,6 +30,8 @@ export async function getTask(opts: { assignmentId: string; userId: string }) {
     leasedAt: a.leasedAt,
     expiresAt: a.expiresAt,
     guidelineVersion: a.guidelineVersion,
+    /** The labeller says how much better each tier is than the next (label.submit then needs `strengths`). */
+    strengthOfPreference: a.project.strengthOfPreference,
   };
 }
 export type TTask = Awaited<ReturnType<typeof getTask>>;

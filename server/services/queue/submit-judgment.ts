@@ -8,8 +8,9 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { dbProvider, getDb, Prisma, type DbTx } from "../../db";
 import { AppError } from "../../errors";
-import type { TCandidateFlags, TTiers } from "../../domain";
+import type { TCandidateFlags, TStrengths, TTiers } from "../../domain";
 import { isUniqueViolation } from "./is-unique-violation";
+import { checkStrengths } from "./check-strengths";
 
 export type TSubmitJudgment = {
   userId: string;
@@ -17,6 +18,8 @@ export type TSubmitJudgment = {
   tiers: TTiers;
   noneAcceptable: boolean;
   flags: TCandidateFlags;
+  /** How much better each tier is than the next: required when the project asks for it, refused otherwise. */
+  strengths?: TStrengths;
   rationale: string;
   totalMs: number;
   activeMs: number;
@@ -46,7 +49,10 @@ export function validateRanking(candidateIds: string[], tiers: TTiers, flags: TC
 export async function submitJudgment(input: TSubmitJudgment) {
   const db = getDb();
   const now = input.now ?? new Date();
-  const a = await db.assignment.findUnique({ where: { id: input.assignmentId } });
+  const a = await db.assignment.findUnique({
+    where: { id: input.assignmentId },
+    include: { project: { select: { strengthOfPreference: true } } },
+  });
   // A lease that ran out is gone, whether or not a request has reclaimed it yet: its slot may be
   // handed to someone else at any moment.
   if (!a || a.userId !== input.userId || (a.status === "active" && a.expiresAt <= now)) {
@@ -58,6 +64,7 @@ export async function submitJudgment(input: TSubmitJudgment) {
   if (a.status !== "active") throw new AppError("CONFLICT", "You already submitted this task.");
   const shownOrder = z.array(z.string()).parse(a.shownOrder);
   validateRanking(shownOrder, input.tiers, input.flags);
+  const strengths = checkStrengths(a.project.strengthOfPreference, input.tiers, input.strengths);
   // Client timers can be wrong or tampered with; the lease's age bounds them.
   const elapsed = now.getTime() - a.leasedAt.getTime();
   const totalMs = Math.max(0, Math.min(input.totalMs, elapsed));
@@ -70,6 +77,7 @@ export async function submitJudgment(input: TSubmitJudgment) {
     shownOrder,
     totalMs,
     activeMs,
+    strengths,
   };
   try {
     if (dbProvider(db) === "postgres") return await submitInOneStatement(a.id, judgment, now);
@@ -82,6 +90,7 @@ export async function submitJudgment(input: TSubmitJudgment) {
       const created = await tx.judgment.create({
         data: {
           ...judgment,
+          strengths: judgment.strengths ?? undefined,
           projectId: a.projectId,
           promptId: a.promptId,
           comparisonId: a.comparisonId,
@@ -103,7 +112,7 @@ export async function submitJudgment(input: TSubmitJudgment) {
 type TJudgmentFields = Pick<
   Prisma.JudgmentUncheckedCreateInput,
   "noneAcceptable" | "rationale" | "totalMs" | "activeMs"
-> & { tiers: TTiers; flags: TCandidateFlags; shownOrder: string[] };
+> & { tiers: TTiers; flags: TCandidateFlags; shownOrder: string[]; strengths: TStrengths | null };
 
 /**
  * PostgreSQL: the lease's close, the judgment and the count's increment in one statement (one implicit
@@ -120,6 +129,8 @@ async function submitInOneStatement(
   const id = randomUUID();
   const at = Prisma.sql`${now.toISOString().replace("Z", "")}::timestamp(3)`;
   const json = (v: unknown) => Prisma.sql`${JSON.stringify(v)}::jsonb`;
+  // SQL NULL (not JSON null) when the project does not ask, as the SQLite path stores it.
+  const strengths = j.strengths ? json(j.strengths) : Prisma.sql`NULL::jsonb`;
   const rows = await db.$queryRaw<{ id: string }[]>`WITH a AS (
       UPDATE "Assignment" SET "status" = 'submitted', "finishedAt" = ${at}
       WHERE "id" = ${assignmentId} AND "status" = 'active' AND "expiresAt" > ${at}
@@ -127,10 +138,10 @@ async function submitInOneStatement(
     ),
     j AS (
       INSERT INTO "Judgment" ("id", "projectId", "promptId", "comparisonId", "userId", "assignmentId", "tiers",
-        "noneAcceptable", "flags", "rationale", "shownOrder", "totalMs", "activeMs", "guidelineVersion", "createdAt")
+        "noneAcceptable", "flags", "rationale", "shownOrder", "totalMs", "activeMs", "strengths", "guidelineVersion", "createdAt")
       SELECT ${id}, a."projectId", a."promptId", a."comparisonId", a."userId", a."id", ${json(j.tiers)},
         ${j.noneAcceptable}, ${json(j.flags)}, ${j.rationale}, ${json(j.shownOrder)}, ${j.totalMs}, ${j.activeMs},
-        a."guidelineVersion", ${at}
+        ${strengths}, a."guidelineVersion", ${at}
       FROM a
       RETURNING "id", "comparisonId"
     ),

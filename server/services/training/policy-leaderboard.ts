@@ -4,9 +4,6 @@
 // generated comparisons (Project.headToHeadShare) mixes the active policy with the version it was trained
 // from, and imported comparisons may name versions too; without such judgments the board says so and shows
 // each version's judgments without ratings, rather than comparing versions judged on different prompts.
-imported or
-// hand-made comparisons whose candidates name versions); until then the board says so and shows each
-// version's judgments without ratings, rather than comparing versions judged on different prompts.
 import { getDb } from "../../db";
 import { AppError } from "../../errors";
 import { ZTiers } from "../../domain";

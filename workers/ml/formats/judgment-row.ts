@@ -34,6 +34,11 @@ export const ZJudgmentExportRow = z.object({
   tiers: ZExportTiers,
   none_acceptable: z.boolean(),
   flags: z.record(z.string(), z.object({ kinds: z.array(z.string()), note: z.string().optional() })),
+  /** Strength of preference per pair of adjacent tiers (STRENGTHS in server/domain.ts); null where not asked. */
+  strengths: z
+    .array(z.enum(["much_better", "better", "slightly_better"]))
+    .nullable()
+    .default(null),
   rationale: z.string().nullable(),
   shown_order: z.array(z.string()),
   total_ms: z.number().int().min(0),

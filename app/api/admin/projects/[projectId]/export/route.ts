@@ -11,6 +11,7 @@ import {
 import { requireAdminForRoute } from "@/server/auth/route-guard";
 import { exportFilename, exportLines, exportRows, type TExportOptions } from "@/server/services/export/export-lines";
 import { exportColumns } from "@/server/services/export/export-columns";
+import { withStrengthMargin } from "@/server/services/export/strength-margin";
 import { parquetChunks } from "@/server/services/export/parquet-stream";
 import { datasetCard } from "@/server/services/export/dataset-card";
 import { recordAudit } from "@/server/services/audit/record-audit";
@@ -75,7 +76,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ projectId: stri
     return bad(`file: format "${q.format}" writes nested trees and has no Parquet form; download it as jsonl`);
   }
   if (q.from && q.to && q.from > q.to) return bad(`from: ${q.from} is after to: ${q.to}`);
-  const opts: TExportOptions = {
+  let opts: TExportOptions = {
     projectId,
     format: q.format,
     trlShape: q.shape,
@@ -93,6 +94,8 @@ export async function GET(req: Request, ctx: { params: Promise<{ projectId: stri
   let project;
   try {
     project = await getProject({ projectId });
+    // Before the card, the columns and the first row: every row of one file carries margin alike.
+    opts = await withStrengthMargin(opts);
     await recordAudit({
       actorId: guard.viewer.userId,
       action: "project.export",
