@@ -15,6 +15,11 @@ export type TExportFilters = {
   until?: Date;
   /** Only judgments of these labellers (user ids); undefined or empty: everyone. */
   labellerIds?: string[];
+  /**
+   * Gold comparisons (admin reference answers used to check labellers): left out by default ("exclude"), kept
+   * beside the others ("include"), or alone ("only").
+   */
+  gold?: "exclude" | "include" | "only";
 };
 
 export type TSourceCandidate = {
@@ -77,6 +82,7 @@ export async function* sourceJudgments(f: TExportFilters): AsyncGenerator<TSourc
       where: {
         projectId: project.id,
         judgmentCount: { gte: f.onlyComplete ? project.overlap : 1 },
+        ...((f.gold ?? "exclude") === "include" ? {} : { isGold: f.gold === "only" }),
         // Comparisons without a matching judgment are left out in the query, not after it.
         ...(Object.keys(where).length ? { judgments: { some: where } } : {}),
       },

@@ -10,6 +10,8 @@ import { dbProvider, getDb, Prisma, type DbTx } from "../../db";
 import { AppError } from "../../errors";
 import type { TCandidateFlags, TTiers } from "../../domain";
 import { isUniqueViolation } from "./is-unique-violation";
+import { scoreForSubmit, type TGoldScore } from "../quality/gold-for-submit";
+import { pauseIfBelowGold } from "../quality/labeller-pause";
 
 export type TSubmitJudgment = {
   userId: string;
@@ -71,8 +73,28 @@ export async function submitJudgment(input: TSubmitJudgment) {
     totalMs,
     activeMs,
   };
+  // A gold comparison's judgment carries its score in the same insert; the pause check follows the submit.
+  const gold = await scoreForSubmit(a.comparisonId, input.tiers, input.flags);
+  const submitted = await submitRows(a, { ...judgment, gold }, now);
+  if (gold) await pauseIfBelowGold({ projectId: a.projectId, userId: a.userId, now });
+  return submitted;
+}
+
+async function submitRows(
+  a: {
+    id: string;
+    projectId: string;
+    promptId: string;
+    comparisonId: string;
+    userId: string;
+    guidelineVersion: number;
+  },
+  { gold, ...judgment }: TJudgmentFields,
+  now: Date,
+) {
+  const db = getDb();
   try {
-    if (dbProvider(db) === "postgres") return await submitInOneStatement(a.id, judgment, now);
+    if (dbProvider(db) === "postgres") return await submitInOneStatement(a.id, { ...judgment, gold }, now);
     return await db.$transaction(async (tx) => {
       const { count } = await tx.assignment.updateMany({
         where: { id: a.id, status: "active", expiresAt: { gt: now } },
@@ -89,6 +111,7 @@ export async function submitJudgment(input: TSubmitJudgment) {
           assignmentId: a.id,
           guidelineVersion: a.guidelineVersion,
           createdAt: now,
+          ...(gold ? gold : {}),
         },
       });
       await tx.comparison.update({ where: { id: a.comparisonId }, data: { judgmentCount: { increment: 1 } } });
@@ -103,7 +126,7 @@ export async function submitJudgment(input: TSubmitJudgment) {
 type TJudgmentFields = Pick<
   Prisma.JudgmentUncheckedCreateInput,
   "noneAcceptable" | "rationale" | "totalMs" | "activeMs"
-> & { tiers: TTiers; flags: TCandidateFlags; shownOrder: string[] };
+> & { tiers: TTiers; flags: TCandidateFlags; shownOrder: string[]; gold: TGoldScore | null };
 
 /**
  * PostgreSQL: the lease's close, the judgment and the count's increment in one statement (one implicit
@@ -127,10 +150,12 @@ async function submitInOneStatement(
     ),
     j AS (
       INSERT INTO "Judgment" ("id", "projectId", "promptId", "comparisonId", "userId", "assignmentId", "tiers",
-        "noneAcceptable", "flags", "rationale", "shownOrder", "totalMs", "activeMs", "guidelineVersion", "createdAt")
+        "noneAcceptable", "flags", "rationale", "shownOrder", "totalMs", "activeMs", "guidelineVersion", "createdAt",
+        "goldResult", "isGoldMiss")
       SELECT ${id}, a."projectId", a."promptId", a."comparisonId", a."userId", a."id", ${json(j.tiers)},
         ${j.noneAcceptable}, ${json(j.flags)}, ${j.rationale}, ${json(j.shownOrder)}, ${j.totalMs}, ${j.activeMs},
-        a."guidelineVersion", ${at}
+        a."guidelineVersion", ${at}, ${j.gold ? json(j.gold.goldResult) : Prisma.sql`NULL::jsonb`},
+        ${j.gold?.isGoldMiss ?? false}
       FROM a
       RETURNING "id", "comparisonId"
     ),
