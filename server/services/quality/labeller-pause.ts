@@ -61,7 +61,7 @@ export async function pauseIfBelowGold(opts: { projectId: string; userId: string
     const mean = scores.reduce((s, x) => s + x, 0) / scores.length;
     if (mean >= threshold) return null;
     const reason =
-      `Your agreement with the reference answers is ${percent(mean)} over ${scores.length} checks; ` +
+      `Your agreement with the reference answers is ${percent(mean)} over ${scores.length} ${scores.length === 1 ? "check" : "checks"}; ` +
       `the project asks for ${percent(threshold)}. An admin will review and resume you.`;
     return tx.labellerPause.create({
       data: { projectId: opts.projectId, userId: opts.userId, reason, ...(opts.now ? { createdAt: opts.now } : {}) },
