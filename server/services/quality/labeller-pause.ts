@@ -94,11 +94,12 @@ export async function resumeLabeller(opts: { actorId: string; projectId: string;
       include: { user: { select: { email: true } } },
     });
     if (!pause) throw new AppError("CONFLICT", "This labeller is not paused in this project.");
+    // Every open pause of the labeller here (normally one), so a resume always lets them label again.
     const { count } = await tx.labellerPause.updateMany({
-      where: { id: pause.id, resumedAt: null },
+      where: { projectId: opts.projectId, userId: opts.userId, resumedAt: null },
       data: { resumedAt: now, resumedById: opts.actorId },
     });
-    if (count !== 1) throw new AppError("CONFLICT", "This labeller was resumed already.");
+    if (count === 0) throw new AppError("CONFLICT", "This labeller was resumed already.");
     await recordAudit(
       {
         actorId: opts.actorId,
