@@ -102,6 +102,11 @@ export function renderCard(input: TCardInput & { counts: TExportCounts }): strin
     o.from ? `judgments from ${o.from.toISOString()}` : null,
     o.until ? `judgments up to ${o.until.toISOString()}` : null,
     o.labellerIds?.length ? `judgments of ${o.labellerIds.length} chosen labeller(s)` : null,
+    o.gold === "include"
+      ? "gold (reference) prompts included"
+      : o.gold === "only"
+        ? "only gold (reference) prompts"
+        : null,
     o.format === "kto" ? `middle tiers: ${o.ktoMiddle ?? "omit"}` : null,
     o.format === "trl" || o.format === "kto" ? `shape: ${o.trlShape ?? "auto"}` : null,
   ].filter((f): f is string => f !== null);

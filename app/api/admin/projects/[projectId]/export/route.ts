@@ -23,6 +23,8 @@ const ZQuery = z.object({
   shape: ZTrlShape.default("auto"),
   margin: z.enum(["0", "1"]).default("0"),
   complete: z.enum(["0", "1"]).default("0"),
+  /** Gold (reference) comparisons: left out by default. */
+  gold: z.enum(["exclude", "include", "only"]).default("exclude"),
   middle: ZKtoMiddle.default("omit"),
   salt: z.string().max(200).optional(),
   /** The dataset card's licence id for the Hub, e.g. cc-by-4.0. */
@@ -71,6 +73,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ projectId: stri
     from: q.from ? new Date(`${q.from}T00:00:00.000Z`) : undefined,
     until: q.to ? new Date(`${q.to}T23:59:59.999Z`) : undefined,
     labellerIds: q.labellers,
+    gold: q.gold,
   };
   // Errors are answered as such only until the first byte is sent; after that the stream is cut.
   let project;
