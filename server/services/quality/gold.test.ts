@@ -15,6 +15,9 @@ import { scoreGold } from "./score-gold";
 import { resumeLabeller, findOpenPauses } from "./labeller-pause";
 import { findGoldFeedback } from "./gold-feedback";
 import { computeQuality } from "./compute-quality";
+import { browsePrompts } from "../projects/browse-prompts";
+import { getProjectDashboard } from "../stats/project-dashboard";
+import { findLabellerProjects } from "../queue/labeller-progress";
 
 const t = useTestDb();
 const ALWAYS = () => 0;
@@ -367,6 +370,31 @@ describe("gold comparisons", () => {
     expect(await alikeScore()).toBe(0);
     await setRate(alike.project.id, { goldMinJudgments: 3 }); // too few checks to count
     expect(await alikeScore()).toBeCloseTo(before, 12);
+  });
+
+  it("filters the prompt browser by gold, and leaves gold out of the project's progress", async () => {
+    const { project, gold } = await goldProject({ prompts: 3, gold: 1, overlap: 1 });
+    await setRate(project.id, { goldRate: 1 });
+    const goldOnly = await browsePrompts({ projectId: project.id, gold: true, pageSize: 10 });
+    expect(goldOnly.items.map((p) => [p.id, p.isGold])).toEqual([[gold[0]!.promptId, true]]);
+    const notGold = await browsePrompts({ projectId: project.id, gold: false, pageSize: 10 });
+    expect(notGold.items.map((p) => p.isGold)).toEqual([false, false]);
+    const users = [await makeUser(), await makeUser()];
+    for (const u of users) {
+      const task = (await leaseNext({ userId: u.id, projectSlug: project.slug, random: ALWAYS }))!;
+      expect(task.comparisonId).toBe(gold[0]!.id);
+      await submit(u.id, task);
+    }
+    // Two judgments on the gold comparison (overlap 1) are not progress: 2 own comparisons, none complete.
+    const dashboard = await getProjectDashboard({ projectId: project.id });
+    expect(dashboard.prompts).toMatchObject({ total: 2, complete: 0, untouched: 2 });
+    // A third labeller still has the gold comparison available, past the overlap; at rate 0 it is not offered.
+    const third = await makeUser();
+    const available = async () =>
+      (await findLabellerProjects({ userId: third.id })).find((p) => p.slug === project.slug)!.available;
+    expect(await available()).toBe(3);
+    await setRate(project.id, { goldRate: 0 });
+    expect(await available()).toBe(2);
   });
 
   it("leaves gold comparisons out of exports by default", async () => {
