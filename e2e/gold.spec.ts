@@ -18,11 +18,11 @@ test("gold: mark, serve, miss, pause, feedback, resume", async ({ browser }) => 
   await signIn(admin, ADMIN.email, ADMIN.password);
   await setUpProject(admin, {
     slug,
-    name: `Gold ${run}`,
+    name: `Capitals ${run}`,
     k: 3,
     rows: Array.from({ length: 3 }, (_, i) => ({
       id: `g${i}`,
-      prompt: `Gold prompt ${i}`,
+      prompt: `Capital prompt ${i}`,
       candidates: ["Best", "Middle", "Worst"].map((q) => `${q} answer ${i}`),
     })),
   });
@@ -61,7 +61,7 @@ test("gold: mark, serve, miss, pause, feedback, resume", async ({ browser }) => 
   await inviteLabeller(admin, page, labeller.email, labeller.password);
   await page.goto(`/label/${slug}`);
   await expect(page.getByTestId("candidate-card-A")).toBeVisible();
-  await expect(page.locator("main")).toContainText("Gold prompt 0");
+  await expect(page.locator("main")).toContainText("Capital prompt 0");
   await expect(page.locator("main")).not.toContainText(/gold|reference/i);
   // Ranked worst first: a miss, and one check is enough here to pause.
   const task = await trpc<TTask>(page, "label.next", { projectSlug: slug }, "mutation");
@@ -90,7 +90,7 @@ test("gold: mark, serve, miss, pause, feedback, resume", async ({ browser }) => 
   const miss = page.getByTestId("gold-miss");
   await expect(miss).toHaveCount(1);
   await expect(miss.getByTestId("miss-note")).toHaveText(NOTE);
-  await expect(miss).toContainText("Gold prompt 0");
+  await expect(miss).toContainText("Capital prompt 0");
 
   await admin.goto(`/admin/projects/${slug}?tab=quality`);
   const row = admin.getByTestId("labeller-row").filter({ hasText: labeller.email });
