@@ -181,6 +181,35 @@ describe("gold comparisons", () => {
     expect(third.goldIds.has(task!.comparisonId)).toBe(false);
   });
 
+  it("between 0 and 1, a seeded draw decides each lease: gold exactly when it falls below the rate", async () => {
+    const { project, goldIds } = await goldProject({ prompts: 14, gold: 4 });
+    await setRate(project.id, { goldRate: 0.3 });
+    const seeded = (seed: number) => () => {
+      // mulberry32
+      seed = (seed + 0x6d2b79f5) | 0;
+      let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+      return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+    };
+    const u = await makeUser();
+    const random = seeded(7);
+    const replay = seeded(7);
+    let goldLeft = 4;
+    const served: boolean[] = [];
+    const expected: boolean[] = [];
+    for (let i = 0; i < 10; i++) {
+      const task = (await leaseNext({ userId: u.id, projectSlug: project.slug, random }))!;
+      served.push(goldIds.has(task.comparisonId));
+      const isGold = replay() < 0.3 && goldLeft > 0;
+      if (isGold) goldLeft--;
+      expected.push(isGold);
+      await submit(u.id, task);
+    }
+    expect(served).toEqual(expected);
+    expect(served.filter(Boolean).length).toBeGreaterThan(0);
+    expect(served.filter((g) => !g).length).toBeGreaterThan(0);
+  });
+
   it("never serves a gold comparison twice to one labeller, and every labeller past the overlap gets it once", async () => {
     const { project, gold } = await goldProject({ prompts: 3, gold: 1, overlap: 1 });
     await setRate(project.id, { goldRate: 1 });
