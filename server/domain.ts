@@ -186,6 +186,26 @@ export const ZProjectSettings = z.object({
    * Optional: absent on create means off, absent on update leaves the setting as it is.
    */
   strengthOfPreference: z.boolean().optional(),
+  // Gold (reference-answer) checks; left out: unchanged on an update, the schema's defaults on a create
+  // (rate 0.1, never paused, 5 checks, no feedback).
+  goldRate: z
+    .number("gold rate: a number")
+    .min(0, "gold rate: a share from 0 (never) to 1 (always when one is left)")
+    .max(1, "gold rate: a share from 0 (never) to 1 (always when one is left)")
+    .optional(),
+  goldPauseBelow: z
+    .number("pause below: a number")
+    .min(0, "pause below: a share from 0 to 1, or empty for never")
+    .max(1, "pause below: a share from 0 to 1, or empty for never")
+    .nullable()
+    .optional(),
+  goldMinJudgments: z
+    .number("gold checks before a pause: a number")
+    .int("gold checks before a pause: a whole number")
+    .min(1, "gold checks before a pause: at least 1")
+    .max(1000, "gold checks before a pause: at most 1000")
+    .optional(),
+  goldFeedback: z.boolean("gold feedback: true or false").optional(),
 });
 export type TProjectSettings = z.infer<typeof ZProjectSettings>;
 

@@ -115,6 +115,12 @@ const ACCESS: Record<string, TEntry> = {
     input: (f) => ({ projectSlug: f.project.slug }),
     allowed: "OK",
   },
+  "label.goldFeedback": {
+    access: "labeller",
+    type: "query",
+    input: (f) => ({ projectSlug: f.project.slug }),
+    allowed: "OK",
+  },
   "label.acknowledgeGuidelines": {
     access: "labeller",
     type: "mutation",
@@ -171,6 +177,24 @@ const ACCESS: Record<string, TEntry> = {
     type: "query",
     input: (f) => ({ projectId: f.project.id, weighting: "equal", take: 5 }),
     allowed: "OK",
+  },
+  "admin.quality.setGold": {
+    access: "admin",
+    type: "mutation",
+    input: (f) => ({ projectId: f.project.id, comparisonId: "no-such-comparison", gold: null }),
+    allowed: "NOT_FOUND",
+  },
+  "admin.quality.pauses": {
+    access: "admin",
+    type: "query",
+    input: (f) => ({ projectId: f.project.id }),
+    allowed: "OK",
+  },
+  "admin.quality.resume": {
+    access: "admin",
+    type: "mutation",
+    input: (f) => ({ projectId: f.project.id, userId: f.labeller.id }),
+    allowed: "CONFLICT",
   },
   "admin.projects.dashboard": {
     access: "admin",

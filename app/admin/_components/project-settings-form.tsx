@@ -1,5 +1,5 @@
 "use client";
-// The settings of a project (name, K, overlap, lease, strength of preference), for creating and for editing; for a project with
+// The settings of a project (name, K, overlap, lease, strength of preference, gold checks), for creating and for editing; for a project with
 // a policy, also how the policy samples its candidates (temperature, top-p, top-k, max new tokens) and the
 // policy objective of its training rounds.
 import { useState } from "react";
@@ -13,6 +13,10 @@ export const DEFAULT_SETTINGS: TProjectSettings = {
   overlap: 1,
   leaseMinutes: 30,
   strengthOfPreference: false,
+  goldRate: 0.1,
+  goldPauseBelow: null,
+  goldMinJudgments: 5,
+  goldFeedback: false,
 };
 
 /** The policy objectives in words (the server's ZPolicyObjective validates the choice). */
@@ -104,6 +108,56 @@ export function ProjectSettingsForm({
           </span>
         </span>
       </label>
+      <fieldset className="space-y-2 rounded-md border border-slate-200 p-3" data-testid="gold-settings">
+        <legend className="px-1 text-sm font-medium">Gold checks (prompts with a reference answer)</legend>
+        <div className="grid gap-3 sm:grid-cols-3">
+          <Field label="Gold rate" hint="Share of tasks that are gold while one is left for the labeller (0–1).">
+            <Input
+              name="goldRate"
+              type="number"
+              step="any"
+              min={0}
+              max={1}
+              value={Number.isNaN(s.goldRate) ? "" : (s.goldRate ?? 0.1)}
+              onChange={(e) => setS({ ...s, goldRate: e.target.valueAsNumber })}
+            />
+          </Field>
+          <Field label="Pause below" hint="Mean gold score (0–1) under which a labeller is paused; empty: never.">
+            <Input
+              name="goldPauseBelow"
+              type="number"
+              step="any"
+              min={0}
+              max={1}
+              value={
+                s.goldPauseBelow === null || s.goldPauseBelow === undefined || Number.isNaN(s.goldPauseBelow)
+                  ? ""
+                  : s.goldPauseBelow
+              }
+              onChange={(e) => setS({ ...s, goldPauseBelow: e.target.value === "" ? null : e.target.valueAsNumber })}
+            />
+          </Field>
+          <Field label="Checks before a pause" hint="Gold judgments needed before the pause applies (1–1000).">
+            <Input
+              name="goldMinJudgments"
+              type="number"
+              min={1}
+              max={1000}
+              value={Number.isNaN(s.goldMinJudgments) ? "" : (s.goldMinJudgments ?? 5)}
+              onChange={(e) => setS({ ...s, goldMinJudgments: e.target.valueAsNumber })}
+            />
+          </Field>
+        </div>
+        <label className="flex items-center gap-2 text-sm">
+          <input
+            type="checkbox"
+            name="goldFeedback"
+            checked={s.goldFeedback ?? false}
+            onChange={(e) => setS({ ...s, goldFeedback: e.target.checked })}
+          />
+          Labellers see their own gold misses (their ranking, the expected one and your note)
+        </label>
+      </fieldset>
       {sampling && (
         <fieldset className="space-y-2 rounded-md border border-slate-200 p-3" data-testid="sampling-settings">
           <legend className="px-1 text-sm font-medium">Sampling (the policy&apos;s new candidates)</legend>

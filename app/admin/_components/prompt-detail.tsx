@@ -1,18 +1,27 @@
 "use client";
 // One prompt in full for the admin: the conversation, each comparison (round, policy version) with its candidates
-// rendered as markdown, and every judgment's ranking (tiers, ties), flags, rationale, labeller and time, each with
+// rendered as markdown, its gold answer (gold-editor.tsx), and every judgment's ranking (tiers, ties), flags, rationale, labeller and time, each with
 // a permalink that reopens this view with the judgment highlighted.
 import "../../_components/zod-config";
 import { useEffect } from "react";
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { z } from "zod";
-import { FLAG_LABELS, SKIP_REASON_LABELS, ZCandidateFlags, ZFlagKind, ZMessage, ZSkipReason } from "@/server/domain";
+import {
+  FLAG_LABELS,
+  SKIP_REASON_LABELS,
+  ZCandidateFlags,
+  ZFlagKind,
+  ZGoldResult,
+  ZMessage,
+  ZSkipReason,
+} from "@/server/domain";
 import { useTRPC } from "../../_trpc/client";
 import { Markdown } from "../../_components/markdown";
 import { plural } from "../../_components/plural";
 import { Button, Card, ErrorText } from "../../_components/ui";
 import { ConversationView } from "../../label/_components/conversation-view";
+import { GoldEditor } from "./gold-editor";
 
 const ZMessages = z.array(ZMessage);
 const ZStoredTiers = z.array(z.array(z.string()));
@@ -83,6 +92,11 @@ export function PromptDetail({
                       {c.policyVersion ? `policy ${c.policyVersion.name}` : "imported candidates"} · {c.status} ·{" "}
                       {plural(c.judgmentCount, "judgment")}
                     </span>
+                    {c.isGold && (
+                      <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-800">
+                        Gold
+                      </span>
+                    )}
                   </>
                 }
               >
@@ -97,6 +111,13 @@ export function PromptDetail({
                     </li>
                   ))}
                 </ol>
+                <GoldEditor
+                  projectId={projectId}
+                  comparisonId={c.id}
+                  gold={c.gold}
+                  candidates={c.candidates}
+                  letters={letters}
+                />
                 <h3 className="mt-4 mb-2 text-sm font-semibold">Judgments</h3>
                 {c.judgments.length === 0 && <p className="text-sm text-slate-500">None yet.</p>}
                 <ul className="space-y-2">
@@ -104,6 +125,8 @@ export function PromptDetail({
                     const tiers = ZStoredTiers.safeParse(j.tiers).data ?? [];
                     const flags = ZCandidateFlags.safeParse(j.flags).data ?? {};
                     const isHighlighted = j.id === judgmentId;
+                    const goldResult = ZGoldResult.safeParse(j.goldResult).data;
+                    const gold = goldResult ? { score: goldResult.score, miss: j.isGoldMiss } : null;
                     return (
                       <li
                         key={j.id}
@@ -120,6 +143,14 @@ export function PromptDetail({
                           <span>
                             active {seconds(j.activeMs)} of {seconds(j.totalMs)} · guidelines v{j.guidelineVersion}
                           </span>
+                          {gold && (
+                            <span
+                              className={gold.miss ? "text-red-700" : "text-emerald-700"}
+                              data-testid="judgment-gold"
+                            >
+                              gold {Math.round(gold.score * 100)}%{gold.miss ? " · miss" : ""}
+                            </span>
+                          )}
                           <Link
                             href={`${basePath}?tab=prompts&judgment=${encodeURIComponent(j.id)}`}
                             className="ml-auto text-indigo-700 hover:underline"

@@ -1,6 +1,6 @@
 "use client";
 // The prompt browser: a project's prompts searched and filtered (text, comparison state, source, import,
-// labeller), paged by cursor on the server, and one prompt in full (conversation, candidates, each comparison's
+// labeller, gold), paged by cursor on the server, and one prompt in full (conversation, candidates, each comparison's
 // judgments). The open prompt lives in the URL (?tab=prompts&prompt=ID); a judgment's permalink
 // (?tab=prompts&judgment=ID) opens its prompt and highlights it.
 import "../../_components/zod-config";
@@ -25,6 +25,7 @@ type TFilter = {
   source?: (typeof PROMPT_SOURCES)[number];
   importId?: string;
   labellerId?: string;
+  gold?: boolean;
 };
 
 export function PromptsPanel({ projectId }: { projectId: string }) {
@@ -172,6 +173,16 @@ function PromptList({ projectId, onOpen }: { projectId: string; onOpen: (id: str
             </option>
           ))}
         </select>
+        <select
+          aria-label="Gold"
+          className={SELECT}
+          value={filter.gold === undefined ? "" : filter.gold ? "gold" : "not-gold"}
+          onChange={(e) => apply({ ...filter, gold: e.target.value === "" ? undefined : e.target.value === "gold" })}
+        >
+          <option value="">Gold or not</option>
+          <option value="gold">Gold only</option>
+          <option value="not-gold">Not gold</option>
+        </select>
       </form>
       <ErrorText error={q.error} />
       {q.data?.items.length === 0 && <p className="text-sm text-slate-500">No prompt matches.</p>}
@@ -186,7 +197,16 @@ function PromptList({ projectId, onOpen }: { projectId: string; onOpen: (id: str
                 className="w-full cursor-pointer text-left text-sm hover:bg-slate-50"
                 onClick={() => onOpen(p.id)}
               >
-                <span className="text-slate-400">#{p.seq}</span> {last.slice(0, 160)}
+                <span className="text-slate-400">#{p.seq}</span>{" "}
+                {p.isGold && (
+                  <span
+                    className="mr-1 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-800"
+                    data-testid="gold-badge"
+                  >
+                    Gold
+                  </span>
+                )}
+                {last.slice(0, 160)}
                 {last.length > 160 ? "…" : ""}
                 <span className="ml-2 text-xs text-slate-500">
                   {plural(p.candidates, "candidate")} · {plural(p.judgments, "judgment")}

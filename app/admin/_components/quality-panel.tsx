@@ -1,10 +1,11 @@
 "use client";
 // Quality control of a project: agreement (Krippendorff's alpha, Kendall's tau-b) with the counts behind them,
-// the position-bias audit, each labeller's reliability inputs and score, and a sample of the weighted consensus.
+// the position-bias audit, each labeller's reliability inputs and score (with their gold accuracy), the labellers
+// paused on gold accuracy (with Resume), and a sample of the weighted consensus.
 // Plots are plain SVG with presentation attributes only (the CSP allows no inline styles).
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "../../_trpc/client";
-import { Card, ErrorText } from "../../_components/ui";
+import { Button, Card, ErrorText } from "../../_components/ui";
 import { plural } from "../../_components/plural";
 
 const fmt = (v: number | null | undefined, digits = 2) => (v === null || v === undefined ? "–" : v.toFixed(digits));
@@ -196,6 +197,9 @@ export function QualityPanel({ projectId }: { projectId: string }) {
                 <th className="pr-3">Kept shown order</th>
                 <th className="pr-3">Outlier p</th>
                 <th className="pr-3">Position bias p</th>
+                <th className="pr-3" title="n checks · mean τ · top-1 hit rate · flag recall · mean score">
+                  Gold (n · τ · top-1 · flags · score)
+                </th>
                 <th className="pr-3">Reliability</th>
                 <th>Flags</th>
               </tr>
@@ -219,6 +223,11 @@ export function QualityPanel({ projectId }: { projectId: string }) {
                   </td>
                   <td className="pr-3">{l.outlier.pValue === null ? "–" : l.outlier.pValue.toExponential(1)}</td>
                   <td className="pr-3">{l.bias.chiSquare ? l.bias.chiSquare.pValue.toExponential(1) : "–"}</td>
+                  <td className="pr-3 whitespace-nowrap" data-testid="labeller-gold">
+                    {l.gold
+                      ? `${l.gold.judgments} · ${fmt(l.gold.meanTau)} · ${l.gold.top1Rate === null ? "–" : pct(l.gold.top1Rate)} · ${l.gold.flagRecall === null ? "–" : pct(l.gold.flagRecall)} · ${pct(l.gold.meanScore)}`
+                      : "–"}
+                  </td>
                   <td className="pr-3 font-semibold" data-testid="reliability">
                     {fmt(l.score)}
                   </td>
@@ -240,10 +249,12 @@ export function QualityPanel({ projectId }: { projectId: string }) {
         </div>
         <p className="mt-2 text-xs text-slate-500">
           Reliability = agreement with the others&apos; consensus (0 if negative) × (1 − too-fast share) × (1 −
-          shown-order share above chance), halved for an outlier. Too fast: under {secs(d.tooFastBelowMs)} (a quarter of
-          the project median {secs(d.medianActiveMs)}). Tests are significant below p = {d.thresholds.significance}.
+          shown-order share above chance), halved for an outlier, × the mean gold score once a labeller has{" "}
+          {plural(d.thresholds.goldMinJudgments, "gold judgment")}. Too fast: under {secs(d.tooFastBelowMs)} (a quarter
+          of the project median {secs(d.medianActiveMs)}). Tests are significant below p = {d.thresholds.significance}.
         </p>
       </Card>
+      <PausedLabellers projectId={projectId} />
       <Card title="Consensus (reliability-weighted), first comparisons">
         {consensus.error && <ErrorText error={consensus.error} />}
         <ul className="space-y-1 text-xs" data-testid="consensus-list">
@@ -257,5 +268,43 @@ export function QualityPanel({ projectId }: { projectId: string }) {
         </ul>
       </Card>
     </div>
+  );
+}
+
+/** Labellers paused on gold accuracy in this project, each with the reason they see and a Resume button. */
+function PausedLabellers({ projectId }: { projectId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const pauses = useQuery(trpc.admin.quality.pauses.queryOptions({ projectId }));
+  const resume = useMutation(
+    trpc.admin.quality.resume.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.admin.quality.pathKey() }),
+    }),
+  );
+  return (
+    <Card title="Paused labellers (gold accuracy)">
+      <ErrorText error={pauses.error ?? resume.error} />
+      {pauses.data?.length === 0 && <p className="text-sm text-slate-500">Nobody is paused.</p>}
+      <ul className="space-y-2 text-sm" data-testid="paused-list">
+        {pauses.data?.map((p) => (
+          <li key={p.id} className="flex flex-wrap items-center gap-3" data-testid="paused-labeller">
+            <span className="font-medium">{p.user.name ? `${p.user.name} (${p.user.email})` : p.user.email}</span>
+            <span className="text-slate-600">{p.reason}</span>
+            <span className="text-xs text-slate-400">since {p.createdAt.toLocaleString()}</span>
+            <Button
+              variant="secondary"
+              disabled={resume.isPending}
+              onClick={() => resume.mutate({ projectId, userId: p.user.id })}
+              data-testid="resume-labeller"
+            >
+              Resume
+            </Button>
+          </li>
+        ))}
+      </ul>
+      <p className="mt-2 text-xs text-slate-500">
+        After a resume only gold judgments made from then on count toward the next pause.
+      </p>
+    </Card>
   );
 }

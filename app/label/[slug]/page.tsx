@@ -15,6 +15,7 @@ import { useTaskTimer } from "../_components/use-task-timer";
 import { clearDraft, loadDraft, pruneDrafts, saveDraft } from "../_components/task-draft";
 import { EmptyQueue } from "../_components/empty-queue";
 import { GuidelinesChangedBanner } from "../_components/guidelines-changed-banner";
+import { PausedNotice } from "../_components/paused-notice";
 
 const HEARTBEAT_MS = 60_000;
 
@@ -23,7 +24,10 @@ export default function LabelTaskPage({ params }: { params: Promise<{ slug: stri
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const next = useMutation(trpc.label.next.mutationOptions());
-  const task = next.data;
+  // label.next answers a task, nothing left (null), or a pause of this labeller in the project.
+  const answer = next.data;
+  const pause = answer && "pause" in answer ? answer.pause : null;
+  const task = answer && !("pause" in answer) ? answer : null;
   const [board, setBoard] = useState<TBoardState | null>(null);
   const [isSkipping, setIsSkipping] = useState(false);
   const [isGuidelinesOpen, setIsGuidelinesOpen] = useState(false);
@@ -46,7 +50,11 @@ export default function LabelTaskPage({ params }: { params: Promise<{ slug: stri
       { projectSlug: slug },
       {
         onSuccess: (t) =>
-          setBoard(t ? (loadDraft(t.assignmentId) ?? initialBoardState(t.candidates.map((c) => c.id))) : null),
+          setBoard(
+            t && !("pause" in t)
+              ? (loadDraft(t.assignmentId) ?? initialBoardState(t.candidates.map((c) => c.id)))
+              : null,
+          ),
       },
     );
     void queryClient.invalidateQueries({ queryKey: trpc.label.progress.queryKey() });
@@ -106,9 +114,18 @@ export default function LabelTaskPage({ params }: { params: Promise<{ slug: stri
         <span className="text-sm text-slate-500" data-testid="progress">
           {progress.data ? `${progress.data.today} today · ${progress.data.total} total` : ""}
         </span>
+        {project?.goldFeedback && (
+          <Link
+            href={`/label/${slug}/feedback`}
+            className="ml-auto text-sm text-indigo-700 hover:underline"
+            data-testid="gold-feedback-link"
+          >
+            Feedback on checks
+          </Link>
+        )}
         <Button
           variant="secondary"
-          className="ml-auto"
+          className={project?.goldFeedback ? "" : "ml-auto"}
           onClick={() => setIsGuidelinesOpen(true)}
           data-testid="open-guidelines"
         >
@@ -122,7 +139,8 @@ export default function LabelTaskPage({ params }: { params: Promise<{ slug: stri
           {notice}
         </p>
       )}
-      {next.isSuccess && !task && <EmptyQueue waiting={project?.available} onCheckAgain={loadNext} />}
+      {pause && <PausedNotice reason={pause.reason} since={pause.since} onCheckAgain={loadNext} />}
+      {next.isSuccess && !task && !pause && <EmptyQueue waiting={project?.available} onCheckAgain={loadNext} />}
       {leaseLost && (
         <div role="alert" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm">
           Your hold on this prompt ended, so it may go to someone else.{" "}

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { adminProcedure, router } from "../trpc";
 import {
+  ZGoldAnswer,
   ZProjectSampling,
   ZPolicyObjective,
   ZProjectSettings,
@@ -40,6 +41,8 @@ import { requestTrainingRun, ZRoundHyperParams } from "../../services/training/r
 import { activatePolicy } from "../../services/training/training-run-state";
 import { computeQuality } from "../../services/quality/compute-quality";
 import { sampleConsensus } from "../../services/quality/consensus-rankings";
+import { setGold } from "../../services/quality/set-gold";
+import { findOpenPauses, resumeLabeller } from "../../services/quality/labeller-pause";
 import { cancelJob, findJobs, JOB_STATUSES, retryJob } from "../../jobs/job-admin";
 import { JOBS, type TJobKind } from "../../jobs/contracts";
 import { findWorkers } from "../../jobs/worker-registry";
@@ -60,6 +63,13 @@ export const adminRouter = router({
         }),
       )
       .query(({ input }) => sampleConsensus(input)),
+    setGold: adminProcedure
+      .input(z.object({ projectId: ZId, comparisonId: ZId, gold: ZGoldAnswer.nullable() }))
+      .mutation(({ ctx, input }) => setGold({ actorId: ctx.viewer.userId, ...input })),
+    pauses: adminProcedure.input(z.object({ projectId: ZId })).query(({ input }) => findOpenPauses(input)),
+    resume: adminProcedure
+      .input(z.object({ projectId: ZId, userId: ZId }))
+      .mutation(({ ctx, input }) => resumeLabeller({ actorId: ctx.viewer.userId, ...input })),
   }),
   jobs: router({
     list: adminProcedure
@@ -144,6 +154,7 @@ export const adminRouter = router({
           source: ZPromptSource.optional(),
           importId: ZId.optional(),
           labellerId: ZId.optional(),
+          gold: z.boolean().optional(),
           cursor: z.number().int().min(0).optional(),
           pageSize: z.number().int().min(1).max(100).default(25),
         }),

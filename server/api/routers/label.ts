@@ -2,7 +2,8 @@
 import { z } from "zod";
 import { labellerProcedure, router } from "../trpc";
 import { ZCandidateFlags, ZSkipReason, ZSlug, ZStrengths, ZTiers } from "../../domain";
-import { leaseNext } from "../../services/queue/lease-next";
+import { nextTaskOrPause } from "../../services/queue/next-task";
+import { findGoldFeedback } from "../../services/quality/gold-feedback";
 import { submitJudgment } from "../../services/queue/submit-judgment";
 import { skipTask } from "../../services/queue/skip-task";
 import { renewLease } from "../../services/queue/renew-lease";
@@ -23,7 +24,11 @@ export const labelRouter = router({
 
   next: labellerProcedure
     .input(z.object({ projectSlug: ZSlug }))
-    .mutation(({ ctx, input }) => leaseNext({ userId: ctx.viewer.userId, projectSlug: input.projectSlug })),
+    .mutation(({ ctx, input }) => nextTaskOrPause({ userId: ctx.viewer.userId, projectSlug: input.projectSlug })),
+
+  goldFeedback: labellerProcedure
+    .input(z.object({ projectSlug: ZSlug }))
+    .query(({ ctx, input }) => findGoldFeedback({ userId: ctx.viewer.userId, projectSlug: input.projectSlug })),
 
   heartbeat: labellerProcedure
     .input(z.object({ assignmentId: ZId }))

@@ -78,6 +78,36 @@ describe("the audit log in words", () => {
       ["user.password-reset", "user", lee.id, { resetId: "r1" }, lee.id],
       ["job.retry", "job", "j1", { kind: "generate.candidates", attempts: 3, error: "out of memory" }, admin.id],
       ["job.cancel", "job", "j2", { kind: "train.round" }, admin.id],
+      // As set-gold.ts and labeller-pause.ts write them.
+      [
+        "comparison.gold-set",
+        "project",
+        projectId,
+        {
+          comparisonId: "c1",
+          promptSeq: 4,
+          round: 0,
+          gold: { best: "k1", note: "" },
+          wasGold: false,
+          rescored: 2,
+          misses: 1,
+        },
+        admin.id,
+      ],
+      [
+        "comparison.gold-clear",
+        "project",
+        projectId,
+        { comparisonId: "c1", promptSeq: 4, round: 0, wasGold: true, rescored: 0 },
+        admin.id,
+      ],
+      [
+        "labeller.resume",
+        "project",
+        projectId,
+        { userId: lee.id, email: lee.email, pauseId: "p1", reason: "…" },
+        admin.id,
+      ],
     ];
     for (const [action, targetType, targetId, details, actorId] of rows)
       await recordAudit({ actorId, action, targetType, targetId, details });
@@ -195,6 +225,19 @@ describe("the audit log in words", () => {
         changes: ['generate.candidates, after: "out of memory"'],
       },
       "job.cancel": { summary: "Cancelled a queued job", target: "job j2", actor: ann, changes: ["train.round"] },
+      "comparison.gold-set": {
+        summary: "Marked a comparison as gold",
+        target: project,
+        actor: ann,
+        changes: ["prompt #4, round 0", "2 judgments re-scored"],
+      },
+      "comparison.gold-clear": {
+        summary: "Cleared a gold comparison",
+        target: project,
+        actor: ann,
+        changes: ["prompt #4, round 0"],
+      },
+      "labeller.resume": { summary: "Resumed a paused labeller", target: project, actor: ann, changes: [lee.email] },
       "project.update#2": {
         summary: "Changed project settings",
         target: project,

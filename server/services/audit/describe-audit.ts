@@ -22,6 +22,10 @@ const SETTING_LABELS: Record<string, string> = {
   overlap: "overlap",
   leaseMinutes: "lease minutes",
   strengthOfPreference: "strength of preference",
+  goldRate: "gold rate",
+  goldPauseBelow: "pause below gold score",
+  goldMinJudgments: "gold checks before a pause",
+  goldFeedback: "gold feedback",
 };
 const SUMMARIES: Record<string, string> = {
   "project.create": "Created project",
@@ -48,6 +52,9 @@ const SUMMARIES: Record<string, string> = {
   "user.password-reset": "Reset their password",
   "job.retry": "Retried a failed job",
   "job.cancel": "Cancelled a queued job",
+  "comparison.gold-set": "Marked a comparison as gold",
+  "comparison.gold-clear": "Cleared a gold comparison",
+  "labeller.resume": "Resumed a paused labeller",
 };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -125,6 +132,14 @@ function changesOf(row: TAuditRow, d: Record<string, unknown>, names: TAuditName
     case "project.paused":
     case "project.archived":
       return [change("status", typeof d.from === "string" ? d.from : undefined, row.action.slice("project.".length))];
+    case "comparison.gold-set":
+    case "comparison.gold-clear": {
+      const where = typeof d.promptSeq === "number" ? [`prompt #${d.promptSeq}, round ${show(d.round)}`] : [];
+      const rescored = typeof d.rescored === "number" && d.rescored > 0 ? [`${d.rescored} judgments re-scored`] : [];
+      return where.concat(rescored);
+    }
+    case "labeller.resume":
+      return typeof d.email === "string" ? [d.email] : [];
     case "project.guidelines":
       return typeof d.version === "number" ? [`now version ${d.version}`] : [];
     case "project.train":

@@ -122,6 +122,11 @@ export function renderCard(input: TCardInput & { counts: TExportCounts }): strin
       ? `only comparisons whose labellers agree at least ${o.minAgreement} (mean pairwise agreement, 0 to 1)`
       : null,
     SOURCE_WORDS[o.source ?? "raw"],
+    o.gold === "include"
+      ? "gold (reference) prompts included"
+      : o.gold === "only"
+        ? "only gold (reference) prompts"
+        : null,
     o.format === "kto" ? `middle tiers: ${o.ktoMiddle ?? "omit"}` : null,
     o.format === "trl" || o.format === "kto" ? `shape: ${o.trlShape ?? "auto"}` : null,
   ].filter((f): f is string => f !== null);

@@ -26,6 +26,11 @@ export type TExportFilters = {
   labellerIds?: string[];
   /** Only comparisons whose agreement (Comparison.agreement, two judgments or more) is at least this. */
   minAgreement?: number;
+  /**
+   * Gold comparisons (admin reference answers used to check labellers): left out by default ("exclude"), kept
+   * beside the others ("include"), or alone ("only").
+   */
+  gold?: "exclude" | "include" | "only";
 };
 
 export type TSourceCandidate = {
@@ -96,6 +101,7 @@ export async function* sourceJudgments(f: TExportFilters): AsyncGenerator<TSourc
         projectId: project.id,
         judgmentCount: { gte: f.onlyComplete ? project.overlap : 1 },
         ...(f.minAgreement !== undefined ? { agreement: { gte: f.minAgreement } } : {}),
+        ...((f.gold ?? "exclude") === "include" ? {} : { isGold: f.gold === "only" }),
         // Comparisons without a matching judgment are left out in the query, not after it.
         ...(Object.keys(where).length ? { judgments: { some: where } } : {}),
       },

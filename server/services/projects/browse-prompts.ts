@@ -17,6 +17,8 @@ export type TPromptBrowseFilter = {
   source?: string;
   importId?: string;
   labellerId?: string;
+  /** Only prompts with a gold comparison (true) or with none (false). */
+  gold?: boolean;
 };
 
 /** `%text%` for LIKE with the wildcards of the text itself escaped (ESCAPE '\'). */
@@ -48,6 +50,10 @@ function whereClause(f: TPromptBrowseFilter, overlap: number, isPg: boolean): Pr
     parts.push(
       Prisma.sql`EXISTS (SELECT 1 FROM "Judgment" j WHERE j."promptId" = p."id" AND j."userId" = ${f.labellerId})`,
     );
+  if (f.gold !== undefined)
+    parts.push(
+      Prisma.sql`${f.gold ? Prisma.empty : Prisma.sql`NOT `}EXISTS (SELECT 1 FROM "Comparison" c WHERE c."promptId" = p."id" AND c."isGold")`,
+    );
   return Prisma.join(parts, " AND ");
 }
 
@@ -76,7 +82,7 @@ export async function browsePrompts(opts: TPromptBrowseFilter & { cursor?: numbe
       externalId: true,
       generationError: true,
       import: { select: { id: true, filename: true } },
-      comparisons: { select: { round: true, status: true, judgmentCount: true } },
+      comparisons: { select: { round: true, status: true, judgmentCount: true, isGold: true } },
       _count: { select: { judgments: true, skips: true, candidates: true } },
     },
   });
@@ -92,6 +98,7 @@ export async function browsePrompts(opts: TPromptBrowseFilter & { cursor?: numbe
       generationError: p.generationError,
       import: p.import,
       rounds: p.comparisons.length,
+      isGold: p.comparisons.some((c) => c.isGold),
       isComplete:
         p.comparisons.length > 0 &&
         p.comparisons.every((c) => c.status === "retired" || c.judgmentCount >= project.overlap),
@@ -159,6 +166,8 @@ export async function getPromptDetail(opts: { projectId: string; promptId?: stri
           round: true,
           status: true,
           judgmentCount: true,
+          gold: true,
+          isGold: true,
           policyVersion: { select: { id: true, name: true } },
           candidates: {
             orderBy: { position: "asc" },
@@ -176,6 +185,8 @@ export async function getPromptDetail(opts: { projectId: string; promptId?: stri
               activeMs: true,
               guidelineVersion: true,
               createdAt: true,
+              goldResult: true,
+              isGoldMiss: true,
               user: { select: { id: true, name: true, email: true } },
             },
           },

@@ -10,6 +10,7 @@ import { NominalAlpha } from "./stats/krippendorff";
 import { midRanks, pairPreferences, type PairValue } from "./stats/rankings";
 import { normalTwoSided } from "./stats/special-functions";
 import { scanComparisonGroups, type ScannedJudgment } from "./scan-judgments";
+import { goldAccuracyByLabeller, type TGoldAccuracy } from "./gold-accuracy";
 
 /** A bias or outlier test is significant below this p-value. */
 export const SIGNIFICANCE = 0.001;
@@ -146,10 +147,14 @@ export type LabellerQuality = Awaited<ReturnType<typeof computeQuality>>["labell
  */
 export async function computeQuality(opts: { projectId: string; pageSize?: number }) {
   const db = getDb();
-  const project = await db.project.findUnique({ where: { id: opts.projectId }, select: { id: true } });
+  const project = await db.project.findUnique({
+    where: { id: opts.projectId },
+    select: { id: true, goldMinJudgments: true },
+  });
   if (!project) throw new AppError("NOT_FOUND", "No such project.");
-  const first = await computePass(project.id, opts.pageSize, null);
-  return computePass(project.id, opts.pageSize, scoresAsWeights(first.labellers));
+  const gold = { byUser: await goldAccuracyByLabeller(project.id), minJudgments: project.goldMinJudgments };
+  const first = await computePass(project.id, opts.pageSize, null, gold);
+  return computePass(project.id, opts.pageSize, scoresAsWeights(first.labellers), gold);
 }
 
 export function scoresAsWeights(rows: { userId: string; score: number | null }[]): Map<string, number> {
@@ -161,7 +166,12 @@ export function scoresAsWeights(rows: { userId: string; score: number | null }[]
   return new Map(rows.map((l) => [l.userId, l.score ?? fallback]));
 }
 
-async function computePass(projectId: string, pageSize: number | undefined, looWeights: Map<string, number> | null) {
+async function computePass(
+  projectId: string,
+  pageSize: number | undefined,
+  looWeights: Map<string, number> | null,
+  gold: { byUser: Map<string, TGoldAccuracy>; minJudgments: number },
+) {
   const db = getDb();
   const project = { id: projectId };
 
@@ -293,8 +303,13 @@ async function computePass(projectId: string, pageSize: number | undefined, looW
     // The reliability score: agreement with the others' consensus (negative counts as none), discounted by the
     // share of too-fast submissions, by how much more often than chance the shown order is kept, and halved for
     // an outlier. 0 = no evidence of reliable work, 1 = agrees perfectly, never too fast, no order habit.
+    // With at least the project's goldMinJudgments gold judgments, the mean gold score is one more factor.
+    const goldAcc = gold.byUser.get(userId) ?? null;
+    const goldFactor = goldAcc && goldAcc.judgments >= gold.minJudgments ? goldAcc.meanScore : 1;
     const score =
-      looTau === null ? null : Math.max(0, looTau) * (1 - tooFastShare) * (1 - excessOrderShare) * (outlier ? 0.5 : 1);
+      looTau === null
+        ? null
+        : Math.max(0, looTau) * (1 - tooFastShare) * (1 - excessOrderShare) * (outlier ? 0.5 : 1) * goldFactor;
     const flags: string[] = [];
     if (a.judgments >= MIN_JUDGMENTS) {
       if (looTau !== null && looTau < 0) flags.push("against-consensus");
@@ -319,6 +334,7 @@ async function computePass(projectId: string, pageSize: number | undefined, looW
       chanceKeepsOrderShare: chanceKeeps,
       outlier: { z: outlierZ, pValue: outlierP, judgments: a.outlierItems, flagged: outlier },
       bias,
+      gold: goldAcc,
       score,
       flags,
     };
@@ -358,6 +374,7 @@ async function computePass(projectId: string, pageSize: number | undefined, looW
       significance: SIGNIFICANCE,
       tooFastShareOfMedian: TOO_FAST_SHARE_OF_MEDIAN,
       minJudgments: MIN_JUDGMENTS,
+      goldMinJudgments: gold.minJudgments,
     },
   };
 }

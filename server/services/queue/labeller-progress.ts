@@ -33,15 +33,21 @@ export async function findLabellerProjects(opts: { userId: string; now?: Date })
       slug: p.slug,
       name: p.name,
       description: p.description,
+      goldFeedback: p.goldFeedback,
       available: await db.comparison.count({
         where: {
           projectId: p.id,
           status: "open",
-          judgmentCount: { lt: p.overlap },
+          // Gold comparisons are not bounded by the overlap: each is there for every labeller once (if served).
+          OR: [{ isGold: false, judgmentCount: { lt: p.overlap } }, ...(p.goldRate > 0 ? [{ isGold: true }] : [])],
           skips: { none: { userId: opts.userId } },
-          OR: [
-            { assignments: { none: { userId: opts.userId } } },
-            { assignments: { some: { userId: opts.userId, status: "active", expiresAt: { gt: now } } } },
+          AND: [
+            {
+              OR: [
+                { assignments: { none: { userId: opts.userId } } },
+                { assignments: { some: { userId: opts.userId, status: "active", expiresAt: { gt: now } } } },
+              ],
+            },
           ],
         },
       }),

@@ -9,6 +9,7 @@ import { AppError } from "../../errors";
 import { releaseExpiredLeases } from "./release-expired-leases";
 import { getTask, type TTask } from "./get-task";
 import { assertCanLabel } from "../projects/assert-can-label";
+import { leaseGold } from "./lease-gold";
 
 const PAGE = 50;
 /** At most one expired-lease sweep per project per this many ms (of `now`) in one process. */
@@ -16,7 +17,13 @@ const SWEEP_EVERY_MS = 1_000;
 /** Lost races on PostgreSQL (a stale snapshot hit a unique index) before giving up on a page. */
 const MAX_RETRIES = 20;
 
-export async function leaseNext(opts: { userId: string; projectSlug: string; now?: Date }): Promise<TTask | null> {
+export async function leaseNext(opts: {
+  userId: string;
+  projectSlug: string;
+  now?: Date;
+  /** Draws the gold-rate coin, in [0, 1); tests inject a seeded one. */
+  random?: () => number;
+}): Promise<TTask | null> {
   const db = getDb();
   const now = opts.now ?? new Date();
   const project = await db.project.findUnique({ where: { slug: opts.projectSlug } });
@@ -34,6 +41,17 @@ export async function leaseNext(opts: { userId: string; projectSlug: string; now
 
   await sweepExpired(project.id, now);
   const expiresAt = new Date(now.getTime() + project.leaseMinutes * 60_000);
+  // A share `goldRate` of leases try a gold comparison first (lease-gold.ts); none left for this labeller: the queue.
+  if (project.goldRate > 0 && (opts.random ?? Math.random)() < project.goldRate) {
+    const goldLease = await leaseGold({
+      projectId: project.id,
+      userId: opts.userId,
+      guidelineVersion: project.guidelineVersion,
+      now,
+      expiresAt,
+    });
+    if (goldLease) return getTask({ assignmentId: goldLease, userId: opts.userId });
+  }
   let skipPast = 0;
   let retries = 0;
   for (;;) {
@@ -74,7 +92,7 @@ async function sweepExpired(projectId: string, now: Date): Promise<void> {
 type TPickRow = { paged: number | bigint; eligible: number | bigint; id: string | null };
 
 /**
- * One statement picks the comparison and inserts the lease. The page is the next PAGE comparisons in queue
+ * One statement picks the comparison and inserts the lease. The page is the next PAGE non-gold comparisons in queue
  * order (closest to completion first, then prompt order) that this labeller has neither leased nor skipped;
  * of those with a free slot and at least two candidates, the most leased is taken (it completes soonest), in
  * queue order; the lease gets the lowest free slot and a shuffled shown order.
@@ -104,7 +122,7 @@ async function pickAndLease(o: {
       SELECT c."id", c."promptId", c."judgmentCount", c."promptSeq", c."round",
         (SELECT COUNT(*) FROM "Assignment" a WHERE a."comparisonId" = c."id") AS "leases"
       FROM "Comparison" c
-      WHERE c."projectId" = ${o.projectId} AND c."status" = 'open' AND c."judgmentCount" < ${o.overlap}
+      WHERE c."projectId" = ${o.projectId} AND c."status" = 'open' AND c."judgmentCount" < ${o.overlap} AND NOT c."isGold"
         AND NOT EXISTS (SELECT 1 FROM "Assignment" a WHERE a."comparisonId" = c."id" AND a."userId" = ${o.userId})
         AND NOT EXISTS (SELECT 1 FROM "Skip" s WHERE s."comparisonId" = c."id" AND s."userId" = ${o.userId})
       ORDER BY c."judgmentCount" DESC, c."promptSeq" ASC, c."round" ASC

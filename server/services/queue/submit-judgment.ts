@@ -11,6 +11,8 @@ import { AppError } from "../../errors";
 import type { TCandidateFlags, TStrengths, TTiers } from "../../domain";
 import { isUniqueViolation } from "./is-unique-violation";
 import { checkStrengths } from "./check-strengths";
+import { scoreForSubmit, type TGoldScore } from "../quality/gold-for-submit";
+import { pauseIfBelowGold } from "../quality/labeller-pause";
 
 export type TSubmitJudgment = {
   userId: string;
@@ -79,8 +81,28 @@ export async function submitJudgment(input: TSubmitJudgment) {
     activeMs,
     strengths,
   };
+  // A gold comparison's judgment carries its score in the same insert; the pause check follows the submit.
+  const gold = await scoreForSubmit(a.comparisonId, input.tiers, input.flags);
+  const submitted = await submitRows(a, { ...judgment, gold }, now);
+  if (gold) await pauseIfBelowGold({ projectId: a.projectId, userId: a.userId, now });
+  return submitted;
+}
+
+async function submitRows(
+  a: {
+    id: string;
+    projectId: string;
+    promptId: string;
+    comparisonId: string;
+    userId: string;
+    guidelineVersion: number;
+  },
+  { gold, ...judgment }: TJudgmentFields,
+  now: Date,
+) {
+  const db = getDb();
   try {
-    if (dbProvider(db) === "postgres") return await submitInOneStatement(a.id, judgment, now);
+    if (dbProvider(db) === "postgres") return await submitInOneStatement(a.id, { ...judgment, gold }, now);
     return await db.$transaction(async (tx) => {
       const { count } = await tx.assignment.updateMany({
         where: { id: a.id, status: "active", expiresAt: { gt: now } },
@@ -98,6 +120,7 @@ export async function submitJudgment(input: TSubmitJudgment) {
           assignmentId: a.id,
           guidelineVersion: a.guidelineVersion,
           createdAt: now,
+          ...(gold ? gold : {}),
         },
       });
       await tx.comparison.update({ where: { id: a.comparisonId }, data: { judgmentCount: { increment: 1 } } });
@@ -112,7 +135,13 @@ export async function submitJudgment(input: TSubmitJudgment) {
 type TJudgmentFields = Pick<
   Prisma.JudgmentUncheckedCreateInput,
   "noneAcceptable" | "rationale" | "totalMs" | "activeMs"
-> & { tiers: TTiers; flags: TCandidateFlags; shownOrder: string[]; strengths: TStrengths | null };
+> & {
+  tiers: TTiers;
+  flags: TCandidateFlags;
+  shownOrder: string[];
+  strengths: TStrengths | null;
+  gold: TGoldScore | null;
+};
 
 /**
  * PostgreSQL: the lease's close, the judgment and the count's increment in one statement (one implicit
@@ -138,10 +167,12 @@ async function submitInOneStatement(
     ),
     j AS (
       INSERT INTO "Judgment" ("id", "projectId", "promptId", "comparisonId", "userId", "assignmentId", "tiers",
-        "noneAcceptable", "flags", "rationale", "shownOrder", "totalMs", "activeMs", "strengths", "guidelineVersion", "createdAt")
+        "noneAcceptable", "flags", "rationale", "shownOrder", "totalMs", "activeMs", "strengths", "guidelineVersion",
+        "createdAt", "goldResult", "isGoldMiss")
       SELECT ${id}, a."projectId", a."promptId", a."comparisonId", a."userId", a."id", ${json(j.tiers)},
         ${j.noneAcceptable}, ${json(j.flags)}, ${j.rationale}, ${json(j.shownOrder)}, ${j.totalMs}, ${j.activeMs},
-        ${strengths}, a."guidelineVersion", ${at}
+        ${strengths}, a."guidelineVersion", ${at}, ${j.gold ? json(j.gold.goldResult) : Prisma.sql`NULL::jsonb`},
+        ${j.gold?.isGoldMiss ?? false}
       FROM a
       RETURNING "id", "comparisonId"
     ),

@@ -44,11 +44,22 @@ export async function getProjectDashboard(opts: { projectId: string; days?: numb
   if (!Number.isInteger(days) || days < DASHBOARD_DAYS.min || days > DASHBOARD_DAYS.max)
     throw new AppError("BAD_INPUT", `days: a whole number from ${DASHBOARD_DAYS.min} to ${DASHBOARD_DAYS.max}.`);
   const where = { projectId: project.id };
+  // Progress counts the project's own comparisons: a gold comparison is ranked by every labeller, past the
+  // overlap, and would read as "complete" work that adds nothing to the dataset.
+  const ownWhere = { projectId: project.id, isGold: false };
   const [total, complete, untouched, judgments, skips, byLabeller, skipsByLabeller] = await Promise.all([
-    db.comparison.count({ where: { ...where, status: { not: "retired" } } }),
-    db.comparison.count({ where: { ...where, status: { not: "retired" }, judgmentCount: { gte: project.overlap } } }),
+    db.comparison.count({ where: { ...ownWhere, status: { not: "retired" } } }),
     db.comparison.count({
-      where: { ...where, status: { not: "retired" }, judgmentCount: 0, assignments: { none: {} }, skips: { none: {} } },
+      where: { ...ownWhere, status: { not: "retired" }, judgmentCount: { gte: project.overlap } },
+    }),
+    db.comparison.count({
+      where: {
+        ...ownWhere,
+        status: { not: "retired" },
+        judgmentCount: 0,
+        assignments: { none: {} },
+        skips: { none: {} },
+      },
     }),
     db.judgment.count({ where }),
     db.skip.groupBy({ by: ["reason"], where, _count: { _all: true } }),

@@ -31,6 +31,8 @@ const ZQuery = z.object({
   shape: ZTrlShape.default("auto"),
   margin: z.enum(["0", "1"]).default("0"),
   complete: z.enum(["0", "1"]).default("0"),
+  /** Gold (reference) comparisons: left out by default. */
+  gold: z.enum(["exclude", "include", "only"]).default("exclude"),
   middle: ZKtoMiddle.default("omit"),
   salt: z.string().max(200).optional(),
   /** The dataset card's licence id for the Hub, e.g. cc-by-4.0. */
@@ -89,6 +91,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ projectId: stri
     labellerIds: q.labellers,
     source: q.source,
     minAgreement: q.agreement,
+    gold: q.gold,
   };
   // Errors are answered as such only until the first byte is sent; after that the stream is cut.
   let project;
