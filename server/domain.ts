@@ -6,9 +6,15 @@ import { z } from "zod";
 // refuses and reports as a violation; the plain parsers are fast enough for forms.
 if (typeof window !== "undefined") z.config({ jitless: true });
 
-export const ROLES = ["admin", "labeller"] as const;
+// A reviewer adjudicates the review queue (server/services/quality/review-queue.ts) and labels like a labeller;
+// an admin may do everything.
+export const ROLES = ["admin", "reviewer", "labeller"] as const;
 export const ZRole = z.enum(ROLES);
 export type TRole = z.infer<typeof ZRole>;
+/** Roles that label under a project's membership rule (admins label every project). */
+export const MEMBER_ROLES = ["labeller", "reviewer"] as const satisfies readonly TRole[];
+/** Where each role lands after signing in. */
+export const HOME_OF_ROLE: Record<TRole, string> = { admin: "/admin", reviewer: "/review", labeller: "/label" };
 
 export const PROJECT_STATUSES = ["active", "paused", "archived"] as const;
 export const ZProjectStatus = z.enum(PROJECT_STATUSES);
@@ -174,6 +180,13 @@ export const ZProjectSettings = z.object({
     .int()
     .min(1)
     .max(24 * 60),
+  /** A comparison whose agreement is below this enters the review queue (null: none by agreement; absent: unchanged). */
+  reviewBelowAgreement: z
+    .number("review below agreement: a number")
+    .min(0, "review below agreement: between 0 and 1")
+    .max(1, "review below agreement: between 0 and 1")
+    .nullable()
+    .optional(),
 });
 export type TProjectSettings = z.infer<typeof ZProjectSettings>;
 

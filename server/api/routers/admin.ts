@@ -40,6 +40,7 @@ import { requestTrainingRun, ZRoundHyperParams } from "../../services/training/r
 import { activatePolicy } from "../../services/training/training-run-state";
 import { computeQuality } from "../../services/quality/compute-quality";
 import { sampleConsensus } from "../../services/quality/consensus-rankings";
+import { getReviewSummary } from "../../services/quality/review-queue";
 import { cancelJob, findJobs, JOB_STATUSES, retryJob } from "../../jobs/job-admin";
 import { JOBS, type TJobKind } from "../../jobs/contracts";
 import { findWorkers } from "../../jobs/worker-registry";
@@ -60,6 +61,7 @@ export const adminRouter = router({
         }),
       )
       .query(({ input }) => sampleConsensus(input)),
+    review: adminProcedure.input(z.object({ projectId: ZId })).query(({ input }) => getReviewSummary(input)),
   }),
   jobs: router({
     list: adminProcedure

@@ -21,6 +21,7 @@ const SETTING_LABELS: Record<string, string> = {
   candidatesPerPrompt: "candidates per prompt (K)",
   overlap: "overlap",
   leaseMinutes: "lease minutes",
+  reviewBelowAgreement: "review below agreement",
 };
 const SUMMARIES: Record<string, string> = {
   "project.create": "Created project",
@@ -45,6 +46,7 @@ const SUMMARIES: Record<string, string> = {
   "user.password-reset": "Reset their password",
   "job.retry": "Retried a failed job",
   "job.cancel": "Cancelled a queued job",
+  "comparison.adjudicate": "Adjudicated a comparison",
 };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -135,6 +137,14 @@ function changesOf(row: TAuditRow, d: Record<string, unknown>, names: TAuditName
     }
     case "user.set-role":
       return [change("role", typeof d.from === "string" ? d.from : undefined, String(d.role))];
+    case "comparison.adjudicate":
+      return [
+        `prompt #${show(d.promptSeq)}, round ${show(d.round)}`,
+        ...(Array.isArray(d.ranking)
+          ? [`ranking ${d.ranking.map((t) => (Array.isArray(t) ? t.join(" = ") : show(t))).join(" > ")}`]
+          : []),
+        ...(typeof d.note === "string" && d.note !== "" ? [`note ${show(d.note)}`] : []),
+      ];
     case "invite.create":
       return typeof d.role === "string" ? [`as ${d.role}`] : [];
     default:

@@ -10,6 +10,7 @@ import { dbProvider, getDb, Prisma, type DbTx } from "../../db";
 import { AppError } from "../../errors";
 import type { TCandidateFlags, TTiers } from "../../domain";
 import { isUniqueViolation } from "./is-unique-violation";
+import { refreshAgreement } from "../quality/refresh-agreement";
 
 export type TSubmitJudgment = {
   userId: string;
@@ -72,7 +73,12 @@ export async function submitJudgment(input: TSubmitJudgment) {
     activeMs,
   };
   try {
-    if (dbProvider(db) === "postgres") return await submitInOneStatement(a.id, judgment, now);
+    if (dbProvider(db) === "postgres") {
+      const submitted = await submitInOneStatement(a.id, judgment, now);
+      // After the statement (its row lock released): converges under parallel submits, see refresh-agreement.ts.
+      await refreshAgreement(db, a.comparisonId);
+      return submitted;
+    }
     return await db.$transaction(async (tx) => {
       const { count } = await tx.assignment.updateMany({
         where: { id: a.id, status: "active", expiresAt: { gt: now } },
@@ -92,6 +98,7 @@ export async function submitJudgment(input: TSubmitJudgment) {
         },
       });
       await tx.comparison.update({ where: { id: a.comparisonId }, data: { judgmentCount: { increment: 1 } } });
+      await refreshAgreement(tx, a.comparisonId);
       return { judgmentId: created.id };
     });
   } catch (e) {
