@@ -17,9 +17,15 @@ function asTiers(v: unknown): string[][] {
 }
 
 /** Recomputes one comparison's agreement; inside the submit transaction on SQLite, after its statement on PostgreSQL. */
-export async function refreshAgreement(db: DbTx, comparisonId: string): Promise<void> {
+export async function refreshAgreement(
+  db: DbTx,
+  comparisonId: string,
+  /** Tests only: runs between the read and the write, to interleave another submit there. */
+  afterRead?: () => Promise<void>,
+): Promise<void> {
   const rows = await db.judgment.findMany({ where: { comparisonId }, select: { tiers: true } });
   const agreement = comparisonAgreement(rows.map((r) => asTiers(r.tiers) as Tiers));
+  await afterRead?.();
   await db.comparison.updateMany({ where: { id: comparisonId, judgmentCount: rows.length }, data: { agreement } });
 }
 

@@ -10,7 +10,7 @@ import { comparisonAgreement } from "./stats/comparison-agreement";
 import { countReview, findReviewQueue } from "./review-queue";
 import { getReviewItem } from "./review-item";
 import { adjudicateComparison } from "./adjudicate-comparison";
-import { backfillAgreement } from "./refresh-agreement";
+import { backfillAgreement, refreshAgreement } from "./refresh-agreement";
 import type { TTiers } from "../../domain";
 
 const t = useTestDb();
@@ -89,7 +89,11 @@ describe("agreement kept at submit", () => {
   it("is null after one judgment and the definition's value after each later one", async () => {
     const project = await makeProject({ prompts: 1, candidates: 3, overlap: 3 });
     const users = [await makeUser(), await makeUser(), await makeUser()];
-    const rankings = [[[1], [2], [3]], [[1], [3], [2]], [[1, 2], [3]]];
+    const rankings = [
+      [[1], [2], [3]],
+      [[1], [3], [2]],
+      [[1, 2], [3]],
+    ];
     const tasks = [];
     for (const u of users) tasks.push(await lease(project.slug, u.id));
     const comparisonId = tasks[0]!.comparisonId;
@@ -108,7 +112,11 @@ describe("agreement kept at submit", () => {
     const n = 24;
     const overlap = 3;
     const project = await makeProject({ prompts: n, candidates: 3, overlap });
-    const rankings = [[[1], [2], [3]], [[3], [2], [1]], [[2, 3], [1]]];
+    const rankings = [
+      [[1], [2], [3]],
+      [[3], [2], [1]],
+      [[2, 3], [1]],
+    ];
     const jobs: { task: TTask; userId: string; ranking: number[][] }[] = [];
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < overlap; k++) {
@@ -131,6 +139,27 @@ describe("agreement kept at submit", () => {
     expect(got.every((v) => v !== null)).toBe(true);
     expect(got.map((v) => v!.toFixed(9))).toEqual(expected.map((v) => v!.toFixed(9)));
   }, 120_000);
+
+  it("a refresh that read before the last judgment was written does not overwrite the newer value", async () => {
+    const project = await makeProject({ prompts: 1, candidates: 2, overlap: 2 });
+    const [u1, u2] = [await makeUser(), await makeUser()];
+    const t1 = await lease(project.slug, u1.id);
+    const t2 = await lease(project.slug, u2.id);
+    await submitPositions(t1, u1.id, [[1], [2]]);
+    // A late refresh reads the one judgment, then the second judgment is submitted (and refreshed) before it writes.
+    let release!: () => void;
+    let hasRead!: () => void;
+    const read = new Promise<void>((resolve) => (hasRead = resolve));
+    const late = refreshAgreement(t.db(), t1.comparisonId, () => {
+      hasRead();
+      return new Promise<void>((resolve) => (release = resolve));
+    });
+    await read;
+    await submitPositions(t2, u2.id, [[2], [1]]);
+    release();
+    await late;
+    expect((await t.db().comparison.findUniqueOrThrow({ where: { id: t1.comparisonId } })).agreement).toBe(0);
+  });
 
   it("is backfilled for comparisons judged before it was stored", async () => {
     const project = await makeProject({ prompts: 2, candidates: 2, overlap: 2 });
