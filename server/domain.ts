@@ -13,8 +13,9 @@ export const ZRole = z.enum(ROLES);
 export type TRole = z.infer<typeof ZRole>;
 /** Roles that label under a project's membership rule (admins label every project). */
 export const MEMBER_ROLES = ["labeller", "reviewer"] as const satisfies readonly TRole[];
-/** Where each role lands after signing in. */
-export const HOME_OF_ROLE: Record<TRole, string> = { admin: "/admin", reviewer: "/review", labeller: "/label" };
+const HOME_OF_ROLE: Record<TRole, string> = { admin: "/admin", reviewer: "/review", labeller: "/label" };
+/** Where a role lands after signing in (an unknown role: the labelling area). */
+export const homeOfRole = (role: string): string => HOME_OF_ROLE[role as TRole] ?? "/label";
 
 export const PROJECT_STATUSES = ["active", "paused", "archived"] as const;
 export const ZProjectStatus = z.enum(PROJECT_STATUSES);

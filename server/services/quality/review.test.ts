@@ -65,7 +65,7 @@ async function idsOf(comparisonId: string): Promise<string[]> {
 /** Submits a ranking given as position numbers (1-based), e.g. [[2], [1, 3]]. */
 async function submitPositions(task: TTask, userId: string, positions: number[][]) {
   const ids = await idsOf(task.comparisonId);
-  const tiers = positions.map((tier) => tier.map((p) => ids[p - 1]!)) as TTiers;
+  const tiers: TTiers = positions.map((tier) => tier.map((p) => ids[p - 1]!));
   return submitJudgment({
     userId,
     assignmentId: task.assignmentId,
@@ -299,7 +299,7 @@ describe("adjudication is validated", () => {
         reviewerId: reviewer.id,
         projectSlug: project.slug,
         comparisonId,
-        tiers: tiers as TTiers,
+        tiers: tiers,
         note: "",
       }).then(
         () => "OK",
@@ -310,7 +310,7 @@ describe("adjudication is validated", () => {
     expect(await tryWith([[a!], [b!], [foreign!]])).toBe(
       `BAD_INPUT: tiers[2]: ${foreign} is not a candidate of this comparison.`,
     );
-    expect(await tryWith([[a!], [b!]], other.comparisons[0]!)).toBe(
+    expect(await tryWith([[a!], [b!]], other.comparisons[0])).toBe(
       `NOT_FOUND: No comparison ${other.comparisons[0]} in the project "Test project".`,
     );
     // A comparison nobody ranked has nothing to adjudicate.
