@@ -11,7 +11,9 @@ import { countReview, findReviewQueue } from "./review-queue";
 import { getReviewItem } from "./review-item";
 import { adjudicateComparison } from "./adjudicate-comparison";
 import { backfillAgreement, refreshAgreement } from "./refresh-agreement";
-import type { TTiers } from "../../domain";
+import { ZProjectSettings, type TTiers } from "../../domain";
+import { updateProject } from "../projects/mutate-project";
+import { describeAudit } from "../audit/describe-audit";
 
 const t = useTestDb();
 
@@ -358,5 +360,38 @@ describe("the review item", () => {
     // Asked again, the same letters.
     const again = await getReviewItem({ projectSlug: project.slug, comparisonId: comparisons[1]! });
     expect(again.judgments.map((j) => [j.id, j.labeller])).toEqual(item.judgments.map((j) => [j.id, j.labeller]));
+  });
+});
+
+describe("the review threshold setting", () => {
+  it("is saved with the project settings, validated to 0..1 or none, and audited with the value it replaced", async () => {
+    const project = await makeProject({ prompts: 1 });
+    const admin = await makeUser({ role: "admin" });
+    const base = { name: "Test project", description: "", candidatesPerPrompt: 3, overlap: 1, leaseMinutes: 30 };
+    expect(ZProjectSettings.safeParse({ ...base, reviewBelowAgreement: 1.5 }).error?.issues[0]?.message).toBe(
+      "review below agreement: between 0 and 1",
+    );
+    const settings = ZProjectSettings.parse({ ...base, reviewBelowAgreement: 0.6 });
+    await updateProject({ actorId: admin.id, projectId: project.id, settings });
+    expect((await t.db().project.findUniqueOrThrow({ where: { id: project.id } })).reviewBelowAgreement).toBe(0.6);
+    // Left out, it is unchanged; null turns it off.
+    await updateProject({ actorId: admin.id, projectId: project.id, settings: ZProjectSettings.parse(base) });
+    expect((await t.db().project.findUniqueOrThrow({ where: { id: project.id } })).reviewBelowAgreement).toBe(0.6);
+    await updateProject({
+      actorId: admin.id,
+      projectId: project.id,
+      settings: ZProjectSettings.parse({ ...base, reviewBelowAgreement: null }),
+    });
+    expect((await t.db().project.findUniqueOrThrow({ where: { id: project.id } })).reviewBelowAgreement).toBeNull();
+    const rows = await t.db().auditLog.findMany({
+      where: { action: "project.update", targetId: project.id },
+      orderBy: { createdAt: "asc" },
+    });
+    const names = { users: new Map(), projects: new Map(), invites: new Map(), versions: new Map() };
+    expect(rows.map((r) => describeAudit(r, names).changes)).toEqual([
+      ["review below agreement (none) → 0.6"],
+      [],
+      ["review below agreement 0.6 → (none)"],
+    ]);
   });
 });
