@@ -75,7 +75,8 @@ test("a reviewer adjudicates the prompt two labellers disagree on, and it leaves
   // The admin invites a reviewer on the People page.
   await admin.goto("/admin/users");
   await admin.getByTestId("invite-email").fill(reviewer.email);
-  await admin.getByLabel("Role", { exact: true }).selectOption("reviewer");
+  const inviteForm = admin.locator("form").filter({ has: admin.getByTestId("invite-email") });
+  await inviteForm.locator("select").selectOption("reviewer");
   await admin.getByTestId("send-invite").click();
   const url = (await admin.getByTestId("invite-link").innerText()).trim();
   const page = await (await browser.newContext()).newPage();
