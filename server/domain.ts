@@ -6,9 +6,16 @@ import { z } from "zod";
 // refuses and reports as a violation; the plain parsers are fast enough for forms.
 if (typeof window !== "undefined") z.config({ jitless: true });
 
-export const ROLES = ["admin", "labeller"] as const;
+// A reviewer adjudicates the review queue (server/services/quality/review-queue.ts) and labels like a labeller;
+// an admin may do everything.
+export const ROLES = ["admin", "reviewer", "labeller"] as const;
 export const ZRole = z.enum(ROLES);
 export type TRole = z.infer<typeof ZRole>;
+/** Roles that label under a project's membership rule (admins label every project). */
+export const MEMBER_ROLES = ["labeller", "reviewer"] as const satisfies readonly TRole[];
+const HOME_OF_ROLE: Record<TRole, string> = { admin: "/admin", reviewer: "/review", labeller: "/label" };
+/** Where a role lands after signing in (an unknown role: the labelling area). */
+export const homeOfRole = (role: string): string => HOME_OF_ROLE[role as TRole] ?? "/label";
 
 export const PROJECT_STATUSES = ["active", "paused", "archived"] as const;
 export const ZProjectStatus = z.enum(PROJECT_STATUSES);
@@ -206,6 +213,13 @@ export const ZProjectSettings = z.object({
     .max(1000, "gold checks before a pause: at most 1000")
     .optional(),
   goldFeedback: z.boolean("gold feedback: true or false").optional(),
+  /** A comparison whose agreement is below this enters the review queue (null: none by agreement; absent: unchanged). */
+  reviewBelowAgreement: z
+    .number("review below agreement: a number")
+    .min(0, "review below agreement: between 0 and 1")
+    .max(1, "review below agreement: between 0 and 1")
+    .nullable()
+    .optional(),
 });
 export type TProjectSettings = z.infer<typeof ZProjectSettings>;
 

@@ -19,6 +19,11 @@ export function TopBar({ email, role }: { email: string; role: string }) {
           <Link href="/label" className="hover:underline">
             Label
           </Link>
+          {(role === "reviewer" || role === "admin") && (
+            <Link href="/review" className="hover:underline">
+              Review
+            </Link>
+          )}
           {role === "admin" && (
             <Link href="/admin" className="hover:underline">
               Projects

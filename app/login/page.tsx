@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { useMutation } from "@tanstack/react-query";
+import { homeOfRole } from "@/server/domain";
 import { useTRPC } from "../_trpc/client";
 import { Button, Card, ErrorText, Field, Input } from "../_components/ui";
 
@@ -12,7 +13,7 @@ export default function LoginPage() {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const signIn = useMutation(
-    trpc.auth.signIn.mutationOptions({ onSuccess: (r) => router.replace(r.role === "admin" ? "/admin" : "/label") }),
+    trpc.auth.signIn.mutationOptions({ onSuccess: (r) => router.replace(homeOfRole(r.role)) }),
   );
   return (
     <main className="mx-auto mt-24 max-w-sm px-4">

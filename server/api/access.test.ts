@@ -15,7 +15,7 @@ import { env } from "../env";
 
 const t = useTestDb();
 
-type TAccess = "public" | "labeller" | "admin";
+type TAccess = "public" | "labeller" | "reviewer" | "admin";
 /** "OK" or the TRPCError code a call ends with. */
 type TOutcome = "OK" | TRPCError["code"];
 type TUser = Awaited<ReturnType<typeof makeUser>>;
@@ -131,6 +131,32 @@ const ACCESS: Record<string, TEntry> = {
     access: "labeller",
     type: "query",
     input: (f) => ({ projectSlug: f.project.slug }),
+    allowed: "OK",
+  },
+
+  "review.projects": { access: "reviewer", type: "query", input: NO_INPUT, allowed: "OK" },
+  "review.queue": {
+    access: "reviewer",
+    type: "query",
+    input: (f) => ({ projectSlug: f.project.slug }),
+    allowed: "OK",
+  },
+  "review.item": {
+    access: "reviewer",
+    type: "query",
+    input: (f) => ({ projectSlug: f.project.slug, comparisonId: "no-such-comparison" }),
+    allowed: "NOT_FOUND",
+  },
+  "review.adjudicate": {
+    access: "reviewer",
+    type: "mutation",
+    input: (f) => ({ projectSlug: f.project.slug, comparisonId: "no-such-comparison", tiers: [["a"], ["b"]] }),
+    allowed: "NOT_FOUND",
+  },
+  "admin.quality.review": {
+    access: "admin",
+    type: "query",
+    input: (f) => ({ projectId: f.project.id }),
     allowed: "OK",
   },
 
@@ -453,7 +479,7 @@ describe("the access table", () => {
 describe("who may call each procedure", () => {
   it("anonymous callers get UNAUTHORIZED from every labeller and admin procedure, before input parsing, with no effect", async () => {
     const before = await counts();
-    const guarded = [...paths("labeller"), ...paths("admin")];
+    const guarded = [...paths("labeller"), ...paths("reviewer"), ...paths("admin")];
     const got: Record<string, [TOutcome, TOutcome]> = {};
     for (const path of guarded) {
       got[path] = [
@@ -473,6 +499,39 @@ describe("who may call each procedure", () => {
       got[path] = [await outcome(call(ctx, path, ACCESS[path]!.input(f))), await outcome(call(ctx, path, GARBAGE))];
     expect(got).toEqual(Object.fromEntries(paths("admin").map((p) => [p, ["FORBIDDEN", "FORBIDDEN"]])));
     expect(await counts()).toEqual(before);
+  });
+
+  it("labellers get FORBIDDEN from every reviewer procedure, before input parsing, with no effect", async () => {
+    const ctx = await signedIn(f.labeller);
+    const before = await counts();
+    const got: Record<string, [TOutcome, TOutcome]> = {};
+    for (const path of paths("reviewer"))
+      got[path] = [await outcome(call(ctx, path, ACCESS[path]!.input(f))), await outcome(call(ctx, path, GARBAGE))];
+    expect(got).toEqual(Object.fromEntries(paths("reviewer").map((p) => [p, ["FORBIDDEN", "FORBIDDEN"]])));
+    expect(await counts()).toEqual(before);
+  });
+
+  it("reviewers get FORBIDDEN from every admin procedure, and past every labeller and reviewer one", async () => {
+    const reviewer = await makeUser({ role: "reviewer" });
+    const ctx = await signedIn(reviewer);
+    const before = await counts();
+    const refused: Record<string, [TOutcome, TOutcome]> = {};
+    for (const path of paths("admin"))
+      refused[path] = [await outcome(call(ctx, path, ACCESS[path]!.input(f))), await outcome(call(ctx, path, GARBAGE))];
+    expect(refused).toEqual(Object.fromEntries(paths("admin").map((p) => [p, ["FORBIDDEN", "FORBIDDEN"]])));
+    expect(await counts()).toEqual(before);
+    const allowed = [...paths("labeller"), ...paths("reviewer")];
+    const got: Record<string, [TOutcome, TOutcome]> = {};
+    for (const path of allowed) {
+      const c = await signedIn(reviewer);
+      got[path] = [
+        await outcome(call(c, path, ACCESS[path]!.input(f))),
+        hasInput(path) ? await outcome(call(c, path, GARBAGE)) : "OK",
+      ];
+    }
+    expect(got).toEqual(
+      Object.fromEntries(allowed.map((p) => [p, [ACCESS[p]!.allowed, hasInput(p) ? "BAD_REQUEST" : "OK"]])),
+    );
   });
 
   it("public procedures answer anonymous callers; input is checked after access, so garbage is BAD_REQUEST", async () => {
@@ -506,8 +565,8 @@ describe("who may call each procedure", () => {
     );
   });
 
-  it("admins get past the access check of every labeller and admin procedure, and their input is validated", async () => {
-    const guarded = [...paths("labeller"), ...paths("admin")];
+  it("admins get past the access check of every labeller, reviewer and admin procedure, and their input is validated", async () => {
+    const guarded = [...paths("labeller"), ...paths("reviewer"), ...paths("admin")];
     const got: Record<string, [TOutcome, TOutcome]> = {};
     for (const path of guarded) {
       const ctx = await signedIn(admin);
@@ -522,6 +581,32 @@ describe("who may call each procedure", () => {
     // The admin calls above really ran: their effects are in the database.
     expect(await t.db().project.count({ where: { slug: "made-by-admin" } })).toBe(1);
     expect((await t.db().invite.findUniqueOrThrow({ where: { id: f.inviteId } })).revokedAt).toBeInstanceOf(Date);
+  });
+
+  it("an admin invites a reviewer and changes roles (audited); the reviewer procedures follow the role", async () => {
+    const adminCtx = await signedIn(admin);
+    const invite = (await call(adminCtx, "admin.users.invite", { email: "rev@test.local", role: "reviewer" })) as {
+      token: string;
+    };
+    const ctx = anonymous();
+    expect(
+      await call(ctx, "auth.acceptInvite", { token: invite.token, name: "Rev", password: "a good long password" }),
+    ).toEqual({ role: "reviewer" });
+    const reviewer = await t.db().user.findUniqueOrThrow({ where: { email: "rev@test.local" } });
+    expect(await outcome(call(await signedIn(reviewer), "review.projects", undefined))).toBe("OK");
+
+    await call(adminCtx, "admin.users.setRole", { userId: reviewer.id, role: "labeller" });
+    expect(await outcome(call(await signedIn(reviewer), "review.projects", undefined))).toBe("FORBIDDEN");
+    await call(adminCtx, "admin.users.setRole", { userId: reviewer.id, role: "reviewer" });
+    expect(await outcome(call(await signedIn(reviewer), "review.projects", undefined))).toBe("OK");
+    const audit = await t.db().auditLog.findMany({
+      where: { action: "user.set-role", targetId: reviewer.id },
+      orderBy: { createdAt: "asc" },
+    });
+    expect(audit.map((a) => a.details)).toEqual([
+      { role: "labeller", from: "reviewer" },
+      { role: "reviewer", from: "labeller" },
+    ]);
   });
 
   it("over HTTP, the refusal is a 401 without a stack or data", async () => {

@@ -1,6 +1,6 @@
 // tRPC set-up: the request context (viewer from the session cookie), the error mapping (AppError to tRPC codes
-// by the table in server/errors.ts; internal errors hidden), and the three kinds of procedure: public, labeller
-// (any signed-in user), admin.
+// by the table in server/errors.ts; internal errors hidden), and the four kinds of procedure: public, labeller
+// (any signed-in user), reviewer (reviewers and admins), admin.
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
@@ -70,6 +70,13 @@ export const publicProcedure = t.procedure.use(mapErrors);
 export const labellerProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.viewer) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
   return next({ ctx: { ...ctx, viewer: ctx.viewer } });
+});
+
+/** Reviewers and admins: the review queue and adjudication. */
+export const reviewerProcedure = labellerProcedure.use(({ ctx, next }) => {
+  if (ctx.viewer.role !== "reviewer" && ctx.viewer.role !== "admin")
+    throw new TRPCError({ code: "FORBIDDEN", message: "Reviewers and admins only." });
+  return next({ ctx });
 });
 
 export const adminProcedure = labellerProcedure.use(({ ctx, next }) => {

@@ -1,5 +1,5 @@
 "use client";
-// The settings of a project (name, K, overlap, lease, strength of preference, gold checks), for creating and for editing; for a project with
+// The settings of a project (name, K, overlap, lease, strength of preference, gold checks, the review queue's agreement threshold), for creating and for editing; for a project with
 // a policy, also how the policy samples its candidates (temperature, top-p, top-k, max new tokens) and the
 // policy objective of its training rounds.
 import { useState } from "react";
@@ -17,6 +17,7 @@ export const DEFAULT_SETTINGS: TProjectSettings = {
   goldPauseBelow: null,
   goldMinJudgments: 5,
   goldFeedback: false,
+  reviewBelowAgreement: null,
 };
 
 /** The policy objectives in words (the server's ZPolicyObjective validates the choice). */
@@ -158,6 +159,21 @@ export function ProjectSettingsForm({
           Labellers see their own gold misses (their ranking, the expected one and your note)
         </label>
       </fieldset>
+      <Field
+        label="Review below agreement"
+        hint="A prompt whose labellers agree less than this (0–1, the share of agreeing pairs) goes to the review queue; empty: none."
+      >
+        <Input
+          name="reviewBelowAgreement"
+          type="number"
+          step="any"
+          min={0}
+          max={1}
+          value={s.reviewBelowAgreement ?? ""}
+          onChange={(e) => setS({ ...s, reviewBelowAgreement: e.target.value === "" ? null : e.target.valueAsNumber })}
+          data-testid="review-below-agreement"
+        />
+      </Field>
       {sampling && (
         <fieldset className="space-y-2 rounded-md border border-slate-200 p-3" data-testid="sampling-settings">
           <legend className="px-1 text-sm font-medium">Sampling (the policy&apos;s new candidates)</legend>

@@ -3,6 +3,7 @@
 import { use, useState } from "react";
 import { useRouter } from "next/navigation";
 import { useMutation, useQuery } from "@tanstack/react-query";
+import { homeOfRole } from "@/server/domain";
 import { useTRPC } from "../../_trpc/client";
 import { Button, Card, ErrorText, Field, Input } from "../../_components/ui";
 
@@ -15,7 +16,7 @@ export default function InvitePage({ params }: { params: Promise<{ token: string
   const [password, setPassword] = useState("");
   const accept = useMutation(
     trpc.auth.acceptInvite.mutationOptions({
-      onSuccess: (r) => router.replace(r.role === "admin" ? "/admin" : "/label"),
+      onSuccess: (r) => router.replace(homeOfRole(r.role)),
     }),
   );
   return (

@@ -3,6 +3,7 @@
 import { use, useState } from "react";
 import { useRouter } from "next/navigation";
 import { useMutation, useQuery } from "@tanstack/react-query";
+import { homeOfRole } from "@/server/domain";
 import { useTRPC } from "../../_trpc/client";
 import { Button, Card, ErrorText, Field, Input } from "../../_components/ui";
 
@@ -16,7 +17,7 @@ export default function ResetPasswordPage({ params }: { params: Promise<{ token:
   const [mismatch, setMismatch] = useState(false);
   const reset = useMutation(
     trpc.auth.resetPassword.mutationOptions({
-      onSuccess: (r) => router.replace(r.role === "admin" ? "/admin" : "/label"),
+      onSuccess: (r) => router.replace(homeOfRole(r.role)),
     }),
   );
   return (

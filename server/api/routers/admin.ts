@@ -43,6 +43,7 @@ import { computeQuality } from "../../services/quality/compute-quality";
 import { sampleConsensus } from "../../services/quality/consensus-rankings";
 import { setGold } from "../../services/quality/set-gold";
 import { findOpenPauses, resumeLabeller } from "../../services/quality/labeller-pause";
+import { getReviewSummary } from "../../services/quality/review-queue";
 import { cancelJob, findJobs, JOB_STATUSES, retryJob } from "../../jobs/job-admin";
 import { JOBS, type TJobKind } from "../../jobs/contracts";
 import { findWorkers } from "../../jobs/worker-registry";
@@ -70,6 +71,7 @@ export const adminRouter = router({
     resume: adminProcedure
       .input(z.object({ projectId: ZId, userId: ZId }))
       .mutation(({ ctx, input }) => resumeLabeller({ actorId: ctx.viewer.userId, ...input })),
+    review: adminProcedure.input(z.object({ projectId: ZId })).query(({ input }) => getReviewSummary(input)),
   }),
   jobs: router({
     list: adminProcedure

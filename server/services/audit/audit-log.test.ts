@@ -108,6 +108,16 @@ describe("the audit log in words", () => {
         { userId: lee.id, email: lee.email, pauseId: "p1", reason: "…" },
         admin.id,
       ],
+      // As adjudicate-comparison.ts, the export route and the model download route write them.
+      [
+        "comparison.adjudicate",
+        "project",
+        projectId,
+        { comparisonId: "c1", promptSeq: 4, round: 0, ranking: [["2"], ["1", "3"]], note: "2 is right" },
+        admin.id,
+      ],
+      ["project.export", "project", projectId, { format: "trl", file: "parquet", source: "final" }, admin.id],
+      ["model.download", "modelVersion", "v-gone", { name: "helpful-round-2", files: 4, bytes: 1200 }, admin.id],
     ];
     for (const [action, targetType, targetId, details, actorId] of rows)
       await recordAudit({ actorId, action, targetType, targetId, details });
@@ -238,6 +248,24 @@ describe("the audit log in words", () => {
         changes: ["prompt #4, round 0"],
       },
       "labeller.resume": { summary: "Resumed a paused labeller", target: project, actor: ann, changes: [lee.email] },
+      "comparison.adjudicate": {
+        summary: "Adjudicated a comparison",
+        target: project,
+        actor: ann,
+        changes: ["prompt #4, round 0", "ranking 2 > 1 = 3", 'note "2 is right"'],
+      },
+      "project.export": {
+        summary: "Exported a dataset",
+        target: project,
+        actor: ann,
+        changes: ["format trl", "as parquet"],
+      },
+      "model.download": {
+        summary: "Downloaded a model version",
+        target: "helpful-round-2",
+        actor: ann,
+        changes: ["4 files, 1200 bytes"],
+      },
       "project.update#2": {
         summary: "Changed project settings",
         target: project,

@@ -26,6 +26,7 @@ const SETTING_LABELS: Record<string, string> = {
   goldPauseBelow: "pause below gold score",
   goldMinJudgments: "gold checks before a pause",
   goldFeedback: "gold feedback",
+  reviewBelowAgreement: "review below agreement",
 };
 const SUMMARIES: Record<string, string> = {
   "project.create": "Created project",
@@ -55,6 +56,7 @@ const SUMMARIES: Record<string, string> = {
   "comparison.gold-set": "Marked a comparison as gold",
   "comparison.gold-clear": "Cleared a gold comparison",
   "labeller.resume": "Resumed a paused labeller",
+  "comparison.adjudicate": "Adjudicated a comparison",
 };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -164,6 +166,14 @@ function changesOf(row: TAuditRow, d: Record<string, unknown>, names: TAuditName
       ].filter(Boolean);
     case "model.download":
       return typeof d.files === "number" ? [`${d.files} files, ${show(d.bytes)} bytes`] : [];
+    case "comparison.adjudicate":
+      return [
+        `prompt #${show(d.promptSeq)}, round ${show(d.round)}`,
+        ...(Array.isArray(d.ranking)
+          ? [`ranking ${d.ranking.map((t) => (Array.isArray(t) ? t.join(" = ") : show(t))).join(" > ")}`]
+          : []),
+        ...(typeof d.note === "string" && d.note !== "" ? [`note ${show(d.note)}`] : []),
+      ];
     case "invite.create":
       return typeof d.role === "string" ? [`as ${d.role}`] : [];
     default:

@@ -3,6 +3,7 @@
 // project back to the queue, so a lease never outlives the right to it.
 import { getDb } from "../../db";
 import { AppError } from "../../errors";
+import { MEMBER_ROLES } from "../../domain";
 import { recordAudit } from "../audit/record-audit";
 
 async function getProject(projectId: string) {
@@ -21,7 +22,7 @@ export async function findProjectMembers(opts: { projectId: string }) {
       orderBy: { createdAt: "asc" },
     }),
     db.user.findMany({
-      where: { role: "labeller", memberships: { none: { projectId: project.id } } },
+      where: { role: { in: [...MEMBER_ROLES] }, memberships: { none: { projectId: project.id } } },
       select: { id: true, email: true, name: true, isDisabled: true },
       orderBy: { email: "asc" },
     }),
@@ -38,7 +39,7 @@ export async function addProjectMember(opts: { actorId: string; projectId: strin
   const project = await getProject(opts.projectId);
   const user = await db.user.findUnique({ where: { id: opts.userId } });
   if (!user) throw new AppError("NOT_FOUND", "No user with that id.");
-  if (user.role !== "labeller")
+  if (user.role === "admin")
     throw new AppError("BAD_INPUT", `${user.email} is an admin; admins can label every project without membership.`);
   await db.$transaction(async (tx) => {
     const existing = await tx.projectMember.findUnique({
@@ -93,7 +94,7 @@ export async function setProjectOpenToAll(opts: { actorId: string; projectId: st
         where: {
           projectId: project.id,
           status: "active",
-          user: { role: "labeller", memberships: { none: { projectId: project.id } } },
+          user: { role: { in: [...MEMBER_ROLES] }, memberships: { none: { projectId: project.id } } },
         },
       });
     }

@@ -13,6 +13,7 @@ import { isUniqueViolation } from "./is-unique-violation";
 import { checkStrengths } from "./check-strengths";
 import { scoreForSubmit, type TGoldScore } from "../quality/gold-for-submit";
 import { pauseIfBelowGold } from "../quality/labeller-pause";
+import { refreshAgreement } from "../quality/refresh-agreement";
 
 export type TSubmitJudgment = {
   userId: string;
@@ -102,7 +103,12 @@ async function submitRows(
 ) {
   const db = getDb();
   try {
-    if (dbProvider(db) === "postgres") return await submitInOneStatement(a.id, { ...judgment, gold }, now);
+    if (dbProvider(db) === "postgres") {
+      const submitted = await submitInOneStatement(a.id, { ...judgment, gold }, now);
+      // After the statement (its row lock released): converges under parallel submits, see refresh-agreement.ts.
+      await refreshAgreement(db, a.comparisonId);
+      return submitted;
+    }
     return await db.$transaction(async (tx) => {
       const { count } = await tx.assignment.updateMany({
         where: { id: a.id, status: "active", expiresAt: { gt: now } },
@@ -124,6 +130,7 @@ async function submitRows(
         },
       });
       await tx.comparison.update({ where: { id: a.comparisonId }, data: { judgmentCount: { increment: 1 } } });
+      await refreshAgreement(tx, a.comparisonId);
       return { judgmentId: created.id };
     });
   } catch (e) {

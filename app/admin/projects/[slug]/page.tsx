@@ -1,5 +1,5 @@
 "use client";
-// One project for its admin: overview, quality, prompts, models, import, export, guidelines, members and settings.
+// One project for its admin: overview, quality, review, prompts, models, import, export, guidelines, members and settings.
 import { use } from "react";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
@@ -15,6 +15,7 @@ import { ProjectSettingsForm } from "../../_components/project-settings-form";
 import { ModelsPanel } from "../../_components/models-panel";
 import { MembersPanel } from "../../_components/members-panel";
 import { QualityPanel } from "../../_components/quality-panel";
+import { ReviewPanel } from "../../_components/review-panel";
 import { plural } from "../../../_components/plural";
 import {
   DEFAULT_PROJECT_SAMPLING,
@@ -28,6 +29,7 @@ import {
 const TABS = [
   "overview",
   "quality",
+  "review",
   "prompts",
   "models",
   "import",
@@ -117,6 +119,7 @@ export default function ProjectPage({ params }: { params: Promise<{ slug: string
       </nav>
       {tab === "overview" && <DashboardPanel projectId={p.id} />}
       {tab === "quality" && <QualityPanel projectId={p.id} />}
+      {tab === "review" && <ReviewPanel projectId={p.id} />}
       {tab === "prompts" && <PromptsPanel projectId={p.id} />}
       {tab === "models" && <ModelsPanel projectId={p.id} />}
       {tab === "import" && <ImportPanel projectId={p.id} />}
