@@ -129,7 +129,7 @@ export const SKIP_REASON_LABELS: Record<TSkipReason, string> = {
   other: "Other",
 };
 
-export const IMPORT_FORMATS = ["auto", "jsonl", "csv", "hh", "trl", "oasst"] as const;
+export const IMPORT_FORMATS = ["auto", "jsonl", "csv", "hh", "trl", "oasst", "label-studio", "argilla"] as const;
 export const ZImportFormat = z.enum(IMPORT_FORMATS);
 export type TImportFormat = z.infer<typeof ZImportFormat>;
 
