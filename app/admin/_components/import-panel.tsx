@@ -2,7 +2,7 @@
 // Prompt import: upload a file (with upload progress), then follow the import's progress and report.
 import { useEffect, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { IMPORT_FORMATS, type TImportFormat } from "@/server/domain";
+import { IMPORT_FORMAT_LABELS, IMPORT_FORMATS, type TImportFormat } from "@/server/domain";
 import { useTRPC } from "../../_trpc/client";
 import { Button, Card, ErrorText, Field } from "../../_components/ui";
 
@@ -124,11 +124,14 @@ export function ImportPanel({ projectId }: { projectId: string }) {
             data-testid="import-format"
           >
             {IMPORT_FORMATS.map((f) => (
-              <option key={f} value={f}>
+              <option key={f} value={f} title={IMPORT_FORMAT_LABELS[f]}>
                 {f === "auto" ? "detect" : f}
               </option>
             ))}
           </select>
+          <span className="mt-1 block max-w-xs text-xs text-slate-500" data-testid="import-format-description">
+            {IMPORT_FORMAT_LABELS[format]}
+          </span>
         </Field>
         <label className="flex items-center gap-2 self-end pb-2 text-sm">
           <input type="checkbox" checked={isPartial} onChange={(e) => setIsPartial(e.target.checked)} /> import valid

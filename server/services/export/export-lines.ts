@@ -9,7 +9,7 @@ import { judgmentRow } from "./format-judgment";
 import { ktoRows } from "./format-kto";
 import { arenaRows } from "./format-arena";
 import { oasstTree } from "./format-oasst";
-import { pseudonymize } from "./pseudonym";
+import { labellerPseudonym } from "./pseudonym";
 import { candidateText, sourceJudgments, type TExportFilters, type TSourceJudgment } from "./export-source";
 
 export type TExportOptions = TExportFilters & {
@@ -55,6 +55,7 @@ const FORMAT_ROWS: Record<TExportFormat, TFormatRows> = {
       activeMs: j.activeMs,
       guidelineVersion: j.guidelineVersion,
       labellerId: j.userId,
+      labellerImportedFrom: j.labellerImportedFrom,
       pseudonymSalt: o.salt,
       createdAt: j.createdAt,
     }),
@@ -91,7 +92,7 @@ const FORMAT_ROWS: Record<TExportFormat, TFormatRows> = {
       flags: j.flags,
       noneAcceptable: j.noneAcceptable,
       shownOrder: j.shownOrder,
-      judge: pseudonymize(o.salt, j.userId),
+      judge: labellerPseudonym(o.salt, j.userId, j.labellerImportedFrom),
       createdAt: j.createdAt,
     }),
   oasst: (j, o) => {
@@ -102,7 +103,7 @@ const FORMAT_ROWS: Record<TExportFormat, TFormatRows> = {
         messages: j.messages,
         candidates: j.candidates,
         tiers: j.tiers,
-        labeller: pseudonymize(o.salt, j.userId),
+        labeller: labellerPseudonym(o.salt, j.userId, j.labellerImportedFrom),
         createdAt: j.createdAt,
       }),
     ];

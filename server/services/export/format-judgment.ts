@@ -1,6 +1,6 @@
 // One full-judgment JSONL row (everything a labeller decided about one comparison of a prompt) from plain inputs; no database.
 import type { TCandidateFlags, TCandidateSource, TMessage, TTiers } from "../../domain";
-import { pseudonymize } from "./pseudonym";
+import { labellerPseudonym } from "./pseudonym";
 import type { TJudgmentExportRow } from "../../../workers/ml/formats/judgment-row";
 
 export type TJudgmentCandidate = {
@@ -32,6 +32,8 @@ export type TJudgmentInput = {
   guidelineVersion: number;
   /** The real user id; only its pseudonym leaves this function. */
   labellerId: string;
+  /** Set for an account of imported judgments (User.importedFrom): the pseudonym says so. */
+  labellerImportedFrom?: string | null;
   pseudonymSalt: string;
   createdAt: Date;
 };
@@ -73,7 +75,7 @@ export function judgmentRow(input: TJudgmentInput): TJudgmentRow {
     total_ms: input.totalMs,
     active_ms: input.activeMs,
     guideline_version: input.guidelineVersion,
-    labeller: pseudonymize(input.pseudonymSalt, input.labellerId),
+    labeller: labellerPseudonym(input.pseudonymSalt, input.labellerId, input.labellerImportedFrom),
     created_at: input.createdAt.toISOString(),
   };
 }

@@ -64,7 +64,9 @@ describe("Argilla export (parsing)", () => {
   });
 
   it("refuses records it cannot map, naming the record, its line and the field", async () => {
-    const answer = (value: unknown, user: unknown = USER_A) => ({ preference: [{ value, user_id: user, status: "submitted" }] });
+    const answer = (value: unknown, user: unknown = USER_A) => ({
+      preference: [{ value, user_id: user, status: "submitted" }],
+    });
     const fields = { prompt: "Q", a: "one", b: "two" };
     const bad = [
       { id: 1, fields: { text: "Q", a: "x" } },
@@ -77,12 +79,18 @@ describe("Argilla export (parsing)", () => {
     ];
     const text = bad.map((r) => JSON.stringify(r)).join("\n");
     expect(issues(await parse(text))).toEqual([
-      { line: 1, message: 'record 1: "fields" must hold the prompt in one of "prompt", "instruction", "question", "input"' },
+      {
+        line: 1,
+        message: 'record 1: "fields" must hold the prompt in one of "prompt", "instruction", "question", "input"',
+      },
       {
         line: 2,
         message: 'record 2: "responses.preference[0].value" ranks "c", which is not one of the candidates (a, b)',
       },
-      { line: 3, message: "record 3: the record answers 2 ranking questions (preference, second); import one at a time" },
+      {
+        line: 3,
+        message: "record 3: the record answers 2 ranking questions (preference, second); import one at a time",
+      },
       {
         line: 4,
         message: 'record 4: "responses.preference[0].value[0].rank" must be a whole number from 1 (the best) or null',

@@ -75,7 +75,11 @@ export function argillaRow(record: TRecord): TRowItem {
     const at = `${r.field}${r.field.startsWith("responses.") ? "" : `.values.${r.question}`}.value`;
     const tiers = tiersFromGroups(groupsOf(r.value, at), keys, at);
     const createdAt = optionalDate(r.at, `${r.field}.updated_at`);
-    if (tiers) judgments.push({ ranking: { from: "argilla", annotator, tiers, ...(createdAt ? { createdAt } : {}) }, field: r.field });
+    if (tiers)
+      judgments.push({
+        ranking: { from: "argilla", annotator, tiers, ...(createdAt ? { createdAt } : {}) },
+        field: r.field,
+      });
   }
   const id = record.external_id ?? record.id;
   if (id !== undefined && id !== null && typeof id !== "string" && typeof id !== "number")

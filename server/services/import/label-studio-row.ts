@@ -68,11 +68,10 @@ function groupsOf(result: TRecord, keys: string[], field: string): string[][] {
   if (!isRecord(ranker)) fail(`"${field}.value.ranker" must be the ranked ids or the buckets`);
   const names = Object.keys(ranker);
   const only = names.length === 1 ? names[0]! : null;
-  if (only !== null && only === result.from_name) return ids(ranker[only], `${field}.value.ranker.${only}`).map((id) => [id]);
+  if (only !== null && only === result.from_name)
+    return ids(ranker[only], `${field}.value.ranker.${only}`).map((id) => [id]);
   // Buckets, in the order of the Bucket tags (best first); the unsorted column is left to the last tier.
-  return names
-    .filter((name) => name !== UNSORTED)
-    .map((name) => ids(ranker[name], `${field}.value.ranker.${name}`));
+  return names.filter((name) => name !== UNSORTED).map((name) => ids(ranker[name], `${field}.value.ranker.${name}`));
 }
 
 /**
@@ -109,7 +108,10 @@ export function labelStudioRow(task: TRecord): TRowItem {
     const tiers = tiersFromGroups(groupsOf(results[i]!, keys, `${field}.result`), keys, `${field}.result`);
     const createdAt = optionalDate(a.created_at, `${field}.created_at`);
     if (tiers)
-      judgments.push({ ranking: { from: "label-studio", annotator, tiers, ...(createdAt ? { createdAt } : {}) }, field });
+      judgments.push({
+        ranking: { from: "label-studio", annotator, tiers, ...(createdAt ? { createdAt } : {}) },
+        field,
+      });
   });
   const id = task.id;
   if (id !== undefined && typeof id !== "number" && typeof id !== "string") fail(`"id" must be the task's id`);

@@ -99,7 +99,10 @@ async function* recordResults(
       if (next.done) return;
       const { index, line, bytes: recordBytes } = next.value;
       last = line;
-      const issue = (message: string): TParsed => ({ kind: "issue", issue: { line, message: `${what} ${index}: ${message}` } });
+      const issue = (message: string): TParsed => ({
+        kind: "issue",
+        issue: { line, message: `${what} ${index}: ${message}` },
+      });
       if (!isUtf8(recordBytes)) {
         yield issue("the text is not valid UTF-8 (save the file as UTF-8)");
         continue;
