@@ -1,4 +1,5 @@
-// `npm run import -- --project <slug> --file <path> [--format auto|jsonl|csv|hh|trl|oasst|label-studio|argilla] [--partial]`
+// `npm run import -- --project <slug> --file <path> [--format auto|jsonl|csv|hh|trl|oasst|label-studio|argilla] [--partial]
+// [--candidates-only]` (--candidates-only: leave out the rankings OASST, Label Studio and Argilla files carry)
 // The same path as an upload: the import and its job are created, then this process claims the job and
 // runs it (a running worker may take it first; then this waits for it). Progress comes from the database.
 import fs from "node:fs";
@@ -15,13 +16,14 @@ import { cliArgs } from "./args";
 import { migrateDeploy } from "./migrate";
 import { runMain, UsageError } from "./run-main";
 
-const USAGE = `npm run import -- --project <slug> --file <prompts.jsonl|.csv|.json|.jsonl.gz> [--format ${IMPORT_FORMATS.join("|")}] [--partial]`;
+const USAGE = `npm run import -- --project <slug> --file <prompts.jsonl|.csv|.json|.jsonl.gz> [--format ${IMPORT_FORMATS.join("|")}] [--partial] [--candidates-only]`;
 const args = cliArgs(
   {
     project: { type: "string" },
     file: { type: "string" },
     format: { type: "string", default: "auto" },
     partial: { type: "boolean", default: false },
+    "candidates-only": { type: "boolean", default: false },
   },
   USAGE,
 );
@@ -43,6 +45,7 @@ async function main() {
     filename: path.basename(file),
     format: format.data,
     isAllOrNothing: !args.partial,
+    withoutRankings: args["candidates-only"],
     file,
     ownsFile: false,
   });

@@ -231,6 +231,29 @@ describe("imported judgments: Argilla and OASST", () => {
     ]);
     expect(await t.db().user.count({ where: { importedFrom: "oasst" } })).toBe(1);
   });
+
+  it("candidates only: the rankings are left out, the provenance stays", async () => {
+    const project = await makeProject({ prompts: 0, candidates: 3 });
+    const report = await importPrompts({
+      projectId: project.id,
+      actorId: null,
+      filename: "trees.jsonl",
+      format: "oasst",
+      open: () => Readable.from([Buffer.from(fixture("oasst-trees.jsonl"), "utf8")]),
+      withoutRankings: true,
+    });
+    expect(report).toMatchObject({ status: "done", promptsAdded: 3 });
+    expect((await judgmentsOf(project.id)).map(([id, , count, js]) => [id, count, js])).toEqual([
+      ["m1", 0, []],
+      ["m5", 0, []],
+      ["n1", 0, []],
+    ]);
+    const candidate = await t
+      .db()
+      .candidate.findFirstOrThrow({ where: { prompt: { projectId: project.id }, text: "Six minutes." } });
+    expect(candidate.generationParams).toEqual({ oasst: { rank: 0, message_id: "m6" } });
+    expect(await t.db().assignment.count({ where: { projectId: project.id } })).toBe(0);
+  });
 });
 
 describe("imported accounts", () => {
