@@ -136,9 +136,20 @@ export const SKIP_REASON_LABELS: Record<TSkipReason, string> = {
   other: "Other",
 };
 
-export const IMPORT_FORMATS = ["auto", "jsonl", "csv", "hh", "trl", "oasst"] as const;
+export const IMPORT_FORMATS = ["auto", "jsonl", "csv", "hh", "trl", "oasst", "label-studio", "argilla"] as const;
 export const ZImportFormat = z.enum(IMPORT_FORMATS);
 export type TImportFormat = z.infer<typeof ZImportFormat>;
+/** One line per import format, for the import panel and the CLI's help. */
+export const IMPORT_FORMAT_LABELS: Record<TImportFormat, string> = {
+  auto: "Detect from each line (JSONL, HH, TRL, OASST) or the .csv extension",
+  jsonl: "JSONL: one prompt per line, with optional candidates",
+  csv: "CSV: a prompt column and optional candidate columns",
+  hh: "Anthropic HH-RLHF: chosen/rejected transcripts",
+  trl: "TRL preference rows: prompt, chosen, rejected",
+  oasst: "OASST message trees: ranked replies, their ranks as the judgment of the imported labeller OASST",
+  "label-studio": "Label Studio JSON export (Ranker or Pairwise): each annotation becomes an imported judgment",
+  argilla: "Argilla ranking dataset (1.x or 2.x records): each submitted response becomes an imported judgment",
+};
 
 export const EXPORT_FORMATS = ["trl", "judgments", "hh", "kto", "arena", "oasst"] as const;
 export const ZExportFormat = z.enum(EXPORT_FORMATS);

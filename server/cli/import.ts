@@ -1,10 +1,11 @@
-// `npm run import -- --project <slug> --file <path> [--format auto|jsonl|csv|hh|trl|oasst] [--partial]`
+// `npm run import -- --project <slug> --file <path> [--format auto|jsonl|csv|hh|trl|oasst|label-studio|argilla] [--partial]
+// [--candidates-only]` (--candidates-only: leave out the rankings OASST, Label Studio and Argilla files carry)
 // The same path as an upload: the import and its job are created, then this process claims the job and
 // runs it (a running worker may take it first; then this waits for it). Progress comes from the database.
 import fs from "node:fs";
 import path from "node:path";
 import { hostname } from "node:os";
-import { IMPORT_FORMATS, ZImportFormat } from "../domain";
+import { IMPORT_FORMAT_LABELS, IMPORT_FORMATS, ZImportFormat } from "../domain";
 import { getDb } from "../db";
 import { enqueueImport } from "../services/import/import-job";
 import { importReport } from "../services/import/import-prompts";
@@ -15,14 +16,14 @@ import { cliArgs } from "./args";
 import { migrateDeploy } from "./migrate";
 import { runMain, UsageError } from "./run-main";
 
-const USAGE =
-  "npm run import -- --project <slug> --file <prompts.jsonl|.csv|.jsonl.gz> [--format auto|jsonl|csv|hh|trl|oasst] [--partial]";
+const USAGE = `npm run import -- --project <slug> --file <prompts.jsonl|.csv|.json|.jsonl.gz> [--format ${IMPORT_FORMATS.join("|")}] [--partial] [--candidates-only]`;
 const args = cliArgs(
   {
     project: { type: "string" },
     file: { type: "string" },
     format: { type: "string", default: "auto" },
     partial: { type: "boolean", default: false },
+    "candidates-only": { type: "boolean", default: false },
   },
   USAGE,
 );
@@ -31,7 +32,9 @@ async function main() {
   if (!args.project || !args.file) throw new UsageError(`--project and --file are required (usage: ${USAGE})`);
   const format = ZImportFormat.safeParse(args.format);
   if (!format.success)
-    throw new UsageError(`--format ${args.format}: unknown format; use one of ${IMPORT_FORMATS.join(", ")}`);
+    throw new UsageError(
+      `--format ${args.format}: unknown format; use one of ${IMPORT_FORMATS.map((f) => `${f} (${IMPORT_FORMAT_LABELS[f]})`).join(", ")}`,
+    );
   const file = path.resolve(args.file);
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UsageError(`${file}: no such file`);
   migrateDeploy();
@@ -42,6 +45,7 @@ async function main() {
     filename: path.basename(file),
     format: format.data,
     isAllOrNothing: !args.partial,
+    withoutRankings: args["candidates-only"],
     file,
     ownsFile: false,
   });

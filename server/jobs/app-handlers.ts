@@ -10,7 +10,11 @@ export const appHandlers: THandlers = {
   },
   import: {
     run: async (p, ctx) => {
-      const r = await runImportJob({ importId: p.importId, signal: ctx.signal });
+      const r = await runImportJob({
+        importId: p.importId,
+        signal: ctx.signal,
+        ...(p.withoutRankings ? { withoutRankings: true } : {}),
+      });
       return { status: r.status, promptsAdded: r.promptsAdded, errorCount: r.errorCount };
     },
     onFailed: (p, reason) => abandonImportJob({ importId: p.importId, reason }),

@@ -21,7 +21,8 @@ export const JOBS = {
   /** Reads a spooled prompt file into a project (ImportBatch `importId` holds the file and the options). */
   import: {
     version: 1,
-    payload: z.object({ importId: z.string().min(1).max(64) }),
+    // withoutRankings: import the prompts and candidates only, leaving out the rankings the file carries.
+    payload: z.object({ importId: z.string().min(1).max(64), withoutRankings: z.boolean().optional() }),
     maxAttempts: 3,
     concurrency: 1, // per project: imports into one project take turns
   },

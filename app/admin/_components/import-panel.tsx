@@ -2,7 +2,7 @@
 // Prompt import: upload a file (with upload progress), then follow the import's progress and report.
 import { useEffect, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { IMPORT_FORMATS, type TImportFormat } from "@/server/domain";
+import { IMPORT_FORMAT_LABELS, IMPORT_FORMATS, type TImportFormat } from "@/server/domain";
 import { useTRPC } from "../../_trpc/client";
 import { Button, Card, ErrorText, Field } from "../../_components/ui";
 
@@ -22,6 +22,9 @@ function upload(url: string, file: File, onProgress: (fraction: number) => void)
     xhr.send(file);
   });
 }
+
+/** Formats whose files can carry rankings made elsewhere (kept as imported judgments unless unticked). */
+const RANKED_FORMATS: readonly TImportFormat[] = ["auto", "oasst", "label-studio", "argilla"];
 
 const isActive = (status: string | undefined) => status === "queued" || status === "running";
 
@@ -51,6 +54,7 @@ export function ImportPanel({ projectId }: { projectId: string }) {
   const [file, setFile] = useState<File | null>(null);
   const [format, setFormat] = useState<TImportFormat>("auto");
   const [isPartial, setIsPartial] = useState(false);
+  const [withRankings, setWithRankings] = useState(true);
   const [uploaded, setUploaded] = useState<number | null>(null);
   const [importId, setImportId] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -77,7 +81,7 @@ export function ImportPanel({ projectId }: { projectId: string }) {
     setUploaded(0);
     try {
       const r = await upload(
-        `/api/admin/projects/${projectId}/import?format=${format}&partial=${isPartial ? 1 : 0}`,
+        `/api/admin/projects/${projectId}/import?format=${format}&partial=${isPartial ? 1 : 0}&rankings=${withRankings ? 1 : 0}`,
         file,
         setUploaded,
       );
@@ -94,7 +98,9 @@ export function ImportPanel({ projectId }: { projectId: string }) {
       <p className="mb-3 text-sm text-slate-600">
         JSONL of <code>{"{prompt}"}</code> or <code>{"{messages}"}</code> with optional <code>candidates</code>; CSV
         with <code>prompt</code>, <code>candidate_1..K</code>; HH-RLHF <code>chosen</code>/<code>rejected</code>{" "}
-        transcripts; TRL preference rows. Gzip (<code>.gz</code>) is fine. Prompts already in the project are skipped.
+        transcripts; TRL preference rows; OASST message trees; Label Studio and Argilla ranking exports (their rankings
+        become judgments of imported labellers). Gzip (<code>.gz</code>) is fine. Prompts already in the project are
+        skipped.
       </p>
       <div className="grid gap-3 sm:grid-cols-3">
         {/* A styled button for the native picker: the input's own "Choose File" text made its name read "FileChoose File". */}
@@ -124,16 +130,30 @@ export function ImportPanel({ projectId }: { projectId: string }) {
             data-testid="import-format"
           >
             {IMPORT_FORMATS.map((f) => (
-              <option key={f} value={f}>
+              <option key={f} value={f} title={IMPORT_FORMAT_LABELS[f]}>
                 {f === "auto" ? "detect" : f}
               </option>
             ))}
           </select>
+          <span className="mt-1 block max-w-xs text-xs text-slate-500" data-testid="import-format-description">
+            {IMPORT_FORMAT_LABELS[format]}
+          </span>
         </Field>
         <label className="flex items-center gap-2 self-end pb-2 text-sm">
           <input type="checkbox" checked={isPartial} onChange={(e) => setIsPartial(e.target.checked)} /> import valid
           lines even if some are bad
         </label>
+        {RANKED_FORMATS.includes(format) && (
+          <label className="flex items-center gap-2 self-end pb-2 text-sm">
+            <input
+              type="checkbox"
+              checked={withRankings}
+              onChange={(e) => setWithRankings(e.target.checked)}
+              data-testid="import-with-rankings"
+            />{" "}
+            import the file&apos;s rankings as judgments of imported labellers
+          </label>
+        )}
       </div>
       <Button
         className="mt-3"

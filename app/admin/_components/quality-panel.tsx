@@ -207,7 +207,17 @@ export function QualityPanel({ projectId }: { projectId: string }) {
             <tbody>
               {d.labellers.map((l) => (
                 <tr key={l.userId} className="border-t border-slate-100" data-testid="labeller-row">
-                  <td className="py-1 pr-3">{l.email}</td>
+                  <td className="py-1 pr-3">
+                    {l.importedFrom ? l.name : l.email}
+                    {l.importedFrom && (
+                      <span
+                        className="ml-2 rounded bg-slate-100 px-1 text-xs text-slate-600"
+                        title={`Judgments imported from ${l.importedFrom}; not timed, shown order unknown`}
+                      >
+                        imported
+                      </span>
+                    )}
+                  </td>
                   <td className="pr-3">{l.judgments}</td>
                   <td className="pr-3">
                     {fmt(l.looTau)} <span className="text-xs text-slate-400">({l.looItems})</span>

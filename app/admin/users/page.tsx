@@ -141,7 +141,17 @@ export default function UsersPage() {
             <tbody className="divide-y divide-slate-100">
               {list.data?.users.map((u) => (
                 <tr key={u.id} className={u.isDisabled ? "text-slate-400" : ""} data-testid={`user-${u.email}`}>
-                  <td className="py-2">{u.email}</td>
+                  <td className="py-2">
+                    {u.email}
+                    {u.importedFrom && (
+                      <span
+                        className="ml-2 rounded bg-slate-100 px-1 text-xs text-slate-600"
+                        title={`${u.name}: judgments imported from ${u.importedFrom}; cannot sign in`}
+                      >
+                        imported
+                      </span>
+                    )}
+                  </td>
                   <td>{u.name}</td>
                   <td>
                     <select

@@ -12,6 +12,13 @@ export async function signIn(opts: { email: string; password: string; ip: string
   const user = await getDb().user.findUnique({ where: { email } });
   // Verify against a dummy hash for unknown accounts so the timing does not tell them apart.
   const isValid = await verifyPassword(opts.password, user?.passwordHash ?? (await dummyPasswordHash()));
+  // An account of imported judgments (its email is at imported.invalid, no secret) has no usable password.
+  if (user?.importedFrom) {
+    throw new AppError(
+      "UNAUTHENTICATED",
+      `This account only holds judgments imported from ${user.importedFrom}; it cannot sign in.`,
+    );
+  }
   if (!user || !isValid || user.isDisabled) {
     throw new AppError(
       "UNAUTHENTICATED",

@@ -9,7 +9,7 @@ import { judgmentRow } from "./format-judgment";
 import { ktoRows } from "./format-kto";
 import { arenaRows } from "./format-arena";
 import { oasstTree } from "./format-oasst";
-import { pseudonymize } from "./pseudonym";
+import { labellerPseudonym } from "./pseudonym";
 import { strengthMargin } from "./strength-margin";
 import { candidateText, type TExportFilters, type TSourceJudgment } from "./export-source";
 import { exportRankings } from "./export-rankings";
@@ -37,7 +37,7 @@ type TFormatRows = (j: TSourceJudgment, o: TExportOptions & { salt: string }) =>
 
 /** Who made a row's ranking, as exports name people: a pseudonym, or "consensus". */
 const judgeOf = (j: TSourceJudgment, salt: string) =>
-  j.rankingSource === "consensus" ? "consensus" : pseudonymize(salt, j.userId);
+  j.rankingSource === "consensus" ? "consensus" : labellerPseudonym(salt, j.userId, j.labellerImportedFrom);
 
 const FORMAT_ROWS: Record<TExportFormat, TFormatRows> = {
   judgments: (j, o) => [
@@ -71,6 +71,7 @@ const FORMAT_ROWS: Record<TExportFormat, TFormatRows> = {
       guidelineVersion: j.guidelineVersion,
       labellerId: j.userId,
       rankingSource: j.rankingSource,
+      labellerImportedFrom: j.labellerImportedFrom,
       pseudonymSalt: o.salt,
       createdAt: j.createdAt,
     }),

@@ -51,6 +51,7 @@ function perComparison(
     judgmentId: `${source}:${first.comparisonId}`,
     rankingSource: source,
     userId: extra.userId,
+    labellerImportedFrom: null, // a reviewer, or no one
     tiers,
     noneAcceptable: group.filter((j) => j.noneAcceptable).length * 2 > group.length,
     flags: majorityFlags(group),

@@ -59,6 +59,8 @@ export type TSourceJudgment = {
   judgments: number;
   labellerIds?: string[];
   userId: string;
+  /** The labeller's User.importedFrom: set when the ranking was imported from another tool. */
+  labellerImportedFrom: string | null;
   tiers: TTiers;
   noneAcceptable: boolean;
   flags: TCandidateFlags;
@@ -112,7 +114,11 @@ export async function* sourceJudgments(f: TExportFilters): AsyncGenerator<TSourc
         prompt: true,
         policyVersion: true,
         candidates: { include: { modelVersion: true }, orderBy: { position: "asc" } },
-        judgments: { where, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+        judgments: {
+          where,
+          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+          include: { user: { select: { importedFrom: true } } },
+        },
       },
     });
     if (page.length === 0) return;
@@ -141,6 +147,7 @@ export async function* sourceJudgments(f: TExportFilters): AsyncGenerator<TSourc
           rankingSource: "judgment",
           judgments: 1,
           userId: j.userId,
+          labellerImportedFrom: j.user.importedFrom,
           tiers: ZTiers.parse(j.tiers),
           noneAcceptable: j.noneAcceptable,
           flags: ZCandidateFlags.parse(j.flags),

@@ -1,6 +1,6 @@
 // One full-judgment JSONL row (everything a labeller decided about one comparison of a prompt) from plain inputs; no database.
 import type { TCandidateFlags, TCandidateSource, TMessage, TStrengths, TTiers } from "../../domain";
-import { pseudonymize } from "./pseudonym";
+import { labellerPseudonym } from "./pseudonym";
 import type { TJudgmentExportRow } from "../../../workers/ml/formats/judgment-row";
 
 export type TJudgmentCandidate = {
@@ -36,6 +36,8 @@ export type TJudgmentInput = {
   labellerId: string;
   /** A consensus ranking has no labeller: its `labeller` is the word "consensus". */
   rankingSource?: "judgment" | "consensus" | "adjudicated";
+  /** Set for an account of imported judgments (User.importedFrom): the pseudonym says so. */
+  labellerImportedFrom?: string | null;
   pseudonymSalt: string;
   createdAt: Date;
 };
@@ -78,7 +80,10 @@ export function judgmentRow(input: TJudgmentInput): TJudgmentRow {
     total_ms: input.totalMs,
     active_ms: input.activeMs,
     guideline_version: input.guidelineVersion,
-    labeller: input.rankingSource === "consensus" ? "consensus" : pseudonymize(input.pseudonymSalt, input.labellerId),
+    labeller:
+      input.rankingSource === "consensus"
+        ? "consensus"
+        : labellerPseudonym(input.pseudonymSalt, input.labellerId, input.labellerImportedFrom),
     ranking_source: input.rankingSource ?? "judgment",
     created_at: input.createdAt.toISOString(),
   };

@@ -7,3 +7,12 @@ export function pseudonymize(salt: string, userId: string): string {
   if (salt === "") throw new Error("the pseudonym salt must not be empty");
   return createHmac("sha256", salt).update(userId, "utf8").digest("hex").slice(0, 16);
 }
+
+/**
+ * The labeller column of an export: the pseudonym, prefixed for an account of imported judgments
+ * ("imported:label-studio:<pseudonym>"), so rankings made in another tool stay recognisable and still unlinkable.
+ */
+export function labellerPseudonym(salt: string, userId: string, importedFrom: string | null | undefined): string {
+  const pseudonym = pseudonymize(salt, userId);
+  return importedFrom ? `imported:${importedFrom}:${pseudonym}` : pseudonym;
+}

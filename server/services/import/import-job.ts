@@ -19,16 +19,27 @@ export async function enqueueImport(o: {
   file: string;
   /** The file is the import's own copy (an upload spool): deleted when the import ends. */
   ownsFile: boolean;
+  /** Leave out the rankings the file carries (OASST ranks, Label Studio and Argilla annotations). */
+  withoutRankings?: boolean;
 }): Promise<{ importId: string; jobId: string }> {
   const batch = await createImport({ ...o, spoolPath: o.file });
   const jobId = importJobId(batch.id);
   await getDb().importBatch.update({ where: { id: batch.id }, data: { jobId } });
-  await enqueueJob({ id: jobId, kind: "import", payload: { importId: batch.id }, concurrencyKey: o.projectId });
+  await enqueueJob({
+    id: jobId,
+    kind: "import",
+    payload: { importId: batch.id, ...(o.withoutRankings ? { withoutRankings: true } : {}) },
+    concurrencyKey: o.projectId,
+  });
   return { importId: batch.id, jobId };
 }
 
 /** The job's body: runs the import (again, after a crash) unless it has ended; deletes the spool once it has. */
-export async function runImportJob(o: { importId: string; signal?: AbortSignal }): Promise<TImportReport> {
+export async function runImportJob(o: {
+  importId: string;
+  signal?: AbortSignal;
+  withoutRankings?: boolean;
+}): Promise<TImportReport> {
   const batch = await getDb().importBatch.findUniqueOrThrow({ where: { id: o.importId } });
   try {
     if (batch.status !== "done" && batch.status !== "failed" && (!batch.spoolPath || !fs.existsSync(batch.spoolPath))) {
@@ -37,6 +48,7 @@ export async function runImportJob(o: { importId: string; signal?: AbortSignal }
     return await runImport(batch.id, {
       open: () => fs.createReadStream(batch.spoolPath!),
       ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.withoutRankings ? { withoutRankings: true } : {}),
     }).catch(async (e: unknown) => {
       // The import is marked failed already (it removed its rows): the job's outcome is that report.
       const after = await getDb().importBatch.findUniqueOrThrow({ where: { id: batch.id } });

@@ -26,6 +26,8 @@ export type TImportOptions = {
   source?: "import" | "demo";
   /** Called once the import has an id, before any line is read. */
   onStart?: (importId: string) => void;
+  /** Leave out the rankings the file carries: prompts and candidates only. */
+  withoutRankings?: boolean;
 };
 export type TImportReport = {
   importId: string;
@@ -41,6 +43,8 @@ export type TRunOptions = {
   source?: "import" | "demo";
   /** Aborted: stop between batches and leave the import to be run again (the worker is stopping). */
   signal?: AbortSignal;
+  /** Write no judgments for the rankings the file carries (OASST ranks, Label Studio and Argilla annotations). */
+  withoutRankings?: boolean;
 };
 
 const MAX_REPORTED = 200;
@@ -77,7 +81,11 @@ export async function createImport(o: {
 export async function importPrompts(opts: TImportOptions): Promise<TImportReport> {
   const batch = await createImport({ ...opts, isAllOrNothing: opts.isAllOrNothing ?? true });
   opts.onStart?.(batch.id);
-  return runImport(batch.id, { open: opts.open, ...(opts.source ? { source: opts.source } : {}) });
+  return runImport(batch.id, {
+    open: opts.open,
+    ...(opts.source ? { source: opts.source } : {}),
+    ...(opts.withoutRankings ? { withoutRankings: true } : {}),
+  });
 }
 
 export const importReport = (b: {
@@ -166,7 +174,11 @@ export async function runImport(importId: string, o: TRunOptions): Promise<TImpo
       lastLine = checked.line;
       if (checked.kind === "issue") issues++;
       else if (checked.kind === "duplicate") duplicates++;
-      else pending.push({ item: checked.item, hash: checked.hash });
+      else
+        pending.push({
+          item: o.withoutRankings ? { ...checked.item, judgments: [] } : checked.item,
+          hash: checked.hash,
+        });
       if (pending.length >= BATCH) await flush();
     }
     if (pending.length) await flush();
@@ -218,7 +230,15 @@ export async function runImport(importId: string, o: TRunOptions): Promise<TImpo
       action: "project.import",
       targetType: "project",
       targetId: project.id,
-      details: { importId, filename: batch!.filename, status, promptsAdded, duplicates, errorCount },
+      details: {
+        importId,
+        filename: batch!.filename,
+        status,
+        promptsAdded,
+        duplicates,
+        errorCount,
+        ...(o.withoutRankings ? { withoutRankings: true } : {}),
+      },
     });
     return { importId, status, linesRead, promptsAdded, duplicates, errorCount, errors };
   }

@@ -32,7 +32,7 @@ const DESCRIBED: Record<TShape, string> = {
   oasst: "an OASST message tree",
 };
 
-function wanted(format: Exclude<TImportFormat, "csv">): TShape | null {
+function wanted(format: Exclude<TImportFormat, "csv" | "label-studio" | "argilla">): TShape | null {
   if (format === "jsonl") return "plain";
   if (format === "auto") return null;
   return format;
@@ -62,7 +62,7 @@ export function jsonDepth(text: string): number {
 /** One item per line, except an OASST tree: one per prompter message with ranked replies. */
 export function parseJsonlLine(
   line: string,
-  format: Exclude<TImportFormat, "csv">,
+  format: Exclude<TImportFormat, "csv" | "label-studio" | "argilla">,
   maxDepth = 64,
 ): TRowItem | TRowItem[] {
   const depth = jsonDepth(line);

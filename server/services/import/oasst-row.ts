@@ -2,6 +2,7 @@
 import type { TMessage } from "../../domain";
 import type { TRowItem } from "./import-types";
 import { fail, isRecord, text, type TRecord } from "./fields";
+import { OASST_ANNOTATOR } from "./imported-accounts";
 
 const ROLES = { prompter: "user", assistant: "assistant" } as const;
 
@@ -38,7 +39,10 @@ function node(value: unknown, field: string, depth: number): TNode {
  * to it is the conversation, its assistant replies are the candidates, best rank first (unranked replies after).
  * Each candidate keeps its source rank and message id as provenance ({ oasst: { rank, message_id } }), as the HH
  * import keeps "chosen"/"rejected", so agreement with OASST's ranking can be measured after labelling. The
- * prompter message's id is the prompt's external id. A tree with no such message is an error.
+ * ranks also become one judgment of the imported labeller "OASST" (one account for every tree: OASST's ranks
+ * are already its annotators' merged ranking, not one person's): equal ranks tie, unranked replies share the
+ * last tier; with fewer than two tiers there is nothing to record. The prompter message's id is the prompt's
+ * external id. A tree with no such message is an error.
  */
 export function oasstRows(obj: TRecord): TRowItem[] {
   if (obj.message_tree_id !== undefined && typeof obj.message_tree_id !== "string")
@@ -60,6 +64,7 @@ export function oasstRows(obj: TRecord): TRowItem[] {
         candidates: order.map(({ r }) => r.text),
         candidateMetadata: order.map(({ r }) => ({ oasst: { rank: r.rank, message_id: r.id } })),
         externalId: n.id,
+        ...oasstJudgment(order.map(({ r }) => r.rank)),
         ...(typeof obj.message_tree_id === "string" ? { metadata: { oasst_tree: obj.message_tree_id } } : {}),
       });
     }
@@ -68,4 +73,15 @@ export function oasstRows(obj: TRecord): TRowItem[] {
   walk(root, [], "prompt");
   if (items.length === 0) fail(`the tree has no prompter message with two or more assistant replies to rank`);
   return items;
+}
+
+/** Tiers of candidate positions from ranks already sorted best first (null, unranked, last). */
+function oasstJudgment(ranks: (number | null)[]): Pick<TRowItem, "judgments"> {
+  const tiers: number[][] = [];
+  ranks.forEach((rank, position) => {
+    if (position > 0 && rank === ranks[position - 1]) tiers[tiers.length - 1]!.push(position);
+    else tiers.push([position]);
+  });
+  if (tiers.length < 2) return {};
+  return { judgments: [{ from: "oasst", annotator: OASST_ANNOTATOR, tiers }] };
 }

@@ -8,6 +8,20 @@ import { checkedText, INVALID_UTF8, numberedLines, openBytes, type TByteInput } 
 import { ImportLimitError, importLimits, type TImportLimits } from "./import-limits";
 import { isUtf8 } from "node:buffer";
 import { pipeline } from "node:stream";
+import { jsonRecords, type TJsonRecord } from "./json-records";
+import { fail, isRecord, type TRecord } from "./fields";
+import { jsonDepth } from "./jsonl-line";
+import { labelStudioRow } from "./label-studio-row";
+import { argillaRow } from "./argilla-row";
+import type { TRowItem } from "./import-types";
+
+/** Exports of other tools, read record by record (a JSON array, or JSONL): what a record is called, and its parser. */
+const RECORD_FORMATS = {
+  "label-studio": { what: "task", row: labelStudioRow },
+  argilla: { what: "record", row: argillaRow },
+} as const satisfies Partial<Record<TImportFormat, { what: string; row: (r: TRecord) => TRowItem }>>;
+type TRecordFormat = keyof typeof RECORD_FORMATS;
+const isRecordFormat = (f: TImportFormat): f is TRecordFormat => f in RECORD_FORMATS;
 
 export type { TImportItem, TImportIssue, TParsed } from "./import-types";
 
@@ -42,6 +56,10 @@ export async function* parseImportFile(
     if (failure) yield { kind: "issue", issue: { line: failure.line, message: failure.message } };
     return;
   }
+  if (isRecordFormat(opts.format)) {
+    yield* recordResults(bytes, opts.format, limits);
+    return;
+  }
   const format = opts.format === "csv" ? "auto" : opts.format;
   const lines = numberedLines(bytes, limits);
   // The finally matters when the caller stops early: it closes the reader and the upload stream.
@@ -52,9 +70,72 @@ export async function* parseImportFile(
   }
 }
 
+/** Issues name the record ("task 3: ...") and carry the line it starts on. */
+async function* recordResults(
+  bytes: AsyncIterable<Buffer> & { destroy(): void },
+  format: TRecordFormat,
+  limits: TImportLimits,
+): AsyncGenerator<TParsed> {
+  const { what, row } = RECORD_FORMATS[format];
+  const records = jsonRecords(bytes, { maxRecordBytes: limits.maxLineBytes, what });
+  let last = 1;
+  try {
+    for (;;) {
+      let next: IteratorResult<TJsonRecord>;
+      try {
+        next = await records.next();
+      } catch (err) {
+        if (err instanceof ImportLimitError) {
+          yield { kind: "issue", issue: { line: err.line, message: err.message } };
+          return;
+        }
+        const reason = err instanceof Error ? err.message : String(err);
+        yield {
+          kind: "issue",
+          issue: { line: last, message: `the file could not be read past this point (${reason})` },
+        };
+        return;
+      }
+      if (next.done) return;
+      const { index, line, bytes: recordBytes } = next.value;
+      last = line;
+      const issue = (message: string): TParsed => ({
+        kind: "issue",
+        issue: { line, message: `${what} ${index}: ${message}` },
+      });
+      if (!isUtf8(recordBytes)) {
+        yield issue("the text is not valid UTF-8 (save the file as UTF-8)");
+        continue;
+      }
+      try {
+        yield { kind: "item", item: { line, ...parseRecord(recordBytes.toString("utf8"), row, limits.maxDepth) } };
+      } catch (err) {
+        if (!(err instanceof RowIssue)) throw err;
+        yield issue(err.message);
+      }
+    }
+  } finally {
+    await records.return(undefined);
+    bytes.destroy();
+  }
+}
+
+function parseRecord(json: string, row: (r: TRecord) => TRowItem, maxDepth: number): TRowItem {
+  const depth = jsonDepth(json);
+  if (depth > maxDepth) fail(`it is nested ${depth} levels deep; at most ${maxDepth} are allowed (IMPORT_MAX_DEPTH)`);
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (err) {
+    fail(`invalid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  if (!isRecord(value)) fail("it must be a JSON object");
+  return row(value);
+}
+
 async function* jsonlResults(
   lines: AsyncGenerator<{ line: number; bytes: Buffer }>,
-  format: Exclude<TImportFormat, "csv">,
+  format: Exclude<TImportFormat, "csv" | TRecordFormat>,
   limits: TImportLimits,
 ): AsyncGenerator<TParsed> {
   let last = 0;

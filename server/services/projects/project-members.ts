@@ -22,7 +22,8 @@ export async function findProjectMembers(opts: { projectId: string }) {
       orderBy: { createdAt: "asc" },
     }),
     db.user.findMany({
-      where: { role: { in: [...MEMBER_ROLES] }, memberships: { none: { projectId: project.id } } },
+      // Accounts of imported judgments cannot label: they are never offered.
+      where: { role: { in: [...MEMBER_ROLES] }, importedFrom: null, memberships: { none: { projectId: project.id } } },
       select: { id: true, email: true, name: true, isDisabled: true },
       orderBy: { email: "asc" },
     }),
@@ -41,6 +42,11 @@ export async function addProjectMember(opts: { actorId: string; projectId: strin
   if (!user) throw new AppError("NOT_FOUND", "No user with that id.");
   if (user.role === "admin")
     throw new AppError("BAD_INPUT", `${user.email} is an admin; admins can label every project without membership.`);
+  if (user.importedFrom)
+    throw new AppError(
+      "BAD_INPUT",
+      `${user.name} only holds judgments imported from ${user.importedFrom}; it cannot label.`,
+    );
   await db.$transaction(async (tx) => {
     const existing = await tx.projectMember.findUnique({
       where: { projectId_userId: { projectId: project.id, userId: user.id } },

@@ -185,6 +185,11 @@ async function computePass(
   let judgments = 0;
   let tauSum = 0;
   let tauItems = 0;
+  // Imported judgments (User.importedFrom) carry rankings but no timing or shown order: they count for agreement,
+  // never for the too-fast, kept-order or position-bias figures.
+  const imported = new Set(
+    (await db.user.findMany({ where: { importedFrom: { not: null } }, select: { id: true } })).map((u) => u.id),
+  );
 
   for await (const group of scanComparisonGroups(project.id, pageSize)) {
     comparisons++;
@@ -212,12 +217,14 @@ async function computePass(
       if (!acc) labellers.set(j.userId, (acc = newLabeller()));
       const r = ranks[i]!;
       acc.judgments++;
-      acc.activeMs.push(j.activeMs);
-      allActive.push(j.activeMs);
-      if (keepsShownOrder(j, r)) acc.keepsOrder++;
-      acc.chanceKeepsOrder += 1 / factorial(j.shownOrder.length);
-      addPositions(acc.positions, j, r);
-      addPositions(overall, j, r);
+      if (!imported.has(j.userId)) {
+        acc.activeMs.push(j.activeMs);
+        allActive.push(j.activeMs);
+        if (keepsShownOrder(j, r)) acc.keepsOrder++;
+        acc.chanceKeepsOrder += 1 / factorial(j.shownOrder.length);
+        addPositions(acc.positions, j, r);
+        addPositions(overall, j, r);
+      }
       const vector = (m: Map<string, number>) => candidateIds.map((id) => m.get(id) ?? NaN);
       // Leave-one-out consensus: the others' mean rank of each candidate (weighted in the second pass).
       if (js.length >= 2) {
@@ -285,7 +292,7 @@ async function computePass(
   const tooFastBelow = projectMedian === null ? 0 : projectMedian * TOO_FAST_SHARE_OF_MEDIAN;
   const users = await db.user.findMany({
     where: { id: { in: [...labellers.keys()] } },
-    select: { id: true, email: true, name: true },
+    select: { id: true, email: true, name: true, importedFrom: true },
   });
   const userById = new Map(users.map((u) => [u.id, u]));
 
@@ -323,6 +330,8 @@ async function computePass(
       userId,
       email: u?.email ?? "(deleted)",
       name: u?.name ?? "",
+      /** Set for an account of imported judgments: shown as imported, no timing or order figures. */
+      importedFrom: u?.importedFrom ?? null,
       judgments: a.judgments,
       tauWithOthers: a.othersItems ? a.othersTauSum / a.othersItems : null,
       tauItems: a.othersItems,

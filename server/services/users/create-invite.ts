@@ -5,12 +5,18 @@ import { AppError } from "../../errors";
 import type { TRole } from "../../domain";
 import { hashToken, newToken } from "../../auth/tokens";
 import { recordAudit } from "../audit/record-audit";
+import { IMPORTED_EMAIL_DOMAIN } from "../import/imported-accounts";
 
 const INVITE_DAYS = 7;
 
 export async function createInvite(opts: { actorId: string; email: string; role: TRole }) {
   const email = opts.email.trim().toLowerCase();
   const db = getDb();
+  if (email.endsWith(`@${IMPORTED_EMAIL_DOMAIN}`))
+    throw new AppError(
+      "BAD_INPUT",
+      `Addresses at ${IMPORTED_EMAIL_DOMAIN} belong to imported judgments; invite a real address.`,
+    );
   if (await db.user.findUnique({ where: { email } })) {
     throw new AppError("CONFLICT", `${email} already has an account.`);
   }

@@ -25,6 +25,8 @@ export async function findUsers() {
       name: u.name,
       role: u.role,
       isDisabled: u.isDisabled,
+      /** Set for an account of imported judgments: it cannot be enabled or change role. */
+      importedFrom: u.importedFrom,
       createdAt: u.createdAt,
       lastLoginAt: u.lastLoginAt,
       judgments: u._count.judgments,

@@ -15,9 +15,17 @@ async function assertNotLastAdmin(userId: string) {
   return user;
 }
 
+/** An account of imported judgments stays disabled and a labeller: it has no password and nobody behind it. */
+async function assertNotImported(userId: string, what: string) {
+  const user = await getDb().user.findUnique({ where: { id: userId }, select: { name: true, importedFrom: true } });
+  if (user?.importedFrom)
+    throw new AppError("CONFLICT", `${user.name} only holds judgments imported from ${user.importedFrom}; ${what}.`);
+}
+
 export async function setUserDisabled(opts: { actorId: string; userId: string; isDisabled: boolean }) {
   if (opts.actorId === opts.userId && opts.isDisabled)
     throw new AppError("CONFLICT", "You cannot disable your own account.");
+  if (!opts.isDisabled) await assertNotImported(opts.userId, "it cannot be enabled");
   if (opts.isDisabled) await assertNotLastAdmin(opts.userId);
   await getDb().$transaction(async (tx) => {
     const user = await tx.user.update({ where: { id: opts.userId }, data: { isDisabled: opts.isDisabled } });
@@ -39,6 +47,7 @@ export async function setUserDisabled(opts: { actorId: string; userId: string; i
 }
 
 export async function setUserRole(opts: { actorId: string; userId: string; role: TRole }) {
+  await assertNotImported(opts.userId, "its role cannot change");
   if (opts.role !== "admin") await assertNotLastAdmin(opts.userId);
   await getDb().$transaction(async (tx) => {
     const before = await tx.user.findUnique({ where: { id: opts.userId }, select: { role: true } });

@@ -31,6 +31,7 @@ export async function POST(req: Request, ctx: { params: Promise<{ projectId: str
         filename,
         format: format.data,
         isAllOrNothing: url.searchParams.get("partial") !== "1",
+        withoutRankings: url.searchParams.get("rankings") === "0",
         file: upload.file,
         ownsFile: true,
       });
