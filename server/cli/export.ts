@@ -1,4 +1,4 @@
-// `npm run export -- --project <slug> --format trl|judgments|hh|kto|arena|oasst [--out file.jsonl|file.parquet] [--card README.md] [--shape auto|standard|conversational] [--margin] [--middle omit|desirable|undesirable] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--labellers id,id] [--salt s] [--complete] [--source raw|consensus|adjudicated|final] [--min-agreement 0..1]`
+// `npm run export -- --project <slug> --format trl|judgments|hh|kto|arena|oasst [--out file.jsonl|file.parquet] [--card README.md] [--shape auto|standard|conversational] [--margin] [--middle omit|desirable|undesirable] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--labellers id,id] [--salt s] [--complete] [--source raw|consensus|adjudicated|final] [--min-agreement 0..1] [--gold exclude|include|only]`
 import fs from "node:fs";
 import { once } from "node:events";
 import {
@@ -21,7 +21,7 @@ import { cliArgs } from "./args";
 import { runMain, UsageError } from "./run-main";
 
 const USAGE =
-  "npm run export -- --project <slug> --format trl|judgments|hh|kto|arena|oasst [--out file.jsonl|file.parquet] [--card README.md] [--shape auto|standard|conversational] [--margin] [--middle omit|desirable|undesirable] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--labellers <id,id>] [--salt <text>] [--complete] [--source raw|consensus|adjudicated|final] [--min-agreement <0..1>]";
+  "npm run export -- --project <slug> --format trl|judgments|hh|kto|arena|oasst [--out file.jsonl|file.parquet] [--card README.md] [--shape auto|standard|conversational] [--margin] [--middle omit|desirable|undesirable] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--labellers <id,id>] [--salt <text>] [--complete] [--source raw|consensus|adjudicated|final] [--min-agreement <0..1>] [--gold exclude|include|only]";
 const args = cliArgs(
   {
     project: { type: "string" },
@@ -38,6 +38,7 @@ const args = cliArgs(
     complete: { type: "boolean", default: false },
     source: { type: "string", default: "raw" },
     "min-agreement": { type: "string" },
+    gold: { type: "string", default: "exclude" },
   },
   USAGE,
 );
@@ -64,6 +65,9 @@ async function main() {
   const minAgreement = args["min-agreement"] === undefined ? undefined : Number(args["min-agreement"]);
   if (minAgreement !== undefined && !(minAgreement >= 0 && minAgreement <= 1))
     throw new UsageError(`--min-agreement ${args["min-agreement"]}: a number from 0 to 1, e.g. 0.6`);
+  const gold = args.gold;
+  if (gold !== "exclude" && gold !== "include" && gold !== "only")
+    throw new UsageError(`--gold ${gold}: use exclude (the default), include or only`);
   const project = await getProjectBySlug({ slug: args.project });
   const opts: TExportOptions = await withStrengthMargin({
     projectId: project.id,
@@ -78,6 +82,7 @@ async function main() {
     labellerIds: args.labellers?.split(",").filter(Boolean),
     source: source.data,
     minAgreement,
+    gold,
   });
   const parquet = args.out?.endsWith(".parquet") ?? false;
   const columns = exportColumns(opts.format, opts);

@@ -76,6 +76,7 @@ export function ExportPanel({ projectId }: { projectId: string }) {
   const [source, setSource] = useState<TExportSource>("raw");
   const [minAgreement, setMinAgreement] = useState("");
   const [chosen, setChosen] = useState<string[]>([]);
+  const [gold, setGold] = useState<"exclude" | "include" | "only">("exclude");
   const trpc = useTRPC();
   const options = useQuery(trpc.admin.projects.promptBrowseOptions.queryOptions({ projectId }));
   const agreementOk = minAgreement === "" || /^(0(\.\d{1,4})?|1(\.0{1,4})?)$/.test(minAgreement);
@@ -92,6 +93,7 @@ export function ExportPanel({ projectId }: { projectId: string }) {
     if (source !== "raw") q.set("source", source);
     if (minAgreement && agreementOk) q.set("agreement", minAgreement);
     if (chosen.length) q.set("labellers", chosen.join(","));
+    if (gold !== "exclude") q.set("gold", gold);
     if (from) q.set("from", from);
     if (to) q.set("to", to);
     if (file === "card" && license) q.set("license", license);
@@ -185,6 +187,21 @@ export function ExportPanel({ projectId }: { projectId: string }) {
                 {l.name ? `${l.name} <${l.email}>` : l.email}
               </option>
             ))}
+          </select>
+        </Field>
+        <Field
+          label="Gold prompts"
+          hint="Prompts with your reference answer, used to check labellers: usually kept out of training data."
+        >
+          <select
+            className={select}
+            value={gold}
+            onChange={(e) => setGold(e.target.value as typeof gold)}
+            data-testid="export-gold"
+          >
+            <option value="exclude">leave out (default)</option>
+            <option value="include">include</option>
+            <option value="only">only gold</option>
           </select>
         </Field>
         <Field label="Judgments from" hint="First day included (UTC); empty = from the start.">

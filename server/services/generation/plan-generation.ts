@@ -29,10 +29,13 @@ export type TGenerationPlan = {
 
 type TRoundOf = { id: string; currentRound: number; overlap: number };
 
-/** Open comparisons of the current round still short of the overlap: the buffer ahead of the labellers. */
+/**
+ * Open comparisons of the current round still short of the overlap: the buffer ahead of the labellers. Gold ones
+ * are served past the overlap at their own rate, so they do not stand in for fresh candidates.
+ */
 export function countReadyComparisons(p: TRoundOf): Promise<number> {
   return getDb().comparison.count({
-    where: { projectId: p.id, round: p.currentRound, status: "open", judgmentCount: { lt: p.overlap } },
+    where: { projectId: p.id, round: p.currentRound, status: "open", isGold: false, judgmentCount: { lt: p.overlap } },
   });
 }
 

@@ -193,11 +193,19 @@ export async function activatePolicy(o: { projectId: string; versionId: string; 
 
 /**
  * A new active policy: generated comparisons of earlier rounds that nobody has judged or holds are
- * retired, so labellers rank the new policy's answers next (imported ones are never retired).
+ * retired, so labellers rank the new policy's answers next (imported ones and gold ones are never retired: a
+ * gold comparison is an admin's reference, kept whoever generated it).
  */
 function retireUnstartedComparisons(tx: DbTx, projectId: string) {
   return tx.comparison.updateMany({
-    where: { projectId, status: "open", policyVersionId: { not: null }, judgmentCount: 0, assignments: { none: {} } },
+    where: {
+      projectId,
+      status: "open",
+      isGold: false,
+      policyVersionId: { not: null },
+      judgmentCount: 0,
+      assignments: { none: {} },
+    },
     data: { status: "retired" },
   });
 }
