@@ -189,6 +189,9 @@ export const ZSlug = z
   .max(48)
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "use lower-case letters, digits and single hyphens");
 
+export const TASK_SELECTIONS = ["queue", "uncertainty"] as const;
+export type TTaskSelection = (typeof TASK_SELECTIONS)[number];
+
 export const ZProjectSettings = z.object({
   name: z.string().trim().min(1, "a name is required").max(120),
   description: z.string().max(2000).default(""),
@@ -230,6 +233,16 @@ export const ZProjectSettings = z.object({
     .min(0, "review below agreement: between 0 and 1")
     .max(1, "review below agreement: between 0 and 1")
     .nullable()
+    .optional(),
+  /** Reward-model assistance (absent: unchanged): show labellers the reward model's order (off: it anchors them). */
+  suggestOrder: z.boolean("suggested order: true or false").optional(),
+  /** How tasks are picked: the queue's order, or the comparisons the reward model separates least first. */
+  taskSelection: z.enum(TASK_SELECTIONS, "task selection: queue or uncertainty").optional(),
+  /** Share of a round's generated comparisons that mix the active policy with the version it was trained from. */
+  headToHeadShare: z
+    .number("head-to-head share: a number")
+    .min(0, "head-to-head share: between 0 and 1")
+    .max(1, "head-to-head share: between 0 and 1")
     .optional(),
 });
 export type TProjectSettings = z.infer<typeof ZProjectSettings>;

@@ -3,7 +3,7 @@
 // a policy, also how the policy samples its candidates (temperature, top-p, top-k, max new tokens) and the
 // policy objective of its training rounds.
 import { useState } from "react";
-import type { TPolicyObjective, TProjectSampling, TProjectSettings } from "@/server/domain";
+import type { TPolicyObjective, TProjectSampling, TProjectSettings, TTaskSelection } from "@/server/domain";
 import { Button, Field, Input, TextArea } from "../../_components/ui";
 
 export const DEFAULT_SETTINGS: TProjectSettings = {
@@ -18,6 +18,9 @@ export const DEFAULT_SETTINGS: TProjectSettings = {
   goldMinJudgments: 5,
   goldFeedback: false,
   reviewBelowAgreement: null,
+  suggestOrder: false,
+  taskSelection: "queue",
+  headToHeadShare: 0.25,
 };
 
 /** The policy objectives in words (the server's ZPolicyObjective validates the choice). */
@@ -174,6 +177,50 @@ export function ProjectSettingsForm({
           data-testid="review-below-agreement"
         />
       </Field>
+      <fieldset className="space-y-2 rounded-md border border-slate-200 p-3" data-testid="assistance-settings">
+        <legend className="px-1 text-sm font-medium">Reward-model assistance</legend>
+        <div className="grid gap-3 sm:grid-cols-2">
+          <Field
+            label="Task selection"
+            hint="Queue: closest to completion, then prompt order. Uncertainty: the prompts whose answers the reward model separates least first."
+          >
+            <select
+              name="taskSelection"
+              className="block w-full rounded-md border border-slate-300 px-2 py-2 text-sm"
+              value={s.taskSelection ?? "queue"}
+              onChange={(e) => setS({ ...s, taskSelection: e.target.value as TTaskSelection })}
+              data-testid="task-selection"
+            >
+              <option value="queue">queue order</option>
+              <option value="uncertainty">uncertainty sampling</option>
+            </select>
+          </Field>
+          <Field
+            label="Head-to-head share"
+            hint="Share (0–1) of each round's prompts answered half by the new policy, half by the one it came from."
+          >
+            <Input
+              name="headToHeadShare"
+              type="number"
+              step="any"
+              min={0}
+              max={1}
+              value={Number.isNaN(s.headToHeadShare) ? "" : (s.headToHeadShare ?? 0.25)}
+              onChange={(e) => setS({ ...s, headToHeadShare: e.target.valueAsNumber })}
+            />
+          </Field>
+        </div>
+        <label className="flex items-center gap-2 text-sm">
+          <input
+            type="checkbox"
+            name="suggestOrder"
+            checked={s.suggestOrder ?? false}
+            onChange={(e) => setS({ ...s, suggestOrder: e.target.checked })}
+            data-testid="suggest-order"
+          />
+          Show labellers the reward model&apos;s order (off by default: it anchors people; recorded with each judgment)
+        </label>
+      </fieldset>
       {sampling && (
         <fieldset className="space-y-2 rounded-md border border-slate-200 p-3" data-testid="sampling-settings">
           <legend className="px-1 text-sm font-medium">Sampling (the policy&apos;s new candidates)</legend>

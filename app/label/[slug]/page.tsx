@@ -158,6 +158,17 @@ export default function LabelTaskPage({ params }: { params: Promise<{ slug: stri
             onAcknowledged={(version) => setAcknowledged({ assignmentId: task.assignmentId, version })}
           />
           <ConversationView messages={task.messages} />
+          {task.suggestedOrder && (
+            <p className="rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-700" data-testid="suggested-order">
+              The reward model&apos;s order:{" "}
+              <strong>
+                {task.suggestedOrder
+                  .map((id) => String.fromCharCode(65 + task.candidates.findIndex((c) => c.id === id)))
+                  .join(" > ")}
+              </strong>
+              . A hint from the model being trained; rank by your own reading.
+            </p>
+          )}
           <RankingBoard
             candidates={task.candidates}
             state={board}

@@ -27,6 +27,9 @@ const SETTING_LABELS: Record<string, string> = {
   goldMinJudgments: "gold checks before a pause",
   goldFeedback: "gold feedback",
   reviewBelowAgreement: "review below agreement",
+  suggestOrder: "suggested order",
+  taskSelection: "task selection",
+  headToHeadShare: "head-to-head share",
 };
 const SUMMARIES: Record<string, string> = {
   "project.create": "Created project",

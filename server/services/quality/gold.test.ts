@@ -258,6 +258,7 @@ describe("gold comparisons", () => {
         "projectSlug",
         "promptId",
         "strengthOfPreference",
+        "suggestedOrder",
       ].sort(),
     );
     const [a, b, c] = (await positionOrder(task.comparisonId)).map((x) => x[0]!) as [string, string, string];

@@ -32,6 +32,8 @@ export async function getTask(opts: { assignmentId: string; userId: string }) {
     guidelineVersion: a.guidelineVersion,
     /** The labeller says how much better each tier is than the next (label.submit then needs `strengths`). */
     strengthOfPreference: a.project.strengthOfPreference,
+    /** The reward model's order of the candidates (best first), when the project shows it; null otherwise. */
+    suggestedOrder: a.suggestedOrder === null ? null : ZShownOrder.parse(a.suggestedOrder),
   };
 }
 export type TTask = Awaited<ReturnType<typeof getTask>>;

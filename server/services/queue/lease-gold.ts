@@ -58,9 +58,9 @@ async function pickAndLeaseGold(o: {
       FROM pick
     )`;
   const insert = Prisma.sql`INSERT INTO "Assignment"
-      ("id", "projectId", "promptId", "comparisonId", "userId", "slot", "status", "shownOrder", "guidelineVersion", "leasedAt", "expiresAt")
+      ("id", "projectId", "promptId", "comparisonId", "userId", "slot", "status", "shownOrder", "guidelineVersion", "leasedAt", "expiresAt", "selection")
     SELECT ${id}, ${o.projectId}, lease."promptId", lease."id", ${o.userId}, lease."slot", 'active', lease."shownOrder",
-      ${o.guidelineVersion}, ${t(o.now)}, ${t(o.expiresAt)}
+      ${o.guidelineVersion}, ${t(o.now)}, ${t(o.expiresAt)}, 'gold'
     FROM lease`;
   if (isPg) {
     const [row] = await db.$queryRaw<{ eligible: number | bigint; id: string | null }[]>`${pick},

@@ -57,6 +57,7 @@ export async function leaseNext(opts: {
   for (;;) {
     const r = await pickAndLease({
       projectId: project.id,
+      byUncertainty: project.taskSelection === "uncertainty",
       userId: opts.userId,
       overlap: project.overlap,
       guidelineVersion: project.guidelineVersion,
@@ -64,7 +65,10 @@ export async function leaseNext(opts: {
       expiresAt,
       offset: skipPast,
     });
-    if (r.assignmentId) return getTask({ assignmentId: r.assignmentId, userId: opts.userId });
+    if (r.assignmentId) {
+      if (project.suggestOrder) await recordSuggestedOrder(r.assignmentId);
+      return getTask({ assignmentId: r.assignmentId, userId: opts.userId });
+    }
     // A lost race (PostgreSQL only): run it again; the next statement sees the winner's committed lease.
     if (r.eligible > 0) {
       if (++retries > MAX_RETRIES)
@@ -106,6 +110,8 @@ type TPickRow = { paged: number | bigint; eligible: number | bigint; id: string 
  */
 async function pickAndLease(o: {
   projectId: string;
+  /** Uncertainty sampling: the comparisons whose candidates the reward model separates least come first. */
+  byUncertainty: boolean;
   userId: string;
   overlap: number;
   guidelineVersion: number;
@@ -117,15 +123,22 @@ async function pickAndLease(o: {
   const isPg = dbProvider(db) === "postgres";
   const t = (d: Date) => (isPg ? Prisma.sql`${d.toISOString().replace("Z", "")}::timestamp(3)` : Prisma.sql`${d}`);
   const id = randomUUID();
+  // Uncertainty sampling puts the smallest reward-model gap first; comparisons without scores follow in queue order.
+  const first = o.byUncertainty
+    ? Prisma.sql`CASE WHEN c."rewardMargin" IS NULL THEN 1 ELSE 0 END, c."rewardMargin" ASC,`
+    : Prisma.empty;
+  const firstPicked = o.byUncertainty
+    ? Prisma.sql`CASE WHEN e."rewardMargin" IS NULL THEN 1 ELSE 0 END, e."rewardMargin" ASC,`
+    : Prisma.empty;
   const withSlots = Prisma.sql`WITH RECURSIVE slots(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM slots WHERE n + 1 < ${o.overlap}),
     page AS (
-      SELECT c."id", c."promptId", c."judgmentCount", c."promptSeq", c."round",
+      SELECT c."id", c."promptId", c."judgmentCount", c."promptSeq", c."round", c."rewardMargin",
         (SELECT COUNT(*) FROM "Assignment" a WHERE a."comparisonId" = c."id") AS "leases"
       FROM "Comparison" c
       WHERE c."projectId" = ${o.projectId} AND c."status" = 'open' AND c."judgmentCount" < ${o.overlap} AND NOT c."isGold"
         AND NOT EXISTS (SELECT 1 FROM "Assignment" a WHERE a."comparisonId" = c."id" AND a."userId" = ${o.userId})
         AND NOT EXISTS (SELECT 1 FROM "Skip" s WHERE s."comparisonId" = c."id" AND s."userId" = ${o.userId})
-      ORDER BY c."judgmentCount" DESC, c."promptSeq" ASC, c."round" ASC
+      ORDER BY ${first} c."judgmentCount" DESC, c."promptSeq" ASC, c."round" ASC
       LIMIT ${PAGE} OFFSET ${o.offset}
     ),
     eligible AS (
@@ -133,12 +146,13 @@ async function pickAndLease(o: {
       WHERE p."leases" < ${o.overlap} AND (SELECT COUNT(*) FROM "Candidate" k WHERE k."comparisonId" = p."id") >= 2
     ),
     pick AS (
-      SELECT c."id", c."promptId" FROM "Comparison" c JOIN eligible e ON e."id" = c."id"
-      ORDER BY e."leases" DESC, e."judgmentCount" DESC, e."promptSeq" ASC, e."round" ASC
+      SELECT c."id", c."promptId", c."rewardMargin" FROM "Comparison" c JOIN eligible e ON e."id" = c."id"
+      ORDER BY ${firstPicked} e."leases" DESC, e."judgmentCount" DESC, e."promptSeq" ASC, e."round" ASC
       LIMIT 1 ${isPg ? Prisma.sql`FOR UPDATE OF c SKIP LOCKED` : Prisma.empty}
     ),
     lease AS (
       SELECT pick."id", pick."promptId",
+        CASE WHEN pick."rewardMargin" IS NOT NULL AND ${o.byUncertainty} THEN 'uncertainty' ELSE 'queue' END AS "selection",
         (SELECT MIN(n) FROM slots WHERE NOT EXISTS
           (SELECT 1 FROM "Assignment" a WHERE a."comparisonId" = pick."id" AND a."slot" = slots.n)) AS "slot",
         ${
@@ -150,9 +164,9 @@ async function pickAndLease(o: {
       FROM pick
     )`;
   const insert = Prisma.sql`INSERT INTO "Assignment"
-      ("id", "projectId", "promptId", "comparisonId", "userId", "slot", "status", "shownOrder", "guidelineVersion", "leasedAt", "expiresAt")
+      ("id", "projectId", "promptId", "comparisonId", "userId", "slot", "status", "shownOrder", "guidelineVersion", "leasedAt", "expiresAt", "selection")
     SELECT ${id}, ${o.projectId}, lease."promptId", lease."id", ${o.userId}, lease."slot", 'active', lease."shownOrder",
-      ${o.guidelineVersion}, ${t(o.now)}, ${t(o.expiresAt)}
+      ${o.guidelineVersion}, ${t(o.now)}, ${t(o.expiresAt)}, lease."selection"
     FROM lease WHERE lease."slot" IS NOT NULL`;
   if (isPg) {
     const [row] = await db.$queryRaw<TPickRow[]>`${withSlots},
@@ -168,6 +182,24 @@ async function pickAndLease(o: {
     TPickRow[]
   >`${withSlots} SELECT (SELECT COUNT(*) FROM page) AS "paged", 0 AS "eligible", NULL AS "id"`;
   return { paged: Number(page!.paged), eligible: 0, assignmentId: null };
+}
+
+/**
+ * With the project's "suggested order" on, the lease records the reward model's order of its candidates (best
+ * first) when every candidate has a score; the task shows it, and the judgment keeps it.
+ */
+async function recordSuggestedOrder(assignmentId: string): Promise<void> {
+  const db = getDb();
+  const a = await db.assignment.findUniqueOrThrow({
+    where: { id: assignmentId },
+    select: { comparison: { select: { candidates: { select: { id: true, rewardScore: true } } } } },
+  });
+  const scored = a.comparison.candidates;
+  if (scored.length < 2 || scored.some((c) => c.rewardScore === null)) return;
+  const order = [...scored]
+    .sort((x, y) => y.rewardScore! - x.rewardScore! || x.id.localeCompare(y.id))
+    .map((c) => c.id);
+  await db.assignment.update({ where: { id: assignmentId }, data: { suggestedOrder: order } });
 }
 
 async function renewAndGet(assignmentId: string, leaseMinutes: number, now: Date): Promise<TTask> {

@@ -115,6 +115,11 @@ async function submitRows(
         data: { status: "submitted", finishedAt: now },
       });
       if (count !== 1) throw await notSubmittable(tx, a.id);
+      // How the task was picked and the order suggested, as the lease recorded them.
+      const lease = await tx.assignment.findUniqueOrThrow({
+        where: { id: a.id },
+        select: { selection: true, suggestedOrder: true },
+      });
       const created = await tx.judgment.create({
         data: {
           ...judgment,
@@ -126,6 +131,8 @@ async function submitRows(
           assignmentId: a.id,
           guidelineVersion: a.guidelineVersion,
           createdAt: now,
+          selection: lease.selection,
+          suggestedOrder: lease.suggestedOrder ?? undefined,
           ...(gold ? gold : {}),
         },
       });
@@ -170,16 +177,17 @@ async function submitInOneStatement(
   const rows = await db.$queryRaw<{ id: string }[]>`WITH a AS (
       UPDATE "Assignment" SET "status" = 'submitted', "finishedAt" = ${at}
       WHERE "id" = ${assignmentId} AND "status" = 'active' AND "expiresAt" > ${at}
-      RETURNING "id", "projectId", "promptId", "comparisonId", "userId", "guidelineVersion"
+      RETURNING "id", "projectId", "promptId", "comparisonId", "userId", "guidelineVersion", "selection",
+        "suggestedOrder"
     ),
     j AS (
       INSERT INTO "Judgment" ("id", "projectId", "promptId", "comparisonId", "userId", "assignmentId", "tiers",
         "noneAcceptable", "flags", "rationale", "shownOrder", "totalMs", "activeMs", "strengths", "guidelineVersion",
-        "createdAt", "goldResult", "isGoldMiss")
+        "createdAt", "goldResult", "isGoldMiss", "selection", "suggestedOrder")
       SELECT ${id}, a."projectId", a."promptId", a."comparisonId", a."userId", a."id", ${json(j.tiers)},
         ${j.noneAcceptable}, ${json(j.flags)}, ${j.rationale}, ${json(j.shownOrder)}, ${j.totalMs}, ${j.activeMs},
         ${strengths}, a."guidelineVersion", ${at}, ${j.gold ? json(j.gold.goldResult) : Prisma.sql`NULL::jsonb`},
-        ${j.gold?.isGoldMiss ?? false}
+        ${j.gold?.isGoldMiss ?? false}, a."selection", a."suggestedOrder"
       FROM a
       RETURNING "id", "comparisonId"
     ),

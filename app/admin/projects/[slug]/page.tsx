@@ -131,7 +131,7 @@ export default function ProjectPage({ params }: { params: Promise<{ slug: string
           <Card title="Settings">
             <ProjectSettingsForm
               key={p.updatedAt.toISOString()}
-              initial={p}
+              initial={{ ...p, taskSelection: p.taskSelection === "uncertainty" ? "uncertainty" : "queue" }}
               {...(p.policyVersionId
                 ? {
                     initialSampling: ZProjectSampling.safeParse(p.samplingParams).data ?? DEFAULT_PROJECT_SAMPLING,
