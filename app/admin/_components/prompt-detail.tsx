@@ -106,6 +106,11 @@ export function PromptDetail({
                       <div className="mb-1 text-xs font-semibold text-slate-500">
                         {letter(i)} · {cand.source}
                         {cand.modelVersion ? ` · ${cand.modelVersion.name}` : ""}
+                        {cand.rewardScore !== null && (
+                          <span data-testid="reward-score" title={`scored by ${cand.rewardVersion?.name ?? "?"}`}>
+                            {` · reward ${cand.rewardScore.toFixed(3)}`}
+                          </span>
+                        )}
                       </div>
                       <Markdown text={cand.text} />
                     </li>

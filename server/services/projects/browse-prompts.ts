@@ -171,7 +171,15 @@ export async function getPromptDetail(opts: { projectId: string; promptId?: stri
           policyVersion: { select: { id: true, name: true } },
           candidates: {
             orderBy: { position: "asc" },
-            select: { id: true, position: true, text: true, source: true, modelVersion: { select: { name: true } } },
+            select: {
+              id: true,
+              position: true,
+              text: true,
+              source: true,
+              modelVersion: { select: { name: true } },
+              rewardScore: true,
+              rewardVersion: { select: { name: true } },
+            },
           },
           judgments: {
             orderBy: { createdAt: "asc" },

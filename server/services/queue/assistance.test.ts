@@ -7,6 +7,7 @@ import { useTestDb } from "../../test/test-db";
 import { makeProject, makeUser } from "../../test/factories";
 import { leaseNext } from "./lease-next";
 import { submitJudgment } from "./submit-judgment";
+import { getPromptDetail } from "../projects/browse-prompts";
 
 const t = useTestDb();
 
@@ -84,5 +85,12 @@ describe("reward-model assistance in the queue", () => {
     expect(byComparison.get(first!.id)!.suggestedOrder).toEqual(seen[0]!.suggested);
     expect(byComparison.get(second!.id)!.suggestedOrder).toEqual(seen[1]!.suggested);
     expect(judgments.every((j) => j.selection === "queue")).toBe(true);
+  });
+
+  it("admins see each candidate's reward-model score with the prompt", async () => {
+    const { project, comparisons } = await scoredProject({ taskSelection: "queue", suggestOrder: false });
+    const detail = await getPromptDetail({ projectId: project.id, promptId: comparisons[0]!.promptId });
+    const scores = detail.comparisons.flatMap((c) => c.candidates.map((x) => x.rewardScore));
+    expect(scores).toEqual([5, 1, 3]);
   });
 });
