@@ -1,7 +1,8 @@
 // Gold prompts end to end: the admin sets the gold settings in the Settings tab and marks a prompt's comparison
 // as gold in the prompt browser; a labeller is served it (nothing on the page says gold), misses it and is paused
 // (the labelling page says why), reads the miss on the feedback page; the admin sees the gold accuracy and the
-// pause in the Quality tab and resumes them, and the labeller gets a task again.
+// pause in the Quality tab and resumes them, and the labeller gets a task again; the miss is a review item, which
+// the admin adjudicates.
 import { expect, test } from "@playwright/test";
 import { ADMIN, PROVIDER, inviteLabeller, setUpProject, signIn, trpc } from "./helpers";
 
@@ -103,4 +104,15 @@ test("gold: mark, serve, miss, pause, feedback, resume", async ({ browser }) => 
   await page.goto(`/label/${slug}`);
   await expect(page.getByTestId("candidate-card-A")).toBeVisible();
   await expect(page.getByTestId("paused")).toHaveCount(0);
+
+  // The miss is in the review queue; the admin (who may review) adjudicates it, and it leaves the queue.
+  await admin.goto(`/review/${slug}`);
+  const items = admin.getByTestId("review-item");
+  await expect(items).toHaveCount(1);
+  await expect(items.first().getByTestId("review-reason")).toHaveText("Gold miss");
+  await items.first().getByRole("button").click();
+  await expect(admin.getByTestId("review-judgment")).toHaveCount(1);
+  await admin.getByTestId("adjudicate-note").fill("Agrees with the reference answer.");
+  await admin.getByTestId("adjudicate-submit").click();
+  await expect(admin.getByTestId("review-empty")).toBeVisible();
 });
