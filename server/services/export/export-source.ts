@@ -15,6 +15,8 @@ export type TExportFilters = {
   until?: Date;
   /** Only judgments of these labellers (user ids); undefined or empty: everyone. */
   labellerIds?: string[];
+  /** Prompts per page (tests: small pages cross page edges). */
+  pageSize?: number;
 };
 
 export type TSourceCandidate = {
@@ -85,7 +87,7 @@ export async function* sourceJudgments(f: TExportFilters): AsyncGenerator<TSourc
     ...(Object.keys(where).length ? { judgments: { some: where } } : {}),
   };
   // Each query binds one parameter per prompt of the page and per labeller of the filter; SQLite takes 999.
-  const pageSize = Math.max(50, PAGE - (f.labellerIds?.length ?? 0));
+  const pageSize = f.pageSize ?? Math.max(50, PAGE - (f.labellerIds?.length ?? 0));
   const modelNames = new Map<string, string>();
   const nameOf = async (ids: (string | null)[]) => {
     const missing = [...new Set(ids.filter((id): id is string => id !== null && !modelNames.has(id)))];
