@@ -55,14 +55,27 @@ type TMeasure = {
   run: (projectId: string) => Promise<{ rows: number; bytes?: number }>;
 };
 
-/** Writes chunks to /dev/null as a download would be written to its socket (awaiting drain), counting bytes. */
+/**
+ * Writes chunks to /dev/null gathered into 64 KiB writes (as a socket's buffer takes them; one write per JSONL line
+ * would measure the file system's per-call cost, not the export), awaiting drain, counting bytes.
+ */
 async function toDevNull(chunks: AsyncIterable<string | Uint8Array>): Promise<number> {
   const out = fs.createWriteStream("/dev/null");
   let bytes = 0;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const flush = async () => {
+    if (!out.write(Buffer.concat(pending))) await new Promise((r) => out.once("drain", r));
+    pending = [];
+    pendingBytes = 0;
+  };
   for await (const c of chunks) {
-    bytes += typeof c === "string" ? Buffer.byteLength(c) : c.byteLength;
-    if (!out.write(c)) await new Promise((r) => out.once("drain", r));
+    const b = typeof c === "string" ? Buffer.from(c) : Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+    bytes += b.byteLength;
+    pending.push(b);
+    if ((pendingBytes += b.byteLength) >= 65536) await flush();
   }
+  if (pendingBytes) await flush();
   out.end();
   await finished(out);
   return bytes;
