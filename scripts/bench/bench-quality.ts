@@ -17,7 +17,7 @@ import { parseArgs } from "node:util";
 import { finished } from "node:stream/promises";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { createDb, setDb, type Db } from "../../server/db";
+import { createDb, setDb, type Db, type Prisma } from "../../server/db";
 import { migrationSql } from "../../server/test/migrations";
 import { withPgDatabase } from "../support/product-server";
 import { accumulateQuality, computeQuality } from "../../server/services/quality/compute-quality";
@@ -65,7 +65,7 @@ async function toDevNull(chunks: AsyncIterable<string | Uint8Array>): Promise<nu
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   const flush = async () => {
-    if (!out.write(Buffer.concat(pending))) await new Promise((r) => out.once("drain", r));
+    if (!out.write(Buffer.concat(pending))) await new Promise<void>((r) => out.once("drain", () => r()));
     pending = [];
     pendingBytes = 0;
   };
@@ -167,7 +167,7 @@ async function child(key: string) {
   const db = createDb({ provider, url: args.url! });
   setDb(db);
   const seconds: number[] = [];
-  let last = { rows: 0, bytes: 0 as number | undefined };
+  let last: { rows: number; bytes?: number } = { rows: 0 };
   for (let i = 0; i < Number(args.repeat); i++) {
     const t = performance.now();
     last = await m.run(args.project!);
@@ -273,11 +273,11 @@ async function fill(db: Db, o: { judgments: number; labellers: number; k: number
   let written = 0;
   const t0 = performance.now();
   for (let from = 0; from < comparisons; from += BATCH) {
-    const prompts = [];
-    const cmps = [];
-    const cands = [];
-    const assignments = [];
-    const judgments = [];
+    const prompts: Prisma.PromptCreateManyInput[] = [];
+    const cmps: Prisma.ComparisonCreateManyInput[] = [];
+    const cands: Prisma.CandidateCreateManyInput[] = [];
+    const assignments: Prisma.AssignmentCreateManyInput[] = [];
+    const judgments: Prisma.JudgmentCreateManyInput[] = [];
     for (let c = from; c < Math.min(comparisons, from + BATCH); c++) {
       const id = (p: string) => `${p}${tag}${String(c).padStart(8, "0")}`;
       const promptId = id("p");

@@ -243,8 +243,8 @@ function leaveOneOut(kept: KeptRanks, weights: Map<string, number> | null) {
         const tau = kendallTau(kept.ranks.subarray(r0 + i * width, r0 + (i + 1) * width), others);
         if (!Number.isNaN(tau)) {
           const u = kept.judgmentUser[j0 + i]!;
-          sum[u] += tau;
-          items[u]++;
+          sum[u] = (sum[u] ?? 0) + tau;
+          items[u] = (items[u] ?? 0) + 1;
         }
       }
     }
