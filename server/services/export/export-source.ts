@@ -1,4 +1,4 @@
-// Reads a project's judgments for export, a page of comparisons at a time (in prompt order, then round), with
+// Reads a project's judgments for export, a page of prompts at a time (in prompt order, then round), with
 // the export filters applied in the query, so 100k judgments never sit in memory together. No formatting here.
 import { z } from "zod";
 import { getDb } from "../../db";
@@ -31,6 +31,8 @@ export type TExportFilters = {
    * beside the others ("include"), or alone ("only").
    */
   gold?: "exclude" | "include" | "only";
+  /** Prompts per page (tests: small pages cross page edges). */
+  pageSize?: number;
 };
 
 export type TSourceCandidate = {
@@ -58,9 +60,9 @@ export type TSourceJudgment = {
   /** How many judgments are behind it (1 for a judgment), and for a per-comparison ranking their labellers. */
   judgments: number;
   labellerIds?: string[];
-  userId: string;
   /** The labeller's User.importedFrom: set when the ranking was imported from another tool. */
   labellerImportedFrom: string | null;
+  userId: string;
   tiers: TTiers;
   noneAcceptable: boolean;
   flags: TCandidateFlags;
@@ -74,7 +76,8 @@ export type TSourceJudgment = {
   createdAt: Date;
 };
 
-const PAGE = 200;
+/** Prompts per page (fewer when the labeller filter takes query parameters). */
+const PAGE = 500;
 const ZMessages = z.array(ZMessage);
 const ZIds = z.array(z.string());
 const ZParams = z.record(z.string(), z.unknown()).nullable();
@@ -85,6 +88,13 @@ export async function findExportProject(projectId: string) {
   return project;
 }
 
+/**
+ * Prompts are read in keyset pages on the `(projectId, seq)` unique index (only those with a comparison to export, an
+ * `EXISTS` on the comparison's indexes), then their comparisons, candidates and judgments by prompt id (each table
+ * has a `promptId` index), only the columns the formats read. A page of comparisons ordered by `promptSeq` would sort
+ * all the project's comparisons for every page (no index leads with the project and `promptSeq`), and Prisma's
+ * `include` asked for model versions once per page and relation even when there are none.
+ */
 export async function* sourceJudgments(f: TExportFilters): AsyncGenerator<TSourceJudgment> {
   const db = getDb();
   const project = await findExportProject(f.projectId);
@@ -96,58 +106,121 @@ export async function* sourceJudgments(f: TExportFilters): AsyncGenerator<TSourc
     ...(f.from || f.until ? { createdAt } : {}),
     ...(f.labellerIds?.length ? { userId: { in: f.labellerIds } } : {}),
   };
-  let cursor: string | undefined;
+  const comparisonWhere = {
+    judgmentCount: { gte: f.onlyComplete ? project.overlap : 1 },
+    ...(f.minAgreement !== undefined ? { agreement: { gte: f.minAgreement } } : {}),
+    ...((f.gold ?? "exclude") === "include" ? {} : { isGold: f.gold === "only" }),
+    // Comparisons without a matching judgment are left out in the query, not after it.
+    ...(Object.keys(where).length ? { judgments: { some: where } } : {}),
+  };
+  // Each query binds one parameter per prompt of the page and per labeller of the filter; SQLite takes 999.
+  const pageSize = f.pageSize ?? Math.max(50, PAGE - (f.labellerIds?.length ?? 0));
+  const modelNames = new Map<string, string>();
+  const nameOf = async (ids: (string | null)[]) => {
+    const missing = [...new Set(ids.filter((id): id is string => id !== null && !modelNames.has(id)))];
+    if (missing.length)
+      for (const m of await db.modelVersion.findMany({
+        where: { id: { in: missing } },
+        select: { id: true, name: true },
+      }))
+        modelNames.set(m.id, m.name);
+  };
+  let afterSeq: number | null = null;
   for (;;) {
-    const page = await db.comparison.findMany({
-      where: {
-        projectId: project.id,
-        judgmentCount: { gte: f.onlyComplete ? project.overlap : 1 },
-        ...(f.minAgreement !== undefined ? { agreement: { gte: f.minAgreement } } : {}),
-        ...((f.gold ?? "exclude") === "include" ? {} : { isGold: f.gold === "only" }),
-        // Comparisons without a matching judgment are left out in the query, not after it.
-        ...(Object.keys(where).length ? { judgments: { some: where } } : {}),
-      },
-      orderBy: [{ promptSeq: "asc" }, { round: "asc" }, { id: "asc" }],
-      take: PAGE,
-      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-      include: {
-        prompt: true,
-        policyVersion: true,
-        candidates: { include: { modelVersion: true }, orderBy: { position: "asc" } },
-        judgments: {
-          where,
-          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-          include: { user: { select: { importedFrom: true } } },
+    const prompts: { id: string; seq: number; externalId: string | null; messages: unknown }[] =
+      await db.prompt.findMany({
+        where: {
+          projectId: project.id,
+          ...(afterSeq !== null ? { seq: { gt: afterSeq } } : {}),
+          comparisons: { some: comparisonWhere },
         },
-      },
-    });
-    if (page.length === 0) return;
-    cursor = page[page.length - 1]!.id;
-    for (const cmp of page) {
-      const p = cmp.prompt;
+        orderBy: { seq: "asc" },
+        take: pageSize,
+        select: { id: true, seq: true, externalId: true, messages: true },
+      });
+    if (prompts.length === 0) return;
+    afterSeq = prompts[prompts.length - 1]!.seq;
+    const promptIds = prompts.map((p) => p.id);
+    // Three independent reads (on PostgreSQL, three pooled connections at once).
+    const [comparisons, candidateRows, judgmentRows] = await Promise.all([
+      db.comparison.findMany({
+        where: { promptId: { in: promptIds }, ...comparisonWhere },
+        orderBy: [{ promptSeq: "asc" }, { round: "asc" }, { id: "asc" }],
+        select: { id: true, promptId: true, round: true, policyVersionId: true },
+      }),
+      db.candidate.findMany({
+        where: { promptId: { in: promptIds } },
+        orderBy: [{ position: "asc" }, { id: "asc" }],
+        select: {
+          id: true,
+          comparisonId: true,
+          position: true,
+          text: true,
+          source: true,
+          modelVersionId: true,
+          generationParams: true,
+        },
+      }),
+      db.judgment.findMany({
+        where: { promptId: { in: promptIds }, ...where },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        select: {
+          id: true,
+          comparisonId: true,
+          userId: true,
+          tiers: true,
+          noneAcceptable: true,
+          flags: true,
+          rationale: true,
+          shownOrder: true,
+          totalMs: true,
+          activeMs: true,
+          guidelineVersion: true,
+          createdAt: true,
+          strengths: true,
+          user: { select: { importedFrom: true } },
+        },
+      }),
+    ]);
+    await nameOf([...comparisons.map((c) => c.policyVersionId), ...candidateRows.map((c) => c.modelVersionId)]);
+    const group = <T extends { comparisonId: string }>(rows: T[]) => {
+      const by = new Map<string, T[]>();
+      for (const r of rows) {
+        const list = by.get(r.comparisonId);
+        if (list) list.push(r);
+        else by.set(r.comparisonId, [r]);
+      }
+      return by;
+    };
+    const candidatesOf = group(candidateRows);
+    const judgmentsOf = group(judgmentRows);
+    const promptById = new Map(prompts.map((p) => [p.id, p]));
+    for (const cmp of comparisons) {
+      const p = promptById.get(cmp.promptId)!;
       const messages = ZMessages.parse(p.messages);
-      const candidates = cmp.candidates.map((c) => ({
+      const candidates = (candidatesOf.get(cmp.id) ?? []).map((c) => ({
         id: c.id,
         position: c.position,
         text: c.text,
         source: c.source,
-        modelVersion: c.modelVersion?.name ?? null,
+        modelVersion: c.modelVersionId ? (modelNames.get(c.modelVersionId) ?? null) : null,
         generationParams: ZParams.parse(c.generationParams ?? null),
       }));
-      for (const j of cmp.judgments) {
+      const policyVersion = cmp.policyVersionId ? (modelNames.get(cmp.policyVersionId) ?? null) : null;
+      for (const j of judgmentsOf.get(cmp.id) ?? []) {
         yield {
           promptId: p.id,
           externalId: p.externalId,
           comparisonId: cmp.id,
           round: cmp.round,
-          policyVersion: cmp.policyVersion?.name ?? null,
+          policyVersion,
           messages,
           candidates,
           judgmentId: j.id,
           rankingSource: "judgment",
           judgments: 1,
-          userId: j.userId,
           labellerImportedFrom: j.user.importedFrom,
+          userId: j.userId,
           tiers: ZTiers.parse(j.tiers),
           noneAcceptable: j.noneAcceptable,
           flags: ZCandidateFlags.parse(j.flags),

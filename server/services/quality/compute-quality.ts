@@ -5,12 +5,12 @@
 import { getDb } from "../../db";
 import { AppError } from "../../errors";
 import { chiSquareGoodnessOfFit } from "./stats/chi-square";
-import { kendallTauB } from "./stats/kendall";
+import { kendallTau } from "./stats/kendall";
 import { NominalAlpha } from "./stats/krippendorff";
 import { midRanks, pairPreferences, type PairValue } from "./stats/rankings";
 import { normalTwoSided } from "./stats/special-functions";
-import { scanComparisonGroups, type ScannedJudgment } from "./scan-judgments";
 import { goldAccuracyByLabeller, type TGoldAccuracy } from "./gold-accuracy";
+import { scanComparisonGroups, type ScannedJudgment } from "./scan-judgments";
 
 /** A bias or outlier test is significant below this p-value. */
 export const SIGNIFICANCE = 0.001;
@@ -38,8 +38,6 @@ type LabellerAcc = {
   activeMs: number[];
   keepsOrder: number;
   chanceKeepsOrder: number;
-  looTauSum: number;
-  looItems: number;
   othersTauSum: number;
   othersItems: number;
   logLik: number;
@@ -53,8 +51,6 @@ const newLabeller = (): LabellerAcc => ({
   activeMs: [],
   keepsOrder: 0,
   chanceKeepsOrder: 0,
-  looTauSum: 0,
-  looItems: 0,
   othersTauSum: 0,
   othersItems: 0,
   logLik: 0,
@@ -118,17 +114,22 @@ function biasTest(p: PositionCounts) {
   return { judgments, positions, chiSquare: chi, significant: chi !== null && chi.pValue < SIGNIFICANCE };
 }
 
+/** Votes on one pairwise item: how many judgments gave each value. */
+type VoteCounts = { "<": number; ">": number; "=": number; n: number };
+
 /**
- * The labeller's vote on one pairwise item against the others' votes on it, smoothed (add one per value):
- * its log-likelihood ln P(vote), and that log-likelihood's mean and variance had the labeller voted like a random
- * other labeller.
+ * The labeller's vote on one pairwise item against the others' votes on it (all votes less the labeller's own),
+ * smoothed (add one per value): its log-likelihood ln P(vote), and that log-likelihood's mean and standard
+ * deviation had the labeller voted like a random other labeller.
  */
-function voteLikelihood(others: PairValue[], vote: PairValue) {
-  const n = others.length;
-  const prob = (v: PairValue) => (others.filter((o) => o === v).length + 1) / (n + 3);
-  const ps = (["<", ">", "="] as const).map(prob);
-  const mean = ps.reduce((s, q) => s + q * Math.log(q), 0);
-  const second = ps.reduce((s, q) => s + q * Math.log(q) ** 2, 0);
+function voteLikelihood(all: VoteCounts, vote: PairValue) {
+  const n = all.n - 1;
+  const prob = (v: PairValue) => (all[v] - (v === vote ? 1 : 0) + 1) / (n + 3);
+  const ps = [prob("<"), prob(">"), prob("=")];
+  let mean = 0;
+  let second = 0;
+  for (const q of ps) mean += q * Math.log(q);
+  for (const q of ps) second += q * Math.log(q) ** 2;
   return { logLik: Math.log(prob(vote)), mean, sd: Math.sqrt(Math.max(0, second - mean * mean)) };
 }
 
@@ -140,10 +141,11 @@ function lowerTail(z: number) {
 export type LabellerQuality = Awaited<ReturnType<typeof computeQuality>>["labellers"][number];
 
 /**
- * Two passes over the judgments: the first measures agreement with the others' plain mean ranking; the second
- * measures it again against the others' ranking weighted by the first pass's scores (one reweighting step, so
- * adversarial or random labellers stop blurring the consensus everyone is compared with). Figures other than
- * the leave-one-out agreement, the outlier test and the score are the same in both passes.
+ * One pass over the judgments gathers every figure and keeps each judgment's mid-ranks (`KeptRanks`); the
+ * leave-one-out agreement is then computed from those twice without reading the database again: first against
+ * the others' plain mean ranking, then against the others' ranking weighted by the first round's scores (one
+ * reweighting step, so adversarial or random labellers stop blurring the consensus everyone is compared with).
+ * Figures other than the leave-one-out agreement and the score do not depend on the weights.
  */
 export async function computeQuality(opts: { projectId: string; pageSize?: number }) {
   const db = getDb();
@@ -153,8 +155,14 @@ export async function computeQuality(opts: { projectId: string; pageSize?: numbe
   });
   if (!project) throw new AppError("NOT_FOUND", "No such project.");
   const gold = { byUser: await goldAccuracyByLabeller(project.id), minJudgments: project.goldMinJudgments };
-  const first = await computePass(project.id, opts.pageSize, null, gold);
-  return computePass(project.id, opts.pageSize, scoresAsWeights(first.labellers), gold);
+  const acc = await accumulateQuality(project.id, opts.pageSize);
+  const users = await db.user.findMany({
+    where: { id: { in: [...acc.labellers.keys()] } },
+    select: { id: true, email: true, name: true, importedFrom: true },
+  });
+  const userById = new Map(users.map((u) => [u.id, u]));
+  const first = report(acc, leaveOneOut(acc.kept, null), userById, gold);
+  return report(acc, leaveOneOut(acc.kept, scoresAsWeights(first.labellers)), userById, gold);
 }
 
 export function scoresAsWeights(rows: { userId: string; score: number | null }[]): Map<string, number> {
@@ -166,21 +174,104 @@ export function scoresAsWeights(rows: { userId: string; score: number | null }[]
   return new Map(rows.map((l) => [l.userId, l.score ?? fallback]));
 }
 
-async function computePass(
-  projectId: string,
-  pageSize: number | undefined,
-  looWeights: Map<string, number> | null,
-  gold: { byUser: Map<string, TGoldAccuracy>; minJudgments: number },
-) {
-  const db = getDb();
-  const project = { id: projectId };
+/**
+ * Every judgment's mid-ranks, one vector over its comparison's candidates (sorted ids; NaN for a candidate it
+ * does not rank), in scan order: 4 bytes per ranked candidate and 4 per judgment and per comparison (about 2 MB
+ * for 100k judgments of 4 candidates). Mid-ranks are multiples of 0.5, exact in float32.
+ */
+class KeptRanks {
+  users: string[] = [];
+  private readonly userIndex = new Map<string, number>();
+  ranks = new Float32Array(4096);
+  judgmentUser = new Int32Array(1024);
+  /** Per comparison: its number of judgments and of candidates. */
+  sizes = new Int32Array(2048);
+  rankCount = 0;
+  judgmentCount = 0;
+  comparisonCount = 0;
 
+  add(userIds: string[], vectors: number[][], width: number) {
+    const grow = <T extends Float32Array | Int32Array>(a: T, need: number): T => {
+      if (need <= a.length) return a;
+      const b = new (a.constructor as new (n: number) => T)(Math.max(need, a.length * 2));
+      b.set(a);
+      return b;
+    };
+    this.sizes = grow(this.sizes, 2 * this.comparisonCount + 2);
+    this.sizes[2 * this.comparisonCount] = userIds.length;
+    this.sizes[2 * this.comparisonCount + 1] = width;
+    this.comparisonCount++;
+    this.judgmentUser = grow(this.judgmentUser, this.judgmentCount + userIds.length);
+    this.ranks = grow(this.ranks, this.rankCount + userIds.length * width);
+    userIds.forEach((id, i) => {
+      let u = this.userIndex.get(id);
+      if (u === undefined) {
+        this.userIndex.set(id, (u = this.users.length));
+        this.users.push(id);
+      }
+      this.judgmentUser[this.judgmentCount++] = u;
+      this.ranks.set(vectors[i]!, this.rankCount);
+      this.rankCount += width;
+    });
+  }
+}
+
+/**
+ * Per labeller, the mean over their judgments of tau-b between their mid-ranks and the mean mid-rank of the
+ * comparison's other judgments (weighted by `weights`; a labeller missing from it weighs 1; all other weights zero:
+ * equal weights). Judgments alone on their comparison, or tying everything, do not count.
+ */
+function leaveOneOut(kept: KeptRanks, weights: Map<string, number> | null) {
+  const weightOfUser = Float64Array.from(kept.users, (id) => weights?.get(id) ?? 1);
+  const sum = new Float64Array(kept.users.length);
+  const items = new Int32Array(kept.users.length);
+  let j0 = 0;
+  let r0 = 0;
+  for (let c = 0; c < kept.comparisonCount; c++) {
+    const m = kept.sizes[2 * c]!;
+    const width = kept.sizes[2 * c + 1]!;
+    if (m >= 2) {
+      const others = new Float64Array(width);
+      const w = new Float64Array(m);
+      for (let i = 0; i < m; i++) {
+        let wSum = 0;
+        for (let k = 0; k < m; k++) wSum += w[k] = k === i ? 0 : weightOfUser[kept.judgmentUser[j0 + k]!]!;
+        const norm = wSum > 0 ? wSum : m - 1;
+        for (let x = 0; x < width; x++) {
+          let s = 0;
+          for (let k = 0; k < m; k++) {
+            const r = kept.ranks[r0 + k * width + x]!;
+            s += (wSum > 0 ? w[k]! : k === i ? 0 : 1) * (Number.isNaN(r) ? 0 : r);
+          }
+          others[x] = s / norm;
+        }
+        const tau = kendallTau(kept.ranks.subarray(r0 + i * width, r0 + (i + 1) * width), others);
+        if (!Number.isNaN(tau)) {
+          const u = kept.judgmentUser[j0 + i]!;
+          sum[u] = (sum[u] ?? 0) + tau;
+          items[u] = (items[u] ?? 0) + 1;
+        }
+      }
+    }
+    j0 += m;
+    r0 += m * width;
+  }
+  const out = new Map<string, { tau: number | null; items: number }>();
+  kept.users.forEach((id, u) => out.set(id, { tau: items[u] ? sum[u]! / items[u] : null, items: items[u] ?? 0 }));
+  return out;
+}
+
+type Accumulated = Awaited<ReturnType<typeof accumulateQuality>>;
+
+/** The one pass over the judgments (exported for the benchmark): every accumulator, and the kept ranks. */
+export async function accumulateQuality(projectId: string, pageSize?: number) {
   const alpha = new NominalAlpha();
   const alphaByWeek = new Map<string, NominalAlpha>();
   const labellers = new Map<string, LabellerAcc>();
   const pairTau = new Map<string, { sum: number; items: number }>();
   const overall = newPositions();
   const allActive: number[] = [];
+  const kept = new KeptRanks();
   let comparisons = 0;
   let judgments = 0;
   let tauSum = 0;
@@ -188,31 +279,46 @@ async function computePass(
   // Imported judgments (User.importedFrom) carry rankings but no timing or shown order: they count for agreement,
   // never for the too-fast, kept-order or position-bias figures.
   const imported = new Set(
-    (await db.user.findMany({ where: { importedFrom: { not: null } }, select: { id: true } })).map((u) => u.id),
+    (await getDb().user.findMany({ where: { importedFrom: { not: null } }, select: { id: true } })).map((u) => u.id),
   );
 
-  for await (const group of scanComparisonGroups(project.id, pageSize)) {
+  for await (const group of scanComparisonGroups(projectId, pageSize)) {
     comparisons++;
     const js = group.judgments;
     judgments += js.length;
     const ranks = js.map((j) => midRanks(j.tiers));
     const prefs = js.map((j) => pairPreferences(j.tiers));
     const candidateIds = [...new Set(js.flatMap((j) => j.shownOrder))].sort();
+    const vectors = ranks.map((m) => candidateIds.map((id) => m.get(id) ?? NaN));
+    kept.add(
+      js.map((j) => j.userId),
+      vectors,
+      candidateIds.length,
+    );
 
-    // Krippendorff's alpha: one unit per candidate pair, one value per labeller.
-    const week = weekOf(new Date(Math.max(...js.map((j) => j.createdAt.getTime()))));
+    // Krippendorff's alpha: one unit per candidate pair, one value per labeller. The same counts give the outlier
+    // test each labeller's "others": all votes on the pair less their own.
+    let latest = -Infinity;
+    for (const j of js) latest = Math.max(latest, j.createdAt.getTime());
+    const week = weekOf(new Date(latest));
     let weekly = alphaByWeek.get(week);
     if (!weekly) alphaByWeek.set(week, (weekly = new NominalAlpha()));
-    const pairKeys = [...new Set(prefs.flatMap((p) => [...p.keys()]))];
-    const votesByPair = new Map<string, PairValue[]>();
-    for (const key of pairKeys) {
-      const values = prefs.map((p) => p.get(key)).filter((v): v is PairValue => v !== undefined);
-      votesByPair.set(key, values);
-      alpha.addUnit(values);
-      weekly.addUnit(values);
+    const votes = new Map<string, VoteCounts & { values: PairValue[] }>();
+    for (const p of prefs)
+      for (const [key, v] of p) {
+        let c = votes.get(key);
+        if (!c) votes.set(key, (c = { "<": 0, ">": 0, "=": 0, n: 0, values: [] }));
+        c[v]++;
+        c.n++;
+        c.values.push(v);
+      }
+    for (const c of votes.values()) {
+      alpha.addUnit(c.values);
+      weekly.addUnit(c.values);
     }
 
-    js.forEach((j, i) => {
+    for (let i = 0; i < js.length; i++) {
+      const j = js[i]!;
       let acc = labellers.get(j.userId);
       if (!acc) labellers.set(j.userId, (acc = newLabeller()));
       const r = ranks[i]!;
@@ -225,39 +331,25 @@ async function computePass(
         addPositions(acc.positions, j, r);
         addPositions(overall, j, r);
       }
-      const vector = (m: Map<string, number>) => candidateIds.map((id) => m.get(id) ?? NaN);
-      // Leave-one-out consensus: the others' mean rank of each candidate (weighted in the second pass).
-      if (js.length >= 2) {
-        const w = js.map((o, k) => (k === i ? 0 : (looWeights?.get(o.userId) ?? 1)));
-        const wSum = w.reduce((s, x) => s + x, 0);
-        const weightOf = (k: number) => (wSum > 0 ? w[k]! : k === i ? 0 : 1);
-        const norm = wSum > 0 ? wSum : js.length - 1;
-        const others = candidateIds.map(
-          (id) => ranks.reduce((s, m, k) => s + weightOf(k) * (m.get(id) ?? 0), 0) / norm,
-        );
-        const loo = kendallTauB(vector(r), others).tau;
-        if (!Number.isNaN(loo)) {
-          acc.looTauSum += loo;
-          acc.looItems++;
-        }
-      }
       // Tau-b with each other labeller of this comparison.
       for (let o = i + 1; o < js.length; o++) {
-        const tau = kendallTauB(vector(r), vector(ranks[o]!)).tau;
+        const tau = kendallTau(vectors[i]!, vectors[o]!);
         if (Number.isNaN(tau)) continue;
         tauSum += tau;
         tauItems++;
-        const other = labellers.get(js[o]!.userId) ?? newLabeller();
-        labellers.set(js[o]!.userId, other);
-        for (const a of [acc, other]) {
-          a.othersTauSum += tau;
-          a.othersItems++;
-        }
-        const key = [j.userId, js[o]!.userId].sort().join("\u0000");
-        const pt = pairTau.get(key) ?? { sum: 0, items: 0 };
-        pt.sum += tau;
-        pt.items++;
-        pairTau.set(key, pt);
+        const otherId = js[o]!.userId;
+        let other = labellers.get(otherId);
+        if (!other) labellers.set(otherId, (other = newLabeller()));
+        acc.othersTauSum += tau;
+        acc.othersItems++;
+        other.othersTauSum += tau;
+        other.othersItems++;
+        const key = j.userId < otherId ? `${j.userId}\u0000${otherId}` : `${otherId}\u0000${j.userId}`;
+        const pt = pairTau.get(key);
+        if (pt) {
+          pt.sum += tau;
+          pt.items++;
+        } else pairTau.set(key, { sum: tau, items: 1 });
       }
       // Outlier test (after Chatbot Arena's anomalous-user detection): how likely are this labeller's pairwise
       // votes under the others' votes on the same pairs, against how likely they would be from a typical other
@@ -268,12 +360,9 @@ async function computePass(
       let sd = 0;
       let pairs = 0;
       for (const [key, vote] of prefs[i]!) {
-        const others = prefs
-          .filter((_, o) => o !== i)
-          .map((p) => p.get(key))
-          .filter((v): v is PairValue => !!v);
-        if (others.length < 2) continue;
-        const v = voteLikelihood(others, vote);
+        const all = votes.get(key)!;
+        if (all.n - 1 < 2) continue;
+        const v = voteLikelihood(all, vote);
         lik += v.logLik;
         mean += v.mean;
         sd += v.sd;
@@ -285,19 +374,24 @@ async function computePass(
         acc.varianceBound += sd * sd;
         acc.outlierItems++;
       }
-    });
+    }
   }
+  return { alpha, alphaByWeek, labellers, pairTau, overall, allActive, kept, comparisons, judgments, tauSum, tauItems };
+}
 
+/** What the Quality tab shows, from the pass's accumulators and one round of leave-one-out agreement. */
+function report(
+  acc: Accumulated,
+  loo: Map<string, { tau: number | null; items: number }>,
+  userById: Map<string, { id: string; email: string; name: string; importedFrom: string | null }>,
+  gold: { byUser: Map<string, TGoldAccuracy>; minJudgments: number },
+) {
+  const { labellers, pairTau, overall, allActive, comparisons, judgments, tauSum, tauItems } = acc;
   const projectMedian = median(allActive);
   const tooFastBelow = projectMedian === null ? 0 : projectMedian * TOO_FAST_SHARE_OF_MEDIAN;
-  const users = await db.user.findMany({
-    where: { id: { in: [...labellers.keys()] } },
-    select: { id: true, email: true, name: true, importedFrom: true },
-  });
-  const userById = new Map(users.map((u) => [u.id, u]));
 
   const rows = [...labellers.entries()].map(([userId, a]) => {
-    const looTau = a.looItems ? a.looTauSum / a.looItems : null;
+    const looTau = loo.get(userId)?.tau ?? null;
     const tooFastShare = a.activeMs.filter((ms) => ms < tooFastBelow).length / a.judgments;
     const keepsOrderShare = a.keepsOrder / a.judgments;
     const chanceKeeps = a.chanceKeepsOrder / a.judgments;
@@ -336,7 +430,7 @@ async function computePass(
       tauWithOthers: a.othersItems ? a.othersTauSum / a.othersItems : null,
       tauItems: a.othersItems,
       looTau,
-      looItems: a.looItems,
+      looItems: loo.get(userId)?.items ?? 0,
       medianActiveMs: median(a.activeMs),
       tooFastShare,
       keepsOrderShare,
@@ -350,7 +444,7 @@ async function computePass(
   });
   rows.sort((x, y) => (y.score ?? -1) - (x.score ?? -1) || (y.looTau ?? -2) - (x.looTau ?? -2));
 
-  const a = alpha.result();
+  const a = acc.alpha.result();
   const pairs = [...pairTau.entries()]
     .map(([key, v]) => {
       const [x, y] = key.split("\u0000") as [string, string];
@@ -367,10 +461,10 @@ async function computePass(
     comparisons,
     judgments,
     alpha: { alpha: Number.isNaN(a.alpha) ? null : a.alpha, units: a.units, values: a.pairableValues },
-    alphaByWeek: [...alphaByWeek.entries()]
+    alphaByWeek: [...acc.alphaByWeek.entries()]
       .sort(([x], [y]) => x.localeCompare(y))
-      .map(([week, acc]) => {
-        const r = acc.result();
+      .map(([week, w]) => {
+        const r = w.result();
         return { week, alpha: Number.isNaN(r.alpha) ? null : r.alpha, units: r.units };
       }),
     tau: { mean: tauItems ? tauSum / tauItems : null, items: tauItems },

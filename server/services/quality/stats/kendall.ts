@@ -90,3 +90,34 @@ export function kendallTauB(x: readonly number[], y: readonly number[]): Kendall
   }
   return { tau, pValue, n };
 }
+
+/**
+ * Tau-b alone, as `kendallTauB(x, y).tau` (the same arithmetic, so the same number to the last bit) without the
+ * p-value and without allocating: what quality control computes for every pair of judgments of a comparison.
+ */
+export function kendallTau(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  const n = x.length;
+  if (n !== y.length) throw new RangeError(`kendallTau needs equal lengths, got ${n} and ${y.length}`);
+  if (n < 2) return NaN;
+  let concordant = 0;
+  let discordant = 0;
+  let tiedX = 0;
+  let tiedY = 0;
+  for (let i = 0; i < n; i++) {
+    const xi = x[i]!;
+    const yi = y[i]!;
+    for (let j = i + 1; j < n; j++) {
+      const xj = x[j]!;
+      const yj = y[j]!;
+      const s = Math.sign(xi - xj) * Math.sign(yi - yj);
+      if (s > 0) concordant++;
+      else if (s < 0) discordant++;
+      // Ties as tieStats counts them (a Map: NaN equals NaN).
+      if (xi === xj || (xi !== xi && xj !== xj)) tiedX++;
+      if (yi === yj || (yi !== yi && yj !== yj)) tiedY++;
+    }
+  }
+  const total = (n * (n - 1)) / 2;
+  if (tiedX === total || tiedY === total) return NaN;
+  return Math.min(1, Math.max(-1, (concordant - discordant) / Math.sqrt(total - tiedX) / Math.sqrt(total - tiedY)));
+}
