@@ -81,8 +81,8 @@ export const generateCandidates: TJobHandler<"generate.candidates"> = {
       const half = Math.floor(plan.k / 2);
       const [singleOut, mixedOwn, mixedRival] = [
         await candidatesFrom(plan, plan.policy, single, plan.k, seed, ctx.signal),
-        await candidatesFrom(plan, plan.policy, mixed, plan.k - half, seed ^ 0x5bd1e995, ctx.signal),
-        plan.rival ? await candidatesFrom(plan, plan.rival, mixed, half, seed ^ 0x27d4eb2f, ctx.signal) : [],
+        await candidatesFrom(plan, plan.policy, mixed, plan.k - half, (seed ^ 0x5bd1e995) >>> 0, ctx.signal),
+        plan.rival ? await candidatesFrom(plan, plan.rival, mixed, half, (seed ^ 0x27d4eb2f) >>> 0, ctx.signal) : [],
       ];
       const outcomes: { prompt: TBatchPrompt; parts: TPromptOutcome[] }[] = [
         ...single.map((prompt, j) => ({ prompt, parts: [singleOut[j]!] })),

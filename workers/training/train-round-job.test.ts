@@ -177,8 +177,19 @@ describe("train.round job", () => {
     expect(next.length).toBeGreaterThan(0);
     for (const c of next) {
       expect(c.policyVersionId).toBe(result.versionId);
-      for (const cand of c.candidates) expect(cand.modelVersionId).toBe(result.versionId);
+      // From the new version, except head-to-head comparisons: the first ceil(K/2) from it, the rest from its parent.
+      const versions = c.candidates.sort((a, b) => a.position - b.position).map((x) => x.modelVersionId);
+      const own = Math.ceil(versions.length / 2);
+      const isHeadToHead = versions.includes(house.id);
+      expect(versions).toEqual(
+        isHeadToHead
+          ? versions.map((_, i) => (i < own ? result.versionId : house.id))
+          : versions.map(() => result.versionId),
+      );
     }
+    // Every candidate of the round came from the new version or its parent, and most from the new one.
+    const all = next.flatMap((c) => c.candidates.map((x) => x.modelVersionId));
+    expect(all.filter((v) => v === result.versionId).length).toBeGreaterThan(all.length / 2);
   }, 300_000);
 
   it("the policy objective setting is validated and kept for projects with a policy", async () => {
