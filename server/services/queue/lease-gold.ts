@@ -11,6 +11,14 @@ import { dbProvider, getDb, Prisma } from "../../db";
 /** Lost races (PostgreSQL only) before the gold path gives up and the ordinary queue is used. */
 const MAX_RETRIES = 5;
 
+/** The candidate ids of the comparison picked (`pick`) in a random order: the shown order of a new lease. */
+export function shuffledCandidates(isPg: boolean) {
+  return isPg
+    ? Prisma.sql`(SELECT jsonb_agg(k."id" ORDER BY random()) FROM "Candidate" k WHERE k."comparisonId" = pick."id")`
+    : Prisma.sql`(SELECT json_group_array(r."id") FROM
+        (SELECT k."id" FROM "Candidate" k WHERE k."comparisonId" = pick."id" ORDER BY random()) r)`;
+}
+
 export async function leaseGold(o: {
   projectId: string;
   userId: string;
@@ -49,12 +57,7 @@ async function pickAndLeaseGold(o: {
     lease AS (
       SELECT pick."id", pick."promptId",
         (SELECT COALESCE(MAX(a."slot"), -1) + 1 FROM "Assignment" a WHERE a."comparisonId" = pick."id") AS "slot",
-        ${
-          isPg
-            ? Prisma.sql`(SELECT jsonb_agg(k."id" ORDER BY random()) FROM "Candidate" k WHERE k."comparisonId" = pick."id")`
-            : Prisma.sql`(SELECT json_group_array(r."id") FROM
-                (SELECT k."id" FROM "Candidate" k WHERE k."comparisonId" = pick."id" ORDER BY random()) r)`
-        } AS "shownOrder"
+        ${shuffledCandidates(isPg)} AS "shownOrder"
       FROM pick
     )`;
   const insert = Prisma.sql`INSERT INTO "Assignment"

@@ -9,7 +9,7 @@ import { AppError } from "../../errors";
 import { releaseExpiredLeases } from "./release-expired-leases";
 import { getTask, type TTask } from "./get-task";
 import { assertCanLabel } from "../projects/assert-can-label";
-import { leaseGold } from "./lease-gold";
+import { leaseGold, shuffledCandidates } from "./lease-gold";
 
 const PAGE = 50;
 /** At most one expired-lease sweep per project per this many ms (of `now`) in one process. */
@@ -155,12 +155,7 @@ async function pickAndLease(o: {
         CASE WHEN pick."rewardMargin" IS NOT NULL AND ${o.byUncertainty} THEN 'uncertainty' ELSE 'queue' END AS "selection",
         (SELECT MIN(n) FROM slots WHERE NOT EXISTS
           (SELECT 1 FROM "Assignment" a WHERE a."comparisonId" = pick."id" AND a."slot" = slots.n)) AS "slot",
-        ${
-          isPg
-            ? Prisma.sql`(SELECT jsonb_agg(k."id" ORDER BY random()) FROM "Candidate" k WHERE k."comparisonId" = pick."id")`
-            : Prisma.sql`(SELECT json_group_array(r."id") FROM
-                (SELECT k."id" FROM "Candidate" k WHERE k."comparisonId" = pick."id" ORDER BY random()) r)`
-        } AS "shownOrder"
+        ${shuffledCandidates(isPg)} AS "shownOrder"
       FROM pick
     )`;
   const insert = Prisma.sql`INSERT INTO "Assignment"
